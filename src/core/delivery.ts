@@ -1,0 +1,32 @@
+/**
+ * The contract between whoever decides to send something (alerts, digests) and the platform
+ * adapters that send it. A send never throws: it says whether to retry, give up, or move on.
+ */
+import type { Reply } from './reply.ts';
+
+export type DeliveryPlatform = 'discord' | 'telegram' | 'console';
+
+export interface Destination {
+  platform: DeliveryPlatform;
+  /** Telegram chat id; Discord channel id, or user id when `kind` is 'user' (sent by DM). */
+  chatId: string;
+  kind: 'user' | 'channel';
+}
+
+export type SendResult =
+  | { ok: true; messageIds: string[] }
+  | {
+      ok: false;
+      /** Blocked, kicked, chat deleted, missing access: stop sending to this destination. */
+      permanent: boolean;
+      reason: string;
+      /** The platform asked us to wait (429 retry_after), in ms. */
+      retryAfterMs?: number;
+      /** Telegram group upgraded to a supergroup: the same chat now lives at this id. */
+      migratedTo?: string;
+    };
+
+export interface Sender {
+  platform: DeliveryPlatform;
+  send(destination: Destination, reply: Reply): Promise<SendResult>;
+}

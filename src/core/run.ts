@@ -1,0 +1,47 @@
+/**
+ * The single entry every adapter uses to run a command: look it up, validate options, run it,
+ * and turn any failure into a Reply. It never throws, so no adapter can crash on a command.
+ */
+import type { Logger } from 'pino';
+import { parseOptions, type Command, type CommandContext } from './command.ts';
+import { errorReply, type Reply } from './reply.ts';
+import { UpstreamError } from '../sources/types.ts';
+
+export function findCommand(commands: readonly Command[], name: string): Command | undefined {
+  const wanted = name.trim().replace(/^\//, '').toLowerCase();
+  return commands.find((c) => c.name === wanted);
+}
+
+export async function runCommand(
+  commands: readonly Command[],
+  name: string,
+  raw: Record<string, unknown>,
+  ctx: CommandContext,
+  log?: Logger,
+): Promise<Reply> {
+  const command = findCommand(commands, name);
+  if (!command) {
+    const shown = name.length > 32 ? `${name.slice(0, 31)}…` : name;
+    return errorReply(
+      'Unknown command',
+      `There is no /${shown}. Commands: ${commands.map((c) => `/${c.name}`).join(', ')}`,
+    );
+  }
+  const parsed = parseOptions(command, raw);
+  if (!parsed.ok) {
+    return errorReply(`/${command.name}: check the options`, `${parsed.message}\nExample: ${command.examples[0] ?? `/${command.name}`}`);
+  }
+  try {
+    return await command.run(ctx, parsed.args);
+  } catch (err) {
+    if (err instanceof UpstreamError) {
+      log?.warn({ command: command.name, resource: err.resource, err: err.message }, 'upstream unavailable');
+      return errorReply(`/${command.name}: data unavailable`, err.message);
+    }
+    log?.error({ command: command.name, err }, 'command failed');
+    return errorReply(
+      `/${command.name} failed`,
+      'Something went wrong on our side while building this answer. It has been logged; please try again in a minute.',
+    );
+  }
+}

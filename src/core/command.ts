@@ -17,9 +17,13 @@ export interface CommandContext {
   version: string;
   /** Who asked, when the platform tells us (alerts and digests need it; metric commands do not). */
   user?: { platform: Platform; id: string; name?: string };
-  /** Where it was asked: a chat/channel id, and whether the asker may administer it. */
-  chat?: { id: string; kind: 'private' | 'group' | 'channel'; isAdmin: boolean };
+  /** Where it was asked. isAdmin is asked lazily: it costs a platform call on Telegram. */
+  chat?: { id: string; kind: 'private' | 'group' | 'channel'; isAdmin(): Promise<boolean> };
+  services: CommandServices;
 }
+
+/** Stateful services some commands need (alerts, digest subscriptions); filled in by main. */
+export interface CommandServices {}
 
 interface BaseSpec {
   description: string;

@@ -1,0 +1,4 @@
+import type { Command } from '../src/core/command.ts';
+
+/** Every user command, in the order help lists them. */
+export const commands: Command[] = [];

@@ -1,4 +1,26 @@
 import type { Command } from '../src/core/command.ts';
+import about from './about.ts';
+import difficulty from './difficulty.ts';
+import digest from './digest.ts';
+import fees from './fees.ts';
+import hashprice from './hashprice.ts';
+import hashrate from './hashrate.ts';
+import { helpCommand } from './help.ts';
+import pools from './pools.ts';
+import price from './price.ts';
+import profit from './profit.ts';
+import security from './security.ts';
 
 /** Every user command, in the order help lists them. */
-export const commands: Command[] = [];
+export const commands: Command[] = [
+  hashprice,
+  hashrate,
+  difficulty,
+  price,
+  fees,
+  pools,
+  security,
+  profit,
+  digest,
+] as unknown as Command[];
+commands.push(helpCommand(() => commands) as unknown as Command, about as unknown as Command);

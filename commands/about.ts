@@ -1,0 +1,43 @@
+import { defineCommand } from '../src/core/command.ts';
+import { age, int } from '../src/core/format.ts';
+import { footerFor } from '../src/core/freshness.ts';
+import { optional } from '../src/data/optional.ts';
+
+export default defineCommand({
+  name: 'about',
+  description: 'What hashwatch is, where its numbers come from, how fresh they are, and its version',
+  options: {},
+  examples: ['/about'],
+  async run(ctx) {
+    const warnings: string[] = [];
+    const tip = await optional(ctx.market.tip(), warnings, 'Block tip');
+    return {
+      title: `hashwatch ${ctx.version}`,
+      lines: [
+        'Open-source Bitcoin mining market updates for Discord, Telegram and the terminal.',
+        tip ? `Latest block ${int(tip.value.height)}, mined ${age(tip.value.timestampSec * 1000, ctx.now())}.` : 'The latest block is unknown right now.',
+        ...warnings.map((w) => `⚠ ${w}`),
+      ],
+      sections: [
+        {
+          title: 'Sources',
+          fields: [
+            { label: 'mempool.space API (primary)', value: 'blocks, difficulty, fees, pools, hashrate and price history, prices' },
+            { label: 'Coinbase (fallback)', value: 'BTC price in USD and other currencies when mempool is down' },
+            { label: 'blockchain.info (fallback)', value: 'block height, difficulty and hashrate when mempool is down' },
+          ],
+        },
+        {
+          title: 'Freshness',
+          fields: [
+            { label: 'Cached for', value: 'tip 30 s, prices 1 min, fees 2 min, pools 5 min, history 30 min; a failed refresh serves the last value marked stale' },
+            { label: 'Formulas', value: 'hashprice = 86400·1e15 / (difficulty·2^32) × (subsidy + average fees of the last 144 blocks) × price' },
+          ],
+        },
+      ],
+      footer: tip ? footerFor([{ what: 'block tip', sourced: tip }], ctx.now()) : [],
+      tone: 'neutral',
+      data: { version: ctx.version },
+    };
+  },
+});

@@ -1,0 +1,38 @@
+import { defineCommand } from '../src/core/command.ts';
+import { age, dateTime, difficulty, int, pct, pctChange } from '../src/core/format.ts';
+import { footerFor } from '../src/core/freshness.ts';
+import { retargetSummary } from '../src/core/metrics/index.ts';
+
+export default defineCommand({
+  name: 'difficulty',
+  description: 'Next difficulty adjustment: progress, estimated change, ETA, blocks left, previous change',
+  options: {},
+  examples: ['/difficulty'],
+  async run(ctx) {
+    const [adj, net] = await Promise.all([ctx.market.difficultyAdjustment(), ctx.market.network()]);
+    const now = ctx.now();
+    const r = retargetSummary(adj.value, now);
+    return {
+      title: 'Difficulty adjustment',
+      lines: [
+        `Estimated ${pctChange(r.estimatedChangePercent)} at block ${int(adj.value.nextRetargetHeight)}, ${age(r.etaMs, now)} (${dateTime(r.etaMs)}).`,
+        `Blocks are arriving every ${r.avgBlockMinutes.toFixed(1)} min on average this epoch (target 10).`,
+      ],
+      sections: [
+        {
+          fields: [
+            { label: 'Current difficulty', value: difficulty(net.value.difficulty), inline: true },
+            { label: 'Epoch progress', value: pct(r.progressPercent), inline: true },
+            { label: 'Blocks left', value: int(r.blocksLeft), inline: true },
+            { label: 'Estimated change', value: pctChange(r.estimatedChangePercent), inline: true },
+            { label: 'ETA', value: dateTime(r.etaMs), inline: true },
+            { label: 'Previous change', value: pctChange(r.previousChangePercent), inline: true },
+          ],
+        },
+      ],
+      footer: footerFor([{ what: 'difficulty adjustment', sourced: adj }, { what: 'difficulty', sourced: net }], now),
+      tone: r.estimatedChangePercent < 0 ? 'down' : 'up',
+      data: { ...r, difficulty: net.value.difficulty, nextRetargetHeight: adj.value.nextRetargetHeight },
+    };
+  },
+});

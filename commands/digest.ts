@@ -1,0 +1,19 @@
+import { defineCommand, type CommandContext } from '../src/core/command.ts';
+import { digestReply } from '../src/core/digest.ts';
+import { footerFor } from '../src/core/freshness.ts';
+import type { Reply } from '../src/core/reply.ts';
+import { loadHeadline } from '../src/data/headline.ts';
+
+/** The digest as posted to channels and DMs; also what /digest shows on demand. */
+export async function buildDigest(ctx: Pick<CommandContext, 'market' | 'now'>): Promise<Reply> {
+  const { headline, provenance, warnings } = await loadHeadline(ctx.market, ctx.now());
+  return digestReply(headline, footerFor(provenance, ctx.now(), { height: headline.height, timestampSec: headline.tipTimeSec }), warnings);
+}
+
+export default defineCommand({
+  name: 'digest',
+  description: 'The daily mining digest: headline numbers, their changes and what stands out',
+  options: {},
+  examples: ['/digest'],
+  run: (ctx) => buildDigest(ctx),
+});

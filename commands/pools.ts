@@ -1,0 +1,56 @@
+import { defineCommand } from '../src/core/command.ts';
+import { int, pct } from '../src/core/format.ts';
+import { footerFor } from '../src/core/freshness.ts';
+import { poolConcentration } from '../src/core/metrics/index.ts';
+import type { PoolWindow } from '../src/sources/types.ts';
+
+const WINDOWS = ['24h', '1w', '1m'] as const satisfies readonly PoolWindow[];
+const WINDOW_WORDS: Record<(typeof WINDOWS)[number], string> = { '24h': 'the last 24 hours', '1w': 'the last week', '1m': 'the last month' };
+const SHOWN = 10;
+
+export default defineCommand({
+  name: 'pools',
+  description: 'Mining pool shares of blocks found, top-1/top-3, Nakamoto coefficient and HHI',
+  options: {
+    window: { kind: 'choice', choices: WINDOWS, aliases: { day: '24h', '1d': '24h', week: '1w', '7d': '1w', month: '1m', '30d': '1m' }, example: '1w', description: 'Window: 24h, 1w or 1m (default 1w)' },
+  },
+  examples: ['/pools', '/pools 24h', '/pools window=1m'],
+  async run(ctx, args) {
+    const window = (args.window ?? '1w') as (typeof WINDOWS)[number];
+    const stats = await ctx.market.pools(window);
+    const c = poolConcentration(stats.value.pools);
+    const rest = c.shares.slice(SHOWN);
+    const restShare = rest.reduce((a, p) => a + p.share, 0);
+    const lines = [
+      `${c.top1.name} found ${pct(c.top1.share * 100)} of the ${int(c.total)} blocks in ${WINDOW_WORDS[window]}; the top 3 found ${pct(c.top3Share * 100)}.`,
+      `Nakamoto coefficient ${c.nakamoto}: that many pools together found more than half the blocks.`,
+    ];
+    if (c.unknownShare > 0) lines.push(`"Unknown" (blocks no pool claimed) is counted as one bucket: ${pct(c.unknownShare * 100)}.`);
+    return {
+      title: `Mining pools (${window})`,
+      lines,
+      sections: [
+        {
+          title: 'Concentration',
+          fields: [
+            { label: 'Top pool', value: `${c.top1.name} ${pct(c.top1.share * 100)}`, inline: true },
+            { label: 'Top 3', value: pct(c.top3Share * 100), inline: true },
+            { label: 'Nakamoto coefficient', value: String(c.nakamoto), inline: true },
+            { label: 'HHI', value: `${int(c.hhi)} (of 10,000)`, inline: true },
+          ],
+        },
+        {
+          title: 'Share of blocks',
+          fields: [
+            ...c.shares.slice(0, SHOWN).map((p) => ({ label: p.name, value: `${pct(p.share * 100)} (${int(p.blocks)})`, inline: true })),
+            ...(rest.length ? [{ label: `${rest.length} others`, value: pct(restShare * 100), inline: true }] : []),
+          ],
+        },
+      ],
+      footer: footerFor([{ what: 'pool stats', sourced: stats }], ctx.now()),
+      tone: 'neutral',
+      buttons: WINDOWS.filter((w) => w !== window).map((w) => ({ label: w, command: 'pools', args: { window: w } })),
+      data: { window, ...c },
+    };
+  },
+});

@@ -1,0 +1,55 @@
+/**
+ * The terminal as a chat: type /hashprice, /help … at a prompt. Lets anyone try the bot before
+ * creating a Discord or Telegram app, and works with piped input too.
+ */
+import { createInterface } from 'node:readline';
+import type { Logger } from 'pino';
+import { splitArgs, tokenize, type Command, type CommandContext } from '../../core/command.ts';
+import { findCommand, runCommand } from '../../core/run.ts';
+import { renderText } from '../../render/text.ts';
+
+export interface ConsoleDeps {
+  commands: readonly Command[];
+  makeContext(): CommandContext;
+  logger: Logger;
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+}
+
+export async function handleConsoleLine(line: string, deps: Pick<ConsoleDeps, 'commands' | 'makeContext' | 'logger'>): Promise<string | undefined> {
+  const text = line.trim();
+  if (!text) return undefined;
+  const [head = '', ...rest] = tokenize(text);
+  const name = head.replace(/^\//, '');
+  const command = findCommand(deps.commands, name);
+  const raw = command ? splitArgs(command, rest) : {};
+  const reply = await runCommand(deps.commands, name, raw, deps.makeContext(), deps.logger);
+  return renderText(reply);
+}
+
+/** Resolves when the user quits or input ends. */
+export function runConsole(deps: ConsoleDeps): Promise<void> {
+  const output = deps.output ?? process.stdout;
+  const rl = createInterface({ input: deps.input ?? process.stdin, output, terminal: Boolean((deps.input ?? process.stdin) === process.stdin && process.stdin.isTTY) });
+  output.write('hashwatch — Bitcoin mining numbers in your terminal. Try /hashprice or /help; /quit to leave.\n');
+  rl.setPrompt('> ');
+  rl.prompt();
+  let queue = Promise.resolve();
+  return new Promise((resolve) => {
+    rl.on('line', (line) => {
+      if (/^\/?(quit|exit)$/i.test(line.trim())) {
+        rl.close();
+        return;
+      }
+      // Answers print in the order asked, even when an earlier one waits on the network.
+      queue = queue.then(async () => {
+        const text = await handleConsoleLine(line, deps);
+        if (text) output.write(`${text}\n\n`);
+        rl.prompt();
+      });
+    });
+    rl.on('close', () => {
+      void queue.then(() => resolve());
+    });
+  });
+}

@@ -1,0 +1,41 @@
+/**
+ * Daily series built from mempool's history endpoints, shared by commands, the digest and alerts.
+ * Historical hashprice uses the same formula as the live figure (see hashpriceSeries).
+ */
+import { hashpriceSeries, type Point } from '../core/metrics/index.ts';
+import type { Provenance } from '../core/freshness.ts';
+import type { Market } from '../sources/types.ts';
+
+/** Long enough for "lowest since …" to mean something in a bear market. */
+export const HASHPRICE_HISTORY_PERIOD = '3y' as const;
+
+export interface Series {
+  usd: Point[];
+  btc: Point[];
+  provenance: Provenance[];
+}
+
+export async function loadHashpriceHistory(market: Market): Promise<Series> {
+  const [rewards, hashrate] = await Promise.all([
+    market.rewardHistory(HASHPRICE_HISTORY_PERIOD),
+    market.hashrateHistory(HASHPRICE_HISTORY_PERIOD),
+  ]);
+  const points = hashpriceSeries(rewards.value, hashrate.value.difficulty);
+  return {
+    usd: points.map((p) => ({ t: p.timestampSec, v: p.usdPerPhDay })),
+    btc: points.map((p) => ({ t: p.timestampSec, v: p.btcPerPhDay })),
+    provenance: [
+      { what: 'reward history', sourced: rewards },
+      { what: 'difficulty history', sourced: hashrate },
+    ],
+  };
+}
+
+export async function loadHashrateSeries(market: Market, period: '1y' | '3y' = '1y') {
+  const history = await market.hashrateHistory(period);
+  return {
+    points: history.value.hashrates.map((p) => ({ t: p.timestampSec, v: p.avgHashrate })),
+    history: history.value,
+    provenance: [{ what: 'hashrate history', sourced: history }] as Provenance[],
+  };
+}

@@ -1,0 +1,3 @@
+export * from './constants.ts';
+export * from './subsidy.ts';
+export * from './hashprice.ts';

@@ -74,7 +74,8 @@ export function defineCommand<const O extends OptionSpecs>(command: Command<O>):
   return command;
 }
 
-const SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, g: 1e9, t: 1e12, p: 1e15, e: 1e18 };
+// No 'e' (exa): it would make "1e" ambiguous with scientific notation.
+const SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, g: 1e9, t: 1e12, p: 1e15 };
 
 /**
  * Numbers as people type them: "60000", "60,000", "60_000", "60k", "1.2e14", "113.76T", "$60k", "6%".
@@ -84,7 +85,7 @@ export function parseHumanNumber(raw: unknown): number {
   if (typeof raw === 'number') return raw;
   if (typeof raw !== 'string') return Number.NaN;
   const s = raw.trim().replace(/^\$/, '').replace(/[,_]/g, '').replace(/%$/, '');
-  const m = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)([kmgtpe])?$/i.exec(s);
+  const m = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)([kmgtp])?$/i.exec(s);
   if (!m) return Number.NaN;
   const base = Number(m[1]);
   return m[2] ? base * (SUFFIX[m[2].toLowerCase()] ?? Number.NaN) : base;
@@ -158,6 +159,10 @@ export function parseOptions<O extends OptionSpecs>(
   for (const key of Object.keys(raw)) {
     if (!Object.hasOwn(command.options, key)) {
       const known = Object.keys(command.options);
+      if (key.startsWith('#')) {
+        problems.push(`Too many values: "${shorten(raw[key])}" has no option left to fill; \`/${command.name}\` takes: ${known.join(', ') || 'no options'}`);
+        continue;
+      }
       problems.push(
         known.length
           ? `\`/${command.name}\` has no option \`${shorten(key)}\`; it takes: ${known.join(', ')}`

@@ -1,0 +1,26 @@
+/**
+ * `npm run bench`: runs every benchmark module present and prints a JSON summary and a table.
+ * Numbers are medians and ratios: these machines are shared and noisy.
+ */
+import { existsSync } from 'node:fs';
+import type { BenchResult } from './types.ts';
+
+const MODULES = ['core', 'alerts', 'charts'];
+
+const all: Record<string, BenchResult[]> = {};
+for (const name of MODULES) {
+  if (!existsSync(new URL(`./${name}.ts`, import.meta.url))) continue;
+  const mod = (await import(`./${name}.ts`)) as { run(): Promise<BenchResult[]> };
+  process.stderr.write(`bench: ${name}…\n`);
+  all[name] = await mod.run();
+}
+
+process.stdout.write(`${JSON.stringify({ node: process.version, at: new Date().toISOString(), results: all }, null, 2)}\n\n`);
+const rows = Object.entries(all).flatMap(([group, results]) =>
+  results.map((r) => [group, r.name, `${r.value} ${r.unit}`, r.target ?? '', r.ok === undefined ? '' : r.ok ? 'yes' : 'NO']),
+);
+const head = ['group', 'measure', 'value', 'target', 'met'];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
+process.stdout.write(`${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n${rows.map(line).join('\n')}\n`);
+process.exit(Object.values(all).flat().some((r) => r.ok === false) ? 1 : 0);

@@ -1,0 +1,46 @@
+/**
+ * The store: one SQLite database, reached only through these repositories (prepared statements).
+ * `openStore(':memory:')` for tests; otherwise a file, created with its directory if missing.
+ */
+import type { Database } from 'better-sqlite3';
+import { openDatabase } from './open.ts';
+import { outboxRepo, type OutboxRepo } from './outbox.ts';
+import { ruleRepo, type RuleRepo } from './rules.ts';
+import { scheduleRepo, type ScheduleRepo } from './schedules.ts';
+import { snapshotRepo, type SnapshotRepo } from './snapshots.ts';
+import { userRepo, type UserRepo } from './users.ts';
+
+export { StoreError } from './open.ts';
+export type { SnapshotRow, SnapshotRepo } from './snapshots.ts';
+export type { AlertState, RuleRow, RuleRepo } from './rules.ts';
+export type { ScheduleRow, ScheduleRepo } from './schedules.ts';
+export type { OutboxRow, OutboxRepo, OutboxStatus } from './outbox.ts';
+export type { UserRow, UserRepo } from './users.ts';
+
+export interface Store {
+  readonly path: string;
+  users: UserRepo;
+  rules: RuleRepo;
+  schedules: ScheduleRepo;
+  outbox: OutboxRepo;
+  snapshots: SnapshotRepo;
+  /** Runs fn in one transaction: a state change and the message it causes commit together. */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+export function openStore(path: string): Store {
+  const db: Database = openDatabase(path);
+  return {
+    path,
+    users: userRepo(db),
+    rules: ruleRepo(db),
+    schedules: scheduleRepo(db),
+    outbox: outboxRepo(db),
+    snapshots: snapshotRepo(db),
+    transaction: (fn) => db.transaction(fn)(),
+    close: () => {
+      if (db.open) db.close();
+    },
+  };
+}

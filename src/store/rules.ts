@@ -1,0 +1,116 @@
+/**
+ * Alert rules and their evaluation state. The rule itself is stored as JSON (its shape belongs to
+ * src/alerts/); state is what makes alerts fire once per crossing and survive restarts.
+ */
+import type { Database } from 'better-sqlite3';
+
+export interface AlertState {
+  /** null until the rule's first evaluation (it then arms without firing). */
+  armed: boolean | null;
+  /** Increments on every firing; with the rule id it is the outbox idempotency key. */
+  episode: number;
+  lastFiredMs: number | null;
+  /** Event rules keep small JSON memory here (last retarget seen, pools above the line…). */
+  memo: string | null;
+}
+
+export interface RuleRow {
+  id: number;
+  userId: number;
+  /** The owner, who is also the destination (alerts go by DM). */
+  platform: string;
+  externalId: string;
+  specJson: string;
+  cooldownSec: number;
+  paused: boolean;
+  disabledReason: string | null;
+  createdMs: number;
+  state: AlertState;
+}
+
+export interface RuleRepo {
+  insert(rule: { userId: number; specJson: string; cooldownSec: number; createdMs: number }, state: AlertState): number;
+  countForUser(userId: number): number;
+  listForUser(userId: number): RuleRow[];
+  /** A rule only when it belongs to this user: nobody sees or touches another user's rules. */
+  getForUser(userId: number, id: number): RuleRow | undefined;
+  get(id: number): RuleRow | undefined;
+  deleteForUser(userId: number, id: number): boolean;
+  setPaused(userId: number, id: number, paused: boolean): boolean;
+  /** Rules to evaluate: not paused, not disabled. */
+  active(): RuleRow[];
+  saveState(ruleId: number, state: AlertState, nowMs: number): void;
+  /** The owner cannot be reached any more (blocked the bot…): stop evaluating their rules. */
+  disableForUser(platform: string, externalId: string, reason: string): number;
+}
+
+const SELECT = `
+  SELECT r.id, r.user_id AS userId, u.platform, u.external_id AS externalId, r.spec AS specJson,
+         r.cooldown_sec AS cooldownSec, r.paused, r.disabled_reason AS disabledReason, r.created_ms AS createdMs,
+         s.armed, s.episode, s.last_fired_ms AS lastFiredMs, s.memo
+  FROM alert_rules r JOIN users u ON u.id = r.user_id LEFT JOIN alert_state s ON s.rule_id = r.id`;
+
+interface Raw extends Omit<RuleRow, 'paused' | 'state'> {
+  paused: number;
+  armed: number | null;
+  episode: number | null;
+  lastFiredMs: number | null;
+  memo: string | null;
+}
+
+function toRow(r: Raw): RuleRow {
+  const { armed, episode, lastFiredMs, memo, paused, ...rest } = r;
+  return {
+    ...rest,
+    paused: paused === 1,
+    state: { armed: armed === null ? null : armed === 1, episode: episode ?? 0, lastFiredMs, memo },
+  };
+}
+
+export function ruleRepo(db: Database): RuleRepo {
+  const insertRule = db.prepare(
+    'INSERT INTO alert_rules (user_id, spec, cooldown_sec, created_ms) VALUES (?, ?, ?, ?) RETURNING id',
+  );
+  const upsertState = db.prepare(
+    `INSERT INTO alert_state (rule_id, armed, episode, last_fired_ms, memo, updated_ms) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (rule_id) DO UPDATE SET armed = excluded.armed, episode = excluded.episode,
+       last_fired_ms = excluded.last_fired_ms, memo = excluded.memo, updated_ms = excluded.updated_ms`,
+  );
+  const count = db.prepare('SELECT COUNT(*) AS n FROM alert_rules WHERE user_id = ?');
+  const list = db.prepare(`${SELECT} WHERE r.user_id = ? ORDER BY r.id`);
+  const getForUser = db.prepare(`${SELECT} WHERE r.user_id = ? AND r.id = ?`);
+  const get = db.prepare(`${SELECT} WHERE r.id = ?`);
+  const del = db.prepare('DELETE FROM alert_rules WHERE user_id = ? AND id = ?');
+  const pause = db.prepare('UPDATE alert_rules SET paused = ? WHERE user_id = ? AND id = ?');
+  const active = db.prepare(`${SELECT} WHERE r.paused = 0 AND r.disabled_reason IS NULL ORDER BY r.id`);
+  const disable = db.prepare(
+    `UPDATE alert_rules SET disabled_reason = ?
+     WHERE disabled_reason IS NULL AND user_id IN (SELECT id FROM users WHERE platform = ? AND external_id = ?)`,
+  );
+  const saveState = (ruleId: number, s: AlertState, nowMs: number) => {
+    upsertState.run(ruleId, s.armed === null ? null : s.armed ? 1 : 0, s.episode, s.lastFiredMs, s.memo, nowMs);
+  };
+  return {
+    insert: (rule, state) =>
+      db.transaction(() => {
+        const { id } = insertRule.get(rule.userId, rule.specJson, rule.cooldownSec, rule.createdMs) as { id: number };
+        saveState(id, state, rule.createdMs);
+        return id;
+      })(),
+    countForUser: (userId) => (count.get(userId) as { n: number }).n,
+    listForUser: (userId) => (list.all(userId) as Raw[]).map(toRow),
+    getForUser: (userId, id) => {
+      const r = getForUser.get(userId, id) as Raw | undefined;
+      return r && toRow(r);
+    },
+    get: (id) => {
+      const r = get.get(id) as Raw | undefined;
+      return r && toRow(r);
+    },
+    deleteForUser: (userId, id) => del.run(userId, id).changes > 0,
+    setPaused: (userId, id, paused) => pause.run(paused ? 1 : 0, userId, id).changes > 0,
+    active: () => (active.all() as Raw[]).map(toRow),
+    saveState,
+    disableForUser: (platform, externalId, reason) => disable.run(reason, platform, externalId).changes,
+  };
+}

@@ -1,0 +1,489 @@
+/**
+ * A local stand-in for the Telegram Bot API (https://core.telegram.org/bots/api), served over a real
+ * socket so the unmodified telegraf client can talk to it. It is strict where the real API is strict
+ * (token, HTML entities, text and caption lengths, rate limits) so rendering bugs fail tests here
+ * instead of in production.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SentMessage {
+  method: 'sendMessage' | 'sendPhoto' | 'editMessageText';
+  chat_id: number;
+  message_id: number;
+  text?: string;
+  caption?: string;
+  parse_mode?: string;
+  reply_markup?: any;
+  /** Size of the uploaded photo, for sendPhoto. */
+  photoBytes?: number;
+  /** Visible text after entity parsing (tags removed, entities decoded). */
+  plain: string;
+}
+
+export type Fault =
+  | { code: 429; retryAfter: number }
+  | { code: 403; description?: string }
+  | { code: 400; migrateTo: number };
+
+export interface FakeTelegram {
+  apiRoot: string;
+  token: string;
+  botUsername: string;
+  sendUserMessage(m: {
+    chatId: number;
+    text: string;
+    chatType?: 'private' | 'group' | 'supergroup';
+    fromId?: number;
+    fromName?: string;
+  }): void;
+  pressButton(m: { chatId: number; messageId: number; data: string; fromId?: number }): void;
+  sent: SentMessage[];
+  waitForSent(pred: (m: SentMessage) => boolean, timeoutMs?: number): Promise<SentMessage>;
+  callbackAnswers: any[];
+  myCommands: any[];
+  calls: { method: string; at: number }[];
+  /** The webhook registered with setWebhook, if any. */
+  webhook?: { url: string; secretToken?: string };
+  failNext(method: string, fault: Fault, times?: number): void;
+  blockChat(chatId: number): void;
+  setAdmins(chatId: number, userIds: number[]): void;
+  count429: number;
+  close(): Promise<void>;
+}
+
+class ApiError extends Error {
+  constructor(
+    readonly code: number,
+    readonly description: string,
+    readonly parameters?: Record<string, number>,
+  ) {
+    super(description);
+  }
+}
+
+const SEND_METHODS = new Set(['sendMessage', 'sendPhoto', 'editMessageText']);
+const ALLOWED_TAGS = new Set([
+  'b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'a', 'tg-emoji', 'code', 'pre', 'blockquote',
+]);
+const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' };
+
+/** Parses Telegram HTML like the real API; returns the visible text or throws a 400. */
+export function parseTelegramHtml(html: string): string {
+  const fail = (why: string, at: number): never => {
+    throw new ApiError(400, `Bad Request: can't parse entities: ${why} at byte offset ${Buffer.byteLength(html.slice(0, at))}`);
+  };
+  const stack: string[] = [];
+  let plain = '';
+  for (let i = 0; i < html.length; ) {
+    const ch = html[i]!;
+    if (ch === '<') {
+      const m = /^<(\/?)([a-zA-Z][\w-]*)((?:\s+[a-zA-Z-]+(?:="[^"<>]*")?)*)\s*>/.exec(html.slice(i));
+      if (!m) fail('Unsupported start tag', i);
+      const [whole, closing, rawName] = m!;
+      const name = rawName!.toLowerCase();
+      if (!ALLOWED_TAGS.has(name)) fail(`Unsupported start tag "${name}"`, i);
+      if (closing) {
+        const open = stack.pop();
+        if (open !== name) fail(`Can't find end tag corresponding to start tag "${open ?? name}"`, i);
+      } else {
+        stack.push(name);
+      }
+      i += whole!.length;
+    } else if (ch === '&') {
+      const m = /^&(?:#(\d{1,7})|#x([\da-fA-F]{1,6})|([a-zA-Z]+));/.exec(html.slice(i));
+      if (!m) fail('Character "&" must be escaped as &amp;', i);
+      if (m![3] !== undefined) {
+        const named = NAMED_ENTITIES[m![3]];
+        if (named === undefined) fail(`Unsupported entity "&${m![3]};"`, i);
+        plain += named;
+      } else {
+        plain += String.fromCodePoint(m![1] !== undefined ? Number(m![1]) : Number.parseInt(m![2]!, 16));
+      }
+      i += m![0].length;
+    } else if (ch === '>') {
+      fail('Character ">" must be escaped as &gt;', i);
+    } else {
+      plain += ch;
+      i++;
+    }
+  }
+  if (stack.length) fail(`Can't find end tag corresponding to start tag "${stack[stack.length - 1]}"`, html.length);
+  return plain;
+}
+
+interface Part {
+  name: string;
+  filename?: string;
+  data: Buffer;
+}
+
+function parseMultipart(body: Buffer, boundary: string): Part[] {
+  const parts: Part[] = [];
+  const delimiter = Buffer.from(`--${boundary}`);
+  let pos = body.indexOf(delimiter);
+  while (pos !== -1) {
+    const start = pos + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === '--') break;
+    const next = body.indexOf(delimiter, start);
+    if (next === -1) break;
+    const chunk = body.subarray(start + 2, next - 2); // skip CRLF after the delimiter and before the next
+    const headerEnd = chunk.indexOf('\r\n\r\n');
+    const headers = chunk.subarray(0, headerEnd).toString();
+    const disposition = /content-disposition:\s*form-data;\s*name="([^"]*)"(?:;\s*filename="([^"]*)")?/i.exec(headers);
+    if (disposition) parts.push({ name: disposition[1]!, filename: disposition[2], data: chunk.subarray(headerEnd + 4) });
+    pos = next;
+  }
+  return parts;
+}
+
+async function readBody(req: IncomingMessage): Promise<{ params: Record<string, any>; files: Record<string, Buffer> }> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const body = Buffer.concat(chunks);
+  const type = req.headers['content-type'] ?? '';
+  const query = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
+  const files: Record<string, Buffer> = {};
+  let params: Record<string, any> = { ...query };
+  if (type.startsWith('application/json') && body.length) {
+    params = { ...params, ...JSON.parse(body.toString()) };
+  } else if (type.startsWith('application/x-www-form-urlencoded')) {
+    params = { ...params, ...Object.fromEntries(new URLSearchParams(body.toString())) };
+  } else if (type.startsWith('multipart/form-data')) {
+    const boundary = /boundary=("?)([^";]+)\1/.exec(type)?.[2];
+    if (!boundary) throw new ApiError(400, 'Bad Request: multipart boundary missing');
+    for (const p of parseMultipart(body, boundary)) {
+      if (p.filename !== undefined) files[p.name] = p.data;
+      else params[p.name] = p.data.toString();
+    }
+  }
+  // Form encodings carry objects as JSON strings, as in the real API.
+  for (const key of ['reply_markup', 'commands', 'allowed_updates', 'link_preview_options', 'reply_parameters']) {
+    if (typeof params[key] === 'string') {
+      try {
+        params[key] = JSON.parse(params[key]);
+      } catch {
+        throw new ApiError(400, `Bad Request: can't parse ${key} JSON object`);
+      }
+    }
+  }
+  return { params, files };
+}
+
+export async function startFakeTelegram(
+  opts: { token?: string; botUsername?: string; maxPerSecond?: number } = {},
+): Promise<FakeTelegram> {
+  const token = opts.token ?? '123456:TEST-token_for-the-fake';
+  const botUsername = opts.botUsername ?? 'HashwatchTestBot';
+  const botId = Number(token.split(':')[0]);
+  let nextUpdateId = 1;
+  let nextMessageId = 1;
+  let nextCallbackId = 1;
+  const updates: any[] = [];
+  const pollers = new Set<() => void>();
+  const messages = new Map<string, any>(); // `${chatId}:${messageId}` → message
+  const openCallbacks = new Set<string>();
+  const faults = new Map<string, Fault[]>();
+  const blocked = new Set<number>();
+  const admins = new Map<number, number[]>();
+  const sendTimes: number[] = [];
+  const sentWaiters = new Set<() => void>();
+  let closed = false;
+
+  const fake: FakeTelegram = {
+    apiRoot: '',
+    token,
+    botUsername,
+    sent: [],
+    callbackAnswers: [],
+    myCommands: [],
+    calls: [],
+    count429: 0,
+    sendUserMessage(m) {
+      const chatType = m.chatType ?? (m.chatId < 0 ? 'supergroup' : 'private');
+      const fromId = m.fromId ?? (chatType === 'private' ? m.chatId : 1000);
+      const command = /^\/[\w@]+/.exec(m.text);
+      const message = {
+        message_id: nextMessageId++,
+        date: Math.floor(Date.now() / 1000),
+        chat: chatType === 'private' ? { id: m.chatId, type: 'private', first_name: m.fromName ?? 'Alice' } : { id: m.chatId, type: chatType, title: 'Miners' },
+        from: { id: fromId, is_bot: false, first_name: m.fromName ?? 'Alice' },
+        text: m.text,
+        ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] } : {}),
+      };
+      messages.set(`${m.chatId}:${message.message_id}`, message);
+      enqueue({ message });
+    },
+    pressButton(m) {
+      const message = messages.get(`${m.chatId}:${m.messageId}`) ?? {
+        message_id: m.messageId,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: m.chatId, type: m.chatId < 0 ? 'supergroup' : 'private' },
+        text: '(unknown message)',
+      };
+      const id = String(nextCallbackId++);
+      openCallbacks.add(id);
+      const fromId = m.fromId ?? (m.chatId > 0 ? m.chatId : 1000);
+      enqueue({
+        callback_query: { id, from: { id: fromId, is_bot: false, first_name: 'Alice' }, message, chat_instance: String(m.chatId), data: m.data },
+      });
+    },
+    waitForSent(pred, timeoutMs = 5000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = fake.sent.find(pred);
+          if (!found) return false;
+          clearTimeout(timer);
+          sentWaiters.delete(onSent);
+          resolve(found);
+          return true;
+        };
+        const onSent = () => void check();
+        const timer = setTimeout(() => {
+          sentWaiters.delete(onSent);
+          reject(new Error(`fake telegram: no matching message within ${timeoutMs} ms; sent so far: ${JSON.stringify(fake.sent.map((s) => s.plain.slice(0, 80)))}`));
+        }, timeoutMs);
+        if (!check()) sentWaiters.add(onSent);
+      });
+    },
+    failNext(method, fault, times = 1) {
+      const list = faults.get(method) ?? [];
+      for (let i = 0; i < times; i++) list.push(fault);
+      faults.set(method, list);
+    },
+    blockChat(chatId) {
+      blocked.add(chatId);
+    },
+    setAdmins(chatId, userIds) {
+      admins.set(chatId, userIds);
+    },
+    async close() {
+      closed = true;
+      for (const wake of pollers) wake();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+
+  function enqueue(update: Record<string, unknown>) {
+    updates.push({ update_id: nextUpdateId++, ...update });
+    if (fake.webhook) void pushWebhook();
+    for (const wake of pollers) wake();
+  }
+
+  let pushing = false;
+  /** Webhook mode: posts queued updates in order, retrying until the bot accepts them. */
+  async function pushWebhook() {
+    if (pushing) return;
+    pushing = true;
+    try {
+      while (updates.length && fake.webhook && !closed) {
+        const update = updates[0];
+        const res = await fetch(fake.webhook.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(fake.webhook.secretToken ? { 'x-telegram-bot-api-secret-token': fake.webhook.secretToken } : {}),
+          },
+          body: JSON.stringify(update),
+        }).catch(() => undefined);
+        if (res?.ok) updates.shift();
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      pushing = false;
+    }
+  }
+
+  function takeFault(method: string): Fault | undefined {
+    const list = faults.get(method);
+    return list?.shift();
+  }
+
+  function chatIdOf(params: Record<string, any>): number {
+    const id = Number(params.chat_id);
+    if (!Number.isSafeInteger(id) || id === 0) throw new ApiError(400, 'Bad Request: chat not found');
+    return id;
+  }
+
+  function checkSendable(method: string, chatId: number) {
+    const fault = takeFault(method);
+    if (fault?.code === 429) throw new ApiError(429, `Too Many Requests: retry after ${fault.retryAfter}`, { retry_after: fault.retryAfter });
+    if (fault?.code === 403) throw new ApiError(403, fault.description ?? 'Forbidden: bot was blocked by the user');
+    if (fault?.code === 400) {
+      throw new ApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: fault.migrateTo });
+    }
+    if (blocked.has(chatId)) throw new ApiError(403, 'Forbidden: bot was blocked by the user');
+    if (opts.maxPerSecond !== undefined) {
+      const now = Date.now();
+      while (sendTimes.length && sendTimes[0]! <= now - 1000) sendTimes.shift();
+      if (sendTimes.length >= opts.maxPerSecond) throw new ApiError(429, 'Too Many Requests: retry after 1', { retry_after: 1 });
+      sendTimes.push(now);
+    }
+  }
+
+  function visible(text: unknown, parseMode: unknown, limit: number, what: 'text' | 'caption'): string {
+    if (typeof text !== 'string') {
+      if (what === 'caption' && text === undefined) return '';
+      throw new ApiError(400, 'Bad Request: message text is empty');
+    }
+    const plain = parseMode === 'HTML' ? parseTelegramHtml(text) : text;
+    if (what === 'text' && plain.trim() === '') throw new ApiError(400, 'Bad Request: message text is empty');
+    if (plain.length > limit) throw new ApiError(400, what === 'text' ? 'Bad Request: message is too long' : 'Bad Request: message caption is too long');
+    return plain;
+  }
+
+  function record(method: SentMessage['method'], chatId: number, params: Record<string, any>, plain: string, extra: Partial<SentMessage> = {}) {
+    const message = {
+      message_id: extra.message_id ?? nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: chatId < 0 ? 'supergroup' : 'private' },
+      from: { id: botId, is_bot: true, first_name: 'Hashwatch', username: botUsername },
+      ...(method === 'sendPhoto' ? { photo: [{ file_id: `photo${nextMessageId}`, width: 800, height: 400 }], caption: plain } : { text: plain }),
+      ...(params.reply_markup ? { reply_markup: params.reply_markup } : {}),
+    };
+    messages.set(`${chatId}:${message.message_id}`, { ...message, rawText: params.text ?? params.caption });
+    fake.sent.push({
+      method,
+      chat_id: chatId,
+      message_id: message.message_id,
+      text: params.text,
+      caption: params.caption,
+      parse_mode: params.parse_mode,
+      reply_markup: params.reply_markup,
+      plain,
+      ...extra,
+    });
+    for (const wake of [...sentWaiters]) wake();
+    return message;
+  }
+
+  const methods: Record<string, (p: Record<string, any>, files: Record<string, Buffer>) => unknown | Promise<unknown>> = {
+    getMe: () => ({ id: botId, is_bot: true, first_name: 'Hashwatch', username: botUsername, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false }),
+    async getUpdates(p) {
+      if (fake.webhook) throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+      const offset = Number(p.offset ?? 0);
+      const limit = Math.min(Math.max(Number(p.limit ?? 100), 1), 100);
+      const timeoutMs = Math.min(Number(p.timeout ?? 0), 50) * 1000;
+      const pending = () => {
+        // Asking with an offset confirms every earlier update, as in the real API.
+        if (offset > 0) while (updates.length && updates[0].update_id < offset) updates.shift();
+        return updates.slice(0, limit);
+      };
+      if (pending().length || timeoutMs === 0 || closed) return pending();
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          pollers.delete(wake);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(wake, timeoutMs);
+        pollers.add(wake);
+      });
+      return pending();
+    },
+    sendMessage(p) {
+      const chatId = chatIdOf(p);
+      const plain = visible(p.text, p.parse_mode, 4096, 'text');
+      checkSendable('sendMessage', chatId);
+      return record('sendMessage', chatId, p, plain);
+    },
+    sendPhoto(p, files) {
+      const chatId = chatIdOf(p);
+      const photo = files.photo;
+      if (!photo && typeof p.photo !== 'string') throw new ApiError(400, 'Bad Request: there is no photo in the request');
+      const plain = visible(p.caption, p.parse_mode, 1024, 'caption');
+      checkSendable('sendPhoto', chatId);
+      return record('sendPhoto', chatId, p, plain, { photoBytes: photo?.length ?? 0 });
+    },
+    editMessageText(p) {
+      const chatId = chatIdOf(p);
+      const messageId = Number(p.message_id);
+      const existing = messages.get(`${chatId}:${messageId}`);
+      if (!existing) throw new ApiError(400, 'Bad Request: message to edit not found');
+      if (existing.text === undefined) throw new ApiError(400, 'Bad Request: there is no text in the message to edit');
+      const plain = visible(p.text, p.parse_mode, 4096, 'text');
+      if (existing.rawText === p.text && JSON.stringify(existing.reply_markup ?? null) === JSON.stringify(p.reply_markup ?? null)) {
+        throw new ApiError(400, 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+      }
+      checkSendable('editMessageText', chatId);
+      return record('editMessageText', chatId, p, plain, { message_id: messageId });
+    },
+    answerCallbackQuery(p) {
+      const fault = takeFault('answerCallbackQuery');
+      if (fault) throw new ApiError(fault.code, 'Bad Request: injected failure');
+      const id = String(p.callback_query_id ?? '');
+      if (!openCallbacks.delete(id)) throw new ApiError(400, 'Bad Request: query is too old and response timeout expired or query ID is invalid');
+      if (typeof p.text === 'string' && p.text.length > 200) throw new ApiError(400, 'Bad Request: text is too long');
+      fake.callbackAnswers.push(p);
+      return true;
+    },
+    setMyCommands(p) {
+      const fault = takeFault('setMyCommands');
+      if (fault?.code === 429) throw new ApiError(429, `Too Many Requests: retry after ${fault.retryAfter}`, { retry_after: fault.retryAfter });
+      if (fault) throw new ApiError(fault.code, 'Bad Request: injected failure');
+      const commands = p.commands;
+      if (!Array.isArray(commands) || commands.length > 100) throw new ApiError(400, 'Bad Request: commands must be an array of at most 100');
+      for (const c of commands) {
+        if (typeof c?.command !== 'string' || !/^[a-z0-9_]{1,32}$/.test(c.command)) throw new ApiError(400, 'Bad Request: BOT_COMMAND_INVALID');
+        if (typeof c.description !== 'string' || c.description.length < 1 || c.description.length > 256) {
+          throw new ApiError(400, 'Bad Request: command description must be 1-256 characters');
+        }
+      }
+      fake.myCommands = commands;
+      return true;
+    },
+    deleteWebhook() {
+      delete fake.webhook;
+      return true;
+    },
+    setWebhook(p) {
+      if (typeof p.url !== 'string' || !URL.canParse(p.url)) throw new ApiError(400, 'Bad Request: bad webhook: invalid URL');
+      fake.webhook = { url: p.url, secretToken: p.secret_token };
+      void pushWebhook();
+      return true;
+    },
+    getChatMember(p) {
+      const chatId = chatIdOf(p);
+      const userId = Number(p.user_id);
+      const list = admins.get(chatId) ?? [];
+      const status = list[0] === userId ? 'creator' : list.includes(userId) ? 'administrator' : 'member';
+      return { status, user: { id: userId, is_bot: false, first_name: 'User' } };
+    },
+    sendChatAction(p) {
+      chatIdOf(p);
+      return true;
+    },
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    try {
+      const m = /^\/bot([^/]+)\/([A-Za-z]+)(?:\?.*)?$/.exec(req.url ?? '');
+      if (!m) throw new ApiError(404, 'Not Found');
+      if (m[1] !== token) throw new ApiError(401, 'Unauthorized');
+      const method = m[2]!;
+      fake.calls.push({ method, at: Date.now() });
+      const impl = methods[method];
+      if (!impl) throw new ApiError(404, 'Not Found: method not found');
+      const { params, files } = await readBody(req);
+      const result = await impl(params, files);
+      reply(200, { ok: true, result });
+    } catch (err) {
+      if (err instanceof ApiError) {
+        if (err.code === 429) fake.count429++;
+        reply(err.code, { ok: false, error_code: err.code, description: err.description, ...(err.parameters ? { parameters: err.parameters } : {}) });
+      } else {
+        reply(500, { ok: false, error_code: 500, description: `Internal Server Error: ${(err as Error).message}` });
+      }
+    }
+  }
+
+  const server: Server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  fake.apiRoot = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return fake;
+}

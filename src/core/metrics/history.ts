@@ -1,0 +1,98 @@
+/**
+ * Historical hashprice and the small series helpers shared by hashprice, hashrate and price
+ * history. Series may arrive in any order; "latest" and "earlier" always mean by time, not by index.
+ */
+import type { DifficultyPoint, RewardHistoryPoint } from '../../sources/types.ts';
+import { SATS_PER_BTC, SECONDS_PER_DAY } from './constants.ts';
+import { hashprice } from './hashprice.ts';
+
+/** One observation: t in seconds since the epoch, v in the series' own unit. */
+export type Point = { t: number; v: number };
+
+export interface HashpricePoint {
+  timestampSec: number;
+  usdPerPhDay: number;
+  btcPerPhDay: number;
+}
+
+/** Difficulty entries sorted by time, then the last one at or before tSec (binary search). */
+function difficultyAt(sorted: DifficultyPoint[], tSec: number): number | undefined {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  let found: number | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const entry = sorted[mid]!;
+    if (entry.timeSec <= tSec) {
+      found = entry.difficulty;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}
+
+/**
+ * Hashprice at each reward-history point with the live formula: the difficulty in force at that time
+ * and the observed average reward per block (subsidy + fees). Points before the first known
+ * difficulty are skipped, as are points without a positive USD price (mempool reports 0 where it
+ * has no price), because a $0 hashprice would read as a record low.
+ */
+export function hashpriceSeries(rewards: RewardHistoryPoint[], difficulty: DifficultyPoint[]): HashpricePoint[] {
+  const sorted = [...difficulty].sort((a, b) => a.timeSec - b.timeSec);
+  const out: HashpricePoint[] = [];
+  for (const r of [...rewards].sort((a, b) => a.timestampSec - b.timestampSec)) {
+    const d = difficultyAt(sorted, r.timestampSec);
+    if (d === undefined || !(d > 0) || !(r.usd > 0)) continue;
+    const hp = hashprice({ difficulty: d, subsidyBtc: r.avgRewardsSats / SATS_PER_BTC, avgFeesBtc: 0, priceUsd: r.usd });
+    out.push({ timestampSec: r.timestampSec, usdPerPhDay: hp.usdPerPhDay, btcPerPhDay: hp.btcPerPhDay });
+  }
+  return out;
+}
+
+/** The point with the greatest t at or before tSec. */
+function pointAt(series: Point[], tSec: number): Point | undefined {
+  let best: Point | undefined;
+  for (const p of series) if (p.t <= tSec && (!best || p.t >= best.t)) best = p;
+  return best;
+}
+
+/** Value of the last point at or before tSec; undefined when the series starts later. */
+export function valueAt(series: Point[], tSec: number): number | undefined {
+  return pointAt(series, tSec)?.v;
+}
+
+/**
+ * Percent change of the value in force at nowSec against the value in force `days` earlier.
+ * Undefined when either end is missing or the earlier value is 0 (no meaningful ratio).
+ */
+export function changePercent(series: Point[], nowSec: number, days: number): number | undefined {
+  const latest = pointAt(series, nowSec);
+  const past = pointAt(series, nowSec - days * SECONDS_PER_DAY);
+  if (!latest || !past || past.v === 0) return undefined;
+  return (latest.v / past.v - 1) * 100;
+}
+
+/** Lowest and highest points from fromSec on; on ties the most recent wins ("lowest since" reads better). */
+export function lowHigh(series: Point[], fromSec: number): { low: Point; high: Point } | undefined {
+  let low: Point | undefined;
+  let high: Point | undefined;
+  for (const p of series) {
+    if (p.t < fromSec) continue;
+    if (!low || p.v < low.v || (p.v === low.v && p.t > low.t)) low = p;
+    if (!high || p.v > high.v || (p.v === high.v && p.t > high.t)) high = p;
+  }
+  return low && high ? { low, high } : undefined;
+}
+
+/**
+ * When the series was last at or below `current` (time in s of the most recent such point), i.e.
+ * "lowest since <date>". Undefined when every point is higher: the lowest on record.
+ * Pass the history without the current point itself.
+ */
+export function lowestSince(series: Point[], current: number): number | undefined {
+  let since: number | undefined;
+  for (const p of series) if (p.v <= current && (since === undefined || p.t > since)) since = p.t;
+  return since;
+}

@@ -14,7 +14,12 @@ export interface Destination {
 }
 
 export type SendResult =
-  | { ok: true; messageIds: string[] }
+  | {
+      ok: true;
+      messageIds: string[];
+      /** Delivered, but the Telegram group had moved to this id: update the stored destination. */
+      migratedTo?: string;
+    }
   | {
       ok: false;
       /** Blocked, kicked, chat deleted, missing access: stop sending to this destination. */

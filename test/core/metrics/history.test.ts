@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { DifficultyPoint, RewardHistoryPoint } from '../../../src/sources/types.ts';
+import { changePercent, hashprice, hashpriceSeries, lowHigh, lowestSince, valueAt, type Point } from '../../../src/core/metrics/index.ts';
+
+const DAY = 86_400;
+const D = 113_757_508_810_854;
+
+const diff = (timeSec: number, difficulty: number): DifficultyPoint => ({ timeSec, height: 0, difficulty, adjustment: 1 });
+const reward = (timestampSec: number, avgRewardsSats: number, usd: number): RewardHistoryPoint => ({ avgHeight: 0, timestampSec, avgRewardsSats, usd });
+
+describe('hashpriceSeries', () => {
+  it('uses the difficulty in force at each point and the observed reward per block', () => {
+    const difficulty = [diff(2000, 2 * D), diff(1000, D)]; // deliberately out of order
+    const rewards = [
+      reward(500, 314_500_000, 69_880), // before the first difficulty entry: skipped
+      reward(1000, 314_500_000, 69_880), // entry at exactly this time applies (<=)
+      reward(1999, 314_500_000, 69_880),
+      reward(2500, 314_500_000, 69_880), // difficulty doubled: half the hashprice
+    ];
+    const series = hashpriceSeries(rewards, difficulty);
+    // 314,500,000 sats = 3.145 BTC per block, the live hand check: $38.86398720675945/PH/day at D.
+    expect(series.map((p) => p.timestampSec)).toEqual([1000, 1999, 2500]);
+    expect(series[0]!.usdPerPhDay).toBeCloseTo(38.86398720675945, 10);
+    expect(series[0]!.btcPerPhDay).toBeCloseTo(0.0005561532227641592, 15);
+    expect(series[1]!.usdPerPhDay).toBeCloseTo(38.86398720675945, 10);
+    expect(series[2]!.usdPerPhDay).toBeCloseTo(38.86398720675945 / 2, 10);
+  });
+
+  it('skips points without a USD price instead of reporting a $0 record low', () => {
+    const series = hashpriceSeries([reward(100, 5_000_000_000, 0), reward(200, 5_000_000_000, 1)], [diff(0, 1e6)]);
+    expect(series.map((p) => p.timestampSec)).toEqual([200]);
+  });
+
+  it('returns an empty series for empty inputs', () => {
+    expect(hashpriceSeries([], [diff(0, D)])).toEqual([]);
+    expect(hashpriceSeries([reward(100, 1, 1)], [])).toEqual([]);
+  });
+
+  it('gives exactly the live hashprice() for the same inputs', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e9, max: 1e16, noNaN: true }),
+        fc.integer({ min: 1, max: 10_000_000_000 }),
+        fc.double({ min: 0.01, max: 1e6, noNaN: true }),
+        (d, sats, usd) => {
+          const [p] = hashpriceSeries([reward(10, sats, usd)], [diff(0, d)]);
+          const live = hashprice({ difficulty: d, subsidyBtc: sats / 1e8, avgFeesBtc: 0, priceUsd: usd });
+          return p!.usdPerPhDay === live.usdPerPhDay && p!.btcPerPhDay === live.btcPerPhDay;
+        },
+      ),
+    );
+  });
+});
+
+const series: Point[] = [
+  { t: 0, v: 10 },
+  { t: DAY, v: 8 },
+  { t: 2 * DAY, v: 12 },
+  { t: 3 * DAY, v: 8 },
+  { t: 4 * DAY, v: 9 },
+];
+
+describe('valueAt', () => {
+  it('takes the last point at or before the time', () => {
+    expect(valueAt(series, 2 * DAY)).toBe(12);
+    expect(valueAt(series, 2 * DAY + 100)).toBe(12);
+    expect(valueAt(series, 100 * DAY)).toBe(9);
+  });
+
+  it('is undefined before the series starts and on an empty series', () => {
+    expect(valueAt(series, -1)).toBeUndefined();
+    expect(valueAt([], 0)).toBeUndefined();
+  });
+
+  it('does not depend on the order of the points', () => {
+    expect(valueAt([...series].reverse(), 2 * DAY + 100)).toBe(12);
+  });
+});
+
+describe('changePercent', () => {
+  it('compares the value now with the value `days` earlier', () => {
+    // Now (day 4) 9 vs day 2 12: 9 / 12 − 1 = −25 %.
+    expect(changePercent(series, 4 * DAY, 2)).toBeCloseTo(-25, 12);
+    // Day 2 (12) vs day 1 (8): +50 %.
+    expect(changePercent(series, 2 * DAY, 1)).toBeCloseTo(50, 12);
+    expect(changePercent(series, 4 * DAY, 0)).toBe(0);
+  });
+
+  it('is undefined when the past is before the data or is zero', () => {
+    expect(changePercent(series, 4 * DAY, 5)).toBeUndefined();
+    expect(changePercent([], 0, 1)).toBeUndefined();
+    expect(changePercent([{ t: 0, v: 0 }, { t: DAY, v: 5 }], DAY, 1)).toBeUndefined();
+  });
+});
+
+describe('lowHigh', () => {
+  it('finds the low and high from a time on, the most recent on ties', () => {
+    // From day 1: values 8, 12, 8, 9 → low 8 (day 3, the later of the two), high 12 (day 2).
+    expect(lowHigh(series, DAY)).toEqual({ low: { t: 3 * DAY, v: 8 }, high: { t: 2 * DAY, v: 12 } });
+    expect(lowHigh(series, 0)!.high).toEqual({ t: 2 * DAY, v: 12 });
+  });
+
+  it('handles a single point and an empty window', () => {
+    expect(lowHigh(series, 4 * DAY)).toEqual({ low: { t: 4 * DAY, v: 9 }, high: { t: 4 * DAY, v: 9 } });
+    expect(lowHigh(series, 5 * DAY)).toBeUndefined();
+    expect(lowHigh([], 0)).toBeUndefined();
+  });
+});
+
+describe('lowestSince', () => {
+  it('returns when the series was last at or below the current value', () => {
+    // 8.5: last value <= 8.5 is 8 on day 3.
+    expect(lowestSince(series, 8.5)).toBe(3 * DAY);
+    // 8 equals the day-3 value: "lowest since day 3".
+    expect(lowestSince(series, 8)).toBe(3 * DAY);
+    // 9.5: day 4 (9) is lower.
+    expect(lowestSince(series, 9.5)).toBe(4 * DAY);
+  });
+
+  it('is undefined when the current value is the lowest on record, or there is no history', () => {
+    expect(lowestSince(series, 7.99)).toBeUndefined();
+    expect(lowestSince([], 1)).toBeUndefined();
+  });
+});

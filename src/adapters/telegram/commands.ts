@@ -1,0 +1,23 @@
+/** Recognising a command in a Telegram message, including "/cmd@BotName" addressing in groups. */
+
+export interface ParsedCommand {
+  name: string;
+  /** Text after the command, for tokenize/splitArgs. */
+  rest: string;
+  /** True when written as /cmd@ThisBot. */
+  addressed: boolean;
+}
+
+const COMMAND = /^\/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]{1,64}))?(?=\s|$)/;
+
+/**
+ * Returns undefined for text that is not a command, and for commands addressed to another bot
+ * (several bots often share a group; only the named one should answer).
+ */
+export function parseCommand(text: string, botUsername: string): ParsedCommand | undefined {
+  const m = COMMAND.exec(text);
+  if (!m) return undefined;
+  const target = m[2];
+  if (target && target.toLowerCase() !== botUsername.toLowerCase()) return undefined;
+  return { name: m[1]!.toLowerCase(), rest: text.slice(m[0].length).trim(), addressed: target !== undefined };
+}

@@ -1,0 +1,153 @@
+/**
+ * Every message the bot sends to Telegram goes through here, whether it answers a command or is an
+ * alert: pacing, "retry after" waits, blocked chats, migrated groups, long-text splitting and chart
+ * captions are handled once.
+ */
+import type { Logger } from 'pino';
+import { TelegramError, type Telegram } from 'telegraf';
+import type { SendResult } from '../../core/delivery.ts';
+import type { Reply } from '../../core/reply.ts';
+import { CAPTION_LIMIT, TEXT_LIMIT, chartCaption, renderTelegram, splitHtml } from '../../render/telegram.ts';
+import type { Pacer } from './pacer.ts';
+
+type Failure = Extract<SendResult, { ok: false }>;
+type Attempt<T> = { ok: true; value: T } | { ok: false; failure: Failure; description: string };
+
+export interface DeliveryOptions {
+  /** Longer "retry after" requests are handed back to the caller (the outbox) instead of waited out. */
+  maxRetryWaitMs: number;
+  maxAttempts: number;
+}
+
+const DEFAULTS: DeliveryOptions = { maxRetryWaitMs: 30_000, maxAttempts: 4 };
+
+// 403s (blocked, kicked, deactivated) and a vanished chat mean: stop sending there.
+const GONE = /chat not found|bot was kicked|user is deactivated|not enough rights to send|have no rights to send/i;
+
+interface Target {
+  id: string;
+  migratedTo?: string;
+}
+
+const chatRef = (id: string): number | string => (/^-?\d+$/.test(id) ? Number(id) : id);
+
+export class TelegramDelivery {
+  private readonly options: DeliveryOptions;
+
+  constructor(
+    private readonly telegram: Telegram,
+    private readonly pacer: Pacer,
+    private readonly log: Logger,
+    options: Partial<DeliveryOptions> = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  /** Sends a whole Reply; `replyTo` threads the answer under the asking message (useful in groups). */
+  async send(chatId: string, reply: Reply, replyTo?: number): Promise<SendResult> {
+    const { html, keyboard } = renderTelegram(reply);
+    const target: Target = { id: chatId };
+    const ids: string[] = [];
+    const threading = replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {};
+
+    if (reply.chart) {
+      const { png, filename } = reply.chart;
+      const whole = html.length <= CAPTION_LIMIT;
+      const photo = await this.attempt(target, (id) =>
+        this.telegram.sendPhoto(id, { source: png, filename }, {
+          caption: whole ? html : chartCaption(reply),
+          parse_mode: 'HTML',
+          ...(whole && keyboard ? { reply_markup: keyboard } : {}),
+          ...threading,
+        }),
+      );
+      if (!photo.ok) return photo.failure;
+      ids.push(String(photo.value.message_id));
+      if (whole) return this.delivered(ids, target);
+    }
+
+    const parts = splitHtml(html, TEXT_LIMIT);
+    for (const [i, part] of parts.entries()) {
+      const last = i === parts.length - 1;
+      const sent = await this.attempt(target, (id) =>
+        this.telegram.sendMessage(id, part, {
+          parse_mode: 'HTML',
+          link_preview_options: { is_disabled: true },
+          ...(last && keyboard ? { reply_markup: keyboard } : {}),
+          ...(ids.length === 0 ? threading : {}),
+        }),
+      );
+      if (!sent.ok) {
+        if (!ids.length) return sent.failure;
+        // Say what already arrived, so a retry can be judged against duplicates.
+        return { ...sent.failure, reason: `${sent.failure.reason} (after ${ids.length} of ${parts.length + (reply.chart ? 1 : 0)} messages were delivered)` };
+      }
+      ids.push(String(sent.value.message_id));
+    }
+    return this.delivered(ids, target);
+  }
+
+  /**
+   * Replaces a text message in place (a button press). Falls back to a new message when the old one
+   * cannot hold the new answer: a chart, a text longer than one message, or an uneditable message.
+   */
+  async edit(chatId: string, messageId: number, reply: Reply): Promise<SendResult> {
+    const { html, keyboard } = renderTelegram(reply);
+    if (reply.chart || html.length > TEXT_LIMIT) return this.send(chatId, reply);
+    const target: Target = { id: chatId };
+    const edited = await this.attempt(target, (id) =>
+      this.telegram.editMessageText(id, messageId, undefined, html, {
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+        ...(keyboard ? { reply_markup: keyboard } : {}),
+      }),
+    );
+    if (edited.ok || /message is not modified/i.test(edited.description)) return this.delivered([String(messageId)], target);
+    if (edited.failure.permanent || edited.failure.retryAfterMs !== undefined) return edited.failure;
+    this.log.info({ chatId, messageId, reason: edited.failure.reason }, 'telegram: could not edit, sending a new message');
+    return this.send(target.id, reply);
+  }
+
+  private delivered(messageIds: string[], target: Target): SendResult {
+    return target.migratedTo ? { ok: true, messageIds, migratedTo: target.migratedTo } : { ok: true, messageIds };
+  }
+
+  /** One API call with pacing and Telegram's retry rules; never throws. */
+  private async attempt<T>(target: Target, call: (chat: number | string) => Promise<T>): Promise<Attempt<T>> {
+    let lastFailure: Attempt<T> | undefined;
+    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
+      await this.pacer.acquire(target.id);
+      try {
+        return { ok: true, value: await call(chatRef(target.id)) };
+      } catch (err) {
+        if (!(err instanceof TelegramError)) {
+          // The request may have reached Telegram: resending could duplicate, so the caller decides.
+          const reason = `Telegram unreachable: ${(err as Error).message}`;
+          return { ok: false, failure: { ok: false, permanent: false, reason }, description: reason };
+        }
+        const description = err.description;
+        const retryAfter = err.parameters?.retry_after;
+        const migrateTo = err.parameters?.migrate_to_chat_id;
+        if (err.code === 429 && retryAfter !== undefined) {
+          const waitMs = retryAfter * 1000;
+          this.pacer.holdChat(target.id, waitMs);
+          this.log.warn({ chatId: target.id, retryAfter, attempt }, 'telegram: rate limited');
+          lastFailure = { ok: false, failure: { ok: false, permanent: false, reason: description, retryAfterMs: waitMs }, description };
+          if (waitMs > this.options.maxRetryWaitMs) return lastFailure;
+          continue;
+        }
+        if (migrateTo !== undefined && target.migratedTo === undefined) {
+          this.log.info({ from: target.id, to: migrateTo }, 'telegram: group migrated to a supergroup');
+          target.id = String(migrateTo);
+          target.migratedTo = target.id;
+          continue;
+        }
+        const permanent = err.code === 403 || GONE.test(description);
+        const failure: Failure = { ok: false, permanent, reason: description };
+        if (target.migratedTo) failure.migratedTo = target.migratedTo;
+        return { ok: false, failure, description };
+      }
+    }
+    return lastFailure ?? { ok: false, failure: { ok: false, permanent: false, reason: 'gave up after retries' }, description: 'gave up' };
+  }
+}

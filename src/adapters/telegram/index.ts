@@ -1,0 +1,240 @@
+/**
+ * The Telegram adapter: turns messages and button presses into command runs and sends the replies
+ * back. Updates arrive by long polling, or by webhook when TELEGRAM_WEBHOOK_URL is set. Handling is
+ * detached from update intake so one slow answer never delays the next chat.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Telegraf } from 'telegraf';
+import type { CallbackQuery, Message, Update, User } from 'telegraf/types';
+import type { Config } from '../../config.ts';
+import type { Logger } from '../../logger.ts';
+import { findCommand, runCommand } from '../../core/run.ts';
+import { splitArgs, tokenize, type Command, type CommandContext } from '../../core/command.ts';
+import type { Sender } from '../../core/delivery.ts';
+import { errorReply, type Reply } from '../../core/reply.ts';
+import { decodeCallback } from '../../render/telegram.ts';
+import { parseCommand } from './commands.ts';
+import { TelegramDelivery } from './delivery.ts';
+import { Pacer } from './pacer.ts';
+
+export interface TelegramDeps {
+  config: Config;
+  logger: Logger;
+  commands: readonly Command[];
+  /** Builds the CommandContext for one incoming message (market, now, version, services come from main). */
+  makeContext(who: { user: CommandContext['user']; chat: CommandContext['chat'] }): CommandContext;
+}
+
+export interface TelegramBot {
+  sender: Sender;
+  botUsername: string;
+  /** The local port of the webhook listener, in webhook mode. */
+  webhookPort?: number;
+  stop(): Promise<void>;
+}
+
+const UPDATES = ['message', 'callback_query'] as const;
+const ADMIN_STATUSES = new Set(['creator', 'administrator']);
+const STALE_BUTTON = 'This button no longer works. Send the command again (see /help).';
+
+type ChatKind = NonNullable<CommandContext['chat']>['kind'];
+const kindOf = (type: string): ChatKind => (type === 'private' ? 'private' : type === 'channel' ? 'channel' : 'group');
+
+function startReply(commands: readonly Command[], version: string): Reply {
+  const shown = commands.slice(0, 6).map((c) => `/${c.name}`).join(', ');
+  return {
+    title: 'Welcome to hashwatch',
+    lines: [
+      'I report Bitcoin mining economics: hashprice (what a petahash earns per day), hashrate, difficulty, fees, pools and profitability.',
+      'Every figure says where it came from and how fresh it is. Works here and in groups.',
+      `Try ${shown}, or /help for every command.`,
+    ],
+    sections: [],
+    footer: [`hashwatch ${version}`],
+    tone: 'neutral',
+  };
+}
+
+export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
+  const { config, commands } = deps;
+  const log = deps.logger.child({ platform: 'telegram' });
+  const token = config.TELEGRAM_BOT_TOKEN;
+  if (!token) throw new Error('TELEGRAM_BOT_TOKEN is not set');
+
+  const bot = new Telegraf(token, {
+    // A trailing slash keeps a path prefix of a self-hosted Bot API server in the URL.
+    telegram: { apiRoot: `${config.TELEGRAM_API_ROOT}/`, webhookReply: false },
+  });
+  const me = await bot.telegram.getMe();
+  bot.botInfo = me;
+  const botUsername = me.username;
+  const delivery = new TelegramDelivery(bot.telegram, new Pacer(), log);
+  const inFlight = new Set<Promise<void>>();
+
+  const who = (from: User | undefined, chat: { id: number; type: string }, senderChatId?: number) => {
+    const kind = kindOf(chat.type);
+    let admin: Promise<boolean> | undefined;
+    const isAdmin = () => {
+      if (kind === 'private') return Promise.resolve(true);
+      // An anonymous group admin posts as the group itself.
+      if (senderChatId === chat.id) return Promise.resolve(true);
+      if (!from) return Promise.resolve(false);
+      admin ??= bot.telegram.getChatMember(chat.id, from.id).then(
+        (m) => ADMIN_STATUSES.has(m.status),
+        (err: unknown) => {
+          log.warn({ chatId: chat.id, err: (err as Error).message }, 'telegram: admin check failed');
+          return false;
+        },
+      );
+      return admin;
+    };
+    return {
+      user: from ? { platform: 'telegram' as const, id: String(from.id), name: from.username ?? from.first_name } : undefined,
+      chat: { id: String(chat.id), kind, isAdmin },
+    };
+  };
+
+  async function onMessage(msg: Message) {
+    if (!('text' in msg)) return;
+    const chatId = String(msg.chat.id);
+    const isPrivate = msg.chat.type === 'private';
+    const parsed = parseCommand(msg.text, botUsername);
+    if (!parsed) {
+      if (isPrivate && !msg.text.startsWith('/')) {
+        await delivery.send(chatId, { title: 'Commands start with /', lines: ['For example /hashprice. /help lists them all.'], sections: [], footer: [], tone: 'neutral' });
+      }
+      return;
+    }
+    const command = findCommand(commands, parsed.name);
+    const context = () => deps.makeContext(who(msg.from, msg.chat, 'sender_chat' in msg ? msg.sender_chat?.id : undefined));
+    let reply: Reply;
+    if (!command && parsed.name === 'start') {
+      reply = startReply(commands, context().version);
+    } else if (!command && !isPrivate && !parsed.addressed) {
+      return; // Probably meant for another bot in the group.
+    } else {
+      void bot.telegram.sendChatAction(msg.chat.id, 'typing').catch(() => undefined);
+      const raw = command ? splitArgs(command, tokenize(parsed.rest)) : {};
+      reply = await runCommand(commands, parsed.name, raw, context(), log);
+    }
+    const result = await delivery.send(chatId, reply, isPrivate ? undefined : msg.message_id);
+    if (!result.ok) {
+      log.warn({ chatId, command: parsed.name, reason: result.reason, permanent: result.permanent }, 'telegram: reply not delivered');
+    }
+  }
+
+  async function onCallback(query: CallbackQuery) {
+    let answer: { text?: string; show_alert?: boolean } = {};
+    try {
+      const decoded = 'data' in query ? decodeCallback(query.data) : undefined;
+      const message = query.message;
+      if (!decoded || !message || !findCommand(commands, decoded.command)) {
+        log.info({ data: 'data' in query ? query.data.slice(0, 64) : undefined }, 'telegram: unusable callback data');
+        answer = { text: STALE_BUTTON };
+        return;
+      }
+      const context = deps.makeContext(who(query.from, message.chat));
+      const reply = await runCommand(commands, decoded.command, decoded.args, context, log);
+      if (reply.tone === 'error') {
+        // Keep the good answer on screen; explain the problem in the pop-up instead.
+        const why = [reply.title, ...(reply.lines ?? [])].join(': ');
+        answer = { text: why.length > 200 ? `${why.slice(0, 199)}…` : why, show_alert: true };
+        return;
+      }
+      const chatId = String(message.chat.id);
+      const result = 'text' in message ? await delivery.edit(chatId, message.message_id, reply) : await delivery.send(chatId, reply);
+      if (!result.ok) {
+        log.warn({ chatId, reason: result.reason }, 'telegram: button answer not delivered');
+        answer = { text: 'Sorry, Telegram would not take the update right now. Please try again in a minute.' };
+      }
+    } catch (err) {
+      log.error({ err }, 'telegram: button handler failed');
+      answer = { text: 'Sorry, something went wrong on our side. Please try again.' };
+    } finally {
+      // Always answered, or the user's client spins until it times out.
+      await bot.telegram.answerCbQuery(query.id, answer.text, answer.show_alert ? { show_alert: true } : {}).catch((err: unknown) => {
+        log.warn({ err: (err as Error).message }, 'telegram: answerCallbackQuery failed');
+      });
+    }
+  }
+
+  async function handle(update: Update) {
+    try {
+      if ('message' in update) await onMessage(update.message);
+      else if ('callback_query' in update) await onCallback(update.callback_query);
+    } catch (err) {
+      log.error({ err, updateId: update.update_id }, 'telegram: update handler failed');
+      const chat = 'message' in update ? update.message.chat : undefined;
+      if (chat) {
+        await delivery.send(String(chat.id), errorReply('Sorry, that failed', 'Something went wrong on our side while answering. It has been logged; please try again in a minute.'));
+      }
+    }
+  }
+
+  bot.use((ctx) => {
+    const job = handle(ctx.update).finally(() => inFlight.delete(job));
+    inFlight.add(job);
+  });
+  bot.catch((err, ctx) => log.error({ err, updateId: ctx.update.update_id }, 'telegram: middleware error'));
+
+  // Decorative: the command menu in clients. Useful, never worth failing start-up over.
+  const menu = commands.map((c) => ({ command: c.name, description: c.description.slice(0, 256) }));
+  await bot.telegram.setMyCommands(menu.slice(0, 100)).catch((err: unknown) => {
+    log.warn({ err: (err as Error).message }, 'telegram: setMyCommands failed; the command menu may be out of date');
+  });
+
+  let webhook: Server | undefined;
+  let polling: Promise<void> | undefined;
+  if (config.TELEGRAM_WEBHOOK_URL) {
+    const url = new URL(config.TELEGRAM_WEBHOOK_URL);
+    // telegraf answers 403 to any request without the right secret token or path.
+    const server = createServer(bot.webhookCallback(`${url.pathname}${url.search}`, { secretToken: config.TELEGRAM_WEBHOOK_SECRET }));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.TELEGRAM_WEBHOOK_PORT, () => resolve());
+    });
+    webhook = server;
+    try {
+      await bot.telegram.setWebhook(url.href, { secret_token: config.TELEGRAM_WEBHOOK_SECRET, allowed_updates: [...UPDATES] });
+    } catch (err) {
+      server.close();
+      throw err;
+    }
+    log.info({ botUsername, port: (server.address() as AddressInfo).port }, 'telegram: webhook mode');
+  } else {
+    polling = bot.launch({ allowedUpdates: [...UPDATES] }).catch((err: unknown) => {
+      log.error({ err }, 'telegram: polling stopped');
+    });
+    log.info({ botUsername }, 'telegram: long polling');
+  }
+
+  const sender: Sender = {
+    platform: 'telegram',
+    async send(destination, reply) {
+      if (destination.platform !== 'telegram') {
+        return { ok: false, permanent: true, reason: `not a Telegram destination (${destination.platform})` };
+      }
+      return delivery.send(destination.chatId, reply);
+    },
+  };
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (polling) {
+        bot.stop('shutdown');
+        await polling;
+      }
+      if (webhook) await new Promise<void>((resolve) => webhook.close(() => resolve()));
+      await Promise.allSettled([...inFlight]);
+      log.info('telegram: stopped');
+    })());
+
+  return {
+    sender,
+    botUsername,
+    ...(webhook ? { webhookPort: (webhook.address() as AddressInfo).port } : {}),
+    stop,
+  };
+}

@@ -24,10 +24,12 @@ export interface OutboxRow {
 export interface OutboxRepo {
   /** False when the key is already there (the same episode or digest day was queued before). */
   enqueue(idemKey: string, destination: Destination, reply: Reply, nowMs: number): boolean;
-  /** Leases up to `limit` due rows (status → sending, attempts + 1). */
-  claim(nowMs: number, leaseMs: number, limit: number): OutboxRow[];
+  /** Leases up to `limit` due rows for these platforms (status → sending, attempts + 1). */
+  claim(nowMs: number, leaseMs: number, limit: number, platforms: readonly string[]): OutboxRow[];
   markSent(id: number, nowMs: number): void;
   retryAt(id: number, nextAttemptMs: number, error: string): void;
+  /** Back to pending without counting the attempt (rate limited, or the chat moved). */
+  deferTo(id: number, nextAttemptMs: number, note: string): void;
   fail(id: number, error: string): void;
   /** A destination is gone: its other unsent rows fail too instead of retrying forever. */
   failPendingFor(platform: string, chatId: string, error: string): number;
@@ -87,12 +89,16 @@ export function outboxRepo(db: Database): OutboxRepo {
   );
   const claim = db.prepare(
     `UPDATE outbox SET status = 'sending', lease_until_ms = @lease, attempts = attempts + 1
-     WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_ms <= @now ORDER BY next_attempt_ms, id LIMIT @limit)
+     WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_ms <= @now
+                  AND platform IN (SELECT value FROM json_each(@platforms)) ORDER BY next_attempt_ms, id LIMIT @limit)
      RETURNING ${COLUMNS}`,
   );
   const sent = db.prepare(`UPDATE outbox SET status = 'sent', sent_ms = ?, lease_until_ms = NULL WHERE id = ?`);
   const retry = db.prepare(
     `UPDATE outbox SET status = 'pending', next_attempt_ms = ?, last_error = ?, lease_until_ms = NULL WHERE id = ?`,
+  );
+  const defer = db.prepare(
+    `UPDATE outbox SET status = 'pending', next_attempt_ms = ?, last_error = ?, attempts = MAX(attempts - 1, 0), lease_until_ms = NULL WHERE id = ?`,
   );
   const fail = db.prepare(`UPDATE outbox SET status = 'failed', last_error = ?, lease_until_ms = NULL WHERE id = ?`);
   const failFor = db.prepare(
@@ -106,10 +112,11 @@ export function outboxRepo(db: Database): OutboxRepo {
   const counts = db.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status');
   return {
     enqueue: (key, d, reply, nowMs) => insert.run(key, d.platform, d.chatId, d.kind, encodeReply(reply), nowMs, nowMs).changes > 0,
-    claim: (nowMs, leaseMs, limit) =>
-      (claim.all({ now: nowMs, lease: nowMs + leaseMs, limit }) as Raw[]).map(toRow).sort((a, b) => a.id - b.id),
+    claim: (nowMs, leaseMs, limit, platforms) =>
+      (claim.all({ now: nowMs, lease: nowMs + leaseMs, limit, platforms: JSON.stringify(platforms) }) as Raw[]).map(toRow).sort((a, b) => a.id - b.id),
     markSent: (id, nowMs) => void sent.run(nowMs, id),
     retryAt: (id, at, error) => void retry.run(at, error, id),
+    deferTo: (id, at, note) => void defer.run(at, note, id),
     fail: (id, error) => void fail.run(error, id),
     failPendingFor: (platform, chatId, error) => failFor.run(error, platform, chatId).changes,
     redirect: (platform, from, to) => redirect.run(to, platform, from).changes,

@@ -95,18 +95,19 @@ describe('outbox', () => {
     expect(store.outbox.enqueue('rule:1:1', d, reply('a'), 1000)).toBe(true);
     expect(store.outbox.enqueue('rule:1:1', d, reply('again'), 1000)).toBe(false);
     expect(store.outbox.enqueue('rule:1:2', d, { ...reply('b'), chart: { png: Buffer.from([1, 2, 3]), filename: 'c.png', alt: 'c' } }, 1000)).toBe(true);
-    const claimed = store.outbox.claim(1000, 30_000, 10);
+    const claimed = store.outbox.claim(1000, 30_000, 10, ['telegram']);
     expect(claimed.map((r) => [r.idemKey, r.status, r.attempts])).toEqual([
       ['rule:1:1', 'sending', 1],
       ['rule:1:2', 'sending', 1],
     ]);
     expect(claimed[1]!.reply.chart?.png).toEqual(Buffer.from([1, 2, 3]));
-    expect(store.outbox.claim(1000, 30_000, 10)).toEqual([]);
+    expect(store.outbox.claim(1000, 30_000, 10, ['telegram'])).toEqual([]);
     expect(store.outbox.releaseLeases()).toBe(2);
     expect(store.outbox.counts()).toEqual({ pending: 2, sending: 0, sent: 0, failed: 0 });
     store.outbox.retryAt(claimed[0]!.id, 5000, 'HTTP 502');
-    expect(store.outbox.claim(4999, 30_000, 10).map((r) => r.idemKey)).toEqual(['rule:1:2']);
+    expect(store.outbox.claim(4999, 30_000, 10, ['telegram']).map((r) => r.idemKey)).toEqual(['rule:1:2']);
     expect(store.outbox.nextDueMs()).toBe(5000);
+    expect(store.outbox.claim(9999, 30_000, 10, ['discord'])).toEqual([]);
     store.close();
   });
 });

@@ -1,0 +1,331 @@
+/**
+ * Evaluates every active rule against a Headline, once per poll or new block.
+ *
+ * Crossing semantics: a rule fires when its condition becomes true, never again while it stays
+ * true, and re-arms only once the value is back past the threshold by the margin (metrics.ts).
+ * A new rule takes the current value as its starting point: if the condition already holds it
+ * starts disarmed and fires on the next crossing, not at once. Cooldown: a crossing inside the
+ * rule's cooldown keeps the rule armed and fires when the cooldown ends, if still true.
+ * Events (retarget, ribbons, pool crossings) fire once per distinct event and ignore cooldowns.
+ *
+ * Every state change and the alert it causes commit in one transaction, together with the
+ * outbox row keyed `alert:<rule>:<episode>`: a restart can neither lose nor repeat an alert.
+ */
+import type { Logger } from 'pino';
+import { age, int, pct, pctChange } from '../core/format.ts';
+import type { Headline } from '../core/headline.ts';
+import type { Reply } from '../core/reply.ts';
+import type { Destination, DeliveryPlatform } from '../core/delivery.ts';
+import type { AlertState, RuleRow, Store } from '../store/index.ts';
+import { changeMargin, METRICS, rearmMargin, snapshotRows } from './metrics.ts';
+import { isRuleSpec } from './parse.ts';
+import { describeRule, type RuleSpec } from './rules.ts';
+import { ThresholdIndex } from './threshold-index.ts';
+
+const DAY_SEC = 86_400;
+/** A snapshot counts as "the value N days ago" only if it is this close to that moment. */
+const SNAPSHOT_TOLERANCE_SEC = 36 * 3600;
+
+interface Live {
+  id: number;
+  destination: Destination;
+  spec: RuleSpec;
+  cooldownSec: number;
+  state: AlertState;
+}
+
+/** A level rule reduced to numbers: the value now, when it is "true", and when it re-arms. */
+interface Level {
+  x: number;
+  holds: boolean;
+  rearms: boolean;
+  /** What the message says about the value. */
+  shown: string;
+}
+
+export interface EvaluationResult {
+  fired: number;
+  /** Rules looked at (index hits plus non-threshold rules), for the benchmark and logs. */
+  checked: number;
+}
+
+export function destinationOf(platform: string, externalId: string): Destination {
+  return { platform: platform as DeliveryPlatform, chatId: externalId, kind: 'user' };
+}
+
+export class AlertEngine {
+  private rules = new Map<number, Live>();
+  private index = new ThresholdIndex();
+  /** Threshold rules whose next step does not depend on a crossing: never evaluated, or held by cooldown. */
+  private unsettled = new Set<number>();
+  private others = new Set<number>();
+  private lastValue = new Map<string, number>();
+  private lastHeadline: Headline | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+  ) {}
+
+  /** Loads every active rule from the store (start-up). */
+  load(): void {
+    this.rules.clear();
+    this.index = new ThresholdIndex();
+    this.unsettled.clear();
+    this.others.clear();
+    for (const row of this.store.rules.active()) this.track(row);
+    this.index.build();
+  }
+
+  get size(): number {
+    return this.rules.size;
+  }
+
+  /** The most recent headline evaluated, so a new rule can say whether it already holds. */
+  get latest(): Headline | undefined {
+    return this.lastHeadline;
+  }
+
+  track(row: RuleRow): void {
+    let spec: unknown;
+    try {
+      spec = JSON.parse(row.specJson);
+    } catch {
+      spec = undefined;
+    }
+    if (!isRuleSpec(spec)) {
+      this.log.error({ ruleId: row.id }, 'alert rule has an unreadable spec; skipping it');
+      return;
+    }
+    const live: Live = { id: row.id, destination: destinationOf(row.platform, row.externalId), spec, cooldownSec: row.cooldownSec, state: { ...row.state } };
+    this.untrack(row.id);
+    this.rules.set(row.id, live);
+    if (spec.kind === 'threshold') {
+      this.index.add(row.id, spec.metric, spec.direction, spec.value, rearmMargin(spec.metric, spec.value));
+      // Looked at on the next evaluation whatever its state: it may be new, or held by a cooldown.
+      this.unsettled.add(row.id);
+    } else {
+      this.others.add(row.id);
+    }
+  }
+
+  untrack(id: number): void {
+    this.rules.delete(id);
+    this.index.remove(id);
+    this.unsettled.delete(id);
+    this.others.delete(id);
+  }
+
+  /**
+   * The state a new rule should start in, given the latest numbers: disarmed when its condition
+   * already holds (it will fire on the next crossing), armed otherwise, unknown without numbers.
+   */
+  initialState(spec: RuleSpec, h: Headline | undefined = this.lastHeadline): { state: AlertState; alreadyTrue: boolean } {
+    const base: AlertState = { armed: null, episode: 0, lastFiredMs: null, memo: null };
+    if (!h) return { state: base, alreadyTrue: false };
+    const level = this.level(spec, h);
+    if (level) return { state: { ...base, armed: !level.holds }, alreadyTrue: level.holds };
+    const event = this.eventStep(spec, base, h);
+    return { state: event.state, alreadyTrue: false };
+  }
+
+  evaluate(h: Headline): EvaluationResult {
+    const writes = new Map<number, AlertState>();
+    const messages: { rule: Live; reply: Reply }[] = [];
+    let checked = 0;
+    const candidates = new Set<number>(this.unsettled);
+    for (const id of Object.keys(METRICS) as (keyof typeof METRICS)[]) {
+      const x = METRICS[id].read(h);
+      if (x === undefined || !Number.isFinite(x)) continue;
+      const before = this.lastValue.get(id);
+      if (before === undefined) {
+        for (const rule of this.rules.values()) if (rule.spec.kind === 'threshold' && rule.spec.metric === id) candidates.add(rule.id);
+      } else {
+        for (const ruleId of this.index.crossed(id, before, x)) candidates.add(ruleId);
+      }
+      this.lastValue.set(id, x);
+    }
+    for (const ruleId of [...candidates, ...this.others]) {
+      const rule = this.rules.get(ruleId);
+      if (!rule) continue;
+      checked++;
+      const out = this.step(rule, h);
+      if (out) {
+        rule.state = out.state;
+        writes.set(rule.id, out.state);
+        if (out.reply) messages.push({ rule, reply: out.reply });
+      }
+      if (rule.spec.kind === 'threshold') this.settle(rule, h);
+    }
+    const nowMs = h.atMs;
+    this.store.transaction(() => {
+      this.store.snapshots.upsertMany(snapshotRows(h));
+      for (const [ruleId, state] of writes) this.store.rules.saveState(ruleId, state, nowMs);
+      for (const { rule, reply } of messages) {
+        this.store.outbox.enqueue(`alert:${rule.id}:${rule.state.episode}`, rule.destination, reply, nowMs);
+      }
+    });
+    this.lastHeadline = h;
+    return { fired: messages.length, checked };
+  }
+
+  /** Only a rule armed while its condition holds (held by cooldown) can change without a crossing. */
+  private settle(rule: Live, h: Headline): void {
+    const level = this.level(rule.spec, h);
+    if (!level) return;
+    if (rule.state.armed !== false && level.holds) this.unsettled.add(rule.id);
+    else this.unsettled.delete(rule.id);
+  }
+
+  /** The next state of one rule, and the alert to send if it fires; undefined when nothing changes. */
+  private step(rule: Live, h: Headline): { state: AlertState; reply?: Reply } | undefined {
+    const level = this.level(rule.spec, h);
+    if (!level) {
+      const ev = this.eventStep(rule.spec, rule.state, h);
+      if (!ev.changed) return undefined;
+      return { state: ev.state, reply: ev.happened ? this.message(rule, h, ev.happened, ev.state.episode) : undefined };
+    }
+    const s = rule.state;
+    if (s.armed === null) return { state: { ...s, armed: !level.holds } };
+    if (!s.armed) return level.rearms ? { state: { ...s, armed: true } } : undefined;
+    if (!level.holds) return undefined;
+    if (s.lastFiredMs !== null && h.atMs - s.lastFiredMs < rule.cooldownSec * 1000) return undefined;
+    const state: AlertState = { ...s, armed: false, episode: s.episode + 1, lastFiredMs: h.atMs };
+    return { state, reply: this.message(rule, h, `${describeValue(rule.spec, level)}`, state.episode) };
+  }
+
+  private level(spec: RuleSpec, h: Headline): Level | undefined {
+    switch (spec.kind) {
+      case 'threshold': {
+        const x = METRICS[spec.metric].read(h);
+        if (x === undefined || !Number.isFinite(x)) return undefined;
+        const m = rearmMargin(spec.metric, spec.value);
+        const above = spec.direction === 'above';
+        return {
+          x,
+          holds: above ? x > spec.value : x < spec.value,
+          rearms: above ? x <= spec.value - m : x >= spec.value + m,
+          shown: METRICS[spec.metric].format(x),
+        };
+      }
+      case 'change': {
+        const x = this.changePercent(spec.metric, spec.windowDays, h);
+        if (x === undefined) return undefined;
+        const m = changeMargin(spec.percent);
+        const down = spec.direction === 'down';
+        return {
+          x,
+          holds: down ? x <= -spec.percent : x >= spec.percent,
+          rearms: down ? x > -spec.percent + m : x < spec.percent - m,
+          shown: `${pctChange(x, 1)} over ${spec.windowDays} days (now ${METRICS[spec.metric].format(METRICS[spec.metric].read(h) ?? Number.NaN)})`,
+        };
+      }
+      case 'hashprice_low': {
+        const nowSec = Math.floor(h.atMs / 1000);
+        const past = h.hashpriceHistory.filter((p) => p.t >= nowSec - spec.days * DAY_SEC && p.t < nowSec - DAY_SEC / 2);
+        if (past.length === 0) return undefined;
+        const low = Math.min(...past.map((p) => p.v));
+        const x = h.hashpriceUsdPerPhDay;
+        return {
+          x,
+          holds: x < low,
+          rearms: x >= low * 1.02,
+          shown: `${METRICS.hashprice.format(x)}, below the previous ${spec.days}-day low of ${METRICS.hashprice.format(low)}`,
+        };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** Percent change of a metric over the window: stored snapshots first, then the headline's own history. */
+  private changePercent(metric: keyof typeof METRICS, windowDays: number, h: Headline): number | undefined {
+    const now = METRICS[metric].read(h);
+    if (now === undefined || !Number.isFinite(now)) return undefined;
+    if (metric === 'hashrate' && windowDays === 7 && h.hashrate7dChange7dPercent !== undefined) return h.hashrate7dChange7dPercent;
+    if (metric === 'hashrate' && windowDays === 30 && h.hashrate7dChange30dPercent !== undefined) return h.hashrate7dChange30dPercent;
+    const at = Math.floor(h.atMs / 1000) - windowDays * DAY_SEC;
+    let past = this.store.snapshots.atOrBefore(METRICS[metric].snapshot, at);
+    if (past && at - past.tsSec > SNAPSHOT_TOLERANCE_SEC) past = undefined;
+    let then = past?.value;
+    if (then === undefined && metric === 'hashprice') {
+      const before = h.hashpriceHistory.filter((p) => p.t <= at).at(-1);
+      if (before && at - before.t <= SNAPSHOT_TOLERANCE_SEC) then = before.v;
+    }
+    if (then === undefined || then === 0) return undefined;
+    return (now / then - 1) * 100;
+  }
+
+  private eventStep(
+    spec: RuleSpec,
+    s: AlertState,
+    h: Headline,
+  ): { state: AlertState; changed: boolean; happened?: string } {
+    const fire = (memo: string, happened: string) => ({
+      state: { ...s, armed: true, memo, episode: s.episode + 1, lastFiredMs: h.atMs },
+      changed: true,
+      happened,
+    });
+    const remember = (memo: string) => ({ state: { ...s, armed: true, memo }, changed: memo !== s.memo || s.armed !== true });
+    switch (spec.kind) {
+      case 'retarget': {
+        const memo = String(h.lastRetarget.timeSec);
+        if (s.memo === null || Number(s.memo) >= h.lastRetarget.timeSec) return remember(s.memo ?? memo);
+        return fire(memo, `Difficulty adjusted by ${pctChange(h.lastRetarget.changePercent)} (at ${new Date(h.lastRetarget.timeSec * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC).`);
+      }
+      case 'ribbons': {
+        if (s.memo === null || s.memo === h.ribbons || h.ribbons === 'normal') return remember(h.ribbons);
+        return fire(
+          h.ribbons,
+          h.ribbons === 'capitulation'
+            ? 'Hash ribbons turned to capitulation: the 30-day average hashrate fell below the 60-day average.'
+            : 'Hash ribbons turned to recovery: the 30-day average hashrate crossed back above the 60-day average.',
+        );
+      }
+      case 'pool_share': {
+        const before = new Set<string>(s.memo === null ? [] : (JSON.parse(s.memo) as string[]));
+        const margin = changeMargin(spec.percent);
+        const now = new Set<string>();
+        const crossed: { name: string; sharePercent: number }[] = [];
+        for (const p of h.pools1w) {
+          if (p.sharePercent > spec.percent) {
+            now.add(p.name);
+            if (!before.has(p.name)) crossed.push(p);
+          } else if (before.has(p.name) && p.sharePercent > spec.percent - margin) {
+            now.add(p.name); // not yet back below the line by the margin: stays counted
+          }
+        }
+        const memo = JSON.stringify([...now].sort());
+        if (s.memo === null || crossed.length === 0) return remember(memo);
+        return fire(memo, crossed.map((p) => `${p.name} found ${pct(p.sharePercent)} of blocks over the last week (line: ${spec.percent} %).`).join('\n'));
+      }
+      default:
+        return { state: s, changed: false };
+    }
+  }
+
+  private message(rule: Live, h: Headline, what: string, episode: number): Reply {
+    const lines = [what, `Your rule #${rule.id}: ${describeRule(rule.spec)}.`];
+    if (h.stale) lines.push('⚠ Some of these numbers are stale: an upstream source did not answer on the last refresh.');
+    return {
+      title: `Alert #${rule.id}: ${describeRule(rule.spec)}`,
+      lines,
+      sections: [],
+      footer: [
+        `Block ${int(h.height)} · mined ${age(h.tipTimeSec * 1000, h.atMs)}`,
+        `Source: ${h.sources.join(', ') || 'unknown'}`,
+        `Pause: /alert pause ${rule.id} · remove: /alert remove ${rule.id}`,
+      ],
+      tone: 'neutral',
+      data: { ruleId: rule.id, episode },
+    };
+  }
+}
+
+function describeValue(spec: RuleSpec, level: Level): string {
+  if (spec.kind === 'threshold') return `${capitalise(METRICS[spec.metric].label)} is now ${level.shown}.`;
+  if (spec.kind === 'change') return `${capitalise(METRICS[spec.metric].label)} changed ${level.shown}.`;
+  return `Hashprice is now ${level.shown}.`;
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

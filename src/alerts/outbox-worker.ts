@@ -1,0 +1,175 @@
+/**
+ * Sends what the outbox holds. Rows are leased ('sending') before the send and marked sent after
+ * it, so a crash in between re-sends only those rows. Concurrency is bounded here; pacing under each
+ * platform's limits is the Sender's job. A 429 pauses the whole platform for retry_after; transient
+ * failures back off exponentially; a permanent failure (blocked, kicked, chat gone) disables that
+ * destination's rules and schedules and fails its queued rows, while every other destination goes on.
+ */
+import type { Logger } from 'pino';
+import type { Destination, Sender } from '../core/delivery.ts';
+import type { OutboxRow, Store } from '../store/index.ts';
+
+export interface OutboxWorkerOptions {
+  store: Store;
+  senders: readonly Sender[];
+  log: Logger;
+  now?: () => number;
+  /** Sends in flight at once, over all platforms. */
+  concurrency?: number;
+  /** How long a row may stay 'sending' before another process may take it (only on restart here). */
+  leaseMs?: number;
+  /** Transient failures before a row is given up (and logged as an error). */
+  maxAttempts?: number;
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Longest sleep when nothing is due, so rows queued by another process are noticed. */
+  idleMs?: number;
+  /** A destination was disabled (permanent failure): e.g. stop evaluating its rules. */
+  onDisabled?: (destination: Destination, reason: string) => void;
+}
+
+export class OutboxWorker {
+  private readonly senders = new Map<string, Sender>();
+  private readonly pausedUntil = new Map<string, number>();
+  private readonly now: () => number;
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly maxAttempts: number;
+  private readonly baseBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly idleMs: number;
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: OutboxWorkerOptions) {
+    for (const s of opts.senders) this.senders.set(s.platform, s);
+    this.now = opts.now ?? Date.now;
+    this.concurrency = opts.concurrency ?? 8;
+    this.leaseMs = opts.leaseMs ?? 5 * 60_000;
+    this.maxAttempts = opts.maxAttempts ?? 8;
+    this.baseBackoffMs = opts.baseBackoffMs ?? 2_000;
+    this.maxBackoffMs = opts.maxBackoffMs ?? 10 * 60_000;
+    this.idleMs = opts.idleMs ?? 1_000;
+  }
+
+  /** Rows a dead process left 'sending' become due again; then sending runs until stop(). */
+  start(): void {
+    if (this.loop) return;
+    const released = this.opts.store.outbox.releaseLeases();
+    if (released) this.opts.log.warn({ released }, 'outbox: re-queued messages that were in flight when the last process stopped');
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  /** Something was queued: send now instead of at the next idle tick. */
+  kick(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.kick();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.drain();
+      } catch (err) {
+        this.opts.log.error({ err }, 'outbox: delivery pass failed; retrying');
+      }
+      if (this.stopping) break;
+      const next = this.opts.store.outbox.nextDueMs();
+      const wait = Math.max(0, Math.min(this.idleMs, next === undefined ? this.idleMs : next - this.now()));
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        this.timer = setTimeout(resolve, wait);
+      });
+      clearTimeout(this.timer);
+      this.wake = undefined;
+    }
+  }
+
+  private platformsOpen(): string[] {
+    const now = this.now();
+    return [...this.senders.keys()].filter((p) => (this.pausedUntil.get(p) ?? 0) <= now);
+  }
+
+  /** Sends every row due now (bounded concurrency) and resolves when none is left in flight. */
+  async drain(): Promise<number> {
+    const running = new Set<Promise<void>>();
+    let sent = 0;
+    for (;;) {
+      const free = this.concurrency - running.size;
+      const rows = free > 0 && !this.stopping ? this.opts.store.outbox.claim(this.now(), this.leaseMs, free, this.platformsOpen()) : [];
+      for (const row of rows) {
+        const p: Promise<void> = this.deliver(row).then((ok) => {
+          if (ok) sent++;
+          running.delete(p);
+        });
+        running.add(p);
+      }
+      if (running.size === 0) return sent;
+      if (rows.length === 0 || running.size >= this.concurrency) await Promise.race(running);
+    }
+  }
+
+  private async deliver(row: OutboxRow): Promise<boolean> {
+    const { store, log } = this.opts;
+    const d = row.destination;
+    const sender = this.senders.get(d.platform)!;
+    let result: Awaited<ReturnType<Sender['send']>>;
+    try {
+      result = await sender.send(d, row.reply);
+    } catch (err) {
+      result = { ok: false, permanent: false, reason: `sender threw: ${(err as Error).message}` };
+    }
+    const now = this.now();
+    if (result.ok) {
+      store.outbox.markSent(row.id, now);
+      return true;
+    }
+    const where = { outboxId: row.id, key: row.idemKey, platform: d.platform, chatId: d.chatId };
+    if (result.migratedTo) {
+      const to = result.migratedTo;
+      store.transaction(() => {
+        store.schedules.migrate(d.platform, d.chatId, to);
+        store.outbox.redirect(d.platform, d.chatId, to);
+        store.outbox.deferTo(row.id, now, `chat moved to ${to}`);
+      });
+      log.info({ ...where, migratedTo: to }, 'outbox: chat moved; following it');
+      return false;
+    }
+    if (result.retryAfterMs !== undefined) {
+      const until = now + result.retryAfterMs;
+      this.pausedUntil.set(d.platform, Math.max(this.pausedUntil.get(d.platform) ?? 0, until));
+      store.outbox.deferTo(row.id, until, result.reason);
+      log.warn({ ...where, retryAfterMs: result.retryAfterMs }, 'outbox: rate limited; pausing this platform');
+      return false;
+    }
+    if (result.permanent) {
+      store.transaction(() => {
+        store.outbox.fail(row.id, result.reason);
+        store.outbox.failPendingFor(d.platform, d.chatId, `destination disabled: ${result.reason}`);
+        if (d.kind === 'user') store.rules.disableForUser(d.platform, d.chatId, result.reason);
+        store.schedules.disableFor(d.platform, d.chatId, result.reason);
+      });
+      log.warn({ ...where, reason: result.reason }, 'outbox: destination gone; disabled its alerts and digests');
+      this.opts.onDisabled?.(d, result.reason);
+      return false;
+    }
+    if (row.attempts >= this.maxAttempts) {
+      store.outbox.fail(row.id, result.reason);
+      log.error({ ...where, attempts: row.attempts, reason: result.reason }, 'outbox: giving up on a message after repeated failures');
+      return false;
+    }
+    const backoff = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** (row.attempts - 1));
+    store.outbox.retryAt(row.id, now + backoff, result.reason);
+    log.info({ ...where, attempts: row.attempts, backoffMs: backoff, reason: result.reason }, 'outbox: send failed; will retry');
+    return false;
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The chat syntax of `/alert add`: subject, condition, value, window. Every mistake gets a
+ * message saying what is accepted, with an example.
+ */
+import { parseHumanNumber } from '../core/command.ts';
+import { METRIC_IDS, METRICS, type MetricId } from './metrics.ts';
+import type { RuleSpec } from './rules.ts';
+
+export type ParsedRule = { ok: true; spec: RuleSpec } | { ok: false; message: string };
+
+const METRIC_ALIASES: Record<string, MetricId> = {
+  hashprice: 'hashprice', hp: 'hashprice', hashpriceusd: 'hashprice',
+  hashpricebtc: 'hashprice_btc', hpbtc: 'hashprice_btc',
+  price: 'price', btc: 'price', btcprice: 'price',
+  hashrate: 'hashrate', hr: 'hashrate',
+  difficulty: 'difficulty', diff: 'difficulty', difficultychange: 'difficulty',
+  fees: 'fees', fee: 'fees', feeshare: 'fees',
+  toppool: 'toppool', largestpool: 'toppool',
+  nakamoto: 'nakamoto', nakamotocoefficient: 'nakamoto',
+};
+const RETARGET = new Set(['retarget', 'adjustment', 'difficultyadjustment', 'retargets']);
+const RIBBONS = new Set(['ribbons', 'hashribbons', 'capitulation', 'ribbon']);
+const POOL = new Set(['pool', 'pools', 'anypool']);
+
+export const SUBJECTS_HELP =
+  'metrics: hashprice, hashprice_btc, price, hashrate, difficulty, fees, toppool, nakamoto; events: retarget, ribbons, pool, hashprice low';
+export const ADD_EXAMPLES = [
+  '/alert add hashprice below 40',
+  '/alert add hashrate change -10% 7d',
+  '/alert add price down 20% 30d',
+  '/alert add retarget',
+  '/alert add hashprice low 90d',
+  '/alert add ribbons',
+  '/alert add pool above 30%',
+];
+
+const squash = (s: string) => s.trim().toLowerCase().replace(/[\s_-]+/g, '');
+const fail = (message: string): ParsedRule => ({ ok: false, message });
+
+export interface RuleWords {
+  subject?: string;
+  condition?: string;
+  value?: string;
+  window?: string;
+}
+
+export function parseRule(words: RuleWords): ParsedRule {
+  const subject = squash(words.subject ?? '');
+  if (!subject) return fail(`Say what to watch: ${SUBJECTS_HELP}. Example: ${ADD_EXAMPLES[0]}`);
+  if (RETARGET.has(subject)) return noExtras(words, { kind: 'retarget' });
+  if (RIBBONS.has(subject)) return noExtras(words, { kind: 'ribbons' });
+  if (POOL.has(subject)) return parsePool(words);
+  const metric = METRIC_ALIASES[subject];
+  if (!metric) return fail(`Unknown metric or event "${clip(words.subject!)}". Accepted: ${SUBJECTS_HELP}.`);
+  const condition = squash(words.condition ?? '');
+  if (metric === 'hashprice' && (condition === 'low' || condition === 'newlow')) return parseLow(words);
+  if (['above', 'over', '>', 'higher', 'gt'].includes(condition)) return parseThreshold(metric, 'above', words);
+  if (['below', 'under', '<', 'lower', 'lt'].includes(condition)) return parseThreshold(metric, 'below', words);
+  if (['change', 'up', 'down', 'rises', 'falls', 'drops'].includes(condition)) return parseChange(metric, condition, words);
+  return fail(
+    `After "${metric}" say above, below, change, up or down${metric === 'hashprice' ? ' (or low for a new N-day low)' : ''}` +
+      ` (got "${clip(words.condition ?? '')}"). Examples: ${ADD_EXAMPLES.slice(0, 3).join(' · ')}`,
+  );
+}
+
+function clip(s: string): string {
+  return s.length > 30 ? `${s.slice(0, 29)}…` : s;
+}
+
+function noExtras(words: RuleWords, spec: RuleSpec): ParsedRule {
+  const extra = [words.condition, words.value, words.window].filter((w) => w && w.trim());
+  if (extra.length) return fail(`"${spec.kind}" takes nothing more (got "${clip(extra.join(' '))}"). Example: /alert add ${spec.kind}`);
+  return { ok: true, spec };
+}
+
+function parseThreshold(metric: MetricId, direction: 'above' | 'below', words: RuleWords): ParsedRule {
+  const def = METRICS[metric];
+  const raw = words.value?.trim() ?? '';
+  const value = def.parseValue ? def.parseValue(raw) : parseHumanNumber(raw);
+  const example = `/alert add ${metric} ${direction} ${metric === 'hashrate' ? '600' : metric === 'nakamoto' ? '3' : '40'}`;
+  if (!raw || !Number.isFinite(value)) return fail(`Give the threshold as a number in ${def.unit} (got "${clip(raw)}"). Example: ${example}`);
+  if (value < def.min || value > def.max) {
+    const shown = metric === 'hashrate' ? `${def.min / 1e18} to ${def.max / 1e18} EH/s` : `${def.min} to ${def.max} ${def.unit}`;
+    return fail(`The ${def.label} threshold must be from ${shown} (got "${clip(raw)}").`);
+  }
+  if (words.window?.trim()) return fail(`A threshold rule takes no window (got "${clip(words.window)}"). Example: ${example}`);
+  return { ok: true, spec: { kind: 'threshold', metric, direction, value } };
+}
+
+function parseDays(raw: string | undefined, min: number, max: number): number | undefined {
+  const m = /^(\d+)\s*(d|day|days)?$/i.exec(raw?.trim() ?? '');
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return n >= min && n <= max ? n : undefined;
+}
+
+function parseChange(metric: MetricId, condition: string, words: RuleWords): ParsedRule {
+  const raw = words.value?.trim() ?? '';
+  const example = `/alert add ${metric} change -10% 7d`;
+  const n = parseHumanNumber(raw);
+  if (!raw || !Number.isFinite(n) || n === 0) return fail(`Give the change in percent, e.g. -10% for a 10 % drop (got "${clip(raw)}"). Example: ${example}`);
+  let direction: 'up' | 'down';
+  if (condition === 'change') direction = n < 0 ? 'down' : 'up';
+  else {
+    direction = ['up', 'rises'].includes(condition) ? 'up' : 'down';
+    if (direction === 'up' && n < 0) {
+      return fail(`"${condition}" with "${clip(raw)}" is contradictory; use e.g. /alert add ${metric} ${condition} 10% 7d`);
+    }
+  }
+  const percent = Math.abs(n);
+  if (percent > (direction === 'down' ? 99 : 1000)) {
+    return fail(`A ${direction === 'down' ? 'drop' : 'rise'} must be at most ${direction === 'down' ? 99 : 1000} % (got "${clip(raw)}").`);
+  }
+  const windowDays = parseDays(words.window, 1, 365);
+  if (windowDays === undefined) return fail(`Give the window in days from 1d to 365d (got "${clip(words.window ?? '')}"). Example: ${example}`);
+  return { ok: true, spec: { kind: 'change', metric, direction, percent, windowDays } };
+}
+
+function parseLow(words: RuleWords): ParsedRule {
+  const raw = words.value?.trim() || words.window?.trim();
+  const days = parseDays(raw, 7, 730);
+  if (days === undefined) return fail(`Give the low's look-back from 7d to 730d (got "${clip(raw ?? '')}"). Example: /alert add hashprice low 90d`);
+  return { ok: true, spec: { kind: 'hashprice_low', days } };
+}
+
+function parsePool(words: RuleWords): ParsedRule {
+  // "/alert add pool above 30%" and "/alert add pool 30%" both read naturally.
+  const condition = squash(words.condition ?? '');
+  const raw = ['above', 'over', '>', 'crosses', 'crossing'].includes(condition) ? words.value?.trim() ?? '' : words.condition?.trim() ?? '';
+  const n = parseHumanNumber(raw);
+  if (!raw || !Number.isFinite(n) || n <= 0 || n >= 100) {
+    return fail(`Give the pool share in percent, more than 0 and less than 100 (got "${clip(raw)}"). Example: /alert add pool above 30%`);
+  }
+  return { ok: true, spec: { kind: 'pool_share', percent: n } };
+}
+
+/** The stored JSON is ours, but validate it anyway: a bad row must disable one rule, not crash the engine. */
+export function isRuleSpec(v: unknown): v is RuleSpec {
+  if (!v || typeof v !== 'object') return false;
+  const s = v as Record<string, unknown>;
+  const num = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+  const metric = (x: unknown) => typeof x === 'string' && (METRIC_IDS as readonly string[]).includes(x);
+  switch (s.kind) {
+    case 'threshold':
+      return metric(s.metric) && (s.direction === 'above' || s.direction === 'below') && num(s.value);
+    case 'change':
+      return metric(s.metric) && (s.direction === 'up' || s.direction === 'down') && num(s.percent) && num(s.windowDays);
+    case 'retarget':
+    case 'ribbons':
+      return true;
+    case 'hashprice_low':
+      return num(s.days);
+    case 'pool_share':
+      return num(s.percent);
+    default:
+      return false;
+  }
+}

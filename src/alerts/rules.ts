@@ -1,0 +1,35 @@
+/**
+ * What a user can ask to be alerted about. A rule is plain data (stored as JSON); evaluation lives
+ * in engine.ts and the chat syntax in parse.ts.
+ */
+import { METRICS, type MetricId } from './metrics.ts';
+
+export type RuleSpec =
+  | { kind: 'threshold'; metric: MetricId; direction: 'above' | 'below'; value: number }
+  /** Change of the metric over the last windowDays, in percent; fires at or past `percent` in that direction. */
+  | { kind: 'change'; metric: MetricId; direction: 'up' | 'down'; percent: number; windowDays: number }
+  | { kind: 'retarget' }
+  | { kind: 'hashprice_low'; days: number }
+  | { kind: 'ribbons' }
+  | { kind: 'pool_share'; percent: number };
+
+export const DEFAULT_COOLDOWN_SEC = 3600;
+
+export function describeRule(spec: RuleSpec): string {
+  switch (spec.kind) {
+    case 'threshold': {
+      const m = METRICS[spec.metric];
+      return `${m.label} ${spec.direction} ${m.format(spec.value)}`;
+    }
+    case 'change':
+      return `${METRICS[spec.metric].label} ${spec.direction} ${spec.percent} % or more over ${spec.windowDays} days`;
+    case 'retarget':
+      return 'every difficulty adjustment (with the actual change)';
+    case 'hashprice_low':
+      return `hashprice (USD) at a new ${spec.days}-day low`;
+    case 'ribbons':
+      return 'hash ribbons turning to capitulation or recovery';
+    case 'pool_share':
+      return `any pool crossing ${spec.percent} % of blocks over the last week`;
+  }
+}

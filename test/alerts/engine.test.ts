@@ -1,0 +1,221 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AlertEngine } from '../../src/alerts/engine.ts';
+import { alertCommands } from '../../src/alerts/service.ts';
+import { ThresholdIndex } from '../../src/alerts/threshold-index.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
+import { headline } from './headline.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const alice = { platform: 'telegram', id: '1001', name: 'alice' };
+const bob = { platform: 'telegram', id: '1002', name: 'bob' };
+
+function setup(store: Store = openStore(':memory:'), clock = { t: Date.UTC(2025, 3, 1, 12) }) {
+  const engine = new AlertEngine(store, silentLogger);
+  engine.load();
+  const alerts = alertCommands({ store, engine, maxPerUser: 3, now: () => clock.t });
+  const queued = () => {
+    const all = store.outbox.claim(Number.MAX_SAFE_INTEGER, 1, 1000, ['telegram', 'discord']);
+    store.outbox.releaseLeases();
+    return all;
+  };
+  return { store, engine, alerts, clock, queued };
+}
+
+describe('threshold alerts', () => {
+  it('fire once when crossed, not while the value hovers, and again only after re-arming past the margin', () => {
+    const { engine, alerts, queued } = setup();
+    engine.evaluate(headline({ hashpriceUsdPerPhDay: 45 }));
+    const added = alerts.add(alice, { subject: 'hashprice', condition: 'below', value: '40' }, 0);
+    expect(added.data).toMatchObject({ ruleId: 1, alreadyTrue: false });
+    expect(added.title).toBe('Alert #1 added');
+    expect(added.lines?.[0]).toBe('You will be alerted when: hashprice (USD per PH/s per day) below $40.00/PH/day.');
+    expect(added.ephemeral).toBe(true);
+
+    let t = Date.UTC(2025, 3, 1, 13);
+    const at = (v: number) => engine.evaluate(headline({ atMs: (t += 60_000), hashpriceUsdPerPhDay: v })).fired;
+    expect(at(41)).toBe(0);
+    expect(at(39.9)).toBe(1); // crossed
+    expect(at(39)).toBe(0); // still below
+    expect(at(40.5)).toBe(0); // back above, but within the 2 % margin ($0.80)
+    expect(at(39.5)).toBe(0); // so this is not a new crossing
+    expect(at(40.8)).toBe(0); // re-armed (≥ 40.80)
+    expect(at(39.99)).toBe(1); // fires again
+    const rows = queued();
+    expect(rows.map((r) => r.idemKey)).toEqual(['alert:1:1', 'alert:1:2']);
+    expect(rows[0]!.destination).toEqual({ platform: 'telegram', chatId: '1001', kind: 'user' });
+    expect(rows[0]!.reply.lines?.[0]).toBe('Hashprice (USD per PH/s per day) is now $39.90/PH/day.');
+    expect(rows[0]!.reply.footer.join('\n')).toMatch(/Block 890,000 · mined .* ago\nSource: mempool.space/);
+  });
+
+  it('do not fire for a rule created while its condition already holds, and say so', () => {
+    const { engine, alerts, queued } = setup();
+    engine.evaluate(headline({ priceUsd: 83_000 }));
+    const added = alerts.add(alice, { subject: 'price', condition: 'above', value: '80k' }, 0);
+    expect(added.data).toMatchObject({ alreadyTrue: true });
+    expect(added.lines?.join(' ')).toMatch(/already true right now, so it will fire on the next crossing/);
+    expect(engine.evaluate(headline({ priceUsd: 84_000 })).fired).toBe(0);
+    expect(engine.evaluate(headline({ priceUsd: 78_000 })).fired).toBe(0); // re-armed (≤ 78,400)
+    expect(engine.evaluate(headline({ priceUsd: 80_001 })).fired).toBe(1);
+    expect(queued()).toHaveLength(1);
+  });
+
+  it('arm silently on the first evaluation when created before any numbers were known', () => {
+    const { engine, alerts } = setup();
+    alerts.add(alice, { subject: 'nakamoto', condition: 'below', value: '4' }, 0);
+    expect(engine.evaluate(headline({ nakamoto: 3 })).fired).toBe(0);
+    expect(engine.evaluate(headline({ nakamoto: 4 })).fired).toBe(0); // re-armed: margin floor is 0 for a whole number
+    expect(engine.evaluate(headline({ nakamoto: 3 })).fired).toBe(1);
+  });
+
+  it('hold a crossing inside the cooldown and fire it when the cooldown ends, if still true', () => {
+    const { engine, alerts, queued } = setup();
+    const t0 = Date.UTC(2025, 3, 1, 12);
+    engine.evaluate(headline({ atMs: t0, feeSharePercent: 1 }));
+    alerts.add(alice, { subject: 'fees', condition: 'above', value: '5' }, 60);
+    expect(engine.evaluate(headline({ atMs: t0 + 1000, feeSharePercent: 6 })).fired).toBe(1);
+    expect(engine.evaluate(headline({ atMs: t0 + 2000, feeSharePercent: 4 })).fired).toBe(0); // re-armed (≤ 4.75)
+    expect(engine.evaluate(headline({ atMs: t0 + 3000, feeSharePercent: 6 })).fired).toBe(0); // in cooldown
+    expect(engine.evaluate(headline({ atMs: t0 + 30 * 60_000, feeSharePercent: 6.5 })).fired).toBe(0);
+    expect(engine.evaluate(headline({ atMs: t0 + 61 * 60_000, feeSharePercent: 6.5 })).fired).toBe(1);
+    expect(engine.evaluate(headline({ atMs: t0 + 200 * 60_000, feeSharePercent: 6.5 })).fired).toBe(0);
+    expect(queued().map((r) => r.idemKey)).toEqual(['alert:1:1', 'alert:1:2']);
+  });
+
+  it('keep their state across a restart: the same database never re-fires, a real crossing while down does fire', () => {
+    const store = openStore(':memory:');
+    const a = setup(store);
+    a.engine.evaluate(headline({ hashpriceUsdPerPhDay: 45 }));
+    a.alerts.add(alice, { subject: 'hashprice', condition: 'below', value: '40' }, 0);
+    a.alerts.add(bob, { subject: 'hashprice', condition: 'above', value: '50' }, 0);
+    expect(a.engine.evaluate(headline({ hashpriceUsdPerPhDay: 39 })).fired).toBe(1);
+
+    const b = setup(store); // a new process: engine rebuilt from the store
+    expect(b.engine.evaluate(headline({ hashpriceUsdPerPhDay: 39 })).fired).toBe(0);
+    expect(b.engine.evaluate(headline({ hashpriceUsdPerPhDay: 51 })).fired).toBe(1); // bob's rule crossed
+    const c = setup(store);
+    expect(c.engine.evaluate(headline({ hashpriceUsdPerPhDay: 51 })).fired).toBe(0);
+    expect(c.queued().map((r) => r.idemKey)).toEqual(['alert:1:1', 'alert:2:1']);
+  });
+});
+
+describe('change alerts', () => {
+  it('use the headline hashrate change for 7 and 30 days', () => {
+    const { engine, alerts } = setup();
+    alerts.add(alice, { subject: 'hashrate', condition: 'change', value: '-10%', window: '7d' }, 0);
+    expect(engine.evaluate(headline({ hashrate7dChange7dPercent: -4 })).fired).toBe(0);
+    expect(engine.evaluate(headline({ hashrate7dChange7dPercent: -10.2 })).fired).toBe(1);
+    expect(engine.evaluate(headline({ hashrate7dChange7dPercent: -11 })).fired).toBe(0);
+  });
+
+  it('use stored snapshots for other windows, and wait when there is no history that far back', () => {
+    const { engine, alerts, store } = setup();
+    const now = Date.UTC(2025, 3, 1, 12);
+    alerts.add(alice, { subject: 'price', condition: 'down', value: '20%', window: '30d' }, 0);
+    expect(engine.evaluate(headline({ atMs: now, priceUsd: 60_000 })).fired).toBe(0); // no history: not evaluated
+    store.snapshots.upsertMany([{ metric: 'price_usd', tsSec: (now - 30 * DAY) / 1000 - 3600, value: 100_000, source: 'test' }]);
+    expect(engine.evaluate(headline({ atMs: now + 1000, priceUsd: 90_000 })).fired).toBe(0); // first evaluation: −10 %, arms
+    expect(engine.evaluate(headline({ atMs: now + 2000, priceUsd: 79_000 })).fired).toBe(1); // −21 %
+  });
+});
+
+describe('event alerts', () => {
+  it('fire on each difficulty adjustment with the actual change, not for the one before the rule', () => {
+    const { engine, alerts, queued } = setup();
+    engine.evaluate(headline());
+    alerts.add(alice, { subject: 'retarget' });
+    expect(engine.evaluate(headline()).fired).toBe(0);
+    const next = { timeSec: Date.UTC(2025, 3, 7) / 1000, changePercent: -3.21 };
+    expect(engine.evaluate(headline({ lastRetarget: next })).fired).toBe(1);
+    expect(engine.evaluate(headline({ lastRetarget: next })).fired).toBe(0);
+    expect(queued()[0]!.reply.lines?.[0]).toBe('Difficulty adjusted by −3.21 % (at 2025-04-07 00:00 UTC).');
+  });
+
+  it('fire when hash ribbons turn to capitulation or recovery', () => {
+    const { engine, alerts } = setup();
+    alerts.add(alice, { subject: 'ribbons' });
+    expect(engine.evaluate(headline({ ribbons: 'capitulation' })).fired).toBe(0); // first look: remembered
+    expect(engine.evaluate(headline({ ribbons: 'recovery' })).fired).toBe(1);
+    expect(engine.evaluate(headline({ ribbons: 'normal' })).fired).toBe(0);
+    expect(engine.evaluate(headline({ ribbons: 'capitulation' })).fired).toBe(1);
+    expect(engine.evaluate(headline({ ribbons: 'capitulation' })).fired).toBe(0);
+  });
+
+  it('fire when a pool crosses the line, once, until it falls back below by the margin', () => {
+    const { engine, alerts, queued } = setup();
+    engine.evaluate(headline());
+    alerts.add(alice, { subject: 'pool', condition: 'above', value: '25%' }); // Foundry is already at 30 %
+    const pools = (antpool: number) => [{ name: 'Foundry USA', sharePercent: 30 }, { name: 'AntPool', sharePercent: antpool }];
+    expect(engine.evaluate(headline({ pools1w: pools(20) })).fired).toBe(0);
+    expect(engine.evaluate(headline({ pools1w: pools(26) })).fired).toBe(1);
+    expect(engine.evaluate(headline({ pools1w: pools(24.8) })).fired).toBe(0);
+    expect(engine.evaluate(headline({ pools1w: pools(25.5) })).fired).toBe(0); // had not fallen past the 0.5-point margin
+    expect(engine.evaluate(headline({ pools1w: pools(24) })).fired).toBe(0);
+    expect(engine.evaluate(headline({ pools1w: pools(25.1) })).fired).toBe(1);
+    expect(queued()[0]!.reply.lines?.[0]).toBe('AntPool found 26.0 % of blocks over the last week (line: 25 %).');
+  });
+
+  it('fire when hashprice makes a new N-day low', () => {
+    const { engine, alerts } = setup();
+    const now = Date.UTC(2025, 3, 1, 12);
+    const history = Array.from({ length: 100 }, (_, i) => ({ t: (now - (100 - i) * DAY) / 1000, v: 60 - i * 0.1 }));
+    alerts.add(alice, { subject: 'hashprice', condition: 'low', value: '90d' });
+    expect(engine.evaluate(headline({ atMs: now, hashpriceUsdPerPhDay: 55, hashpriceHistory: history })).fired).toBe(0);
+    expect(engine.evaluate(headline({ atMs: now, hashpriceUsdPerPhDay: 50.05, hashpriceHistory: history })).fired).toBe(1); // low is 50.1
+    expect(engine.evaluate(headline({ atMs: now, hashpriceUsdPerPhDay: 49, hashpriceHistory: history })).fired).toBe(0);
+  });
+});
+
+describe('alert commands', () => {
+  it('enforce the per-user limit and keep users to their own rules', () => {
+    const { alerts } = setup();
+    for (let i = 0; i < 3; i++) expect(alerts.add(alice, { subject: 'price', condition: 'above', value: `${100 + i}k` }).tone).toBe('neutral');
+    const over = alerts.add(alice, { subject: 'price', condition: 'above', value: '200k' });
+    expect(over.title).toBe('Alert limit reached');
+    expect(over.lines?.[0]).toMatch(/You already have 3 alerts/);
+    expect(alerts.list(bob).lines).toEqual(['You have no alerts. Add one, e.g. /alert add hashprice below 40']);
+    expect(alerts.remove(bob, 1).title).toBe('No such alert');
+    expect(alerts.pause(bob, 2).title).toBe('No such alert');
+    expect(alerts.list(alice).lines?.length).toBe(3);
+    expect(alerts.remove(alice, 1).title).toBe('Alert #1 removed');
+    expect(alerts.pause(alice, 2).title).toBe('Alert #2 paused');
+    expect(alerts.list(alice).lines).toEqual(['#2: BTC price (USD) above $101,000 (paused)', '#3: BTC price (USD) above $102,000']);
+    expect(alerts.resume(alice, 2).title).toBe('Alert #2 resumed');
+  });
+
+  it('do not evaluate paused rules, and resume like a new rule (no firing for what happened meanwhile)', () => {
+    const { engine, alerts } = setup();
+    engine.evaluate(headline({ priceUsd: 80_000 }));
+    alerts.add(alice, { subject: 'price', condition: 'above', value: '90k' }, 0);
+    alerts.pause(alice, 1);
+    expect(engine.evaluate(headline({ priceUsd: 95_000 })).fired).toBe(0);
+    expect(alerts.resume(alice, 1).data).toMatchObject({ alreadyTrue: true });
+    expect(engine.evaluate(headline({ priceUsd: 96_000 })).fired).toBe(0);
+    engine.evaluate(headline({ priceUsd: 80_000 }));
+    expect(engine.evaluate(headline({ priceUsd: 91_000 })).fired).toBe(1);
+  });
+});
+
+describe('ThresholdIndex', () => {
+  it('returns exactly the rules whose state can change between two values (checked against a scan)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ above: fc.boolean(), v: fc.integer({ min: 0, max: 50 }), m: fc.integer({ min: 0, max: 5 }) }), { maxLength: 40 }),
+        fc.integer({ min: -5, max: 60 }),
+        fc.integer({ min: -5, max: 60 }),
+        (rules, from, to) => {
+          const index = new ThresholdIndex();
+          rules.forEach((r, id) => index.add(id, 'm', r.above ? 'above' : 'below', r.v, r.m));
+          const holds = (r: (typeof rules)[number], x: number) => (r.above ? x > r.v : x < r.v);
+          const rearms = (r: (typeof rules)[number], x: number) => (r.above ? x <= r.v - r.m : x >= r.v + r.m);
+          const expected = rules
+            .map((r, id) => ((!holds(r, from) && holds(r, to)) || (!rearms(r, from) && rearms(r, to)) ? id : -1))
+            .filter((id) => id >= 0);
+          expect(index.crossed('m', from, to).sort((a, b) => a - b)).toEqual(expected);
+        },
+      ),
+    );
+  });
+});

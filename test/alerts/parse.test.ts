@@ -1,0 +1,69 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isRuleSpec, parseRule } from '../../src/alerts/parse.ts';
+import { describeRule } from '../../src/alerts/rules.ts';
+
+const words = (s: string) => {
+  const [subject, condition, value, window] = s.split(' ');
+  return { subject, condition, value, window };
+};
+
+describe('parseRule', () => {
+  it.each([
+    ['hashprice below 40', { kind: 'threshold', metric: 'hashprice', direction: 'below', value: 40 }],
+    ['price above 100k', { kind: 'threshold', metric: 'price', direction: 'above', value: 100_000 }],
+    ['hashrate below 600', { kind: 'threshold', metric: 'hashrate', direction: 'below', value: 600e18 }],
+    ['hashrate above 1.2z', { kind: 'threshold', metric: 'hashrate', direction: 'above', value: 1.2e21 }],
+    ['fee-share above 5%', { kind: 'threshold', metric: 'fees', direction: 'above', value: 5 }],
+    ['nakamoto below 3', { kind: 'threshold', metric: 'nakamoto', direction: 'below', value: 3 }],
+    ['hashrate change -10% 7d', { kind: 'change', metric: 'hashrate', direction: 'down', percent: 10, windowDays: 7 }],
+    ['price down 20% 30d', { kind: 'change', metric: 'price', direction: 'down', percent: 20, windowDays: 30 }],
+    ['price up 15 30days', { kind: 'change', metric: 'price', direction: 'up', percent: 15, windowDays: 30 }],
+    ['retarget', { kind: 'retarget' }],
+    ['ribbons', { kind: 'ribbons' }],
+    ['hashprice low 90d', { kind: 'hashprice_low', days: 90 }],
+    ['pool above 30%', { kind: 'pool_share', percent: 30 }],
+    ['pool 40', { kind: 'pool_share', percent: 40 }],
+  ])('reads "%s"', (text, spec) => {
+    expect(parseRule(words(text))).toEqual({ ok: true, spec });
+  });
+
+  it.each([
+    ['', /Say what to watch/],
+    ['weather above 3', /Unknown metric or event "weather"/],
+    ['hashprice between 40', /say above, below, change, up or down/],
+    ['hashprice below lots', /Give the threshold as a number in USD\/PH\/day \(got "lots"\)/],
+    ['hashprice below -5', /must be from 0 to 1000000/],
+    ['hashrate change -10%', /window in days from 1d to 365d/],
+    ['hashrate change -10% 400d', /window in days from 1d to 365d \(got "400d"\)/],
+    ['price up -5% 7d', /contradictory/],
+    ['price down 150% 7d', /at most 99 %/],
+    ['retarget now', /takes nothing more/],
+    ['pool above 120%', /less than 100/],
+    ['hashprice low 3d', /from 7d to 730d/],
+  ])('explains what is wrong with "%s"', (text, message) => {
+    const r = parseRule(words(text));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toMatch(message);
+  });
+
+  it('describes every rule it accepts in plain words, and the stored JSON validates', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('hashprice', 'price', 'hashrate', 'difficulty', 'fees', 'toppool', 'nakamoto', 'hashprice_btc'),
+        fc.constantFrom('above', 'below', 'change', 'up', 'down'),
+        fc.double({ min: -500, max: 500, noNaN: true }),
+        fc.integer({ min: 0, max: 400 }),
+        (subject, condition, n, days) => {
+          const r = parseRule({ subject, condition, value: `${n}`, window: ['change', 'up', 'down'].includes(condition) ? `${days}d` : undefined });
+          if (!r.ok) {
+            expect(r.message.length).toBeGreaterThan(10);
+            return;
+          }
+          expect(isRuleSpec(JSON.parse(JSON.stringify(r.spec)))).toBe(true);
+          expect(describeRule(r.spec)).not.toMatch(/undefined|NaN/);
+        },
+      ),
+    );
+  });
+});

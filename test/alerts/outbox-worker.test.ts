@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { OutboxWorker } from '../../src/alerts/outbox-worker.ts';
+import type { Destination, Sender, SendResult } from '../../src/core/delivery.ts';
+import type { Reply } from '../../src/core/reply.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { openStore } from '../../src/store/index.ts';
+
+const reply = (title: string): Reply => ({ title, sections: [], footer: ['test'], tone: 'neutral' });
+const user = (chatId: string): Destination => ({ platform: 'telegram', chatId, kind: 'user' });
+
+/** A Sender that answers from a script per chat (default: ok) and records every call. */
+function scriptedSender(script: Record<string, SendResult[]> = {}) {
+  const calls: { chatId: string; title: string }[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const sender: Sender = {
+    platform: 'telegram',
+    async send(d, r) {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      calls.push({ chatId: d.chatId, title: r.title });
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+      return script[d.chatId]?.shift() ?? { ok: true, messageIds: [String(calls.length)] };
+    },
+  };
+  return { sender, calls, maxInFlight: () => maxInFlight };
+}
+
+function setup(script?: Record<string, SendResult[]>, concurrency = 4) {
+  const store = openStore(':memory:');
+  const clock = { t: 1_000_000 };
+  const fake = scriptedSender(script);
+  const disabled: string[] = [];
+  const worker = new OutboxWorker({
+    store,
+    senders: [fake.sender],
+    log: silentLogger,
+    now: () => clock.t,
+    concurrency,
+    baseBackoffMs: 1000,
+    maxAttempts: 3,
+    onDisabled: (d) => disabled.push(d.chatId),
+  });
+  return { store, clock, fake, worker, disabled };
+}
+
+describe('OutboxWorker', () => {
+  it('sends every due row once, with bounded concurrency', async () => {
+    const { store, fake, worker, clock } = setup(undefined, 4);
+    for (let i = 0; i < 50; i++) store.outbox.enqueue(`k${i}`, user(String(i)), reply(`m${i}`), clock.t);
+    expect(await worker.drain()).toBe(50);
+    expect(fake.calls).toHaveLength(50);
+    expect(new Set(fake.calls.map((c) => c.title)).size).toBe(50);
+    expect(fake.maxInFlight()).toBe(4);
+    expect(store.outbox.counts()).toEqual({ pending: 0, sending: 0, sent: 50, failed: 0 });
+    expect(await worker.drain()).toBe(0);
+  });
+
+  it('retries transient failures with exponential backoff and gives up after maxAttempts', async () => {
+    const transient = { ok: false as const, permanent: false, reason: 'HTTP 502' };
+    const { store, fake, worker, clock } = setup({ a: [transient, transient], b: [transient, transient, transient] });
+    store.outbox.enqueue('a', user('a'), reply('a'), clock.t);
+    store.outbox.enqueue('b', user('b'), reply('b'), clock.t);
+    await worker.drain();
+    expect(store.outbox.nextDueMs()).toBe(clock.t + 1000);
+    clock.t += 999;
+    expect(await worker.drain()).toBe(0);
+    clock.t += 1;
+    await worker.drain(); // second attempt: both fail again, backoff 2 s
+    clock.t += 2000;
+    expect(await worker.drain()).toBe(1); // a succeeds on the third attempt; b fails a third time and is given up
+    expect(fake.calls.filter((c) => c.chatId === 'b')).toHaveLength(3);
+    expect(store.outbox.counts()).toEqual({ pending: 0, sending: 0, sent: 1, failed: 1 });
+  });
+
+  it('honours retry_after: the row waits and the platform pauses, without using up attempts', async () => {
+    const limited = { ok: false as const, permanent: false, reason: '429', retryAfterMs: 5000 };
+    const { store, fake, worker, clock } = setup({ a: [limited, limited, limited, limited] }, 1);
+    store.outbox.enqueue('a', user('a'), reply('a'), clock.t);
+    store.outbox.enqueue('b', user('b'), reply('b'), clock.t);
+    await worker.drain();
+    expect(fake.calls.map((c) => c.chatId)).toEqual(['a']); // b waits too: the whole platform is paused
+    for (let i = 0; i < 3; i++) {
+      clock.t += 5000;
+      await worker.drain();
+    }
+    clock.t += 5000;
+    expect(await worker.drain()).toBe(1); // four 429s did not exhaust maxAttempts = 3
+    expect(fake.calls.map((c) => c.chatId)).toEqual(['a', 'b', 'a', 'a', 'a', 'a']);
+    expect(store.outbox.counts()).toEqual({ pending: 0, sending: 0, sent: 2, failed: 0 });
+  });
+
+  it('disables a blocked destination (its rules and schedules), fails its queue, and keeps delivering to others', async () => {
+    const blocked = { ok: false as const, permanent: true, reason: 'Forbidden: bot was blocked by the user' };
+    const { store, fake, worker, clock, disabled } = setup({ '1': [blocked] }, 1);
+    const u1 = store.users.ensure('telegram', '1', 'one', clock.t);
+    const u2 = store.users.ensure('telegram', '2', 'two', clock.t);
+    const state = { armed: true, episode: 0, lastFiredMs: null, memo: null };
+    store.rules.insert({ userId: u1, specJson: '{"kind":"retarget"}', cooldownSec: 0, createdMs: clock.t }, state);
+    store.rules.insert({ userId: u2, specJson: '{"kind":"retarget"}', cooldownSec: 0, createdMs: clock.t }, state);
+    store.schedules.upsert({ platform: 'telegram', chatId: '1', kind: 'user', time: '14:00', timezone: 'UTC', createdBy: '1', lastDate: null, createdMs: clock.t });
+    store.outbox.enqueue('x1', user('1'), reply('x1'), clock.t);
+    store.outbox.enqueue('x2', user('1'), reply('x2'), clock.t);
+    store.outbox.enqueue('y1', user('2'), reply('y1'), clock.t);
+    await worker.drain();
+    expect(fake.calls.map((c) => c.title)).toEqual(['x1', 'y1']);
+    expect(disabled).toEqual(['1']);
+    expect(store.rules.active().map((r) => r.externalId)).toEqual(['2']);
+    expect(store.schedules.active()).toEqual([]);
+    expect(store.outbox.counts()).toEqual({ pending: 0, sending: 0, sent: 1, failed: 2 });
+  });
+
+  it('follows a migrated group: the schedule and the queued rows move to the new chat id', async () => {
+    const { store, fake, worker, clock } = setup({ '-100': [{ ok: false, permanent: false, reason: 'migrated', migratedTo: '-100999' }] });
+    store.schedules.upsert({ platform: 'telegram', chatId: '-100', kind: 'channel', time: '14:00', timezone: 'UTC', createdBy: '5', lastDate: null, createdMs: clock.t });
+    store.outbox.enqueue('d', { platform: 'telegram', chatId: '-100', kind: 'channel' }, reply('digest'), clock.t);
+    expect(await worker.drain()).toBe(1);
+    expect(fake.calls.map((c) => c.chatId)).toEqual(['-100', '-100999']);
+    expect(store.schedules.get('telegram', '-100999')?.kind).toBe('channel');
+    expect(store.schedules.get('telegram', '-100')).toBeUndefined();
+  });
+
+  it('treats a throwing sender as a transient failure', async () => {
+    const { store, worker, clock } = setup();
+    const bad = new OutboxWorker({
+      store,
+      senders: [{ platform: 'telegram', send: () => Promise.reject(new Error('socket hang up')) }],
+      log: silentLogger,
+      now: () => clock.t,
+    });
+    store.outbox.enqueue('t', user('t'), reply('t'), clock.t);
+    expect(await bad.drain()).toBe(0);
+    expect(store.outbox.counts().pending).toBe(1);
+    expect(await worker.drain()).toBe(0); // not due yet (backoff)
+  });
+});

@@ -297,7 +297,8 @@ describe('Telegram start-up and webhook mode', () => {
     try {
       expect(f.webhook).toEqual({ url, secretToken: secret });
       const update = JSON.stringify({ update_id: 999, message: { message_id: 1, date: 0, chat: { id: 131, type: 'private' }, from: { id: 131, is_bot: false, first_name: 'Eve' }, text: '/echo forged' } });
-      for (const headers of [{ 'x-telegram-bot-api-secret-token': 'wrong-secret_123' }, {}]) {
+      const attempts: Record<string, string>[] = [{ 'x-telegram-bot-api-secret-token': 'wrong-secret_123' }, {}];
+      for (const headers of attempts) {
         const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: update });
         expect([401, 403]).toContain(res.status);
       }

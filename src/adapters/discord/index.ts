@@ -1,0 +1,93 @@
+/**
+ * The Discord adapter: a discord.js client that answers slash commands, buttons and autocomplete,
+ * keeps the registered slash commands in step with the command declarations, and sends proactive
+ * posts for the outbox. DISCORD_API_URL points it at a REST proxy or a local stand-in.
+ */
+import { Client, Events, GatewayIntentBits, type RateLimitData } from 'discord.js';
+import type { Config } from '../../config.ts';
+import type { Command, CommandContext } from '../../core/command.ts';
+import type { Sender } from '../../core/delivery.ts';
+import type { Logger } from '../../logger.ts';
+import { describe, handleInteraction } from './interactions.ts';
+import { syncCommands } from './register.ts';
+import { createDiscordSender } from './sender.ts';
+
+export { buildSlashCommands, slashCommandProblems } from './slash.ts';
+export { registerCommands } from './register.ts';
+export { renderDiscord } from '../../render/discord.ts';
+
+export interface DiscordDeps {
+  config: Config;
+  logger: Logger;
+  commands: readonly Command[];
+  makeContext(who: { user: CommandContext['user']; chat: CommandContext['chat'] }): CommandContext;
+  /** Defer an interaction when its command has not answered after this long (default 1,500 ms). */
+  deferAfterMs?: number;
+}
+
+export interface DiscordHandle {
+  sender: Sender;
+  /** Stops taking interactions, lets running ones finish (up to 10 s), then disconnects. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_DEFER_AFTER_MS = 1_500;
+const STOP_GRACE_MS = 10_000;
+/**
+ * discord.js waits out short rate limits itself; longer ones are surfaced (RateLimitError) so an
+ * outbox send can be rescheduled instead of holding a request open.
+ */
+const WAIT_AT_MOST_MS = 5_000;
+
+export async function startDiscord(deps: DiscordDeps): Promise<DiscordHandle> {
+  const { config, commands } = deps;
+  if (!config.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set');
+  const logger = deps.logger.child({ platform: 'discord' });
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    rest: { api: config.DISCORD_API_URL, rejectOnRateLimit: (r: RateLimitData) => r.retryAfter > WAIT_AT_MOST_MS },
+    allowedMentions: { parse: [] },
+  });
+
+  let stopping = false;
+  const running = new Set<Promise<void>>();
+  const interactionDeps = { commands, makeContext: deps.makeContext, logger, deferAfterMs: deps.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS };
+  client.on(Events.InteractionCreate, (interaction) => {
+    if (stopping) return;
+    const task = handleInteraction(interaction, interactionDeps).finally(() => running.delete(task));
+    running.add(task);
+  });
+  client.on(Events.Error, (err) => logger.error({ err: describe(err) }, 'discord client error'));
+  client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
+  client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ code: event.code, shard }, 'discord gateway disconnected for good'));
+  client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'discord gateway resumed'));
+
+  const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
+  await client.login(config.DISCORD_TOKEN);
+  const readyClient = await ready;
+  const appId = readyClient.application.id ?? config.DISCORD_APP_ID;
+  logger.info({ user: readyClient.user.tag, appId, guilds: readyClient.guilds.cache.size }, 'discord ready');
+
+  // Commands are registered in the background: a failure is logged, and the bot keeps answering
+  // whatever set Discord already has.
+  const registration = syncCommands({ rest: client.rest, config, logger, commands, appId }).then(
+    () => undefined,
+    (err: unknown) => logger.error({ err: describe(err) }, 'discord command registration failed; the previously registered commands stay in place'),
+  );
+
+  return {
+    sender: createDiscordSender(client.rest, logger),
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, STOP_GRACE_MS);
+      });
+      await Promise.race([Promise.allSettled([...running, registration]), grace]);
+      clearTimeout(timer);
+      await client.destroy();
+      logger.info('discord stopped');
+    },
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * Discord interactions → command runs → replies. Discord drops an interaction that is not
+ * acknowledged within 3 s, so a command that has not answered after `deferAfterMs` is deferred first
+ * and its answer edited in. Nothing here throws to the client: failures are logged and the user gets
+ * an ephemeral message.
+ */
+import {
+  MessageFlags,
+  PermissionFlagsBits,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type InteractionEditReplyOptions,
+  type InteractionReplyOptions,
+} from 'discord.js';
+import type { Command, CommandContext } from '../../core/command.ts';
+import { errorReply, type Reply } from '../../core/reply.ts';
+import { findCommand, runCommand } from '../../core/run.ts';
+import type { Logger } from '../../logger.ts';
+import { renderDiscord } from '../../render/discord.ts';
+import { suggestChoices } from './autocomplete.ts';
+import { decodeButtonId } from './custom-id.ts';
+
+export interface InteractionDeps {
+  commands: readonly Command[];
+  makeContext(who: { user: CommandContext['user']; chat: CommandContext['chat'] }): CommandContext;
+  logger: Logger;
+  /** How long a command may take before the interaction is deferred (Discord allows 3 s in all). */
+  deferAfterMs: number;
+}
+
+type Repliable = ChatInputCommandInteraction | ButtonInteraction;
+
+/** Manage Server or Manage Channels (Administrator implies both); everyone is admin of their own DM. */
+export function isChannelAdmin(interaction: Repliable): boolean {
+  if (!interaction.inGuild()) return true;
+  const p = interaction.memberPermissions;
+  return Boolean(p && (p.has(PermissionFlagsBits.ManageGuild) || p.has(PermissionFlagsBits.ManageChannels)));
+}
+
+function contextFor(interaction: Repliable, deps: InteractionDeps): CommandContext {
+  const user = { platform: 'discord' as const, id: interaction.user.id, name: interaction.user.globalName ?? interaction.user.username };
+  const chat = {
+    id: interaction.channelId ?? `dm-${interaction.user.id}`,
+    kind: interaction.inGuild() ? ('group' as const) : ('private' as const),
+    isAdmin: async () => isChannelAdmin(interaction),
+  };
+  return deps.makeContext({ user, chat });
+}
+
+function replyOptions(reply: Reply, nowMs: number): InteractionReplyOptions {
+  const { embeds, components, files, allowedMentions, flags } = renderDiscord(reply, nowMs);
+  return { embeds, components, files, allowedMentions, ...(flags ? { flags: MessageFlags.Ephemeral } : {}) };
+}
+
+/** Edits replace the whole message: an empty attachment list removes a previous chart. */
+function editOptions(reply: Reply, nowMs: number): InteractionEditReplyOptions {
+  const { embeds, components, files, allowedMentions } = renderDiscord(reply, nowMs);
+  return { embeds, components, files, allowedMentions, attachments: [] };
+}
+
+const NOT_YET = Symbol('not yet');
+
+/** The command's answer, or NOT_YET when it takes longer than `ms`. */
+async function within(run: Promise<Reply>, ms: number): Promise<Reply | typeof NOT_YET> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof NOT_YET>((resolve) => {
+    timer = setTimeout(() => resolve(NOT_YET), ms);
+  });
+  try {
+    return await Promise.race([run, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function answerCommand(interaction: ChatInputCommandInteraction, ctx: CommandContext, run: Promise<Reply>, deps: InteractionDeps): Promise<void> {
+  const early = await within(run, deps.deferAfterMs);
+  if (early !== NOT_YET) {
+    await interaction.reply(replyOptions(early, ctx.now()));
+    return;
+  }
+  await interaction.deferReply();
+  const reply = await run;
+  if (reply.ephemeral) {
+    // A deferred reply is already public; swap it for a message only the asker sees.
+    await interaction.deleteReply();
+    await interaction.followUp(replyOptions(reply, ctx.now()));
+    return;
+  }
+  await interaction.editReply(editOptions(reply, ctx.now()));
+}
+
+async function answerButton(interaction: ButtonInteraction, ctx: CommandContext, run: Promise<Reply>, deps: InteractionDeps): Promise<void> {
+  const early = await within(run, deps.deferAfterMs);
+  if (early !== NOT_YET) {
+    // An error goes to the presser alone and leaves the shared message as it was.
+    if (early.ephemeral) await interaction.reply(replyOptions(early, ctx.now()));
+    else await interaction.update(editOptions(early, ctx.now()));
+    return;
+  }
+  await interaction.deferUpdate();
+  const reply = await run;
+  if (reply.ephemeral) await interaction.followUp(replyOptions(reply, ctx.now()));
+  else await interaction.editReply(editOptions(reply, ctx.now()));
+}
+
+const adminRefusal = (name: string) =>
+  errorReply(`/${name} is for channel admins`, 'Changing this needs the Manage Server or Manage Channels permission in this server.');
+
+async function onSlashCommand(interaction: ChatInputCommandInteraction, deps: InteractionDeps): Promise<void> {
+  const ctx = contextFor(interaction, deps);
+  const command = findCommand(deps.commands, interaction.commandName);
+  if (command?.adminOnly && !isChannelAdmin(interaction)) {
+    await interaction.reply(replyOptions(adminRefusal(command.name), ctx.now()));
+    return;
+  }
+  const raw: Record<string, unknown> = {};
+  for (const option of interaction.options.data) raw[option.name] = option.value;
+  const run = runCommand(deps.commands, interaction.commandName, raw, ctx, deps.logger);
+  await answerCommand(interaction, ctx, run, deps);
+}
+
+async function onButton(interaction: ButtonInteraction, deps: InteractionDeps): Promise<void> {
+  const ctx = contextFor(interaction, deps);
+  const action = decodeButtonId(interaction.customId);
+  const command = action && findCommand(deps.commands, action.command);
+  if (!action || !command) {
+    await interaction.reply(replyOptions(errorReply('This button no longer works', 'Run the command again to get fresh buttons.'), ctx.now()));
+    return;
+  }
+  if (command.adminOnly && !isChannelAdmin(interaction)) {
+    await interaction.reply(replyOptions(adminRefusal(command.name), ctx.now()));
+    return;
+  }
+  const run = runCommand(deps.commands, action.command, action.args, ctx, deps.logger);
+  await answerButton(interaction, ctx, run, deps);
+}
+
+async function onAutocomplete(interaction: AutocompleteInteraction, deps: InteractionDeps): Promise<void> {
+  const focused = interaction.options.getFocused(true);
+  const spec = findCommand(deps.commands, interaction.commandName)?.options[focused.name];
+  const suggestions = spec?.kind === 'choice' ? suggestChoices(spec, String(focused.value)) : [];
+  await interaction.respond(suggestions.map((c) => ({ name: c, value: c })));
+}
+
+const FAILED = errorReply('Something went wrong', 'This answer could not be sent. It has been logged; please try again in a minute.');
+
+async function tellUser(interaction: Repliable, logger: Logger): Promise<void> {
+  try {
+    const options = replyOptions(FAILED, Date.now());
+    if (interaction.deferred || interaction.replied) await interaction.followUp(options);
+    else await interaction.reply(options);
+  } catch (err) {
+    // Usually the interaction expired (10062); there is no one left to tell.
+    logger.warn({ err: describe(err), interaction: interaction.id }, 'could not tell the user about a failed interaction');
+  }
+}
+
+export function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+export async function handleInteraction(interaction: Interaction, deps: InteractionDeps): Promise<void> {
+  try {
+    if (interaction.isChatInputCommand()) await onSlashCommand(interaction, deps);
+    else if (interaction.isButton()) await onButton(interaction, deps);
+    else if (interaction.isAutocomplete()) await onAutocomplete(interaction, deps);
+  } catch (err) {
+    deps.logger.error({ err: describe(err), interaction: interaction.id, type: interaction.type }, 'discord interaction failed');
+    if (interaction.isChatInputCommand() || interaction.isButton()) await tellUser(interaction, deps.logger);
+  }
+}

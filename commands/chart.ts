@@ -1,0 +1,66 @@
+import { defineCommand } from '../src/core/command.ts';
+import { buildChart, CHART_METRICS, CHART_RANGES, type ChartMetric, type ChartRange } from '../src/charts/metric-charts.ts';
+import type { SnapshotReader } from '../src/history/series.ts';
+
+declare module '../src/core/command.ts' {
+  interface CommandServices {
+    /** Stored metric snapshots; charts fall back to the market's history endpoints without them. */
+    historyStore?: SnapshotReader;
+  }
+}
+
+export default defineCommand({
+  name: 'chart',
+  description: 'A chart (PNG) of hashprice, hashrate, price, difficulty, fee share or pools over 7d to 1y',
+  options: {
+    metric: {
+      kind: 'choice',
+      required: true,
+      choices: CHART_METRICS,
+      aliases: {
+        hp: 'hashprice', hashpriceusd: 'hashprice', usd: 'hashprice',
+        hpbtc: 'hashprice-btc', btchashprice: 'hashprice-btc', hashpricesats: 'hashprice-btc',
+        hash: 'hashrate', hashrates: 'hashrate',
+        btc: 'price', priceusd: 'price', prices: 'price',
+        diff: 'difficulty',
+        fee: 'fees', feeshare: 'fees',
+        pool: 'pools', miningpools: 'pools',
+      },
+      example: 'hashprice',
+      description: 'What to chart',
+    },
+    range: {
+      kind: 'choice',
+      choices: CHART_RANGES,
+      aliases: {
+        '7': '7d', '1w': '7d', week: '7d', '7days': '7d',
+        '30': '30d', '1m': '30d', month: '30d', '30days': '30d',
+        '90': '90d', '3m': '90d', '90days': '90d', quarter: '90d',
+        '365': '1y', '365d': '1y', '12m': '1y', year: '1y', '1yr': '1y',
+      },
+      example: '90d',
+      description: 'Period shown (default 30d)',
+    },
+  },
+  examples: ['/chart hashprice 90d', '/chart hashrate 1y', '/chart pools 30d', '/chart difficulty range=90d'],
+  async run(ctx, args) {
+    const range = (args.range ?? '30d') as ChartRange;
+    const built = await buildChart({
+      metric: args.metric as ChartMetric,
+      range,
+      market: ctx.market,
+      snapshots: ctx.services.historyStore,
+      now: ctx.now(),
+    });
+    return {
+      title: built.title,
+      lines: [built.summary, ...built.notes.map((n) => `⚠ ${n}`)],
+      sections: [],
+      footer: built.footer,
+      tone: built.tone,
+      chart: built.chart,
+      buttons: CHART_RANGES.filter((r) => r !== range).map((r) => ({ label: r, command: 'chart', args: { metric: args.metric, range: r } })),
+      data: built.data,
+    };
+  },
+});

@@ -1,0 +1,87 @@
+/**
+ * Turns mempool's history endpoints (through the Market) into per-metric series in the stored
+ * units. Historical hashprice goes through hashpriceSeries, i.e. the live formula, point by point.
+ */
+import type { Provenance } from '../core/freshness.ts';
+import { hashpriceSeries, type Point } from '../core/metrics/history.ts';
+import { feeShare } from '../core/metrics/hashprice.ts';
+import { subsidyBtc } from '../core/metrics/subsidy.ts';
+import { SATS_PER_BTC } from '../core/metrics/constants.ts';
+import type { HistoryPeriod, Market } from '../sources/types.ts';
+import { DAY_SEC, type HistoryMetric } from './metrics.ts';
+
+export interface MetricHistory {
+  points: Point[];
+  provenance: Provenance[];
+}
+
+const PERIOD_DAYS: [HistoryPeriod, number][] = [
+  ['1w', 7],
+  ['1m', 30],
+  ['3m', 90],
+  ['6m', 180],
+  ['1y', 365],
+  ['2y', 730],
+  ['3y', 1095],
+];
+
+/** The shortest history period reaching `days` back (finer resolution, smaller answer). */
+export function periodCovering(days: number): HistoryPeriod {
+  return PERIOD_DAYS.find(([, d]) => d >= days)?.[0] ?? 'all';
+}
+
+const daysOf = (period: HistoryPeriod) => PERIOD_DAYS.find(([p]) => p === period)?.[1] ?? Infinity;
+
+const positive = (p: Point) => Number.isFinite(p.v) && p.v > 0;
+
+export async function historyFromMarket(market: Market, metric: HistoryMetric, period: HistoryPeriod): Promise<MetricHistory> {
+  switch (metric) {
+    case 'hashprice_usd':
+    case 'hashprice_btc': {
+      // The retarget in force when the period opens is up to ~2 weeks older than the period itself.
+      const difficultyPeriod = periodCovering(daysOf(period) + 30);
+      const [rewards, hashrate] = await Promise.all([market.rewardHistory(period), market.hashrateHistory(difficultyPeriod)]);
+      const series = hashpriceSeries(rewards.value, hashrate.value.difficulty);
+      return {
+        points: series.map((p) => ({ t: p.timestampSec, v: metric === 'hashprice_usd' ? p.usdPerPhDay : p.btcPerPhDay })),
+        provenance: [
+          { what: 'reward history', sourced: rewards },
+          { what: 'difficulty history', sourced: hashrate },
+        ],
+      };
+    }
+    case 'hashrate': {
+      const h = await market.hashrateHistory(period);
+      return {
+        points: h.value.hashrates.map((p) => ({ t: p.timestampSec, v: p.avgHashrate })).filter(positive),
+        provenance: [{ what: 'hashrate history', sourced: h }],
+      };
+    }
+    case 'difficulty': {
+      const h = await market.hashrateHistory(period);
+      return {
+        points: h.value.difficulty.map((d) => ({ t: d.timeSec, v: d.difficulty })).filter(positive),
+        provenance: [{ what: 'difficulty history', sourced: h }],
+      };
+    }
+    case 'price_usd': {
+      const prices = await market.priceHistory();
+      const days = daysOf(period);
+      const newest = Math.max(...prices.value.map((p) => p.timeSec));
+      return {
+        points: prices.value.map((p) => ({ t: p.timeSec, v: p.usd })).filter((p) => positive(p) && p.t >= newest - days * DAY_SEC),
+        provenance: [{ what: 'price history', sourced: prices }],
+      };
+    }
+    case 'fee_share': {
+      const fees = await market.feeHistory(period);
+      return {
+        // Same formula as the live fee share: fees over subsidy + fees at that height.
+        points: fees.value
+          .filter((f) => f.avgHeight >= 0 && f.avgFeesSats >= 0)
+          .map((f) => ({ t: f.timestampSec, v: feeShare(subsidyBtc(Math.round(f.avgHeight)), f.avgFeesSats / SATS_PER_BTC) * 100 })),
+        provenance: [{ what: 'fee history', sourced: fees }],
+      };
+    }
+  }
+}

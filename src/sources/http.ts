@@ -1,0 +1,136 @@
+/**
+ * One GET against an upstream, the careful way: a hard timeout per attempt, bounded retries with
+ * exponential backoff and jitter for transient failures, and Retry-After honoured (per upstream, so one
+ * 429 pauses every resource of that host instead of each resource hammering it in turn).
+ */
+import { request, type Dispatcher } from 'undici';
+import type { Logger } from '../logger.ts';
+import { VERSION } from '../version.ts';
+
+/** Why an upstream gave us nothing usable; `reason` is short and user-safe, e.g. "HTTP 500". */
+export class FetchFailure extends Error {
+  constructor(
+    readonly source: string,
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${source} ${path}: ${reason}`);
+    this.name = 'FetchFailure';
+  }
+}
+
+export interface HttpDeps {
+  dispatcher: Dispatcher;
+  timeoutMs: number;
+  logger: Logger;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  /** Called once per HTTP request actually sent. */
+  count: (key: string) => void;
+}
+
+/** Attempts per call, first included. Timeouts are not retried: a slow upstream stays slow. */
+const MAX_ATTEMPTS = 3;
+const BACKOFF_BASE_MS = 250;
+/** A longer Retry-After than this is not waited out in a user's request: fall back or serve stale. */
+export const RETRY_AFTER_CAP_MS = 10_000;
+/** Upstream answers are small; anything bigger is not what we asked for. */
+const MAX_BODY_BYTES = 20 * 1024 * 1024;
+
+/** Retry-After as ms from now: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | string[] | undefined, nowMs: number): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value.trim() === '') return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+type Outcome =
+  | { ok: true; body: string }
+  | { ok: false; reason: string; retry: boolean; waitMs?: number };
+
+export class Upstream {
+  /** Set by a 429/503 whose Retry-After we could not wait out; requests before then fail fast. */
+  private blockedUntil = 0;
+  private blockedReason = '';
+
+  constructor(
+    /** Human name, e.g. "mempool.space". */
+    readonly source: string,
+    private readonly baseUrl: string,
+    private readonly deps: HttpDeps,
+  ) {}
+
+  /** GET base + path and return the body text, or throw FetchFailure. */
+  async get(path: string): Promise<string> {
+    const key = `${this.source} ${path.split('?')[0]}`;
+    for (let attempt = 1; ; attempt++) {
+      const now = this.deps.now();
+      if (now < this.blockedUntil) {
+        throw new FetchFailure(this.source, path, `${this.blockedReason}, retry after ${seconds(this.blockedUntil - now)}`);
+      }
+      this.deps.count(key);
+      const outcome = await this.attempt(path);
+      if (outcome.ok) return outcome.body;
+      this.deps.logger.warn({ source: this.source, path, attempt, reason: outcome.reason }, 'upstream request failed');
+      if (outcome.waitMs !== undefined && outcome.waitMs > RETRY_AFTER_CAP_MS) {
+        this.blockedUntil = this.deps.now() + outcome.waitMs;
+        this.blockedReason = outcome.reason;
+        throw new FetchFailure(this.source, path, `${outcome.reason}, retry after ${seconds(outcome.waitMs)}`);
+      }
+      if (!outcome.retry || attempt >= MAX_ATTEMPTS) throw new FetchFailure(this.source, path, outcome.reason);
+      const backoff = BACKOFF_BASE_MS * 2 ** (attempt - 1);
+      await this.deps.sleep(outcome.waitMs ?? backoff + Math.floor(this.deps.random() * backoff));
+    }
+  }
+
+  private async attempt(path: string): Promise<Outcome> {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.deps.timeoutMs);
+    try {
+      const res = await request(this.baseUrl + path, {
+        method: 'GET',
+        dispatcher: this.deps.dispatcher,
+        signal: controller.signal,
+        headers: { accept: 'application/json, text/plain', 'user-agent': `hashwatch/${VERSION}` },
+      });
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of res.body) {
+          size += (chunk as Buffer).length;
+          if (size > MAX_BODY_BYTES) {
+            res.body.destroy();
+            return { ok: false, reason: 'response too large', retry: false };
+          }
+          chunks.push(chunk as Buffer);
+        }
+        return { ok: true, body: Buffer.concat(chunks).toString('utf8') };
+      }
+      await res.body.dump().catch(() => undefined);
+      const reason = `HTTP ${res.statusCode}`;
+      if (res.statusCode === 429 || res.statusCode === 503) {
+        const waitMs = parseRetryAfter(res.headers['retry-after'], this.deps.now());
+        return { ok: false, reason: res.statusCode === 429 ? 'rate limited (HTTP 429)' : reason, retry: true, ...(waitMs !== undefined && { waitMs }) };
+      }
+      return { ok: false, reason, retry: res.statusCode >= 500 };
+    } catch (err) {
+      if (timedOut) return { ok: false, reason: `timeout after ${seconds(this.deps.timeoutMs)}`, retry: false };
+      const code = (err as { code?: unknown }).code;
+      return { ok: false, reason: `connection failed${typeof code === 'string' ? ` (${code})` : ''}`, retry: true };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

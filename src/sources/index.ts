@@ -1,0 +1,220 @@
+/**
+ * The Market the rest of the bot reads: mempool.space first, Coinbase (price) and blockchain.info (chain
+ * figures) when mempool fails, every resource cached, coalesced and served stale rather than not at all.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { Agent, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { FetchFailure, Upstream, type HttpDeps } from './http.ts';
+import { Resource, type SourceAttempt } from './resource.ts';
+import {
+  blocksSchema,
+  coinbasePrices,
+  coinbaseRatesSchema,
+  difficultyAdjustmentSchema,
+  feeHistorySchema,
+  hashrateSchema,
+  mempoolPricesSchema,
+  plainNumber,
+  poolStats,
+  poolsSchema,
+  priceHistorySchema,
+  recommendedFeesSchema,
+  rewardHistorySchema,
+  rewardStatsSchema,
+} from './schemas.ts';
+import type { ChainTip, HistoryPeriod, Market, NetworkStats, PoolWindow } from './types.ts';
+
+export { UpstreamError } from './types.ts';
+export type * from './types.ts';
+
+export interface MarketOptions {
+  config: Config;
+  logger: Logger;
+  now?: () => number;
+  /** Waits between retries (tests inject a recorder so Retry-After is checked without waiting). */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  dispatcher?: Dispatcher;
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+/** How long each answer is reused; shorter where the value moves with every block. */
+export const TTL_MS = {
+  tip: 30 * SECOND,
+  network: 30 * SECOND,
+  prices: 60 * SECOND,
+  difficultyAdjustment: 60 * SECOND,
+  rewardStats: 2 * MINUTE,
+  recommendedFees: 30 * SECOND,
+  pools: 5 * MINUTE,
+  history: 30 * MINUTE,
+  priceHistory: 60 * MINUTE,
+} as const;
+
+const GH = 1e9;
+const POOL_WINDOWS: readonly PoolWindow[] = ['24h', '3d', '1w', '1m', '3m', '6m', '1y'];
+const HISTORY_PERIODS: readonly HistoryPeriod[] = ['1w', '1m', '3m', '6m', '1y', '2y', '3y', 'all'];
+
+async function getJson<S extends z.ZodType>(upstream: Upstream, path: string, schema: S, logger: Logger): Promise<z.output<S>> {
+  const body = await upstream.get(path);
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch {
+    logger.warn({ source: upstream.source, path }, 'upstream sent invalid JSON');
+    throw new FetchFailure(upstream.source, path, 'invalid JSON');
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    logger.warn({ source: upstream.source, path, at: issue?.path.join('.'), issue: issue?.message }, 'upstream response has an unexpected shape');
+    throw new FetchFailure(upstream.source, path, 'unexpected response shape');
+  }
+  return parsed.data;
+}
+
+async function getNumber(upstream: Upstream, path: string, logger: Logger): Promise<number> {
+  const parsed = plainNumber.safeParse(await upstream.get(path));
+  if (!parsed.success) {
+    logger.warn({ source: upstream.source, path }, 'upstream sent something other than a number');
+    throw new FetchFailure(upstream.source, path, 'unexpected response shape');
+  }
+  return parsed.data;
+}
+
+/** One Resource per argument, made on first use (arguments are checked against a fixed list first). */
+function perArgument<A extends string | number, T>(make: (arg: A) => Resource<T>): (arg: A) => Resource<T> {
+  const made = new Map<A, Resource<T>>();
+  return (arg) => {
+    let r = made.get(arg);
+    if (!r) made.set(arg, (r = make(arg)));
+    return r;
+  };
+}
+
+function checked<A>(arg: A, allowed: readonly A[], what: string): Promise<never> | undefined {
+  return allowed.includes(arg) ? undefined : Promise.reject(new RangeError(`${what} must be one of ${allowed.join(', ')}, got ${String(arg)}`));
+}
+
+export function createMarket(opts: MarketOptions): Market {
+  const { config, logger } = opts;
+  const now = opts.now ?? Date.now;
+  const counts: Record<string, number> = {};
+  const deps: HttpDeps = {
+    dispatcher: opts.dispatcher ?? new Agent({ keepAliveTimeout: 10 * SECOND }),
+    timeoutMs: config.HTTP_TIMEOUT_MS,
+    logger,
+    now,
+    sleep: opts.sleep ?? ((ms) => delay(ms)),
+    random: opts.random ?? Math.random,
+    count: (key) => {
+      counts[key] = (counts[key] ?? 0) + 1;
+    },
+  };
+  const mempool = new Upstream('mempool.space', config.MEMPOOL_API_URL, deps);
+  const coinbase = new Upstream('Coinbase', config.PRICE_FALLBACK_URL, deps);
+  const bcinfo = new Upstream('blockchain.info', config.CHAIN_FALLBACK_URL, deps);
+
+  const resource = <T>(key: string, what: string, ttlMs: number, sources: SourceAttempt<T>[]) =>
+    new Resource<T>({ key, what, ttlMs, sources, now, logger });
+  const fromMempool = <T>(fetch: () => Promise<T>): SourceAttempt<T> => ({ source: mempool.source, fetch });
+
+  const tip = resource<ChainTip>('tip', 'the chain tip', TTL_MS.tip, [
+    fromMempool(() => getJson(mempool, '/v1/blocks', blocksSchema, logger)),
+    {
+      source: bcinfo.source,
+      caveat: 'block time unknown, fetch time shown',
+      fetch: async () => {
+        const [height, difficulty] = await Promise.all([getNumber(bcinfo, '/q/getblockcount', logger), getNumber(bcinfo, '/q/getdifficulty', logger)]);
+        return { height, difficulty, timestampSec: Math.floor(now() / 1000) };
+      },
+    },
+  ]);
+
+  const network = resource<NetworkStats>('network', 'network hashrate and difficulty', TTL_MS.network, [
+    fromMempool(async () => {
+      const [height, h] = await Promise.all([getNumber(mempool, '/blocks/tip/height', logger), getJson(mempool, '/v1/mining/hashrate/3d', hashrateSchema, logger)]);
+      return { height, difficulty: h.currentDifficulty, hashrate: h.currentHashrate };
+    }),
+    {
+      source: bcinfo.source,
+      fetch: async () => {
+        const [height, difficulty, hashrateGh] = await Promise.all([
+          getNumber(bcinfo, '/q/getblockcount', logger),
+          getNumber(bcinfo, '/q/getdifficulty', logger),
+          getNumber(bcinfo, '/q/hashrate', logger),
+        ]);
+        return { height, difficulty, hashrate: hashrateGh * GH };
+      },
+    },
+  ]);
+
+  const prices = resource('prices', 'the BTC price', TTL_MS.prices, [
+    fromMempool(() => getJson(mempool, '/v1/prices', mempoolPricesSchema, logger)),
+    { source: coinbase.source, fetch: async () => coinbasePrices(await getJson(coinbase, '/v2/exchange-rates?currency=BTC', coinbaseRatesSchema, logger), now()) },
+  ]);
+
+  const difficultyAdjustment = resource('difficulty-adjustment', 'the difficulty adjustment estimate', TTL_MS.difficultyAdjustment, [
+    fromMempool(() => getJson(mempool, '/v1/difficulty-adjustment', difficultyAdjustmentSchema, logger)),
+  ]);
+
+  const recommendedFees = resource('fees', 'recommended fee rates', TTL_MS.recommendedFees, [
+    fromMempool(() => getJson(mempool, '/v1/fees/recommended', recommendedFeesSchema, logger)),
+  ]);
+
+  const rewardStats = perArgument((blocks: number) =>
+    resource(`reward-stats/${blocks}`, `reward stats of the last ${blocks} blocks`, TTL_MS.rewardStats, [
+      fromMempool(() => getJson(mempool, `/v1/mining/reward-stats/${blocks}`, rewardStatsSchema, logger)),
+    ]),
+  );
+
+  const hashrateHistory = perArgument((period: HistoryPeriod) =>
+    resource(`hashrate/${period}`, `hashrate history (${period})`, TTL_MS.history, [
+      fromMempool(() => getJson(mempool, `/v1/mining/hashrate/${period}`, hashrateSchema, logger)),
+    ]),
+  );
+
+  const pools = perArgument((window: PoolWindow) =>
+    resource(`pools/${window}`, `mining pool shares (${window})`, TTL_MS.pools, [
+      fromMempool(async () => poolStats(window, await getJson(mempool, `/v1/mining/pools/${window}`, poolsSchema, logger))),
+    ]),
+  );
+
+  const rewardHistory = perArgument((period: HistoryPeriod) =>
+    resource(`reward-history/${period}`, `block reward history (${period})`, TTL_MS.history, [
+      fromMempool(() => getJson(mempool, `/v1/mining/blocks/rewards/${period}`, rewardHistorySchema, logger)),
+    ]),
+  );
+
+  const feeHistory = perArgument((period: HistoryPeriod) =>
+    resource(`fee-history/${period}`, `block fee history (${period})`, TTL_MS.history, [
+      fromMempool(() => getJson(mempool, `/v1/mining/blocks/fees/${period}`, feeHistorySchema, logger)),
+    ]),
+  );
+
+  const priceHistory = resource('price-history', 'BTC price history', TTL_MS.priceHistory, [
+    fromMempool(() => getJson(mempool, '/v1/historical-price?currency=USD', priceHistorySchema, logger)),
+  ]);
+
+  return {
+    tip: () => tip.get(),
+    network: () => network.get(),
+    difficultyAdjustment: () => difficultyAdjustment.get(),
+    rewardStats: (blocks) =>
+      Number.isInteger(blocks) && blocks >= 1 && blocks <= 100_000
+        ? rewardStats(blocks).get()
+        : Promise.reject(new RangeError(`blocks must be a whole number from 1 to 100000, got ${blocks}`)),
+    prices: () => prices.get(),
+    hashrateHistory: (period) => checked(period, HISTORY_PERIODS, 'period') ?? hashrateHistory(period).get(),
+    pools: (window) => checked(window, POOL_WINDOWS, 'window') ?? pools(window).get(),
+    recommendedFees: () => recommendedFees.get(),
+    rewardHistory: (period) => checked(period, HISTORY_PERIODS, 'period') ?? rewardHistory(period).get(),
+    feeHistory: (period) => checked(period, HISTORY_PERIODS, 'period') ?? feeHistory(period).get(),
+    priceHistory: () => priceHistory.get(),
+    callCounts: () => ({ ...counts }),
+  };
+}

@@ -179,7 +179,9 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
   bot.catch((err, ctx) => log.error({ err, updateId: ctx.update.update_id }, 'telegram: middleware error'));
 
   // Decorative: the command menu in clients. Useful, never worth failing start-up over.
-  const menu = commands.map((c) => ({ command: c.name, description: c.description.slice(0, 256) }));
+  const menu = commands
+    .filter((c) => /^[a-z0-9_]{1,32}$/.test(c.name) && c.description.trim() !== '')
+    .map((c) => ({ command: c.name, description: c.description.slice(0, 256) }));
   await bot.telegram.setMyCommands(menu.slice(0, 100)).catch((err: unknown) => {
     log.warn({ err: (err as Error).message }, 'telegram: setMyCommands failed; the command menu may be out of date');
   });

@@ -3,6 +3,7 @@ import { digestReply } from '../src/core/digest.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import type { Reply } from '../src/core/reply.ts';
 import { loadHeadline } from '../src/data/headline.ts';
+import { digestAction, digestOptions } from '../src/scheduler/digest-command.ts';
 
 /** The digest as posted to channels and DMs; also what /digest shows on demand. */
 export async function buildDigest(ctx: Pick<CommandContext, 'market' | 'now'>): Promise<Reply> {
@@ -13,7 +14,8 @@ export async function buildDigest(ctx: Pick<CommandContext, 'market' | 'now'>): 
 export default defineCommand({
   name: 'digest',
   description: 'The daily mining digest: headline numbers, their changes and what stands out',
-  options: {},
-  examples: ['/digest'],
-  run: (ctx) => buildDigest(ctx),
+  options: digestOptions,
+  adminOnly: false,
+  examples: ['/digest', '/digest subscribe 14:00 Europe/Berlin', '/digest dm 08:00 UTC', '/digest unsubscribe', '/digest preview'],
+  run: (ctx, args) => digestAction(ctx, args, () => buildDigest(ctx)),
 });

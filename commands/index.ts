@@ -22,5 +22,5 @@ export const commands: Command[] = [
   security,
   profit,
   digest,
-] as unknown as Command[];
-commands.push(helpCommand(() => commands) as unknown as Command, about as unknown as Command);
+];
+commands.push(helpCommand(() => commands), about);

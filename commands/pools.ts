@@ -3,6 +3,7 @@ import { int, pct } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { poolConcentration } from '../src/core/metrics/index.ts';
 import type { PoolWindow } from '../src/sources/types.ts';
+import { loadPools } from '../src/data/pools.ts';
 
 const WINDOWS = ['24h', '1w', '1m'] as const satisfies readonly PoolWindow[];
 const WINDOW_WORDS: Record<(typeof WINDOWS)[number], string> = { '24h': 'the last 24 hours', '1w': 'the last week', '1m': 'the last month' };
@@ -17,7 +18,7 @@ export default defineCommand({
   examples: ['/pools', '/pools 24h', '/pools window=1m'],
   async run(ctx, args) {
     const window = (args.window ?? '1w') as (typeof WINDOWS)[number];
-    const stats = await ctx.market.pools(window);
+    const stats = await loadPools(ctx.market, window);
     const c = poolConcentration(stats.value.pools);
     const rest = c.shares.slice(SHOWN);
     const restShare = rest.reduce((a, p) => a + p.share, 0);

@@ -29,7 +29,9 @@ export async function runCommand(
   }
   const parsed = parseOptions(command, raw);
   if (!parsed.ok) {
-    return errorReply(`/${command.name}: check the options`, `${parsed.message}\nExample: ${command.examples[0] ?? `/${command.name}`}`);
+    const reply = errorReply(`/${command.name}: check the options`, parsed.message);
+    reply.lines = [...parsed.message.split('\n'), `Example: ${command.examples[0] ?? `/${command.name}`}`];
+    return reply;
   }
   try {
     return await command.run(ctx, parsed.args);

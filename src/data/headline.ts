@@ -7,6 +7,7 @@ import type { Provenance } from '../core/freshness.ts';
 import { feeShare, hashRibbons, hashprice, hashrateTrend, poolConcentration } from '../core/metrics/index.ts';
 import type { Market } from '../sources/types.ts';
 import { loadHashpriceInputs } from './hashprice-inputs.ts';
+import { loadPools } from './pools.ts';
 import { loadHashpriceHistory, loadHashrateSeries } from './history.ts';
 
 export interface LoadedHeadline {
@@ -20,7 +21,7 @@ export async function loadHeadline(market: Market, nowMs: number): Promise<Loade
     loadHashpriceInputs(market),
     loadHashrateSeries(market),
     market.difficultyAdjustment(),
-    market.pools('1w'),
+    loadPools(market, '1w'),
     loadHashpriceHistory(market),
   ]);
   const hp = hashprice(inputs);

@@ -4,7 +4,10 @@
  */
 import { hashpriceSeries, type Point } from '../core/metrics/index.ts';
 import type { Provenance } from '../core/freshness.ts';
-import type { Market } from '../sources/types.ts';
+import { UpstreamError, type Market } from '../sources/types.ts';
+
+/** Hash ribbons need a 60-day average; fewer points means the instance does not index mining data. */
+const MIN_HASHRATE_DAYS = 60;
 
 /** Long enough for "lowest since …" to mean something in a bear market. */
 export const HASHPRICE_HISTORY_PERIOD = '3y' as const;
@@ -33,6 +36,12 @@ export async function loadHashpriceHistory(market: Market): Promise<Series> {
 
 export async function loadHashrateSeries(market: Market, period: '1y' | '3y' = '1y') {
   const history = await market.hashrateHistory(period);
+  if (history.value.hashrates.length < MIN_HASHRATE_DAYS) {
+    throw new UpstreamError(
+      'hashrate history',
+      `${history.source} returned only ${history.value.hashrates.length} days of hashrate history (at least ${MIN_HASHRATE_DAYS} are needed); a self-hosted mempool needs mining indexing enabled.`,
+    );
+  }
   return {
     points: history.value.hashrates.map((p) => ({ t: p.timestampSec, v: p.avgHashrate })),
     history: history.value,

@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.ts';
+import { runConsole } from '../../src/adapters/console/index.ts';
+import { loadConfig } from '../../src/config.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { createMarket } from '../../src/sources/index.ts';
+import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
+
+const exec = promisify(execFile);
+let fake: FakeMempool;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  fake = await startFakeMempool();
+  env = {
+    PATH: process.env.PATH,
+    MEMPOOL_API_URL: fake.apiUrl,
+    PRICE_FALLBACK_URL: fake.priceFallbackUrl,
+    CHAIN_FALLBACK_URL: fake.chainFallbackUrl,
+    HTTP_TIMEOUT_MS: '2000',
+  };
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+describe('terminal prompt', () => {
+  it('answers chat-style commands in order and survives bad input', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let text = '';
+    output.on('data', (d: Buffer) => (text += d.toString()));
+    const market = createMarket({ config: loadConfig(env), logger: silentLogger });
+    const done = runConsole({
+      commands,
+      logger: silentLogger,
+      input,
+      output,
+      makeContext: () => ({ market, now: () => Date.now(), platform: 'console', version: 'test', services: {} }),
+    });
+    input.write('/hashprice\n/nosuchthing\n/price currency=<b>x</b>\n/help profit\n/quit\n');
+    await done;
+    expect(text).toContain('Hashprice');
+    expect(text).toContain('$38.86');
+    expect(text).toContain('There is no /nosuchthing');
+    expect(text).toContain('`currency` must be one of: USD, EUR');
+    expect(text).toContain('/profit');
+    expect(text.indexOf('Hashprice')).toBeLessThan(text.indexOf('There is no /nosuchthing'));
+  });
+});
+
+describe('hashwatch CLI', () => {
+  const cli = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+    exec(process.execPath, ['bin/hashwatch.js', ...args], { env: { ...env, ...extraEnv }, timeout: 60_000 }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+
+  it('prints hashprice JSON with top-level numeric usdPerPhDay and btcPerPhDay', async () => {
+    const r = await cli(['hashprice', '--json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(typeof json.usdPerPhDay).toBe('number');
+    expect(json.usdPerPhDay as number).toBeCloseTo(38.86398720675945, 9);
+    expect(json.btcPerPhDay as number).toBeCloseTo(0.0005561532227641592, 14);
+  });
+
+  it('runs a what-if from flags and exits non-zero with a clear message on bad options', async () => {
+    const ok = await cli(['hashprice', '--price', '60000', '--difficulty', '113757508810854', '--fees', '0.02', '--height', '890447']);
+    expect(ok.stdout).toContain('$33.37');
+    const bad = await cli(['hashprice', '--price', 'cheap']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('`price` must be a number from 1 to 10,000,000');
+  });
+
+  it('stops on bad configuration with one line naming the variable', async () => {
+    const r = await cli(['hashprice'], { MEMPOOL_API_URL: 'mempool' });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('hashwatch: configuration error: MEMPOOL_API_URL: expected an http(s) URL (mempool REST base, e.g. https://mempool.space/api)');
+  });
+
+  it('says plainly when upstream is unreachable, without crashing', async () => {
+    const r = await cli(['hashrate'], { MEMPOOL_API_URL: 'http://127.0.0.1:9/api', PRICE_FALLBACK_URL: 'http://127.0.0.1:9', CHAIN_FALLBACK_URL: 'http://127.0.0.1:9', HTTP_TIMEOUT_MS: '300' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/data unavailable/);
+    expect(r.stdout).toMatch(/mempool\.space/);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+});

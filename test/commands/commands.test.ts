@@ -1,0 +1,119 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { CommandContext } from '../../src/core/command.ts';
+import { runCommand } from '../../src/core/run.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { renderText } from '../../src/render/text.ts';
+import { createMarket } from '../../src/sources/index.ts';
+import type { Market } from '../../src/sources/types.ts';
+import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
+
+let fake: FakeMempool;
+let market: Market;
+// Seven minutes after the fixture's tip block, so ages in footers are deterministic.
+const NOW = (1743541240 + 7 * 60) * 1000;
+
+const ctx = (m: Market = market): CommandContext => ({ market: m, now: () => NOW, platform: 'cli', version: 'test', services: {} });
+const run = (name: string, raw: Record<string, unknown> = {}, m?: Market) => runCommand(commands, name, raw, ctx(m), silentLogger);
+
+beforeAll(async () => {
+  fake = await startFakeMempool();
+  market = createMarket({
+    config: loadConfig({ MEMPOOL_API_URL: fake.apiUrl, PRICE_FALLBACK_URL: fake.priceFallbackUrl, CHAIN_FALLBACK_URL: fake.chainFallbackUrl }),
+    logger: silentLogger,
+    now: () => NOW,
+  });
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+describe('/hashprice', () => {
+  it('computes hashprice from the served difficulty, subsidy, 144-block fees and price', async () => {
+    const reply = await run('hashprice');
+    expect(reply.tone).not.toBe('error');
+    // D = 113757508810854, subsidy 3.125 (height 890,447), fees 288,000,000 sats / 144 blocks = 0.02 BTC,
+    // price $69,880: 86400e15 / (D × 2^32) × 3.145 × 69880 = 38.86398720675945.
+    expect(reply.data?.usdPerPhDay).toBeCloseTo(38.86398720675945, 9);
+    expect(reply.data?.btcPerPhDay).toBeCloseTo(0.0005561532227641592, 14);
+    const text = renderText(reply);
+    expect(text).toContain('$38.86');
+    expect(text).toContain('Block 890,447 · mined 7 min ago');
+    expect(text).toMatch(/Source: mempool\.space/);
+    expect(text).toMatch(/Change \(USD\)\s+1d [+−]/);
+    expect(text).toMatch(/30-day low \/ high/);
+  });
+
+  it('replaces live inputs with what-if options', async () => {
+    const reply = await run('hashprice', { price: '60000' });
+    // Same as above with price 60,000: 38.86398720675945 × 60000 / 69880.
+    expect(reply.data?.usdPerPhDay).toBeCloseTo((38.86398720675945 * 60000) / 69880, 9);
+    expect(reply.title).toBe('Hashprice (what-if)');
+  });
+
+  it('needs no network when price, difficulty, fees and height are all given', async () => {
+    const offline = createMarket({
+      config: loadConfig({ MEMPOOL_API_URL: 'http://127.0.0.1:9/api', PRICE_FALLBACK_URL: 'http://127.0.0.1:9', CHAIN_FALLBACK_URL: 'http://127.0.0.1:9', HTTP_TIMEOUT_MS: '200' }),
+      logger: silentLogger,
+    });
+    const reply = await run('hashprice', { price: '69880', difficulty: '113757508810854', fees: '0.02', height: '890447' }, offline);
+    expect(reply.data?.usdPerPhDay).toBeCloseTo(38.86398720675945, 9);
+    expect(Object.values(offline.callCounts()).reduce((a, b) => a + b, 0)).toBe(0);
+    expect(reply.footer).toEqual(['What-if: every input given by you; no network data used']);
+  });
+
+  it('says plainly which source failed when upstream is unreachable', async () => {
+    const offline = createMarket({
+      config: loadConfig({ MEMPOOL_API_URL: 'http://127.0.0.1:9/api', PRICE_FALLBACK_URL: 'http://127.0.0.1:9', CHAIN_FALLBACK_URL: 'http://127.0.0.1:9', HTTP_TIMEOUT_MS: '200' }),
+      logger: silentLogger,
+    });
+    const reply = await run('hashprice', {}, offline);
+    expect(reply.tone).toBe('error');
+    expect(renderText(reply)).toMatch(/mempool\.space|Coinbase|blockchain\.info/);
+    expect(renderText(reply)).toMatch(/unreachable|refused|failed|timeout/i);
+  });
+
+  it('rejects a bad option with what is accepted', async () => {
+    const reply = await run('hashprice', { price: 'lots' });
+    expect(reply.tone).toBe('error');
+    expect(reply.lines?.[0]).toBe('`price` must be a number from 1 to 10,000,000 USD per BTC, e.g. price=60000 (got "lots")');
+  });
+});
+
+describe('every command', () => {
+  it.each(commands.map((c) => c.name))('/%s answers with a footer saying where and how fresh', async (name) => {
+    const reply = await run(name, name === 'profit' ? { model: 's19jpro', power: '0.06' } : {});
+    expect(reply.tone, renderText(reply)).not.toBe('error');
+    expect(reply.title.length).toBeGreaterThan(0);
+    if (!['help'].includes(name)) expect(reply.footer.join('\n')).toMatch(/mempool\.space/);
+  });
+
+  it('never crashes on arbitrary option input (property)', async () => {
+    const valueArb = fc.oneof(fc.string({ maxLength: 30 }), fc.double(), fc.integer(), fc.constantFrom('', '-1', '1e309', 'NaN', '<b>x</b>', '@everyone', '0', '99999999999'));
+    for (const command of commands) {
+      const names = [...Object.keys(command.options), 'bogus'];
+      await fc.assert(
+        fc.asyncProperty(fc.dictionary(fc.constantFrom(...names), valueArb, { maxKeys: 4 }), async (raw) => {
+          const reply = await run(command.name, raw);
+          expect(typeof reply.title).toBe('string');
+          expect(Array.isArray(reply.footer)).toBe(true);
+        }),
+        { numRuns: 60 },
+      );
+    }
+  });
+});
+
+describe('/profit', () => {
+  it('computes margin and breakevens for a model at a power price', async () => {
+    const reply = await run('profit', { model: 's19jpro', power: '0.06' });
+    // S19j Pro 29.5 J/TH: cost 29.5 × 24 / 1000 × 0.06 = 0.04248 $/TH/day; revenue 0.038864 $/TH/day;
+    // breakeven power = 0.038864 / 0.708 = 0.054893 $/kWh; breakeven hashprice = 29.5 × 24 × 0.06 = $42.48/PH/day.
+    expect(reply.data?.powerCostPerThDay).toBeCloseTo(0.04248, 8);
+    expect(reply.data?.breakevenPowerUsdPerKwh).toBeCloseTo(0.038863987 / 0.708, 6);
+    expect(reply.data?.breakevenHashpriceUsdPerPhDay).toBeCloseTo(42.48, 8);
+    expect(reply.tone).toBe('down');
+  });
+});

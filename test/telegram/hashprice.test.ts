@@ -1,62 +1,55 @@
-/** A user asks /hashprice on Telegram and gets the right number, with its source and age. */
+/**
+ * A user asks /hashprice on Telegram and gets the right number, with its source and age: real
+ * sources (createMarket) over the fake mempool, real telegraf over the fake Bot API.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
-import { UpstreamError, type Market, type Sourced } from '../../src/sources/types.ts';
+import { loadConfig } from '../../src/config.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { createMarket } from '../../src/sources/index.ts';
 import type { TelegramBot } from '../../src/adapters/telegram/index.ts';
+import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.ts';
-import { AVG_FEES_SATS, DIFFICULTY, PRICE_EUR, PRICE_USD, SUBSIDY_SATS, TIP_HEIGHT, TIP_TIME_SEC } from '../fakes/world.ts';
+import { EXPECTED, PRICE_EUR, PRICE_USD, TIP_TIME_SEC } from '../fakes/world.ts';
 import { startBot } from './harness.ts';
 
-const NOW = (TIP_TIME_SEC + 420) * 1000;
-const sourced = <T>(value: T): Promise<Sourced<T>> => Promise.resolve({ value, source: 'mempool.space', fetchedAt: NOW - 60_000, stale: false });
+// Seven minutes after the world's tip block, so ages in footers are deterministic.
+const NOW = (TIP_TIME_SEC + 7 * 60) * 1000;
 
-/** The world's tip, fees and price; everything else unavailable (history is optional for /hashprice). */
-const market = new Proxy({} as Market, {
-  get(_t, name: string) {
-    switch (name) {
-      case 'tip':
-        return () => sourced({ height: TIP_HEIGHT, timestampSec: TIP_TIME_SEC, difficulty: DIFFICULTY });
-      case 'network':
-        return () => sourced({ height: TIP_HEIGHT, difficulty: DIFFICULTY, hashrate: 8.1e20 });
-      case 'rewardStats':
-        return () =>
-          sourced({ startBlock: TIP_HEIGHT - 143, endBlock: TIP_HEIGHT, totalRewardSats: 144 * (SUBSIDY_SATS + AVG_FEES_SATS), totalFeeSats: 144 * AVG_FEES_SATS, totalTx: 520_000 });
-      case 'prices':
-        return () => sourced({ timeSec: TIP_TIME_SEC, rates: { USD: PRICE_USD, EUR: PRICE_EUR } });
-      case 'callCounts':
-        return () => ({});
-      default:
-        return () => Promise.reject(new UpstreamError(name, `${name} is not part of this test`));
-    }
-  },
-});
-
+let mempool: FakeMempool;
 let fake: FakeTelegram;
 let bot: TelegramBot;
 beforeAll(async () => {
+  mempool = await startFakeMempool();
+  const market = createMarket({
+    config: loadConfig({ MEMPOOL_API_URL: mempool.apiUrl, PRICE_FALLBACK_URL: mempool.priceFallbackUrl, CHAIN_FALLBACK_URL: mempool.chainFallbackUrl }),
+    logger: silentLogger,
+    now: () => NOW,
+  });
   fake = await startFakeTelegram();
   bot = await startBot(fake, commands, { market, now: () => NOW });
 });
 afterAll(async () => {
   await bot?.stop();
   await fake?.close();
+  await mempool?.close();
 });
 
 describe('/hashprice on Telegram', () => {
   it('answers with $38.86 per PH/day, the block and how fresh the data is', async () => {
     fake.sendUserMessage({ chatId: 201, text: '/hashprice' });
     const m = await fake.waitForSent((s) => s.chat_id === 201);
+    expect(EXPECTED.hashpriceUsdPerPhDay.toFixed(2)).toBe('38.86');
     expect(m.plain).toContain('USD per PH/day: $38.86');
-    expect(m.plain).toContain('Block 890,447');
+    expect(m.plain).toContain('Block 890,447 · mined 7 min ago');
     expect(m.plain).toMatch(/mempool\.space/);
-    expect(m.plain).toMatch(/ago|just now/);
+    expect(m.plain).toMatch(/Source: mempool\.space/);
   });
 
   it('takes a what-if price and escapes hostile option values', async () => {
     fake.sendUserMessage({ chatId: 202, text: '/hashprice price=60000' });
     const m = await fake.waitForSent((s) => s.chat_id === 202);
-    // 38.86398720675945 × 60000 / 69880
-    expect(m.plain).toContain(`USD per PH/day: $${((38.86398720675945 * 60000) / PRICE_USD).toFixed(2)}`);
+    expect(m.plain).toContain(`USD per PH/day: $${((EXPECTED.hashpriceUsdPerPhDay * 60000) / PRICE_USD).toFixed(2)}`);
     fake.sendUserMessage({ chatId: 203, text: '/hashprice price=<script>' });
     const bad = await fake.waitForSent((s) => s.chat_id === 203);
     expect(bad.text).toContain('&lt;script&gt;');
@@ -71,5 +64,17 @@ describe('/hashprice on Telegram', () => {
     fake.sendUserMessage({ chatId: 205, text: '/price eur' });
     const price = await fake.waitForSent((s) => s.chat_id === 205);
     expect(price.plain).toContain(`BTC/EUR: €${PRICE_EUR.toLocaleString('en-US')}`);
+  });
+
+  it('a currency button on /price edits the answer in place', async () => {
+    fake.sendUserMessage({ chatId: 206, text: '/price eur' });
+    const first = await fake.waitForSent((s) => s.chat_id === 206);
+    const gbp = (first.reply_markup.inline_keyboard.flat() as { text: string; callback_data: string }[]).find((b) => b.text === 'GBP');
+    expect(gbp?.callback_data).toBe('1 price currency=GBP');
+    fake.pressButton({ chatId: 206, messageId: first.message_id, data: gbp!.callback_data });
+    const edited = await fake.waitForSent((s) => s.chat_id === 206 && s.method === 'editMessageText');
+    expect(edited.message_id).toBe(first.message_id);
+    expect(edited.plain).toContain('Bitcoin price (GBP)');
+    expect(edited.plain).toMatch(/Source: mempool\.space/);
   });
 });

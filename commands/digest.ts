@@ -15,7 +15,6 @@ export default defineCommand({
   name: 'digest',
   description: 'The daily mining digest: headline numbers, their changes and what stands out',
   options: digestOptions,
-  adminOnly: false,
   examples: ['/digest', '/digest subscribe 14:00 Europe/Berlin', '/digest dm 08:00 UTC', '/digest unsubscribe', '/digest preview'],
   run: (ctx, args) => digestAction(ctx, args, () => buildDigest(ctx)),
 });

@@ -116,6 +116,13 @@ export class AlertEngine {
     this.others.delete(id);
   }
 
+  /** The owner cannot be reached (their rules were disabled in the store): stop evaluating them. */
+  untrackDestination(d: Destination): void {
+    for (const rule of [...this.rules.values()]) {
+      if (rule.destination.platform === d.platform && rule.destination.chatId === d.chatId) this.untrack(rule.id);
+    }
+  }
+
   /**
    * The state a new rule should start in, given the latest numbers: disarmed when its condition
    * already holds (it will fire on the next crossing), armed otherwise, unknown without numbers.

@@ -23,7 +23,12 @@ export interface CommandContext {
 }
 
 /** Stateful services some commands need (alerts, digest subscriptions); filled in by main. */
-export interface CommandServices {}
+export interface CommandServices {
+  /** Personal alert rules (/alert); absent where there is no store (e.g. one-shot CLI runs). */
+  alerts?: import('../alerts/service.ts').AlertCommands;
+  /** Daily digest subscriptions (/digest subscribe…); absent where there is no store. */
+  digests?: import('../scheduler/digests.ts').DigestCommands;
+}
 
 interface BaseSpec {
   description: string;

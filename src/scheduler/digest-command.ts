@@ -1,0 +1,47 @@
+/**
+ * The subscription side of `/digest` (commands/digest.ts keeps the on-demand digest). Kept here so
+ * the command file only gains an option list and one call.
+ */
+import type { CommandContext } from '../core/command.ts';
+import type { DeliveryPlatform } from '../core/delivery.ts';
+import { errorReply, type Reply } from '../core/reply.ts';
+
+export const DIGEST_ACTIONS = ['show', 'subscribe', 'unsubscribe', 'preview', 'dm'] as const;
+
+export const digestOptions = {
+  action: { kind: 'choice', choices: DIGEST_ACTIONS, aliases: { stop: 'unsubscribe', start: 'subscribe', schedule: 'subscribe' }, example: 'subscribe', description: 'show (default), subscribe, unsubscribe, preview, or dm (daily by DM)' },
+  time: { kind: 'text', maxLength: 5, example: '14:00', description: 'Daily time for subscribe/dm, HH:MM (default 14:00)' },
+  timezone: { kind: 'text', maxLength: 64, example: 'Europe/Berlin', description: 'IANA time zone for the time (default UTC)' },
+} as const;
+
+export async function digestAction(
+  ctx: CommandContext,
+  args: { action?: string; time?: string; timezone?: string },
+  show: () => Promise<Reply>,
+): Promise<Reply> {
+  const action = args.action ?? 'show';
+  if (action === 'show') return show();
+  const service = ctx.services.digests;
+  if (!service) return errorReply('Digest subscriptions unavailable', 'Scheduling needs the bot running with its database; /digest alone still shows the digest.');
+  const platform = ctx.user?.platform ?? ctx.platform;
+  if (platform !== 'discord' && platform !== 'telegram') {
+    return errorReply('Digest subscriptions', 'Daily digests are posted on Discord or Telegram; subscribe there.');
+  }
+  const req = {
+    platform: platform as DeliveryPlatform,
+    user: ctx.user ? { id: ctx.user.id, name: ctx.user.name } : undefined,
+    chat: ctx.chat,
+    time: args.time,
+    timezone: args.timezone,
+  };
+  switch (action) {
+    case 'subscribe':
+      return service.subscribe(req);
+    case 'unsubscribe':
+      return service.unsubscribe(req);
+    case 'dm':
+      return service.subscribeDm(req);
+    default:
+      return service.preview(req);
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * Daily digests. One check runs every minute (node-cron, see start.ts) and at start-up: a schedule
+ * is due when its local time has passed today, in its own time zone, and today's digest has not
+ * been queued yet. The same check therefore sends a digest missed while the bot was down, once, if
+ * it is still that day there; a day that has already ended is not made up. Queuing a digest and
+ * marking the day happen in one transaction, keyed `digest:<schedule>:<local date>`.
+ */
+import type { Logger } from 'pino';
+import type { Destination, DeliveryPlatform } from '../core/delivery.ts';
+import type { Reply } from '../core/reply.ts';
+import { errorReply } from '../core/reply.ts';
+import type { ScheduleRow, Store } from '../store/index.ts';
+import { canonicalTimeZone, localClock, minutesOf, parseTimeOfDay } from './local-time.ts';
+
+export type BuildDigest = (destination: Destination) => Promise<Reply>;
+
+export function isDue(s: Pick<ScheduleRow, 'time' | 'timezone' | 'lastDate'>, nowMs: number): string | undefined {
+  const local = localClock(nowMs, s.timezone);
+  if (local.minutes < minutesOf(s.time)) return undefined;
+  if (s.lastDate !== null && s.lastDate >= local.date) return undefined;
+  return local.date;
+}
+
+export const destinationOfSchedule = (s: ScheduleRow): Destination => ({
+  platform: s.platform as DeliveryPlatform,
+  chatId: s.chatId,
+  kind: s.kind,
+});
+
+export class DigestScheduler {
+  constructor(
+    private readonly deps: { store: Store; log: Logger; now(): number; buildDigest: BuildDigest; onQueued?(): void },
+  ) {}
+
+  /** Queues every digest due now; returns how many. Never throws (a failed build retries next minute). */
+  async tick(): Promise<number> {
+    const { store, log } = this.deps;
+    const now = this.deps.now();
+    const due = store.schedules.active().flatMap((s) => {
+      const date = isDue(s, now);
+      return date ? [{ s, date }] : [];
+    });
+    let queued = 0;
+    for (const { s, date } of due) {
+      let reply: Reply;
+      try {
+        reply = await this.deps.buildDigest(destinationOfSchedule(s));
+      } catch (err) {
+        log.warn({ scheduleId: s.id, err: (err as Error).message }, 'digest: could not build; will retry next minute');
+        continue;
+      }
+      store.transaction(() => {
+        store.outbox.enqueue(`digest:${s.id}:${date}`, destinationOfSchedule(s), reply, now);
+        store.schedules.markDate(s.id, date);
+      });
+      queued++;
+    }
+    if (queued) this.deps.onQueued?.();
+    return queued;
+  }
+}
+
+export interface DigestRequest {
+  platform: DeliveryPlatform;
+  user?: { id: string; name?: string };
+  chat?: { id: string; kind: 'private' | 'group' | 'channel'; isAdmin(): Promise<boolean> };
+  time?: string;
+  timezone?: string;
+}
+
+export interface DigestCommands {
+  /** In a group/channel: that chat (admins only). In a private chat: the asker's DM. */
+  subscribe(req: DigestRequest): Promise<Reply>;
+  unsubscribe(req: DigestRequest): Promise<Reply>;
+  /** The asker's DM, from anywhere. */
+  subscribeDm(req: DigestRequest): Promise<Reply>;
+  preview(req: DigestRequest): Promise<Reply>;
+}
+
+const ok = (title: string, lines: string[], data?: Record<string, unknown>): Reply => ({
+  title,
+  lines,
+  sections: [],
+  footer: ['Daily digest: hashprice, hashrate, difficulty, fees and pools in one message.'],
+  tone: 'neutral',
+  ...(data ? { data } : {}),
+});
+
+export function digestCommands(deps: { store: Store; now(): number; defaultTime: string; buildDigest: BuildDigest }): DigestCommands {
+  const { store } = deps;
+
+  function target(req: DigestRequest, dm: boolean): { destination: Destination } | { error: Reply } {
+    if (dm || req.chat?.kind === 'private') {
+      if (!req.user) return { error: errorReply('Digest', 'I cannot tell who you are here, so I cannot send you a DM. Try from Discord or Telegram.') };
+      const chatId = req.platform === 'telegram' && req.chat?.kind === 'private' ? req.chat.id : req.user.id;
+      return { destination: { platform: req.platform, chatId, kind: 'user' } };
+    }
+    if (!req.chat) return { error: errorReply('Digest', 'Run this in a channel or group (or use action dm for your direct messages).') };
+    return { destination: { platform: req.platform, chatId: req.chat.id, kind: 'channel' } };
+  }
+
+  async function requireAdmin(req: DigestRequest, d: Destination): Promise<Reply | undefined> {
+    if (d.kind === 'user') return undefined;
+    if (await req.chat!.isAdmin()) return undefined;
+    return errorReply(
+      'Admins only',
+      req.platform === 'discord'
+        ? 'Only members with Manage Server or Manage Channels can schedule the digest in this channel. You can take it by DM: /digest action:dm'
+        : 'Only chat admins can schedule the digest in this group. You can take it by DM: /digest dm',
+    );
+  }
+
+  async function schedule(req: DigestRequest, dm: boolean): Promise<Reply> {
+    const t = target(req, dm);
+    if ('error' in t) return t.error;
+    const denied = await requireAdmin(req, t.destination);
+    if (denied) return denied;
+    const time = req.time ? parseTimeOfDay(req.time) : deps.defaultTime;
+    if (!time) return errorReply('/digest: check the time', `The time must be HH:MM on a 24-hour clock, e.g. 14:00 or 7:30 (got "${clip(req.time!)}").`);
+    const timezone = canonicalTimeZone(req.timezone ?? 'UTC');
+    if (!timezone) {
+      return errorReply('/digest: check the time zone', `"${clip(req.timezone!)}" is not a time zone I know. Use an IANA name such as UTC, Europe/Berlin, America/New_York or Asia/Tokyo.`);
+    }
+    const now = deps.now();
+    const local = localClock(now, timezone);
+    // Subscribing after today's time starts tomorrow rather than posting at once.
+    const startsToday = local.minutes < minutesOf(time);
+    const row = store.schedules.upsert({
+      platform: t.destination.platform,
+      chatId: t.destination.chatId,
+      kind: t.destination.kind,
+      time,
+      timezone,
+      createdBy: req.user?.id ?? null,
+      lastDate: startsToday ? null : local.date,
+      createdMs: now,
+    });
+    const where = t.destination.kind === 'user' ? 'to you by direct message' : 'in this chat';
+    return ok('Daily digest scheduled', [`The digest will be posted ${where} every day at ${time} (${timezone}), starting ${startsToday ? 'today' : 'tomorrow'}.`, 'Stop it with /digest unsubscribe.'], {
+      scheduleId: row.id,
+      time,
+      timezone,
+    });
+  }
+
+  return {
+    subscribe: (req) => schedule(req, false),
+    subscribeDm: (req) => schedule(req, true),
+    async unsubscribe(req) {
+      const t = target(req, false);
+      if ('error' in t) return t.error;
+      const denied = await requireAdmin(req, t.destination);
+      if (denied) return denied;
+      const removed = store.schedules.remove(t.destination.platform, t.destination.chatId);
+      // A user asking in a group may mean their own DM digest.
+      const dmRemoved = !removed && req.user && t.destination.kind === 'channel' ? store.schedules.remove(req.platform, req.user.id) : false;
+      if (!removed && !dmRemoved) return ok('No digest here', ['There was no daily digest scheduled here.']);
+      return ok('Daily digest stopped', [dmRemoved ? 'Your direct-message digest is stopped.' : 'No more daily digests here.']);
+    },
+    async preview(req) {
+      const t = target(req, false);
+      if ('error' in t) return t.error;
+      const reply = await deps.buildDigest(t.destination);
+      const s = store.schedules.get(t.destination.platform, t.destination.chatId);
+      const note = s && !s.disabledReason ? `Preview: this is posted here daily at ${s.time} (${s.timezone}).` : 'Preview: schedule it here with /digest subscribe [HH:MM] [time zone].';
+      return { ...reply, lines: [note, ...(reply.lines ?? [])] };
+    },
+  };
+}
+
+function clip(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 39)}…` : s;
+}

@@ -1,0 +1,113 @@
+/**
+ * Wiring for main: the alert engine, the digest scheduler, the outbox worker, the market poll and
+ * the services `/alert` and `/digest` use. Start-up order matters: leases left by a dead process
+ * are released before anything sends, and missed digests of today are queued at once.
+ */
+import cron from 'node-cron';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Sender } from '../core/delivery.ts';
+import type { Headline } from '../core/headline.ts';
+import type { Market } from '../sources/types.ts';
+import type { Store } from '../store/index.ts';
+import { AlertEngine } from '../alerts/engine.ts';
+import { alertCommands, type AlertCommands } from '../alerts/service.ts';
+import { OutboxWorker } from '../alerts/outbox-worker.ts';
+import { DigestScheduler, digestCommands, type BuildDigest, type DigestCommands } from './digests.ts';
+
+export interface AlertsDeps {
+  config: Pick<Config, 'MAX_ALERTS_PER_USER' | 'DIGEST_DEFAULT_TIME' | 'POLL_INTERVAL_SEC'>;
+  logger: Logger;
+  store: Store;
+  market: Market;
+  senders: readonly Sender[];
+  loadHeadline(market: Market, nowMs: number): Promise<{ headline: Headline }>;
+  buildDigest: BuildDigest;
+  now?: () => number;
+  /** Tests drive polls and digest checks themselves. */
+  timers?: boolean;
+}
+
+export interface AlertsRuntime {
+  services: { alerts: AlertCommands; digests: DigestCommands };
+  /** Evaluates every rule against these numbers and wakes the sender. */
+  evaluate(h: Headline): void;
+  /** One market poll: tip, then headline, then evaluation. Never throws. */
+  pollOnce(): Promise<void>;
+  /** Queues every digest due now. */
+  tickDigests(): Promise<number>;
+  worker: OutboxWorker;
+  stop(): Promise<void>;
+}
+
+export async function startAlerts(deps: AlertsDeps): Promise<AlertsRuntime> {
+  const log = deps.logger.child({ part: 'alerts' });
+  const now = deps.now ?? Date.now;
+  const { store, market } = deps;
+  const engine = new AlertEngine(store, log);
+  engine.load();
+  const worker = new OutboxWorker({
+    store,
+    senders: deps.senders,
+    log,
+    now,
+    onDisabled: (d) => engine.untrackDestination(d),
+  });
+  const digests = new DigestScheduler({ store, log, now, buildDigest: deps.buildDigest, onQueued: () => worker.kick() });
+
+  let lastHeight: number | undefined;
+  let polling: Promise<void> | undefined;
+  const evaluate = (h: Headline) => {
+    const r = engine.evaluate(h);
+    if (r.fired) {
+      log.info({ fired: r.fired, height: h.height }, 'alerts fired');
+      worker.kick();
+    }
+  };
+  const pollOnce = () => {
+    // Overlapping polls (a slow upstream) would evaluate twice; the second waits for the first.
+    polling ??= (async () => {
+      try {
+        const tip = await market.tip();
+        if (tip.value.height !== lastHeight) log.debug({ height: tip.value.height }, 'new block');
+        lastHeight = tip.value.height;
+        // Prices move between blocks, so every poll evaluates, not only new blocks.
+        const { headline } = await deps.loadHeadline(market, now());
+        evaluate(headline);
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'alerts: poll failed; next poll retries');
+      } finally {
+        polling = undefined;
+      }
+    })();
+    return polling;
+  };
+
+  worker.start();
+  await digests.tick();
+  const stoppers: (() => void)[] = [];
+  if (deps.timers !== false) {
+    const task = cron.schedule('* * * * *', () => void digests.tick(), { name: 'digests', noOverlap: true });
+    stoppers.push(() => void task.stop());
+    const poll = setInterval(() => void pollOnce(), deps.config.POLL_INTERVAL_SEC * 1000);
+    poll.unref();
+    stoppers.push(() => clearInterval(poll));
+    void pollOnce();
+  }
+
+  return {
+    services: {
+      alerts: alertCommands({ store, engine, maxPerUser: deps.config.MAX_ALERTS_PER_USER, now }),
+      digests: digestCommands({ store, now, defaultTime: deps.config.DIGEST_DEFAULT_TIME, buildDigest: deps.buildDigest }),
+    },
+    evaluate,
+    pollOnce,
+    tickDigests: () => digests.tick(),
+    worker,
+    async stop() {
+      for (const stop of stoppers) stop();
+      await polling;
+      await worker.stop();
+    },
+  };
+}

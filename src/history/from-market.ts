@@ -58,7 +58,8 @@ export async function historyFromMarket(market: Market, metric: HistoryMetric, p
       };
     }
     case 'difficulty': {
-      const h = await market.hashrateHistory(period);
+      // Reach back past the period for the retarget in force when it opens (steps start there).
+      const h = await market.hashrateHistory(periodCovering(daysOf(period) + 30));
       return {
         points: h.value.difficulty.map((d) => ({ t: d.timeSec, v: d.difficulty })).filter(positive),
         provenance: [{ what: 'difficulty history', sourced: h }],

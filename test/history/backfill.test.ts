@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { hashprice } from '../../src/core/metrics/hashprice.ts';
+import { subsidyBtc } from '../../src/core/metrics/subsidy.ts';
+import { backfillHistory, recordSnapshot } from '../../src/history/backfill.ts';
+import { HISTORY_METRICS } from '../../src/history/metrics.ts';
+import { createLogger, silentLogger } from '../../src/logger.ts';
+import { createMarket } from '../../src/sources/index.ts';
+import type { Market } from '../../src/sources/types.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
+import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
+import { DAY_SEC, DIFFICULTY, EXPECTED, TIP_TIME_SEC } from '../fakes/world.ts';
+import { stubMarket } from './stub-market.ts';
+
+const NOW = (TIP_TIME_SEC + 7 * 60) * 1000;
+const NOW_SEC = NOW / 1000;
+const YEAR_AGO = NOW_SEC - 365 * DAY_SEC;
+
+let fake: FakeMempool;
+let store: Store;
+const newMarket = () =>
+  createMarket({
+    config: loadConfig({ MEMPOOL_API_URL: fake.apiUrl, PRICE_FALLBACK_URL: fake.priceFallbackUrl, CHAIN_FALLBACK_URL: fake.chainFallbackUrl, HTTP_TIMEOUT_MS: '2000' }),
+    logger: silentLogger,
+    now: () => NOW,
+    sleep: () => Promise.resolve(),
+  });
+
+beforeAll(async () => {
+  fake = await startFakeMempool();
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(() => {
+  fake.clearFaults();
+  fake.resetHits();
+  store?.close();
+  store = openStore(':memory:');
+});
+
+const distinctDays = (rows: { tsSec: number }[]) => new Set(rows.map((r) => Math.floor(r.tsSec / DAY_SEC))).size;
+
+describe('backfillHistory against the fake mempool server', () => {
+  it('writes a year of daily points for every metric, from mempool', async () => {
+    const { written } = await backfillHistory({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW });
+    expect(written).toBeGreaterThan(6 * 360);
+    for (const metric of HISTORY_METRICS) {
+      const rows = store.snapshots.range(metric, YEAR_AGO, NOW_SEC);
+      expect(distinctDays(rows), metric).toBeGreaterThanOrEqual(365);
+      expect(rows.every((r) => r.source === 'mempool.space' && Number.isFinite(r.value)), metric).toBe(true);
+    }
+    // The history point at the tip is built from the same inputs as the live figure, so it matches it.
+    const tipHashprice = store.snapshots.range('hashprice_usd', TIP_TIME_SEC, TIP_TIME_SEC)[0];
+    expect(tipHashprice?.value).toBeCloseTo(EXPECTED.hashpriceUsdPerPhDay, 9);
+    expect(store.snapshots.range('hashprice_btc', TIP_TIME_SEC, TIP_TIME_SEC)[0]?.value).toBeCloseTo(EXPECTED.hashpriceBtcPerPhDay, 14);
+    expect(store.snapshots.range('fee_share', TIP_TIME_SEC, TIP_TIME_SEC)[0]?.value).toBeCloseTo(EXPECTED.feeSharePercent, 9);
+    expect(store.snapshots.latest('difficulty')?.value).toBe(DIFFICULTY);
+  });
+
+  it('is idempotent: a second start fetches nothing and writes nothing', async () => {
+    await backfillHistory({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW });
+    fake.resetHits();
+    const again = await backfillHistory({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW });
+    expect(again.written).toBe(0);
+    expect(fake.hits('/api/v1/mining')).toBe(0);
+    expect(fake.hits('/api/v1/historical-price')).toBe(0);
+  });
+
+  it('never overwrites a day that already has a (live) point', async () => {
+    const day = Math.floor((NOW_SEC - 100 * DAY_SEC) / DAY_SEC) * DAY_SEC;
+    store.snapshots.upsertMany([{ metric: 'price_usd', tsSec: day + 3600, value: 12_345, source: 'live' }]);
+    await backfillHistory({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW });
+    expect(store.snapshots.range('price_usd', day, day + DAY_SEC - 1)).toEqual([{ metric: 'price_usd', tsSec: day + 3600, value: 12_345, source: 'live' }]);
+  });
+
+  it('keeps going when one endpoint fails, logs it, and fills the gap on the next start', async () => {
+    fake.setFault('/api/v1/mining/blocks/fees', { kind: '500' });
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'warn' }, { write: (s: string) => void lines.push(s) });
+    const first = await backfillHistory({ market: newMarket(), snapshots: store.snapshots, logger, now: NOW });
+    expect(first.written).toBeGreaterThan(5 * 360);
+    expect(store.snapshots.latest('fee_share')).toBeUndefined();
+    expect(store.snapshots.latest('hashprice_usd')).toBeDefined();
+    expect(lines.some((l) => l.includes('fee_share') && l.includes('back-fill failed'))).toBe(true);
+
+    fake.clearFaults();
+    const second = await backfillHistory({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW });
+    expect(distinctDays(store.snapshots.range('fee_share', YEAR_AGO, NOW_SEC))).toBeGreaterThanOrEqual(365);
+    expect(second.written).toBe(store.snapshots.range('fee_share', 0, NOW_SEC).length);
+  });
+
+  it('records the live values as one snapshot per metric', async () => {
+    const { written } = await recordSnapshot({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW });
+    expect(written).toBe(6);
+    const at = (metric: string) => store.snapshots.range(metric, NOW_SEC, NOW_SEC)[0];
+    expect(at('hashprice_usd')?.value).toBeCloseTo(EXPECTED.hashpriceUsdPerPhDay, 9);
+    expect(at('hashprice_btc')?.value).toBeCloseTo(EXPECTED.hashpriceBtcPerPhDay, 14);
+    expect(at('fee_share')?.value).toBeCloseTo(EXPECTED.feeSharePercent, 9);
+    expect(at('difficulty')?.value).toBe(DIFFICULTY);
+    expect(at('price_usd')?.value).toBe(69880);
+    expect(at('hashrate')?.value).toBe(8.1e20);
+    expect(at('hashprice_usd')?.source).toBe('mempool.space');
+  });
+
+  it('records no hashprice when fees are unknown (it would be subsidy-only)', async () => {
+    fake.setFault('/api/v1/mining/reward-stats', { kind: '500' });
+    await recordSnapshot({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW });
+    expect(store.snapshots.latest('hashprice_usd')).toBeUndefined();
+    expect(store.snapshots.latest('fee_share')).toBeUndefined();
+    expect(store.snapshots.latest('price_usd')?.value).toBe(69880);
+  });
+});
+
+describe('historical hashprice follows the live formula point by point', () => {
+  it('matches hashprice() on each day’s difficulty, subsidy, fees and price', async () => {
+    const nowSec = Date.UTC(2025, 3, 1, 15) / 1000;
+    const market: Market & { history: ReturnType<typeof stubMarket>['history'] } = stubMarket(nowSec);
+    const s = openStore(':memory:');
+    await backfillHistory({ market, snapshots: s.snapshots, logger: silentLogger, now: nowSec * 1000 });
+    const rows = s.snapshots.range('hashprice_usd', nowSec - 365 * DAY_SEC, nowSec);
+    expect(rows.length).toBeGreaterThan(360);
+    const { rewards, fees, difficulty } = market.history;
+    for (const row of rows) {
+      const r = rewards.find((p) => p.timestampSec === row.tsSec)!;
+      const f = fees.find((p) => p.timestampSec === row.tsSec)!;
+      const d = difficulty.filter((p) => p.timeSec <= row.tsSec).at(-1)!.difficulty;
+      const live = hashprice({ difficulty: d, subsidyBtc: subsidyBtc(r.avgHeight), avgFeesBtc: f.avgFeesSats / 1e8, priceUsd: r.usd });
+      expect(row.value).toBeCloseTo(live.usdPerPhDay, 9);
+      expect(s.snapshots.range('hashprice_btc', row.tsSec, row.tsSec)[0]!.value).toBeCloseTo(live.btcPerPhDay, 14);
+    }
+    s.close();
+  });
+
+  it('stores difficulty at every midnight and at the exact retarget times', async () => {
+    const nowSec = Date.UTC(2025, 3, 1, 15) / 1000;
+    const market = stubMarket(nowSec);
+    const s = openStore(':memory:');
+    await backfillHistory({ market, snapshots: s.snapshots, logger: silentLogger, now: nowSec * 1000 });
+    const rows = s.snapshots.range('difficulty', nowSec - 365 * DAY_SEC, nowSec);
+    const retargets = market.history.difficulty.filter((p) => p.timeSec >= nowSec - 365 * DAY_SEC);
+    for (const r of retargets) expect(rows.find((row) => row.tsSec === r.timeSec)?.value).toBe(r.difficulty);
+    const midnight = Date.UTC(2025, 0, 15) / 1000;
+    const inForce = market.history.difficulty.filter((p) => p.timeSec <= midnight).at(-1)!.difficulty;
+    expect(rows.find((row) => row.tsSec === midnight)?.value).toBe(inForce);
+    s.close();
+  });
+});

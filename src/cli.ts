@@ -39,7 +39,7 @@ async function runOnce(name: string, argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   const outIndex = argv.indexOf('--out');
   const out = outIndex >= 0 ? argv[outIndex + 1] : undefined;
-  const rest = argv.filter((a, i) => a !== '--json' && i !== outIndex && i !== outIndex + 1);
+  const rest = argv.filter((a, i) => a !== '--json' && (outIndex < 0 || (i !== outIndex && i !== outIndex + 1)));
   const command = findCommand(commands, name);
   if (!command) {
     process.stderr.write(`hashwatch: unknown command "${name.slice(0, 40)}"\n${USAGE}\n`);

@@ -1,0 +1,335 @@
+/**
+ * createMarket against the fake upstreams over real sockets. Time is injected (now, sleep), so
+ * staleness, ages and Retry-After are checked by value, never by wall-clock waits.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { avgFeesBtcFromRewardStats, hashprice, impliedHashrate, subsidyBtc } from '../../src/core/metrics/index.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { createMarket, TTL_MS } from '../../src/sources/index.ts';
+import { UpstreamError } from '../../src/sources/types.ts';
+import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
+import {
+  AVG_FEES_SATS,
+  COINBASE_EUR,
+  COINBASE_USD,
+  CURRENT_HASHRATE,
+  DIFFICULTY,
+  EXPECTED,
+  PRICE_USD,
+  TIP_HEIGHT,
+  TIP_TIME_SEC,
+} from '../fakes/world.ts';
+
+const T0 = Date.parse('2025-04-01T21:05:00Z');
+const TIMEOUT_MS = 300;
+
+let fake: FakeMempool;
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+beforeAll(async () => {
+  process.on('unhandledRejection', onUnhandled);
+  fake = await startFakeMempool();
+});
+afterAll(async () => {
+  await fake.close();
+  process.off('unhandledRejection', onUnhandled);
+  expect(unhandled).toEqual([]);
+});
+beforeEach(() => {
+  fake.clearFaults();
+  fake.resetHits();
+  fake.setPriceUsd(PRICE_USD);
+  fake.setDifficulty(DIFFICULTY);
+  fake.setFeesPerBlockSats(AVG_FEES_SATS);
+});
+
+function setup(timeoutMs = TIMEOUT_MS) {
+  const clock = { t: T0 };
+  const sleeps: number[] = [];
+  const config = loadConfig({
+    MEMPOOL_API_URL: fake.apiUrl,
+    PRICE_FALLBACK_URL: fake.priceFallbackUrl,
+    CHAIN_FALLBACK_URL: fake.chainFallbackUrl,
+    HTTP_TIMEOUT_MS: String(timeoutMs),
+  });
+  const market = createMarket({
+    config,
+    logger: silentLogger,
+    now: () => clock.t,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    random: () => 0.5,
+  });
+  return { market, clock, sleeps };
+}
+
+describe('healthy upstream: every resource, normalised', () => {
+  it('tip, reward stats and price give the hand-checked hashprice', async () => {
+    const { market } = setup();
+    const [tip, stats, prices] = await Promise.all([market.tip(), market.rewardStats(144), market.prices()]);
+    expect(tip).toEqual({ value: { height: TIP_HEIGHT, timestampSec: TIP_TIME_SEC, difficulty: DIFFICULTY }, source: 'mempool.space', fetchedAt: T0, stale: false });
+    expect(stats.value).toEqual({ startBlock: 890304, endBlock: 890447, totalRewardSats: 45288000000, totalFeeSats: 288000000, totalTx: 520000 });
+    expect(prices.value.rates.USD).toBe(PRICE_USD);
+    const hp = hashprice({
+      difficulty: tip.value.difficulty,
+      subsidyBtc: subsidyBtc(tip.value.height),
+      avgFeesBtc: avgFeesBtcFromRewardStats(stats.value),
+      priceUsd: prices.value.rates.USD!,
+    });
+    expect(hp.usdPerPhDay).toBeCloseTo(EXPECTED.hashpriceUsdPerPhDay, 10);
+    expect(hp.btcPerPhDay).toBeCloseTo(EXPECTED.hashpriceBtcPerPhDay, 15);
+    expect(impliedHashrate(tip.value.difficulty) / 1e18).toBeCloseTo(EXPECTED.impliedHashrateEhs, 9);
+  });
+
+  it('network: height from tip/height, hashrate and difficulty from hashrate/3d (H/s)', async () => {
+    const { market } = setup();
+    expect((await market.network()).value).toEqual({ height: TIP_HEIGHT, difficulty: DIFFICULTY, hashrate: CURRENT_HASHRATE });
+  });
+
+  it('difficulty adjustment, fees, pools', async () => {
+    const { market } = setup();
+    const [adj, fees, day, week] = await Promise.all([market.difficultyAdjustment(), market.recommendedFees(), market.pools('24h'), market.pools('1w')]);
+    expect(adj.value.remainingTimeMs).toBe(911596114);
+    expect(adj.value.estimatedRetargetDate).toBe(1712766704114);
+    expect(fees.value.fastestFee).toBe(8);
+    expect(day.value.blockCount).toBe(144);
+    expect(day.value.pools.reduce((a, p) => a + p.blockCount, 0)).toBe(144);
+    expect(day.value.pools.some((p) => p.slug === 'unknown')).toBe(true);
+    expect(week.value.window).toBe('1w');
+    expect(week.value.blockCount).toBe(1024);
+  });
+
+  it('histories are sorted oldest first and end at the live world', async () => {
+    const { market } = setup();
+    const [hr, rewards, feeHist, prices] = await Promise.all([market.hashrateHistory('1y'), market.rewardHistory('3y'), market.feeHistory('1m'), market.priceHistory()]);
+    for (const series of [hr.value.hashrates.map((p) => p.timestampSec), rewards.value.map((p) => p.timestampSec), prices.value.map((p) => p.timeSec)]) {
+      expect(series).toEqual([...series].sort((a, b) => a - b));
+      expect(series.at(-1)).toBe(TIP_TIME_SEC);
+    }
+    expect(hr.value.currentDifficulty).toBe(DIFFICULTY);
+    expect(hr.value.difficulty.at(-1)?.difficulty).toBe(DIFFICULTY);
+    expect(rewards.value.at(-1)).toEqual({ avgHeight: TIP_HEIGHT, timestampSec: TIP_TIME_SEC, avgRewardsSats: 314_500_000, usd: PRICE_USD });
+    // before the 2024 halving the subsidy was 6.25 BTC
+    expect(rewards.value[0]!.avgRewardsSats).toBeGreaterThan(625_000_000);
+    expect(feeHist.value.at(-1)?.avgFeesSats).toBe(AVG_FEES_SATS);
+    expect(prices.value.at(-1)?.usd).toBe(PRICE_USD);
+  });
+
+  it('follows a moving world once the cache expires', async () => {
+    const { market, clock } = setup();
+    expect((await market.prices()).value.rates.USD).toBe(PRICE_USD);
+    fake.setPriceUsd(60000);
+    expect((await market.prices()).value.rates.USD).toBe(PRICE_USD); // still fresh in cache
+    clock.t += TTL_MS.prices;
+    const moved = await market.prices();
+    expect(moved.value.rates.USD).toBe(60000);
+    expect(moved.fetchedAt).toBe(clock.t);
+    expect(fake.hits('/api/v1/prices')).toBe(2);
+  });
+
+  it('bad arguments are refused without a request', async () => {
+    const { market } = setup();
+    await expect(market.rewardStats(0)).rejects.toThrow(RangeError);
+    await expect(market.pools('2w' as never)).rejects.toThrow(/24h, 3d, 1w/);
+    expect(fake.hits()).toBe(0);
+  });
+});
+
+describe('coalescing: upstream calls do not grow with users', () => {
+  it('10,000 concurrent prices() → one upstream request', async () => {
+    const { market } = setup();
+    const answers = await Promise.all(Array.from({ length: 10_000 }, () => market.prices()));
+    expect(fake.hits('/api/v1/prices')).toBe(1);
+    expect(market.callCounts()).toEqual({ 'mempool.space /v1/prices': 1 });
+    expect(new Set(answers.map((a) => a.value.rates.USD))).toEqual(new Set([PRICE_USD]));
+  });
+
+  it('1000 concurrent asks while upstream fails → one refresh (its retries), one error each, then a cool-down', async () => {
+    const { market, clock } = setup();
+    fake.setFault('/api/v1/difficulty-adjustment', { kind: '500' });
+    const results = await Promise.allSettled(Array.from({ length: 1000 }, () => market.difficultyAdjustment()));
+    expect(results.every((r) => r.status === 'rejected' && r.reason instanceof UpstreamError)).toBe(true);
+    expect(fake.hits('/api/v1/difficulty-adjustment')).toBe(3);
+    await expect(market.difficultyAdjustment()).rejects.toThrow(UpstreamError);
+    expect(fake.hits('/api/v1/difficulty-adjustment')).toBe(3);
+    fake.clearFaults();
+    clock.t += 15_000;
+    expect((await market.difficultyAdjustment()).stale).toBe(false);
+    expect(fake.hits('/api/v1/difficulty-adjustment')).toBe(4);
+  });
+});
+
+describe('fallbacks', () => {
+  it('prices: mempool 500 (retried with backoff) → Coinbase, strings converted, labelled', async () => {
+    const { market, sleeps } = setup();
+    fake.setFault('/api/v1/prices', { kind: '500' });
+    const p = await market.prices();
+    expect(p.source).toBe('Coinbase');
+    expect(p.stale).toBe(false);
+    expect(p.note).toBe('mempool.space failed (HTTP 500); using Coinbase');
+    expect(p.value.rates).toMatchObject({ USD: COINBASE_USD, EUR: COINBASE_EUR });
+    expect(Object.keys(p.value.rates).sort()).toEqual(['AUD', 'CAD', 'CHF', 'EUR', 'GBP', 'JPY', 'USD']);
+    expect(p.value.timeSec).toBe(Math.floor(T0 / 1000));
+    expect(fake.hits('/api/v1/prices')).toBe(3);
+    expect(sleeps).toHaveLength(2);
+    expect(sleeps[1]!).toBeGreaterThan(sleeps[0]!);
+  });
+
+  it('network: mempool down → blockchain.info, hashrate converted from GH/s to H/s', async () => {
+    const { market } = setup();
+    fake.setFault('/api', { kind: '500' });
+    const n = await market.network();
+    expect(n.source).toBe('blockchain.info');
+    expect(n.value).toEqual({ height: TIP_HEIGHT, difficulty: DIFFICULTY, hashrate: CURRENT_HASHRATE });
+    expect(n.note).toMatch(/^mempool\.space failed \(HTTP 500\); using blockchain\.info$/);
+  });
+
+  it('tip: blockchain.info has no block time, so the fetch time is used and said', async () => {
+    const { market } = setup();
+    fake.setFault('/api/v1/blocks', { kind: '500' });
+    const tip = await market.tip();
+    expect(tip.source).toBe('blockchain.info');
+    expect(tip.value).toEqual({ height: TIP_HEIGHT, difficulty: DIFFICULTY, timestampSec: Math.floor(T0 / 1000) });
+    expect(tip.note).toBe('mempool.space failed (HTTP 500); using blockchain.info; block time unknown, fetch time shown');
+  });
+
+  it('every source down and nothing cached → UpstreamError naming each source and failure', async () => {
+    const { market } = setup();
+    fake.setFault('/api/v1/prices', { kind: '500' });
+    fake.setFault('/coinbase', { kind: 'drift' });
+    const err = await market.prices().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect((err as UpstreamError).resource).toBe('prices');
+    expect((err as Error).message).toBe(
+      'Could not get the BTC price: mempool.space failed (HTTP 500) and Coinbase failed (unexpected response shape), and no earlier value is cached.',
+    );
+  });
+});
+
+describe('stale values', () => {
+  it('a failed refresh serves the last good value, stale, with its age and why', async () => {
+    const { market, clock } = setup();
+    const good = await market.prices();
+    fake.setFault('/api/v1/prices', { kind: '500' });
+    fake.setFault('/coinbase', { kind: '500' });
+    clock.t += TTL_MS.prices + 1000;
+    const stale = await market.prices();
+    expect(stale).toEqual({ value: good.value, source: 'mempool.space', fetchedAt: T0, stale: true, note: 'mempool.space: HTTP 500; Coinbase: HTTP 500' });
+    expect(clock.t - stale.fetchedAt).toBe(61_000);
+  });
+
+  it('malformed JSON and schema drift after a success → stale, never a crash', async () => {
+    const { market, clock } = setup();
+    await market.pools('1w');
+    await market.rewardStats(144);
+    fake.setFault('/api/v1/mining/pools', { kind: 'malformed' });
+    fake.setFault('/api/v1/mining/reward-stats', { kind: 'drift' });
+    clock.t += TTL_MS.pools;
+    const [pools, stats] = await Promise.all([market.pools('1w'), market.rewardStats(144)]);
+    expect(pools.stale).toBe(true);
+    expect(pools.note).toBe('mempool.space: invalid JSON');
+    expect(pools.value.blockCount).toBe(1024);
+    expect(stats.stale).toBe(true);
+    expect(stats.note).toBe('mempool.space: unexpected response shape');
+    // bad bodies are not retried: the same bytes would come back
+    expect(fake.hits('/api/v1/mining/pools')).toBe(2);
+  });
+
+  it('malformed JSON with nothing cached → UpstreamError', async () => {
+    const { market } = setup();
+    fake.setFault('/api/v1/mining/hashrate/1y', { kind: 'malformed' });
+    await expect(market.hashrateHistory('1y')).rejects.toThrow(
+      'Could not get hashrate history (1y): mempool.space failed (invalid JSON), and no earlier value is cached.',
+    );
+  });
+
+  it('drifted plain-text answers from blockchain.info are refused too', async () => {
+    const { market } = setup();
+    fake.setFault('/api', { kind: '500' });
+    fake.setFault('/bcinfo/q/hashrate', { kind: 'drift' });
+    await expect(market.network()).rejects.toThrow(/blockchain\.info failed \(unexpected response shape\)/);
+  });
+});
+
+describe('rate limits and timeouts', () => {
+  it('429 with a short Retry-After is waited out (by the injected sleep), then succeeds', async () => {
+    const { market, sleeps } = setup();
+    fake.setFault('/api/v1/prices', { kind: '429', retryAfterSec: 3, times: 1 });
+    const p = await market.prices();
+    expect(p.source).toBe('mempool.space');
+    expect(sleeps).toEqual([3000]);
+    expect(fake.hits('/api/v1/prices')).toBe(2);
+  });
+
+  it('429 with a long Retry-After: no waiting, fall back now, and leave mempool alone until then', async () => {
+    const { market, clock, sleeps } = setup();
+    fake.setFault('/api', { kind: '429', retryAfterSec: 120 });
+    const p = await market.prices();
+    expect(p.source).toBe('Coinbase');
+    expect(p.note).toBe('mempool.space failed (rate limited (HTTP 429), retry after 120 s); using Coinbase');
+    expect(sleeps).toEqual([]);
+    expect(fake.hits('/api')).toBe(1);
+
+    // another mempool resource a minute later: mempool is not asked, blockchain.info answers
+    clock.t += 60_000;
+    const tip = await market.tip();
+    expect(tip.source).toBe('blockchain.info');
+    expect(tip.note).toMatch(/^mempool\.space failed \(rate limited \(HTTP 429\), retry after 60 s\); using blockchain\.info/);
+    expect(fake.hits('/api')).toBe(1);
+
+    // after Retry-After has passed, mempool is asked again
+    fake.clearFaults();
+    clock.t += 61_000;
+    expect((await market.prices()).source).toBe('mempool.space');
+    expect(fake.hits('/api')).toBe(2);
+  });
+
+  it('timeout → fallback at once (not retried), the wait is named', async () => {
+    const { market } = setup();
+    fake.setFault('/api/v1/prices', { kind: 'timeout' });
+    const p = await market.prices();
+    expect(p.source).toBe('Coinbase');
+    expect(p.note).toBe('mempool.space failed (timeout after 0.3 s); using Coinbase');
+    expect(fake.hits('/api/v1/prices')).toBe(1);
+  });
+
+  it('timeout with no fallback and nothing cached → UpstreamError', async () => {
+    const { market } = setup();
+    fake.setFault('/api/v1/fees/recommended', { kind: 'timeout' });
+    await expect(market.recommendedFees()).rejects.toThrow(
+      'Could not get recommended fee rates: mempool.space failed (timeout after 0.3 s), and no earlier value is cached.',
+    );
+  });
+
+  it('slow but inside the timeout is simply slow', async () => {
+    const { market } = setup(2000);
+    fake.setDelay('/api/v1/mining/pools', 150);
+    try {
+      const pools = await market.pools('1m');
+      expect(pools.stale).toBe(false);
+      expect(pools.value.pools.reduce((a, p) => a + p.blockCount, 0)).toBe(4320);
+    } finally {
+      fake.setDelay('/api/v1/mining/pools', 0);
+    }
+  });
+
+  it('connection refused is retried, then reported', async () => {
+    const closed = await startFakeMempool();
+    const url = closed.apiUrl;
+    await closed.close();
+    const sleeps: number[] = [];
+    const market = createMarket({
+      config: loadConfig({ MEMPOOL_API_URL: url, PRICE_FALLBACK_URL: fake.priceFallbackUrl, CHAIN_FALLBACK_URL: fake.chainFallbackUrl }),
+      logger: silentLogger,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    });
+    await expect(market.difficultyAdjustment()).rejects.toThrow(/mempool\.space failed \(connection failed \(ECONNREFUSED\)\)/);
+    expect(sleeps).toHaveLength(2);
+    expect(market.callCounts()['mempool.space /v1/difficulty-adjustment']).toBe(3);
+  });
+});

@@ -76,6 +76,13 @@ describe('hashwatch CLI', () => {
     expect(bad.stdout).toContain('`price` must be a number from 1 to 10,000,000');
   });
 
+  it('reads positional words and flags together', async () => {
+    const r = await cli(['profit', 's19jpro', '0.06', '--hashrate', '2000']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Antminer S19j Pro (29.5 J/TH) at $0.06/kWh');
+    expect(r.stdout).toContain('Fleet of 2,000 TH/s');
+  });
+
   it('stops on bad configuration with one line naming the variable', async () => {
     const r = await cli(['hashprice'], { MEMPOOL_API_URL: 'mempool' });
     expect(r.code).toBe(2);

@@ -130,18 +130,21 @@ export class OutboxWorker {
     }
     const now = this.now();
     if (result.ok) {
-      store.outbox.markSent(row.id, now);
+      // A sender may follow a group migration itself and still report where the chat went.
+      const movedTo = (result as { migratedTo?: string }).migratedTo;
+      store.transaction(() => {
+        store.outbox.markSent(row.id, now);
+        if (movedTo) this.follow(d, movedTo);
+      });
       return true;
     }
     const where = { outboxId: row.id, key: row.idemKey, platform: d.platform, chatId: d.chatId };
     if (result.migratedTo) {
       const to = result.migratedTo;
       store.transaction(() => {
-        store.schedules.migrate(d.platform, d.chatId, to);
-        store.outbox.redirect(d.platform, d.chatId, to);
+        this.follow(d, to);
         store.outbox.deferTo(row.id, now, `chat moved to ${to}`);
       });
-      log.info({ ...where, migratedTo: to }, 'outbox: chat moved; following it');
       return false;
     }
     if (result.retryAfterMs !== undefined) {
@@ -171,5 +174,12 @@ export class OutboxWorker {
     store.outbox.retryAt(row.id, now + backoff, result.reason);
     log.info({ ...where, attempts: row.attempts, backoffMs: backoff, reason: result.reason }, 'outbox: send failed; will retry');
     return false;
+  }
+
+  /** The chat moved (Telegram group → supergroup): its schedule and unsent rows move with it. */
+  private follow(d: Destination, to: string): void {
+    this.opts.store.schedules.migrate(d.platform, d.chatId, to);
+    this.opts.store.outbox.redirect(d.platform, d.chatId, to);
+    this.opts.log.info({ platform: d.platform, from: d.chatId, to }, 'outbox: chat moved; following it');
   }
 }

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { DigestScheduler, digestCommands, isDue, type DigestRequest } from '../../src/scheduler/digests.ts';
+import { canonicalTimeZone, localClock, parseTimeOfDay } from '../../src/scheduler/local-time.ts';
+import type { Destination } from '../../src/core/delivery.ts';
+import type { Reply } from '../../src/core/reply.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { openStore } from '../../src/store/index.ts';
+
+const digest = async (d: Destination): Promise<Reply> => ({ title: 'Daily digest', lines: [`for ${d.chatId}`], sections: [], footer: ['test'], tone: 'neutral' });
+
+function setup(startMs: number) {
+  const store = openStore(':memory:');
+  const clock = { t: startMs };
+  let builds = 0;
+  const build = async (d: Destination) => {
+    builds++;
+    return digest(d);
+  };
+  const scheduler = new DigestScheduler({ store, log: silentLogger, now: () => clock.t, buildDigest: build });
+  const commands = digestCommands({ store, now: () => clock.t, defaultTime: '14:00', buildDigest: build });
+  const group = (admin: boolean, over: Partial<DigestRequest> = {}): DigestRequest => ({
+    platform: 'telegram',
+    user: { id: '7', name: 'op' },
+    chat: { id: '-1001', kind: 'group', isAdmin: async () => admin },
+    ...over,
+  });
+  const queued = () => {
+    const rows = store.outbox.claim(Number.MAX_SAFE_INTEGER, 1, 100, ['telegram', 'discord']);
+    store.outbox.releaseLeases();
+    return rows.map((r) => `${r.idemKey} → ${r.destination.chatId}`);
+  };
+  return { store, clock, scheduler, commands, group, queued, builds: () => builds };
+}
+
+describe('local time', () => {
+  it('reads wall-clock time in IANA zones, across DST', () => {
+    expect(localClock(Date.UTC(2025, 6, 1, 12, 30), 'Europe/Berlin')).toEqual({ date: '2025-07-01', minutes: 14 * 60 + 30 });
+    expect(localClock(Date.UTC(2025, 0, 1, 12, 30), 'Europe/Berlin')).toEqual({ date: '2025-01-01', minutes: 13 * 60 + 30 });
+    expect(localClock(Date.UTC(2025, 0, 1, 2), 'America/New_York')).toEqual({ date: '2024-12-31', minutes: 21 * 60 });
+    expect(canonicalTimeZone('europe/zurich')).toBe('Europe/Zurich');
+    expect(canonicalTimeZone('Mars/Olympus')).toBeUndefined();
+    expect(parseTimeOfDay('7:05')).toBe('07:05');
+    expect(parseTimeOfDay('14')).toBe('14:00');
+    expect(parseTimeOfDay('24:00')).toBeUndefined();
+  });
+
+  it('a time skipped by the spring-forward gap is due as soon as the clock passes it', () => {
+    // 2025-03-30 in Berlin: 02:00 → 03:00. A 02:30 digest goes out at 03:00 local (01:00 UTC).
+    const s = { time: '02:30', timezone: 'Europe/Berlin', lastDate: '2025-03-29' };
+    expect(isDue(s, Date.UTC(2025, 2, 30, 0, 59))).toBeUndefined();
+    expect(isDue(s, Date.UTC(2025, 2, 30, 1, 0))).toBe('2025-03-30');
+  });
+});
+
+describe('DigestScheduler', () => {
+  it('posts a channel digest at its time in its time zone, once a day', async () => {
+    const { commands, group, scheduler, clock, queued, builds } = setup(Date.UTC(2025, 6, 1, 8)); // 10:00 in Berlin
+    const r = await commands.subscribe(group(true, { time: '14:00', timezone: 'Europe/Berlin' }));
+    expect(r.lines?.[0]).toBe('The digest will be posted in this chat every day at 14:00 (Europe/Berlin), starting today.');
+    clock.t = Date.UTC(2025, 6, 1, 11, 59); // 13:59 Berlin
+    expect(await scheduler.tick()).toBe(0);
+    clock.t = Date.UTC(2025, 6, 1, 12, 0); // 14:00 Berlin
+    expect(await scheduler.tick()).toBe(1);
+    clock.t += 60_000;
+    expect(await scheduler.tick()).toBe(0);
+    clock.t = Date.UTC(2025, 6, 2, 12, 0);
+    expect(await scheduler.tick()).toBe(1);
+    expect(queued()).toEqual(['digest:1:2025-07-01 → -1001', 'digest:1:2025-07-02 → -1001']);
+    expect(builds()).toBe(2);
+  });
+
+  it('sends a digest missed while down once on start-up if it is still that day there, not a day late', async () => {
+    const { store, scheduler, clock, queued } = setup(Date.UTC(2025, 6, 2, 20));
+    const base = { platform: 'telegram', kind: 'channel' as const, time: '14:00', timezone: 'UTC', createdBy: '7', createdMs: 0 };
+    store.schedules.upsert({ ...base, chatId: '-1', lastDate: '2025-07-01' }); // missed today at 14:00, now 20:00
+    store.schedules.upsert({ ...base, chatId: '-2', lastDate: '2025-06-30' }); // missed yesterday too: only today's
+    store.schedules.upsert({ ...base, chatId: '-3', lastDate: '2025-07-02' }); // already sent today
+    expect(await scheduler.tick()).toBe(2);
+    expect(await scheduler.tick()).toBe(0); // a second start-up the same day sends nothing
+    expect(queued()).toEqual(['digest:1:2025-07-02 → -1', 'digest:2:2025-07-02 → -2']);
+    clock.t = Date.UTC(2025, 6, 3, 1); // past midnight, before 14:00: yesterday's is not made up
+    expect(await scheduler.tick()).toBe(0);
+  });
+
+  it('retries next minute when the digest cannot be built', async () => {
+    const store = openStore(':memory:');
+    let fail = true;
+    const clock = { t: Date.UTC(2025, 6, 1, 15) };
+    const scheduler = new DigestScheduler({
+      store,
+      log: silentLogger,
+      now: () => clock.t,
+      buildDigest: async (d) => {
+        if (fail) throw new Error('mempool down');
+        return digest(d);
+      },
+    });
+    store.schedules.upsert({ platform: 'discord', chatId: '99', kind: 'channel', time: '14:00', timezone: 'UTC', createdBy: null, lastDate: null, createdMs: 0 });
+    expect(await scheduler.tick()).toBe(0);
+    fail = false;
+    clock.t += 60_000;
+    expect(await scheduler.tick()).toBe(1);
+  });
+});
+
+describe('digest commands', () => {
+  it('let only admins schedule in a group', async () => {
+    const { commands, group, store } = setup(Date.UTC(2025, 6, 1, 8));
+    const denied = await commands.subscribe(group(false));
+    expect(denied.title).toBe('Admins only');
+    expect(denied.tone).toBe('error');
+    expect(store.schedules.active()).toEqual([]);
+    expect((await commands.unsubscribe(group(false))).title).toBe('Admins only');
+    expect((await commands.subscribe(group(true))).title).toBe('Daily digest scheduled');
+  });
+
+  it('validate time and time zone with clear messages, and default to 14:00 UTC', async () => {
+    const { commands, group, store } = setup(Date.UTC(2025, 6, 1, 15));
+    expect((await commands.subscribe(group(true, { time: '25:00' }))).lines?.[0]).toBe('The time must be HH:MM on a 24-hour clock, e.g. 14:00 or 7:30 (got "25:00").');
+    expect((await commands.subscribe(group(true, { timezone: 'Berlin' }))).lines?.[0]).toMatch(/"Berlin" is not a time zone I know. Use an IANA name such as UTC, Europe\/Berlin/);
+    const r = await commands.subscribe(group(true));
+    expect(r.lines?.[0]).toBe('The digest will be posted in this chat every day at 14:00 (UTC), starting tomorrow.');
+    expect(store.schedules.get('telegram', '-1001')).toMatchObject({ time: '14:00', timezone: 'UTC', lastDate: '2025-07-01' });
+  });
+
+  it('take the digest by DM from a group without admin rights, and stop it', async () => {
+    const { commands, group, store } = setup(Date.UTC(2025, 6, 1, 8));
+    const r = await commands.subscribeDm(group(false, { time: '07:30', timezone: 'Asia/Tokyo' }));
+    expect(r.lines?.[0]).toBe('The digest will be posted to you by direct message every day at 07:30 (Asia/Tokyo), starting tomorrow.');
+    expect(store.schedules.get('telegram', '7')).toMatchObject({ kind: 'user' });
+    expect((await commands.unsubscribe({ platform: 'telegram', user: { id: '7' }, chat: { id: '7', kind: 'private', isAdmin: async () => true } })).title).toBe('Daily digest stopped');
+    expect(store.schedules.active()).toEqual([]);
+  });
+
+  it('preview shows the digest with a note about the schedule', async () => {
+    const { commands, group } = setup(Date.UTC(2025, 6, 1, 8));
+    expect((await commands.preview(group(false))).lines?.[0]).toBe('Preview: schedule it here with /digest subscribe [HH:MM] [time zone].');
+    await commands.subscribe(group(true, { time: '09:15' }));
+    expect((await commands.preview(group(false))).lines).toEqual(['Preview: this is posted here daily at 09:15 (UTC).', 'for -1001']);
+  });
+});

@@ -141,7 +141,7 @@ async function lineChart(req: ChartRequest & { metric: Exclude<ChartMetric, 'poo
   const range = lowHigh(inRange, fromSec);
   const latest = inRange.at(-1);
   if (!range || !latest || !newest || inRange.length < 2) {
-    throw new UpstreamError(def.history, `Not enough ${def.title.toLowerCase()} history for the ${RANGE_WORDS[req.range]} yet: try a longer range, or again once history has been fetched.`);
+    throw new UpstreamError(def.history, `Not enough ${def.title} history for the ${RANGE_WORDS[req.range]} yet: try a longer range, or again once history has been fetched.`);
   }
   const bucket = (RANGE_DAYS[req.range] * DAY_SEC) / 400;
   const plot = (points: readonly Point[]) => points.map((p) => ({ t: p.t, v: p.v * def.factor }));
@@ -194,7 +194,7 @@ async function lineChart(req: ChartRequest & { metric: Exclude<ChartMetric, 'poo
     chart: {
       png,
       filename: filename(req.metric, req.range),
-      alt: `Line chart of ${def.title.toLowerCase()} in ${def.unit}, ${RANGE_WORDS[req.range]} (${date(fromSec * 1000)} to ${date(toSec * 1000)}). ${summary}.`,
+      alt: `Line chart of ${def.title} in ${def.unit}, ${RANGE_WORDS[req.range]} (${date(fromSec * 1000)} to ${date(toSec * 1000)}). ${summary}.`,
     },
     title,
     summary,

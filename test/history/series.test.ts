@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { lastPerDay, stepAtMidnights } from '../../src/history/daily.ts';
+import { periodCovering } from '../../src/history/from-market.ts';
+import { loadSeries } from '../../src/history/series.ts';
+import { openStore } from '../../src/store/index.ts';
+import { UpstreamError } from '../../src/sources/types.ts';
+import { stubMarket } from './stub-market.ts';
+
+const DAY = 86_400;
+const NOW_SEC = Date.UTC(2025, 3, 1, 15) / 1000;
+const historyCalls = (calls: Record<string, number>) => Object.entries(calls).filter(([k]) => /History/.test(k)).reduce((a, [, n]) => a + n, 0);
+
+describe('daily helpers', () => {
+  it('lastPerDay keeps the last point of each UTC day, oldest first', () => {
+    const d = Date.UTC(2025, 0, 1) / 1000;
+    expect(lastPerDay([{ t: d + 10, v: 1 }, { t: d + DAY + 5, v: 3 }, { t: d + 500, v: 2 }, { t: d + DAY - 1, v: 9 }])).toEqual([
+      { t: d + DAY - 1, v: 9 },
+      { t: d + DAY + 5, v: 3 },
+    ]);
+  });
+
+  it('stepAtMidnights gives the value in force at each midnight, none before the first step', () => {
+    const d = Date.UTC(2025, 0, 1) / 1000;
+    const steps = [{ t: d + 3600, v: 10 }, { t: d + 2 * DAY + 3600, v: 20 }];
+    expect(stepAtMidnights(steps, d - DAY, d + 3 * DAY)).toEqual([
+      { t: d + DAY, v: 10 },
+      { t: d + 2 * DAY, v: 10 },
+      { t: d + 3 * DAY, v: 20 },
+    ]);
+  });
+
+  it('periodCovering picks the shortest mempool period reaching back far enough', () => {
+    expect([7, 8, 30, 90, 91, 365, 425, 2000].map(periodCovering)).toEqual(['1w', '1m', '1m', '3m', '6m', '1y', '2y', 'all']);
+  });
+});
+
+describe('loadSeries', () => {
+  const fromSec = NOW_SEC - 30 * DAY;
+
+  it('uses the market history when the store has nothing', async () => {
+    const market = stubMarket(NOW_SEC);
+    const s = await loadSeries({ metric: 'price_usd', fromSec, toSec: NOW_SEC, market, snapshots: openStore(':memory:').snapshots });
+    expect(s.origin).toBe('market');
+    expect(s.points.length).toBeGreaterThanOrEqual(30);
+    expect(s.points[0]!.t).toBeGreaterThanOrEqual(fromSec);
+    expect(s.provenance[0]?.sourced.source).toBe('stub-mempool');
+  });
+
+  it('uses stored points, without calling upstream, when they cover the range', async () => {
+    const market = stubMarket(NOW_SEC);
+    const store = openStore(':memory:');
+    store.snapshots.upsertMany(Array.from({ length: 31 }, (_, i) => ({ metric: 'price_usd', tsSec: fromSec + i * DAY, value: 50_000 + i, source: 'mempool.space' })));
+    const s = await loadSeries({ metric: 'price_usd', fromSec, toSec: NOW_SEC, market, snapshots: store.snapshots });
+    expect(s.origin).toBe('store');
+    expect(s.sources).toEqual(['mempool.space']);
+    expect(s.points).toHaveLength(31);
+    expect(historyCalls(market.callCounts())).toBe(0);
+  });
+
+  it('prefers the market when the store covers only the end of the range', async () => {
+    const market = stubMarket(NOW_SEC);
+    const store = openStore(':memory:');
+    store.snapshots.upsertMany([0, 1, 2].map((i) => ({ metric: 'price_usd', tsSec: NOW_SEC - i * DAY, value: 1, source: 'live' })));
+    const s = await loadSeries({ metric: 'price_usd', fromSec, toSec: NOW_SEC, market, snapshots: store.snapshots });
+    expect(s.origin).toBe('market');
+  });
+
+  it('falls back to the stored points, with a note, when upstream is down', async () => {
+    const market = stubMarket(NOW_SEC);
+    market.failing.add('priceHistory');
+    const store = openStore(':memory:');
+    store.snapshots.upsertMany([0, 1, 2].map((i) => ({ metric: 'price_usd', tsSec: NOW_SEC - i * DAY, value: 1, source: 'live' })));
+    const s = await loadSeries({ metric: 'price_usd', fromSec, toSec: NOW_SEC, market, snapshots: store.snapshots });
+    expect(s.origin).toBe('store');
+    expect(s.points).toHaveLength(3);
+    expect(s.notes[0]).toMatch(/unavailable.*3 points stored/);
+  });
+
+  it('throws the upstream error when there is neither history nor a store', async () => {
+    const market = stubMarket(NOW_SEC);
+    market.failing.add('priceHistory');
+    await expect(loadSeries({ metric: 'price_usd', fromSec, toSec: NOW_SEC, market })).rejects.toBeInstanceOf(UpstreamError);
+  });
+});

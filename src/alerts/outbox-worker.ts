@@ -41,6 +41,8 @@ export class OutboxWorker {
   private loop: Promise<void> | undefined;
   private stopping = false;
   private wake: (() => void) | undefined;
+  /** A kick that arrived mid-pass: the next sleep is skipped so the new rows go out at once. */
+  private kicked = false;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: OutboxWorkerOptions) {
@@ -65,6 +67,7 @@ export class OutboxWorker {
 
   /** Something was queued: send now instead of at the next idle tick. */
   kick(): void {
+    this.kicked = true;
     this.wake?.();
   }
 
@@ -77,12 +80,14 @@ export class OutboxWorker {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
+      this.kicked = false;
       try {
         await this.drain();
       } catch (err) {
         this.opts.log.error({ err }, 'outbox: delivery pass failed; retrying');
       }
       if (this.stopping) break;
+      if (this.kicked) continue;
       const next = this.opts.store.outbox.nextDueMs();
       const wait = Math.max(0, Math.min(this.idleMs, next === undefined ? this.idleMs : next - this.now()));
       await new Promise<void>((resolve) => {

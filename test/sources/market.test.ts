@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { avgFeesBtcFromRewardStats, hashprice, impliedHashrate, subsidyBtc } from '../../src/core/metrics/index.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { createLogger, silentLogger } from '../../src/logger.ts';
 import { createMarket, TTL_MS } from '../../src/sources/index.ts';
 import { UpstreamError } from '../../src/sources/types.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
@@ -331,5 +331,23 @@ describe('rate limits and timeouts', () => {
     await expect(market.difficultyAdjustment()).rejects.toThrow(/mempool\.space failed \(connection failed \(ECONNREFUSED\)\)/);
     expect(sleeps).toHaveLength(2);
     expect(market.callCounts()['mempool.space /v1/difficulty-adjustment']).toBe(3);
+  });
+});
+
+describe('logging', () => {
+  it('upstream failures are logged as warnings naming source, path and reason, without base URLs', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+    const market = createMarket({
+      config: loadConfig({ MEMPOOL_API_URL: fake.apiUrl, PRICE_FALLBACK_URL: fake.priceFallbackUrl, CHAIN_FALLBACK_URL: fake.chainFallbackUrl }),
+      logger,
+      sleep: async () => undefined,
+    });
+    fake.setFault('/api/v1/prices', { kind: '500' });
+    await market.prices();
+    const warnings = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.level === 40);
+    expect(warnings.filter((w) => w.msg === 'upstream request failed')).toHaveLength(3);
+    expect(warnings[0]).toMatchObject({ source: 'mempool.space', path: '/v1/prices', reason: 'HTTP 500', attempt: 1 });
+    expect(lines.join('\n')).not.toContain('127.0.0.1');
   });
 });

@@ -18,6 +18,7 @@ import {
   PRICE_HISTORY_DAYS,
   PRICE_USD,
   SUBSIDY_SATS,
+  LAST_RETARGET_HEIGHT,
   TIP_HEIGHT,
   TIP_TIME_SEC,
   TOTAL_TX_144,
@@ -67,6 +68,25 @@ const fixture = (path: string): any => JSON.parse(readFileSync(new URL(`../fixtu
 const BLOCKS = fixture('mempool/2025-04-01/v1-blocks.json') as any[];
 const PRICES = fixture('mempool/2024-03-31/v1-prices.json') as Record<string, number>;
 const DIFFICULTY_ADJUSTMENT = fixture('mempool/2024-03-31/v1-difficulty-adjustment.json');
+/**
+ * The recorded adjustment (2024-03-31) keeps its rates and percentages but is re-timed to the tip of
+ * the 2025-04-01 blocks, so the epoch, blocks left and ETA agree with the chain the fake serves.
+ */
+const DIFFICULTY_ADJUSTMENT_AT_TIP = (() => {
+  const recorded = DIFFICULTY_ADJUSTMENT as Record<string, number>;
+  const nextRetargetHeight = LAST_RETARGET_HEIGHT + 2016;
+  const remainingBlocks = nextRetargetHeight - TIP_HEIGHT;
+  const remainingTime = remainingBlocks * recorded.timeAvg!;
+  return {
+    ...recorded,
+    progressPercent: ((2016 - remainingBlocks) / 2016) * 100,
+    remainingBlocks,
+    remainingTime,
+    estimatedRetargetDate: TIP_TIME_SEC * 1000 + remainingTime,
+    nextRetargetHeight,
+    previousTime: TIP_TIME_SEC - (TIP_HEIGHT - LAST_RETARGET_HEIGHT) * 600,
+  };
+})();
 const FEES_RECOMMENDED = fixture('mempool/2024-03-31/v1-fees-recommended.json');
 const POOLS_1W = fixture('mempool/2025-04-01/v1-mining-pools-1w.json') as { pools: any[]; blockCount: number };
 
@@ -171,10 +191,11 @@ function routeMempool(p: string, q: URLSearchParams, w: World): Answer {
   if (p === '/v1/prices') {
     const scale = w.priceUsd / PRICE_USD;
     const out: Record<string, number> = {};
-    for (const [k, v] of Object.entries(PRICES)) out[k] = k === 'time' ? v : k === 'USD' ? w.priceUsd : Math.round(v * scale);
+    // The recording is a year older than the tip; its time is moved to the tip so "now" is one moment.
+    for (const [k, v] of Object.entries(PRICES)) out[k] = k === 'time' ? TIP_TIME_SEC : k === 'USD' ? w.priceUsd : Math.round(v * scale);
     return json(out);
   }
-  if (p === '/v1/difficulty-adjustment') return json(DIFFICULTY_ADJUSTMENT);
+  if (p === '/v1/difficulty-adjustment') return json(DIFFICULTY_ADJUSTMENT_AT_TIP);
   if (p === '/v1/fees/recommended') return json(FEES_RECOMMENDED);
   const parts = p.split('/').filter(Boolean);
   if (parts[0] !== 'v1') return notFound;

@@ -92,8 +92,12 @@ describe('healthy upstream: every resource, normalised', () => {
   it('difficulty adjustment, fees, pools', async () => {
     const { market } = setup();
     const [adj, fees, day, week] = await Promise.all([market.difficultyAdjustment(), market.recommendedFees(), market.pools('24h'), market.pools('1w')]);
-    expect(adj.value.remainingTimeMs).toBe(911596114);
-    expect(adj.value.estimatedRetargetDate).toBe(1712766704114);
+    // Re-timed to the tip: next retarget 891,072 − tip 890,447 = 625 blocks × 574,743 ms (recorded timeAvg).
+    expect(adj.value.remainingBlocks).toBe(625);
+    expect(adj.value.nextRetargetHeight).toBe(891072);
+    expect(adj.value.remainingTimeMs).toBe(359214375);
+    expect(adj.value.estimatedRetargetDate).toBe(1743541240000 + 359214375);
+    expect(adj.value.difficultyChangePercent).toBeCloseTo(5.914788959658535, 12);
     expect(fees.value.fastestFee).toBe(8);
     expect(day.value.blockCount).toBe(144);
     expect(day.value.pools.reduce((a, p) => a + p.blockCount, 0)).toBe(144);

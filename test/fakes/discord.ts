@@ -30,6 +30,8 @@ export interface RecordedRequest {
   /** The interaction this request answers, when its path names one (callback or webhook token). */
   interactionId?: string;
   at: number;
+  /** HTTP status the fake answered with (set before waiters are told). */
+  status?: number;
 }
 
 export interface FakeUser {
@@ -99,6 +101,8 @@ export interface FakeDiscord {
   autocomplete(req: AutocompleteRequest): string;
   waitForRequest(pred: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   requestsFor(interactionId: string): RecordedRequest[];
+  /** The message an interaction's reply created (or, for a button, the message it updated). */
+  originalMessageId(interactionId: string): string | undefined;
   /** The next `times` requests matching method + path answer with this status and JSON body. */
   failRoute(method: string, path: RegExp, status: number, body: unknown, times?: number): void;
   /** Delay every REST response by this many ms (0 to stop). */
@@ -414,6 +418,7 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
         throw new ApiFailure(failure.status, failure.body);
       }
       const out = await route(record);
+      record.status = out.status === 200 && out.body === undefined ? 204 : out.status;
       send(res, out.status, out.body);
     } catch (err) {
       if (err instanceof ApiFailure) {
@@ -423,8 +428,10 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
           headers['retry-after'] = String(Math.ceil(retry));
           headers['x-ratelimit-scope'] = 'user';
         }
+        if (record) record.status = err.status;
         send(res, err.status, err.body, headers);
       } else {
+        if (record) record.status = 500;
         send(res, 500, { code: 0, message: String(err) });
       }
     } finally {
@@ -676,6 +683,9 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
     },
     requestsFor(interactionId) {
       return requests.filter((r) => r.interactionId === interactionId);
+    },
+    originalMessageId(interactionId) {
+      return interactions.get(interactionId)?.original;
     },
     failRoute(method, path, status, body, times = 1) {
       failures.push({ method: method.toUpperCase(), path, status, body, times });

@@ -3,13 +3,14 @@
  * keeps the registered slash commands in step with the command declarations, and sends proactive
  * posts for the outbox. DISCORD_API_URL points it at a REST proxy or a local stand-in.
  */
-import { Client, Events, GatewayIntentBits, type RateLimitData } from 'discord.js';
+import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Config } from '../../config.ts';
 import type { Command, CommandContext } from '../../core/command.ts';
 import type { Sender } from '../../core/delivery.ts';
 import type { Logger } from '../../logger.ts';
 import { describe, handleInteraction } from './interactions.ts';
 import { syncCommands } from './register.ts';
+import { restOptions } from './rest.ts';
 import { createDiscordSender } from './sender.ts';
 
 export { buildSlashCommands, slashCommandProblems } from './slash.ts';
@@ -33,11 +34,6 @@ export interface DiscordHandle {
 
 const DEFAULT_DEFER_AFTER_MS = 1_500;
 const STOP_GRACE_MS = 10_000;
-/**
- * discord.js waits out short rate limits itself; longer ones are surfaced (RateLimitError) so an
- * outbox send can be rescheduled instead of holding a request open.
- */
-const WAIT_AT_MOST_MS = 5_000;
 
 export async function startDiscord(deps: DiscordDeps): Promise<DiscordHandle> {
   const { config, commands } = deps;
@@ -45,7 +41,7 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordHandle> {
   const logger = deps.logger.child({ platform: 'discord' });
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
-    rest: { api: config.DISCORD_API_URL, rejectOnRateLimit: (r: RateLimitData) => r.retryAfter > WAIT_AT_MOST_MS },
+    rest: restOptions(config),
     allowedMentions: { parse: [] },
   });
 

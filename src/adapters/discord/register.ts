@@ -7,6 +7,7 @@ import { REST, Routes } from 'discord.js';
 import type { Config } from '../../config.ts';
 import type { Command } from '../../core/command.ts';
 import type { Logger } from '../../logger.ts';
+import { restOptions } from './rest.ts';
 import { buildSlashCommands, normaliseCommandSet, slashCommandProblems } from './slash.ts';
 
 export interface RegisterResult {
@@ -17,7 +18,7 @@ export interface RegisterResult {
 
 export function restFor(config: Config): REST {
   if (!config.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set');
-  return new REST({ api: config.DISCORD_API_URL }).setToken(config.DISCORD_TOKEN);
+  return new REST(restOptions(config)).setToken(config.DISCORD_TOKEN);
 }
 
 export async function syncCommands(opts: {

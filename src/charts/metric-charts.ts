@@ -87,17 +87,6 @@ const LINES: Record<Exclude<ChartMetric, 'pools'>, LineDef> = {
   },
 };
 
-/** Keeps the last point of each bucket so a year of 10-minute snapshots draws as ~400 points. */
-function thin(points: readonly Point[], bucketSec: number): Point[] {
-  const out: Point[] = [];
-  for (const p of points) {
-    const last = out.at(-1);
-    if (last && Math.floor(last.t / bucketSec) === Math.floor(p.t / bucketSec)) out[out.length - 1] = p;
-    else out.push(p);
-  }
-  return out;
-}
-
 /** Retargets inside the range: where the stored difficulty changes from one point to the next. */
 function retargets(points: readonly Point[], fromSec: number): Marker[] {
   const out: Marker[] = [];
@@ -129,7 +118,9 @@ async function lineChart(req: ChartRequest & { metric: Exclude<ChartMetric, 'poo
   const def = LINES[req.metric];
   const toSec = Math.floor(req.now / 1000);
   const fromSec = toSec - RANGE_DAYS[req.range] * DAY_SEC;
-  const loaded = await loadSeries({ metric: def.history, fromSec, toSec, lookbackDays: def.lookbackDays, market: req.market, snapshots: req.snapshots });
+  // Hash ribbons are moving averages of daily values; other lines get ~400 points across the range.
+  const bucketSec = req.metric === 'hashrate' ? DAY_SEC : (toSec - fromSec) / 400;
+  const loaded = await loadSeries({ metric: def.history, fromSec, toSec, lookbackDays: def.lookbackDays, bucketSec, market: req.market, snapshots: req.snapshots });
   const all = loaded.points;
   let inRange = all.filter((p) => p.t >= fromSec);
   const newest = all.at(-1);
@@ -143,7 +134,6 @@ async function lineChart(req: ChartRequest & { metric: Exclude<ChartMetric, 'poo
   if (!range || !latest || !newest || inRange.length < 2) {
     throw new UpstreamError(def.history, `Not enough ${def.title} history for the ${RANGE_WORDS[req.range]} yet: try a longer range, or again once history has been fetched.`);
   }
-  const bucket = (RANGE_DAYS[req.range] * DAY_SEC) / 400;
   const plot = (points: readonly Point[]) => points.map((p) => ({ t: p.t, v: p.v * def.factor }));
   const series: LineSeries[] = [];
   const markers: Marker[] = [];
@@ -158,7 +148,7 @@ async function lineChart(req: ChartRequest & { metric: Exclude<ChartMetric, 'poo
     data.sma30 = sma30.at(-1)?.v;
     data.sma60 = sma60.at(-1)?.v;
   } else {
-    series.push({ label: def.title, points: plot(thin(inRange, bucket)), color: COLORS.primary, stepped: def.stepped, fill: true });
+    series.push({ label: def.title, points: plot(inRange), color: COLORS.primary, stepped: def.stepped, fill: true });
   }
   if (req.metric === 'difficulty') {
     const marks = retargets(all, fromSec);

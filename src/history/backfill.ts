@@ -15,7 +15,7 @@ import { lastPerDay, stepAtMidnights, utcDay } from './daily.ts';
 import { historyFromMarket } from './from-market.ts';
 import { DAY_SEC, HISTORY_DAYS, HISTORY_METRICS, type HistoryMetric } from './metrics.ts';
 
-export type SnapshotWriter = Pick<SnapshotRepo, 'upsertMany' | 'range'>;
+export type SnapshotWriter = Pick<SnapshotRepo, 'upsertMany' | 'atOrBefore'>;
 
 export interface BackfillOptions {
   market: Market;
@@ -27,11 +27,16 @@ export interface BackfillOptions {
 
 const sourcesOf = (provenance: readonly Provenance[]) => [...new Set(provenance.map((p) => p.sourced.source))].join(' + ');
 
-/** UTC days strictly between the window's first and today that have no stored point. */
+/**
+ * UTC days strictly between the window's first day and today with no stored point: one indexed
+ * look-up per day, since a year of live snapshots can be far too many rows to read at start-up.
+ */
 function missingDays(snapshots: SnapshotWriter, metric: HistoryMetric, fromSec: number, nowSec: number): Set<number> {
-  const have = new Set(snapshots.range(metric, fromSec, nowSec).map((r) => utcDay(r.tsSec)));
   const missing = new Set<number>();
-  for (let day = utcDay(fromSec) + 1; day < utcDay(nowSec); day++) if (!have.has(day)) missing.add(day);
+  for (let day = utcDay(fromSec) + 1; day < utcDay(nowSec); day++) {
+    const last = snapshots.atOrBefore(metric, (day + 1) * DAY_SEC - 1);
+    if (!last || utcDay(last.tsSec) !== day) missing.add(day);
+  }
   return missing;
 }
 
@@ -62,8 +67,7 @@ export async function backfillHistory({ market, snapshots, logger, now }: Backfi
         .filter((p) => Number.isFinite(p.v))
         .map((p) => ({ metric, tsSec: Math.round(p.t), value: p.v, source }));
       // The edge days may hold live points already: add to them, never overwrite one.
-      const taken = new Set(snapshots.range(metric, fromSec, nowSec).map((r) => r.tsSec));
-      const fresh = rows.filter((r) => !taken.has(r.tsSec));
+      const fresh = rows.filter((r) => snapshots.atOrBefore(metric, r.tsSec)?.tsSec !== r.tsSec);
       if (fresh.length) snapshots.upsertMany(fresh);
       written += fresh.length;
       logger.info({ metric, written: fresh.length, missingDays: missing.size }, 'history back-filled');

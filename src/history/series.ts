@@ -1,6 +1,9 @@
 /**
  * The series a chart draws: from the snapshot table when it covers the range, otherwise from the
  * market's history endpoints; stored points are still shown (and labelled) when upstream is down.
+ * Either way the series is thinned to the last point of each time bucket (~400 per chart): a year
+ * of live snapshots every few minutes is 100,000+ rows, so the store is sampled with one indexed
+ * look-up per bucket instead of being read whole.
  */
 import type { Provenance } from '../core/freshness.ts';
 import type { Point } from '../core/metrics/history.ts';
@@ -9,7 +12,7 @@ import type { SnapshotRepo } from '../store/snapshots.ts';
 import { historyFromMarket, periodCovering } from './from-market.ts';
 import { DAY_SEC, type HistoryMetric } from './metrics.ts';
 
-export type SnapshotReader = Pick<SnapshotRepo, 'range'>;
+export type SnapshotReader = Pick<SnapshotRepo, 'atOrBefore'>;
 
 export interface SeriesRequest {
   metric: HistoryMetric;
@@ -17,6 +20,8 @@ export interface SeriesRequest {
   toSec: number;
   /** Extra days before fromSec the caller needs (moving averages, the step value in force). */
   lookbackDays?: number;
+  /** Keep the last point of each bucket of this many seconds (default: the span / 400). */
+  bucketSec?: number;
   market: Market;
   snapshots?: SnapshotReader;
 }
@@ -42,11 +47,50 @@ function covers(points: readonly Point[], fromSec: number, toSec: number): boole
   return first.t <= fromSec + slack && last.t >= toSec - 2 * DAY_SEC;
 }
 
+/** Bucket ends aligned to multiples of the bucket (UTC midnights for day buckets), the last one at toSec. */
+function bucketEnds(startSec: number, toSec: number, bucketSec: number): number[] {
+  const ends: number[] = [];
+  for (let e = (Math.floor(startSec / bucketSec) + 1) * bucketSec; e < toSec; e += bucketSec) ends.push(e);
+  ends.push(toSec);
+  return ends;
+}
+
+/** The last stored row of each bucket, via one indexed look-up per bucket. */
+function sampleStore(reader: SnapshotReader, metric: HistoryMetric, startSec: number, toSec: number, bucketSec: number) {
+  const points: Point[] = [];
+  const sources = new Set<string>();
+  let previousEnd = startSec - 1;
+  for (const end of bucketEnds(startSec, toSec, bucketSec)) {
+    const row = reader.atOrBefore(metric, end);
+    if (row && row.tsSec > previousEnd) {
+      points.push({ t: row.tsSec, v: row.value });
+      // One source or several: "a + b" from the back-fill, "a, b" from the alert engine's headline.
+      for (const s of row.source.split(/ \+ |, /)) sources.add(s);
+    }
+    previousEnd = end;
+  }
+  return { points, sources: [...sources] };
+}
+
+/** The last point of each bucket (same buckets as sampleStore). */
+export function thin(points: readonly Point[], startSec: number, toSec: number, bucketSec: number): Point[] {
+  const sorted = points.filter((p) => p.t >= startSec && p.t <= toSec).sort((a, b) => a.t - b.t);
+  const out: Point[] = [];
+  for (const p of sorted) {
+    const last = out.at(-1);
+    const bucket = (t: number) => Math.ceil(t / bucketSec);
+    if (last && bucket(last.t) === bucket(p.t)) out[out.length - 1] = p;
+    else out.push(p);
+  }
+  return out;
+}
+
 export async function loadSeries(req: SeriesRequest): Promise<LoadedSeries> {
   const start = req.fromSec - (req.lookbackDays ?? 0) * DAY_SEC;
-  const rows = req.snapshots?.range(req.metric, start, req.toSec) ?? [];
-  const stored = rows.map((r) => ({ t: r.tsSec, v: r.value }));
-  const storedSources = [...new Set(rows.flatMap((r) => r.source.split(' + ')))];
+  const bucketSec = Math.max(1, Math.round(req.bucketSec ?? (req.toSec - start) / 400));
+  const { points: stored, sources: storedSources } = req.snapshots
+    ? sampleStore(req.snapshots, req.metric, start, req.toSec, bucketSec)
+    : { points: [], sources: [] };
   if (covers(stored.filter((p) => p.t >= req.fromSec), req.fromSec, req.toSec)) {
     return { points: stored, origin: 'store', sources: storedSources, provenance: [], notes: [] };
   }
@@ -54,7 +98,7 @@ export async function loadSeries(req: SeriesRequest): Promise<LoadedSeries> {
     const days = Math.ceil((req.toSec - start) / DAY_SEC);
     const history = await historyFromMarket(req.market, req.metric, periodCovering(days));
     return {
-      points: history.points.filter((p) => p.t >= start && p.t <= req.toSec).sort((a, b) => a.t - b.t),
+      points: thin(history.points, start, req.toSec, bucketSec),
       origin: 'market',
       sources: [...new Set(history.provenance.map((p) => p.sourced.source))],
       provenance: history.provenance,

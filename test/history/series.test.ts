@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lastPerDay, stepAtMidnights } from '../../src/history/daily.ts';
 import { periodCovering } from '../../src/history/from-market.ts';
-import { loadSeries } from '../../src/history/series.ts';
+import { loadSeries, thin } from '../../src/history/series.ts';
 import { openStore } from '../../src/store/index.ts';
 import { UpstreamError } from '../../src/sources/types.ts';
 import { stubMarket } from './stub-market.ts';
@@ -49,12 +49,28 @@ describe('loadSeries', () => {
   it('uses stored points, without calling upstream, when they cover the range', async () => {
     const market = stubMarket(NOW_SEC);
     const store = openStore(':memory:');
-    store.snapshots.upsertMany(Array.from({ length: 31 }, (_, i) => ({ metric: 'price_usd', tsSec: fromSec + i * DAY, value: 50_000 + i, source: 'mempool.space' })));
+    store.snapshots.upsertMany(Array.from({ length: 31 }, (_, i) => ({ metric: 'price_usd', tsSec: fromSec + i * DAY, value: 50_000 + i, source: i === 30 ? 'mempool.space, Coinbase' : 'mempool.space' })));
     const s = await loadSeries({ metric: 'price_usd', fromSec, toSec: NOW_SEC, market, snapshots: store.snapshots });
     expect(s.origin).toBe('store');
-    expect(s.sources).toEqual(['mempool.space']);
+    expect(s.sources).toEqual(['mempool.space', 'Coinbase']);
     expect(s.points).toHaveLength(31);
     expect(historyCalls(market.callCounts())).toBe(0);
+  });
+
+  it('samples a dense store to the last point of each bucket, exactly as thin() does to a series', async () => {
+    const market = stubMarket(NOW_SEC);
+    const store = openStore(':memory:');
+    const rows = Array.from({ length: 31 * 144 }, (_, i) => ({ metric: 'hashprice_usd', tsSec: NOW_SEC - i * 600, value: 40 + Math.sin(i / 50), source: 'mempool.space' }));
+    store.snapshots.upsertMany(rows);
+    const s = await loadSeries({ metric: 'hashprice_usd', fromSec, toSec: NOW_SEC, market, snapshots: store.snapshots });
+    expect(s.origin).toBe('store');
+    const all = rows.map((r) => ({ t: r.tsSec, v: r.value }));
+    const bucket = Math.round((30 * DAY) / 400);
+    expect(s.points).toEqual(thin(all, fromSec, NOW_SEC, bucket));
+    expect(s.points.length).toBeGreaterThan(395);
+    expect(s.points.length).toBeLessThanOrEqual(401);
+    expect(s.points.at(-1)).toEqual({ t: NOW_SEC, v: 40 });
+    store.close();
   });
 
   it('prefers the market when the store covers only the end of the range', async () => {

@@ -51,7 +51,26 @@ const boom = defineCommand({
   },
 }) as unknown as Command;
 
-const testCommands: Command[] = [...commands, channelSettings, boom];
+/** A reply with a chart and a button to the other chart, like the chart commands. */
+const chartProbe = defineCommand({
+  name: 'chartprobe',
+  description: 'Test probe: a chart with a button',
+  options: { n: { kind: 'choice', choices: ['1', '2'], example: '1', description: 'Which chart' } },
+  examples: ['/chartprobe'],
+  async run(_ctx, args) {
+    const n = args.n ?? '1';
+    return {
+      title: `Chart ${n}`,
+      sections: [],
+      footer: ['probe'],
+      tone: 'neutral',
+      chart: { png: Buffer.from(`PNG-${n}`), filename: `chart-${n}.png`, alt: `Chart number ${n}` },
+      buttons: [{ label: `Chart ${n === '1' ? '2' : '1'}`, command: 'chartprobe', args: { n: n === '1' ? '2' : '1' } }],
+    };
+  },
+}) as unknown as Command;
+
+const testCommands: Command[] = [...commands, channelSettings, boom, chartProbe];
 
 let discord: FakeDiscord;
 let mempool: FakeMempool;
@@ -188,6 +207,22 @@ describe('slash commands', () => {
     expect(updated.allowed_mentions).toEqual({ parse: [] });
     expect(discord.messages.get(messageId)!.embeds[0].title).toBe('Mining pools (1m)');
     expect(discord.messages.get(messageId)!.components.flatMap((r: any) => r.components.map((b: any) => b.label))).toEqual(['24h', '1w']);
+  });
+
+  it('a chart is uploaded with the reply and replaced when a button switches charts', async () => {
+    const id = discord.sendCommand({ name: 'chartprobe', guildId: discord.guildId });
+    const { request, message } = await answerTo(id);
+    expect(request.files.map((f) => [f.filename, f.data.toString()])).toEqual([['chart-1.png', 'PNG-1']]);
+    expect(message.embeds[0].image).toEqual({ url: 'attachment://chart-1.png' });
+    expect(message.attachments).toEqual([expect.objectContaining({ id: '0', description: 'Chart number 1' })]);
+
+    const messageId = discord.originalMessageId(id)!;
+    const press = discord.pressButton({ customId: message.components[0].components[0].custom_id, messageId, guildId: discord.guildId });
+    const { request: update } = await answerTo(press);
+    expect(update.body.type).toBe(7);
+    expect(update.files.map((f) => [f.filename, f.data.toString()])).toEqual([['chart-2.png', 'PNG-2']]);
+    expect(discord.messages.get(messageId)!.attachments.map((a) => a.filename)).toEqual(['chart-2.png']);
+    expect(discord.messages.get(messageId)!.embeds[0].image).toEqual({ url: 'attachment://chart-2.png' });
   });
 
   it('a button this bot did not make gets an ephemeral explanation and leaves the message alone', async () => {

@@ -109,6 +109,8 @@ export interface FakeDiscord {
   setDelay(ms: number): void;
   /** Drop the gateway connection without a close handshake, to exercise RESUME. */
   dropGateway(): void;
+  /** Open gateway connections that have identified or resumed. */
+  gatewayConnections(): number;
   close(): Promise<void>;
 }
 
@@ -696,6 +698,9 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
     dropGateway() {
       for (const ws of sockets) ws.terminate();
       sockets.clear();
+    },
+    gatewayConnections() {
+      return sockets.size;
     },
     async close() {
       for (const ws of wss.clients) ws.terminate();

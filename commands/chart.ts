@@ -18,10 +18,10 @@ export default defineCommand({
       required: true,
       choices: CHART_METRICS,
       aliases: {
-        hp: 'hashprice', hashpriceusd: 'hashprice', usd: 'hashprice',
+        hp: 'hashprice', hashpriceusd: 'hashprice',
         hpbtc: 'hashprice-btc', btchashprice: 'hashprice-btc', hashpricesats: 'hashprice-btc',
         hash: 'hashrate', hashrates: 'hashrate',
-        btc: 'price', priceusd: 'price', prices: 'price',
+        priceusd: 'price', prices: 'price', btcprice: 'price',
         diff: 'difficulty',
         fee: 'fees', feeshare: 'fees',
         pool: 'pools', miningpools: 'pools',

@@ -78,6 +78,13 @@ describe('Discord adapter lifecycle', () => {
     expect((await answered(id)).body.data.embeds[0].title).toBe('pong');
   });
 
+  it('a wrong token fails start-up with a message naming what to check, and leaves no connection open', async () => {
+    const config = loadConfig({ DISCORD_TOKEN: 'not-the-token', DISCORD_API_URL: discord.apiUrl });
+    const makeContext = () => ({}) as CommandContext;
+    await expect(startDiscord({ config, logger: createLogger({ level: 'silent' }), commands: [ping], makeContext })).rejects.toThrow(/Discord login failed .*check DISCORD_TOKEN/);
+    expect(discord.gatewayConnections()).toBe(1);
+  });
+
   it('stop() lets a running command finish, then disconnects', async () => {
     const id = discord.sendCommand({ name: 'waits', guildId: discord.guildId });
     await discord.waitForRequest((r) => r.interactionId === id && r.body?.type === 5 && r.status === 204);
@@ -89,6 +96,7 @@ describe('Discord adapter lifecycle', () => {
     expect(discord.gatewayConnections()).toBe(1);
     openGate();
     await stopping;
+    expect(await bot.stop()).toBeUndefined();
     const edit = discord.requestsFor(id).find((r) => r.method === 'PATCH');
     expect(edit?.status).toBe(200);
     expect(edit?.body.embeds[0].title).toBe('done waiting');

@@ -59,7 +59,12 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordHandle> {
   client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'discord gateway resumed'));
 
   const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
-  await client.login(config.DISCORD_TOKEN);
+  try {
+    await client.login(config.DISCORD_TOKEN);
+  } catch (err) {
+    await client.destroy();
+    throw new Error(`Discord login failed (${describe(err)}); check DISCORD_TOKEN and DISCORD_API_URL`);
+  }
   const readyClient = await ready;
   const appId = readyClient.application.id ?? config.DISCORD_APP_ID;
   logger.info({ user: readyClient.user.tag, appId, guilds: readyClient.guilds.cache.size }, 'discord ready');
@@ -71,19 +76,21 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordHandle> {
     (err: unknown) => logger.error({ err: describe(err) }, 'discord command registration failed; the previously registered commands stay in place'),
   );
 
+  let stopped: Promise<void> | undefined;
+  const stop = async () => {
+    stopping = true;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, STOP_GRACE_MS);
+    });
+    await Promise.race([Promise.allSettled([...running, registration]), grace]);
+    clearTimeout(timer);
+    await client.destroy();
+    logger.info('discord stopped');
+  };
+
   return {
     sender: createDiscordSender(client.rest, logger),
-    async stop() {
-      if (stopping) return;
-      stopping = true;
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, STOP_GRACE_MS);
-      });
-      await Promise.race([Promise.allSettled([...running, registration]), grace]);
-      clearTimeout(timer);
-      await client.destroy();
-      logger.info('discord stopped');
-    },
+    stop: () => (stopped ??= stop()),
   };
 }

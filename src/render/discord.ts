@@ -38,7 +38,7 @@ export interface DiscordPayload {
   flags?: number;
 }
 
-export function truncate(text: string, max: number): string {
+function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
@@ -126,7 +126,7 @@ function fitTotal(embed: APIEmbed): void {
   }
 }
 
-export function buttonRows(buttons: readonly ReplyButton[]): APIActionRowComponent<APIButtonComponent>[] {
+function buttonRows(buttons: readonly ReplyButton[]): APIActionRowComponent<APIButtonComponent>[] {
   const usable: APIButtonComponent[] = [];
   const seen = new Set<string>();
   for (const b of buttons) {

@@ -16,7 +16,7 @@ export interface RegisterResult {
   changed: boolean;
 }
 
-export function restFor(config: Config): REST {
+function restFor(config: Config): REST {
   if (!config.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set');
   return new REST(restOptions(config)).setToken(config.DISCORD_TOKEN);
 }

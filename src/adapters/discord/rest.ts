@@ -9,7 +9,7 @@ import type { Config } from '../../config.ts';
  * discord.js waits out short rate limits itself; longer ones are surfaced (RateLimitError) so an
  * outbox send can be rescheduled instead of holding a request open.
  */
-export const WAIT_AT_MOST_MS = 5_000;
+const WAIT_AT_MOST_MS = 5_000;
 
 export function restOptions(config: Config): Partial<RESTOptions> {
   return {

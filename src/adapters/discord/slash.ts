@@ -36,7 +36,7 @@ const NAME = /^[-_\p{L}\p{N}]{1,32}$/u;
 const clampBound = (n: number) => Math.max(-SLASH_LIMITS.numberBound, Math.min(SLASH_LIMITS.numberBound, n));
 
 /** Fixed choices only when Discord can list them all; otherwise suggestions as the user types. */
-export function usesAutocomplete(spec: OptionSpec): boolean {
+function usesAutocomplete(spec: OptionSpec): boolean {
   return spec.kind === 'choice' && (Boolean(spec.autocomplete) || spec.choices.length > SLASH_LIMITS.choices);
 }
 

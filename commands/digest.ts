@@ -1,20 +1,42 @@
 import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { digestReply } from '../src/core/digest.ts';
 import { footerFor } from '../src/core/freshness.ts';
-import type { Reply } from '../src/core/reply.ts';
+import type { Reply, ReplyChart } from '../src/core/reply.ts';
+import { renderDigestChart } from '../src/charts/digest.ts';
 import { loadHeadline } from '../src/data/headline.ts';
-import { digestAction, digestOptions } from '../src/scheduler/digest-command.ts';
+import { UpstreamError } from '../src/sources/types.ts';
+
+/**
+ * The chart only changes when the hashprice does; re-rendering it for every asker would cost
+ * ~50 ms each. Keyed by block height and figure, so a new block or price gives a new picture.
+ */
+let lastChart: { key: string; chart: ReplyChart } | undefined;
+
+async function digestChart(ctx: Pick<CommandContext, 'market' | 'now' | 'services'>, key: string): Promise<ReplyChart | undefined> {
+  if (lastChart?.key === key) return lastChart.chart;
+  try {
+    const chart = await renderDigestChart({ market: ctx.market, snapshots: ctx.services.historyStore, now: ctx.now() });
+    lastChart = { key, chart };
+    return chart;
+  } catch (err) {
+    // The digest's numbers matter more than its picture: send it without one.
+    if (err instanceof UpstreamError) return undefined;
+    throw err;
+  }
+}
 
 /** The digest as posted to channels and DMs; also what /digest shows on demand. */
-export async function buildDigest(ctx: Pick<CommandContext, 'market' | 'now'>): Promise<Reply> {
+export async function buildDigest(ctx: Pick<CommandContext, 'market' | 'now' | 'services'>): Promise<Reply> {
   const { headline, provenance, warnings } = await loadHeadline(ctx.market, ctx.now());
-  return digestReply(headline, footerFor(provenance, ctx.now(), { height: headline.height, timestampSec: headline.tipTimeSec }), warnings);
+  const reply = digestReply(headline, footerFor(provenance, ctx.now(), { height: headline.height, timestampSec: headline.tipTimeSec }), warnings);
+  const chart = await digestChart(ctx, `${headline.height}:${headline.hashpriceUsdPerPhDay}:${Math.floor(ctx.now() / 3_600_000)}`);
+  return chart ? { ...reply, chart } : reply;
 }
 
 export default defineCommand({
   name: 'digest',
   description: 'The daily mining digest: headline numbers, their changes and what stands out',
-  options: digestOptions,
-  examples: ['/digest', '/digest subscribe 14:00 Europe/Berlin', '/digest dm 08:00 UTC', '/digest unsubscribe', '/digest preview'],
-  run: (ctx, args) => digestAction(ctx, args, () => buildDigest(ctx)),
+  options: {},
+  examples: ['/digest'],
+  run: (ctx) => buildDigest(ctx),
 });

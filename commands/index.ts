@@ -1,5 +1,6 @@
 import type { Command } from '../src/core/command.ts';
 import about from './about.ts';
+import chart from './chart.ts';
 import difficulty from './difficulty.ts';
 import digest from './digest.ts';
 import fees from './fees.ts';
@@ -21,6 +22,7 @@ export const commands: Command[] = [
   pools,
   security,
   profit,
+  chart,
   digest,
 ];
 commands.push(helpCommand(() => commands), about);

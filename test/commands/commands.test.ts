@@ -84,7 +84,8 @@ describe('/hashprice', () => {
 
 describe('every command', () => {
   it.each(commands.map((c) => c.name))('/%s answers with a footer saying where and how fresh', async (name) => {
-    const reply = await run(name, name === 'profit' ? { model: 's19jpro', power: '0.06' } : {});
+    const sample: Record<string, Record<string, string>> = { profit: { model: 's19jpro', power: '0.06' }, chart: { metric: 'hashprice' } };
+    const reply = await run(name, sample[name] ?? {});
     expect(reply.tone, renderText(reply)).not.toBe('error');
     expect(reply.title.length).toBeGreaterThan(0);
     if (!['help'].includes(name)) expect(reply.footer.join('\n')).toMatch(/mempool\.space/);
@@ -115,5 +116,18 @@ describe('/profit', () => {
     expect(reply.data?.breakevenPowerUsdPerKwh).toBeCloseTo(0.038863987 / 0.708, 6);
     expect(reply.data?.breakevenHashpriceUsdPerPhDay).toBeCloseTo(42.48, 8);
     expect(reply.tone).toBe('down');
+  });
+});
+
+describe('/digest', () => {
+  it('carries the 30-day hashprice chart and 2-4 insights computed from the data', async () => {
+    const reply = await run('digest');
+    expect(reply.chart?.png.subarray(1, 4).toString()).toBe('PNG');
+    expect(reply.chart?.alt).toMatch(/hashprice/i);
+    expect(reply.lines?.length).toBeGreaterThanOrEqual(2);
+    expect(reply.lines?.length).toBeLessThanOrEqual(4);
+    // The fake world's week: Foundry 323 + AntPool 171 of 1,024 blocks = 48.2 %.
+    expect(reply.lines).toContain('The top 2 pools found 48 % of blocks this week (Foundry USA, AntPool); 3 pools together found more than half.');
+    expect(reply.lines).toContain('Fees are 0.64 % of miner revenue; the subsidy pays the rest.');
   });
 });

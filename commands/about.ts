@@ -2,6 +2,9 @@ import { defineCommand } from '../src/core/command.ts';
 import { age, int } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { optional } from '../src/data/optional.ts';
+import { TTL_MS } from '../src/sources/index.ts';
+
+const secs = (ms: number) => (ms >= 60_000 ? `${ms / 60_000} min` : `${ms / 1000} s`);
 
 export default defineCommand({
   name: 'about',
@@ -30,7 +33,10 @@ export default defineCommand({
         {
           title: 'Freshness',
           fields: [
-            { label: 'Cached for', value: 'tip 30 s, prices 1 min, fees 2 min, pools 5 min, history 30 min; a failed refresh serves the last value marked stale' },
+            {
+              label: 'Cached for',
+              value: `tip ${secs(TTL_MS.tip)}, prices ${secs(TTL_MS.prices)}, 144-block fees ${secs(TTL_MS.rewardStats)}, fee rates ${secs(TTL_MS.recommendedFees)}, pools ${secs(TTL_MS.pools)}, history ${secs(TTL_MS.history)}; a failed refresh serves the last value marked stale`,
+            },
             { label: 'Formulas', value: 'hashprice = 86400·1e15 / (difficulty·2^32) × (subsidy + average fees of the last 144 blocks) × price' },
           ],
         },

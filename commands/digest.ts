@@ -5,6 +5,7 @@ import type { Reply, ReplyChart } from '../src/core/reply.ts';
 import { renderDigestChart } from '../src/charts/digest.ts';
 import { loadHeadline } from '../src/data/headline.ts';
 import { UpstreamError } from '../src/sources/types.ts';
+import { digestAction, digestOptions } from '../src/scheduler/digest-command.ts';
 
 /**
  * The chart only changes when the hashprice does; re-rendering it for every asker would cost
@@ -36,7 +37,7 @@ export async function buildDigest(ctx: Pick<CommandContext, 'market' | 'now' | '
 export default defineCommand({
   name: 'digest',
   description: 'The daily mining digest: headline numbers, their changes and what stands out',
-  options: {},
-  examples: ['/digest'],
-  run: (ctx) => buildDigest(ctx),
+  options: digestOptions,
+  examples: ['/digest', '/digest subscribe 14:00 Europe/Berlin', '/digest dm 08:00 UTC', '/digest unsubscribe', '/digest preview'],
+  run: (ctx, args) => digestAction(ctx, args, () => buildDigest(ctx)),
 });

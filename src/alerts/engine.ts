@@ -61,6 +61,7 @@ export class AlertEngine {
   private others = new Set<number>();
   private lastValue = new Map<string, number>();
   private lastHeadline: Headline | undefined;
+  private destinations = new Map<string, Destination>();
 
   constructor(
     private readonly store: Store,
@@ -73,7 +74,8 @@ export class AlertEngine {
     this.index = new ThresholdIndex();
     this.unsettled.clear();
     this.others.clear();
-    for (const row of this.store.rules.active()) this.track(row);
+    this.destinations.clear();
+    this.store.rules.eachActive((row) => this.track(row));
     this.index.build();
   }
 
@@ -97,8 +99,8 @@ export class AlertEngine {
       this.log.error({ ruleId: row.id }, 'alert rule has an unreadable spec; skipping it');
       return;
     }
-    const live: Live = { id: row.id, destination: destinationOf(row.platform, row.externalId), spec, cooldownSec: row.cooldownSec, state: { ...row.state } };
-    this.untrack(row.id);
+    const live: Live = { id: row.id, destination: this.destinationFor(row), spec, cooldownSec: row.cooldownSec, state: row.state };
+    if (this.rules.has(row.id)) this.untrack(row.id);
     this.rules.set(row.id, live);
     if (spec.kind === 'threshold') {
       this.index.add(row.id, spec.metric, spec.direction, spec.value, rearmMargin(spec.metric, spec.value));
@@ -107,6 +109,17 @@ export class AlertEngine {
     } else {
       this.others.add(row.id);
     }
+  }
+
+  /** Up to 25 rules share an owner: one Destination object per owner keeps a large rule set small. */
+  private destinationFor(row: RuleRow): Destination {
+    const key = `${row.platform}:${row.externalId}`;
+    let d = this.destinations.get(key);
+    if (!d) {
+      d = destinationOf(row.platform, row.externalId);
+      this.destinations.set(key, d);
+    }
+    return d;
   }
 
   untrack(id: number): void {

@@ -39,6 +39,8 @@ export interface RuleRepo {
   setPaused(userId: number, id: number, paused: boolean): boolean;
   /** Rules to evaluate: not paused, not disabled. */
   active(): RuleRow[];
+  /** The same, one row at a time: loading a million rules never holds them all as rows at once. */
+  eachActive(fn: (row: RuleRow) => void): void;
   saveState(ruleId: number, state: AlertState, nowMs: number): void;
   /** The owner cannot be reached any more (blocked the bot…): stop evaluating their rules. */
   disableForUser(platform: string, externalId: string, reason: string): number;
@@ -110,6 +112,9 @@ export function ruleRepo(db: Database): RuleRepo {
     deleteForUser: (userId, id) => del.run(userId, id).changes > 0,
     setPaused: (userId, id, paused) => pause.run(paused ? 1 : 0, userId, id).changes > 0,
     active: () => (active.all() as Raw[]).map(toRow),
+    eachActive: (fn) => {
+      for (const r of active.iterate() as IterableIterator<Raw>) fn(toRow(r));
+    },
     saveState,
     disableForUser: (platform, externalId, reason) => disable.run(reason, platform, externalId).changes,
   };

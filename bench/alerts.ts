@@ -1,0 +1,252 @@
+/**
+ * Alerts benchmark:
+ * - evaluating 1,000,000 threshold rules when a metric moves: the index (only rules whose threshold
+ *   or re-arm point lies between the old and the new value are touched) against a scan of all rules,
+ *   on identical state, checked to agree;
+ * - the same through the real AlertEngine with its SQLite store (state and outbox writes included);
+ * - memory (RSS) with 1,000,000 rules loaded in the engine;
+ * - delivery throughput through the outbox and the real Telegram delivery against the local stand-in
+ *   enforcing 30 msg/s: achieved ÷ allowed rate, and 429s received.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Telegraf } from 'telegraf';
+import { AlertEngine } from '../src/alerts/engine.ts';
+import { rearmMargin } from '../src/alerts/metrics.ts';
+import { OutboxWorker } from '../src/alerts/outbox-worker.ts';
+import { ThresholdIndex } from '../src/alerts/threshold-index.ts';
+import { TelegramDelivery } from '../src/adapters/telegram/delivery.ts';
+import { Pacer } from '../src/adapters/telegram/pacer.ts';
+import type { Headline } from '../src/core/headline.ts';
+import { silentLogger } from '../src/logger.ts';
+import { openStore } from '../src/store/index.ts';
+import { startFakeTelegram } from '../test/fakes/telegram.ts';
+import { median } from './stats.ts';
+import type { BenchResult } from './types.ts';
+
+const RULES = 1_000_000;
+
+/** A real gc() even without --expose-gc, so RSS deltas measure what stays, not garbage. */
+function collector(): () => void {
+  if (typeof global.gc === 'function') return global.gc;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+const MOVES = 40;
+
+/** Deterministic pseudo-random numbers (mulberry32), so runs compare. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Rules {
+  above: Uint8Array;
+  value: Float64Array;
+  margin: Float64Array;
+}
+
+function makeRules(rand: () => number): Rules {
+  const r: Rules = { above: new Uint8Array(RULES), value: new Float64Array(RULES), margin: new Float64Array(RULES) };
+  for (let i = 0; i < RULES; i++) {
+    r.above[i] = rand() < 0.5 ? 1 : 0;
+    r.value[i] = 20 + Math.round(rand() * 6000) / 100; // $20.00 … $80.00 per PH/day
+    r.margin[i] = rearmMargin('hashprice', r.value[i]!);
+  }
+  return r;
+}
+
+/** One rule's step: 1 armed, 0 disarmed; returns whether it fired. */
+function step(r: Rules, armed: Uint8Array, i: number, x: number): boolean {
+  const v = r.value[i]!;
+  if (armed[i]) {
+    if (r.above[i] ? x > v : x < v) {
+      armed[i] = 0;
+      return true;
+    }
+  } else if (r.above[i] ? x <= v - r.margin[i]! : x >= v + r.margin[i]!) {
+    armed[i] = 1;
+  }
+  return false;
+}
+
+function walk(rand: () => number, start: number): number[] {
+  const xs = [start];
+  for (let i = 0; i < MOVES; i++) xs.push(Math.max(21, Math.min(79, xs.at(-1)! + (rand() - 0.5) * 0.4)));
+  return xs;
+}
+
+function benchIndex(): BenchResult[] {
+  const rand = random(42);
+  const rules = makeRules(rand);
+  const index = new ThresholdIndex();
+  for (let i = 0; i < RULES; i++) index.add(i, 'hashprice', rules.above[i] ? 'above' : 'below', rules.value[i]!, rules.margin[i]!);
+  index.build();
+  const xs = walk(rand, 50);
+  const armedIndexed = new Uint8Array(RULES);
+  const armedNaive = new Uint8Array(RULES);
+  // Same start for both: armed where the condition does not hold at the first value.
+  for (let i = 0; i < RULES; i++) {
+    const holds = rules.above[i] ? xs[0]! > rules.value[i]! : xs[0]! < rules.value[i]!;
+    armedIndexed[i] = armedNaive[i] = holds ? 0 : 1;
+  }
+  const indexed: number[] = [];
+  const naive: number[] = [];
+  let touched = 0;
+  let firedIndexed = 0;
+  let firedNaive = 0;
+  for (let m = 1; m < xs.length; m++) {
+    const [from, to] = [xs[m - 1]!, xs[m]!];
+    let t0 = performance.now();
+    const hit = index.crossed('hashprice', from, to);
+    for (const id of hit) if (step(rules, armedIndexed, id, to)) firedIndexed++;
+    indexed.push(performance.now() - t0);
+    touched += hit.length;
+    t0 = performance.now();
+    for (let i = 0; i < RULES; i++) if (step(rules, armedNaive, i, to)) firedNaive++;
+    naive.push(performance.now() - t0);
+  }
+  const agree = firedIndexed === firedNaive && armedIndexed.every((a, i) => a === armedNaive[i]);
+  const mi = median(indexed);
+  const mn = median(naive);
+  return [
+    {
+      name: 'evaluate 1M threshold rules, indexed (median per move)',
+      value: Number(mi.toFixed(3)),
+      unit: 'ms',
+      target: 'touch only crossed rules',
+      ok: agree,
+      details: { moves: MOVES, avgRulesTouched: Math.round(touched / MOVES), fired: firedIndexed, agreesWithScan: agree ? 'yes' : 'NO' },
+    },
+    { name: 'evaluate 1M threshold rules, naive scan (median per move)', value: Number(mn.toFixed(3)), unit: 'ms' },
+    { name: 'speed-up of the index over the scan', value: Number((mn / mi).toFixed(1)), unit: '×', target: '≫ 1', ok: mn / mi > 10 },
+  ];
+}
+
+function headlineAt(atMs: number, hashprice: number): Headline {
+  return {
+    atMs,
+    height: 890_000,
+    tipTimeSec: Math.floor(atMs / 1000) - 300,
+    hashpriceUsdPerPhDay: hashprice,
+    hashpriceBtcPerPhDay: 0.0005,
+    priceUsd: 83_000,
+    hashrate7d: 8e20,
+    difficultyChangePercent: 1,
+    lastRetarget: { timeSec: 1_743_000_000, changePercent: 1 },
+    feeSharePercent: 1,
+    topPool: { name: 'Foundry USA', sharePercent: 30 },
+    pools1w: [{ name: 'Foundry USA', sharePercent: 30 }],
+    nakamoto: 3,
+    ribbons: 'normal',
+    hashpriceHistory: [],
+    sources: ['bench'],
+    stale: false,
+  };
+}
+
+async function benchEngine(): Promise<BenchResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'hashwatch-bench-'));
+  const store = openStore(join(dir, 'bench.db'));
+  try {
+    const rand = random(7);
+    const rules = makeRules(rand);
+    const t0 = Date.UTC(2025, 3, 1);
+    const spec = (i: number) => JSON.stringify({ kind: 'threshold', metric: 'hashprice', direction: rules.above[i] ? 'above' : 'below', value: rules.value[i] });
+    store.transaction(() => {
+      // One user per 25 rules (the default per-user limit).
+      for (let i = 0; i < RULES; i++) {
+        const userId = i % 25 === 0 ? store.users.ensure('telegram', String(i / 25 + 1), undefined, t0) : i / 25 + 1;
+        store.rules.insert({ userId: Math.floor(userId), specJson: spec(i), cooldownSec: 0, createdMs: t0 }, { armed: null, episode: 0, lastFiredMs: null, memo: null });
+      }
+    });
+    const gc = collector();
+    gc();
+    const rssBefore = process.memoryUsage().rss;
+    const engine = new AlertEngine(store, silentLogger);
+    const loadStart = performance.now();
+    engine.load();
+    const loadMs = performance.now() - loadStart;
+    gc();
+    const rssAfter = process.memoryUsage().rss;
+    const xs = walk(rand, 50);
+    engine.evaluate(headlineAt(t0, xs[0]!)); // first look: every rule takes its starting state
+    const samples: number[] = [];
+    let fired = 0;
+    for (let m = 1; m < xs.length; m++) {
+      const s = performance.now();
+      fired += engine.evaluate(headlineAt(t0 + m * 60_000, xs[m]!)).fired;
+      samples.push(performance.now() - s);
+    }
+    return [
+      {
+        name: 'AlertEngine.evaluate with 1M rules in SQLite (median per move, state + outbox writes)',
+        value: Number(median(samples).toFixed(2)),
+        unit: 'ms',
+        details: { moves: MOVES, alertsQueued: fired, loadMs: Math.round(loadMs) },
+      },
+      {
+        name: 'RSS added by 1M rules loaded in the engine',
+        value: Math.round((rssAfter - rssBefore) / 1e6),
+        unit: 'MB',
+        details: { bytesPerRule: Math.round((rssAfter - rssBefore) / RULES), heapUsedMB: Math.round(process.memoryUsage().heapUsed / 1e6) },
+      },
+    ];
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchDelivery(): Promise<BenchResult[]> {
+  const ALLOWED = 30;
+  const MESSAGES = 300; // 10 s at the allowed rate
+  const fake = await startFakeTelegram({ maxPerSecond: ALLOWED });
+  const dir = mkdtempSync(join(tmpdir(), 'hashwatch-bench-'));
+  const store = openStore(join(dir, 'outbox.db'));
+  try {
+    const bot = new Telegraf(fake.token, { telegram: { apiRoot: `${fake.apiRoot}/` } });
+    const delivery = new TelegramDelivery(bot.telegram, new Pacer(), silentLogger);
+    const worker = new OutboxWorker({
+      store,
+      senders: [{ platform: 'telegram', send: (d, reply) => delivery.send(d.chatId, reply) }],
+      log: silentLogger,
+      concurrency: 32,
+    });
+    for (let i = 1; i <= MESSAGES; i++) {
+      store.outbox.enqueue(`bench:${i}`, { platform: 'telegram', chatId: String(i), kind: 'user' }, { title: `Alert ${i}`, lines: ['bench'], sections: [], footer: ['bench'], tone: 'neutral' }, Date.now());
+    }
+    const start = performance.now();
+    while (store.outbox.counts().sent < MESSAGES) await worker.drain().then(() => new Promise((r) => setTimeout(r, 5)));
+    const seconds = (performance.now() - start) / 1000;
+    const rate = MESSAGES / seconds;
+    return [
+      {
+        name: 'Telegram delivery rate ÷ allowed (stand-in enforcing 30 msg/s)',
+        value: Number((rate / ALLOWED).toFixed(3)),
+        unit: 'ratio',
+        target: '≥ 0.9',
+        ok: rate / ALLOWED >= 0.9,
+        details: { messages: MESSAGES, seconds: Number(seconds.toFixed(2)), msgPerSec: Number(rate.toFixed(1)) },
+      },
+      { name: '429s received during delivery', value: fake.count429, unit: 'count', target: '0', ok: fake.count429 === 0 },
+    ];
+  } finally {
+    store.close();
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  return [...benchIndex(), ...(await benchEngine()), ...(await benchDelivery())];
+}

@@ -132,9 +132,17 @@ export function changeMargin(percent: number): number {
   return Math.max(RELATIVE_MARGIN * Math.abs(percent), 0.5);
 }
 
-/** Every headline metric as snapshot rows, so change rules (and charts) have a history to look back on. */
+/** One snapshot per metric per 10 minutes (the last value in the slot wins): ~1,150 rows a day, not 11,500. */
+const SNAPSHOT_SLOT_SEC = 600;
+
+/**
+ * Every headline metric as snapshot rows, so change rules (and charts) have a history to look back
+ * on. Names and units match src/history/metrics.ts where both keep a metric. A headline built on a
+ * stale input writes nothing: an old value must not be stored under a new timestamp.
+ */
 export function snapshotRows(h: Headline): { metric: string; tsSec: number; value: number; source: string }[] {
-  const tsSec = Math.floor(h.atMs / 1000);
+  if (h.stale) return [];
+  const tsSec = Math.floor(h.atMs / 1000 / SNAPSHOT_SLOT_SEC) * SNAPSHOT_SLOT_SEC;
   const source = h.sources.join(', ') || 'headline';
   return METRIC_IDS.flatMap((id) => {
     const v = METRICS[id].read(h);

@@ -219,3 +219,21 @@ describe('ThresholdIndex', () => {
     );
   });
 });
+
+describe('snapshots written by evaluation', () => {
+  it('keep one value per metric per 10-minute slot, under the names charts read', () => {
+    const { engine, store } = setup();
+    const t = Date.UTC(2025, 3, 1, 12, 0, 30);
+    engine.evaluate(headline({ atMs: t, priceUsd: 80_000 }));
+    engine.evaluate(headline({ atMs: t + 5 * 60_000, priceUsd: 81_000 }));
+    engine.evaluate(headline({ atMs: t + 10 * 60_000, priceUsd: 82_000 }));
+    expect(store.snapshots.range('price_usd', 0, Number.MAX_SAFE_INTEGER)).toEqual([
+      { metric: 'price_usd', tsSec: Date.UTC(2025, 3, 1, 12) / 1000, value: 81_000, source: 'mempool.space' },
+      { metric: 'price_usd', tsSec: Date.UTC(2025, 3, 1, 12, 10) / 1000, value: 82_000, source: 'mempool.space' },
+    ]);
+    expect(store.snapshots.latest('hashprice_usd')?.value).toBe(45);
+    expect(store.snapshots.latest('hashrate_7d')?.value).toBe(820e18);
+    engine.evaluate(headline({ atMs: t + 20 * 60_000, priceUsd: 1, stale: true }));
+    expect(store.snapshots.latest('price_usd')?.value).toBe(82_000);
+  });
+});

@@ -178,13 +178,20 @@ export class AlertEngine {
       if (rule.spec.kind === 'threshold') this.settle(rule, h);
     }
     const nowMs = h.atMs;
-    this.store.transaction(() => {
-      this.store.snapshots.upsertMany(snapshotRows(h));
-      for (const [ruleId, state] of writes) this.store.rules.saveState(ruleId, state, nowMs);
-      for (const { rule, reply } of messages) {
-        this.store.outbox.enqueue(`alert:${rule.id}:${rule.state.episode}`, rule.destination, reply, nowMs);
-      }
-    });
+    try {
+      this.store.transaction(() => {
+        this.store.snapshots.upsertMany(snapshotRows(h));
+        for (const [ruleId, state] of writes) this.store.rules.saveState(ruleId, state, nowMs);
+        for (const { rule, reply } of messages) {
+          this.store.outbox.enqueue(`alert:${rule.id}:${rule.state.episode}`, rule.destination, reply, nowMs);
+        }
+      });
+    } catch (err) {
+      // Nothing was committed: forget what this pass decided, so the next one decides it again.
+      this.load();
+      this.lastValue.clear();
+      throw err;
+    }
     this.lastHeadline = h;
     return { fired: messages.length, checked };
   }

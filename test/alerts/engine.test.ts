@@ -237,3 +237,19 @@ describe('snapshots written by evaluation', () => {
     expect(store.snapshots.latest('price_usd')?.value).toBe(82_000);
   });
 });
+
+describe('a failed write', () => {
+  it('loses no alert: the pass that could not commit is decided again on the next evaluation', () => {
+    const { engine, alerts, store, queued } = setup();
+    engine.evaluate(headline({ priceUsd: 80_000 }));
+    alerts.add(alice, { subject: 'price', condition: 'above', value: '90k' }, 0);
+    const real = store.transaction;
+    store.transaction = () => {
+      throw new Error('SQLITE_FULL: database or disk is full');
+    };
+    expect(() => engine.evaluate(headline({ priceUsd: 91_000 }))).toThrow(/disk is full/);
+    store.transaction = real;
+    expect(engine.evaluate(headline({ priceUsd: 91_500 })).fired).toBe(1);
+    expect(queued().map((r) => r.idemKey)).toEqual(['alert:1:1']);
+  });
+});

@@ -18,8 +18,8 @@ export default defineCommand({
     const service = ctx.services.alerts;
     if (!service) return errorReply('Alerts unavailable', 'Alerts need the bot running with its database; they are not available in this mode.');
     const user = ctx.user;
-    if (!user || (user.platform !== 'discord' && user.platform !== 'telegram')) {
-      return errorReply('Alerts need an account', 'Alerts are sent by direct message on Discord or Telegram; use /alert there.');
+    if (!user || user.platform === 'cli') {
+      return errorReply('Alerts need an account', 'Alerts are sent by direct message on Discord or Telegram (or to the running terminal bot); use /alert there.');
     }
     if (user.platform === 'telegram' && ctx.chat && ctx.chat.kind !== 'private') {
       return errorReply('Alerts are personal', 'Send /alert to me in a private chat: your rules and alerts stay between us.');

@@ -1,5 +1,6 @@
 import type { Command } from '../src/core/command.ts';
 import about from './about.ts';
+import alert from './alert.ts';
 import chart from './chart.ts';
 import difficulty from './difficulty.ts';
 import digest from './digest.ts';
@@ -24,5 +25,6 @@ export const commands: Command[] = [
   profit,
   chart,
   digest,
+  alert,
 ];
 commands.push(helpCommand(() => commands), about);

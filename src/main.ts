@@ -1,24 +1,48 @@
 /**
- * Wiring: config → logger → market → store → adapters → scheduler, and a graceful shutdown.
- * With no platform token the bot runs at a terminal prompt.
+ * Wiring: config → logger → market → store → adapters → alerts/scheduler, and a graceful shutdown.
+ * With no platform token the bot runs at a terminal prompt, alerts and digests included.
  */
+import { buildDigest } from '../commands/digest.ts';
 import { commands } from '../commands/index.ts';
 import { secretsOf, type Config } from './config.ts';
 import type { CommandContext, CommandServices, Platform } from './core/command.ts';
+import type { Sender } from './core/delivery.ts';
+import { CONSOLE_USER, consoleSender } from './adapters/console/sender.ts';
 import { runConsole } from './adapters/console/index.ts';
+import { loadHeadline } from './data/headline.ts';
+import { backfillHistory, recordSnapshot } from './history/backfill.ts';
 import { createLogger } from './logger.ts';
+import { startAlerts } from './scheduler/start.ts';
 import { createMarket } from './sources/index.ts';
+import { openStore, StoreError } from './store/index.ts';
 import { VERSION } from './version.ts';
 
 type Who = Pick<CommandContext, 'user' | 'chat'>;
 
+/** Live points for the charts between back-fills; daily resolution needs no more. */
+const SNAPSHOT_EVERY_MS = 10 * 60_000;
+
+function openStoreOrExit(path: string) {
+  try {
+    return openStore(path);
+  } catch (err) {
+    if (err instanceof StoreError) {
+      process.stderr.write(`hashwatch: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
 export async function startBot(config: Config): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) });
+  const store = openStoreOrExit(config.DATABASE_PATH);
   const market = createMarket({ config, logger });
-  const services: CommandServices = {};
+  const services: CommandServices = { historyStore: store.snapshots };
+  const now = () => Date.now();
   const contextFor = (platform: Platform) => (who: Who = {}): CommandContext => ({
     market,
-    now: () => Date.now(),
+    now,
     platform,
     version: VERSION,
     services,
@@ -26,33 +50,63 @@ export async function startBot(config: Config): Promise<void> {
   });
 
   const stops: (() => Promise<void>)[] = [];
+  const senders: Sender[] = [];
   if (config.TELEGRAM_BOT_TOKEN) {
     const { startTelegram } = await import('./adapters/telegram/index.ts');
     const telegram = await startTelegram({ config, logger, commands, makeContext: contextFor('telegram') });
     stops.push(telegram.stop);
+    senders.push(telegram.sender);
     logger.info({ bot: telegram.botUsername }, 'telegram started');
   }
   if (config.DISCORD_TOKEN) {
     const { startDiscord } = await import('./adapters/discord/index.ts');
     const discord = await startDiscord({ config, logger, commands, makeContext: contextFor('discord') });
     stops.push(discord.stop);
+    senders.push(discord.sender);
     logger.info('discord started');
   }
+  const inTerminal = senders.length === 0;
+  if (inTerminal) {
+    senders.push(consoleSender());
+    // Routine info lines would interleave with the prompt; warnings still show.
+    if (config.LOG_LEVEL === 'info') logger.level = 'warn';
+  }
+
+  const alerts = await startAlerts({
+    config,
+    logger,
+    store,
+    market,
+    senders,
+    loadHeadline,
+    buildDigest: () => buildDigest({ market, now, services }),
+  });
+  services.alerts = alerts.services.alerts;
+  services.digests = alerts.services.digests;
+
+  void backfillHistory({ market, snapshots: store.snapshots, logger, now: now() });
+  const snapshots = setInterval(() => void recordSnapshot({ market, snapshots: store.snapshots, logger, now: now() }), SNAPSHOT_EVERY_MS);
+  snapshots.unref();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    clearInterval(snapshots);
+    // Adapters first (no new commands), then the outbox (finishes in-flight sends), then the store.
     await Promise.allSettled(stops.map((stop) => stop()));
+    await alerts.stop();
+    store.close();
     logger.flush();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
-  if (stops.length === 0) {
-    await runConsole({ commands, makeContext: () => contextFor('console')(), logger });
+  if (inTerminal) {
+    const chat = { id: CONSOLE_USER.id, kind: 'private' as const, isAdmin: async () => true };
+    await runConsole({ commands, makeContext: () => contextFor('console')({ user: CONSOLE_USER, chat }), logger });
     await shutdown('console closed');
   }
 }

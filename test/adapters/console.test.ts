@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +90,16 @@ describe('hashwatch CLI', () => {
     const r = await cli(['hashprice'], { MEMPOOL_API_URL: 'mempool' });
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('hashwatch: configuration error: MEMPOOL_API_URL: expected an http(s) URL (mempool REST base, e.g. https://mempool.space/api)');
+  });
+
+  it('refuses to start on an unusable database path, with one line naming it', async () => {
+    // A regular file where the database's folder should be.
+    const notADir = join(mkdtempSync(join(tmpdir(), 'hashwatch-db-')), 'file');
+    writeFileSync(notADir, 'x');
+    const r = await cli([], { DATABASE_PATH: join(notADir, 'bot.db') });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim()).toBe(`hashwatch: DATABASE_PATH ${join(notADir, 'bot.db')}: a parent of this path is a file, not a directory`);
   });
 
   it('says plainly when upstream is unreachable, without crashing', async () => {

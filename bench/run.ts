@@ -2,6 +2,7 @@
  * `npm run bench`: runs every benchmark module present and prints a JSON summary and a table.
  * Numbers are medians and ratios: these machines are shared and noisy.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { BenchResult } from './types.ts';
 
@@ -10,9 +11,13 @@ const MODULES = ['core', 'alerts', 'charts'];
 const all: Record<string, BenchResult[]> = {};
 for (const name of MODULES) {
   if (!existsSync(new URL(`./${name}.ts`, import.meta.url))) continue;
-  const mod = (await import(`./${name}.ts`)) as { run(): Promise<BenchResult[]> };
   process.stderr.write(`bench: ${name}…\n`);
-  all[name] = await mod.run();
+  const out = execFileSync(process.execPath, ['--import', 'tsx', new URL('./child.ts', import.meta.url).pathname, name], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  all[name] = JSON.parse(out.slice(out.lastIndexOf('@@RESULTS@@') + '@@RESULTS@@'.length)) as BenchResult[];
 }
 
 process.stdout.write(`${JSON.stringify({ node: process.version, at: new Date().toISOString(), results: all }, null, 2)}\n\n`);

@@ -18,7 +18,7 @@ const CALLS = 10_000;
 export async function run(): Promise<BenchResult[]> {
   const fake = await startFakeMempool();
   try {
-    const config = loadConfig({ MEMPOOL_API_URL: fake.apiUrl, PRICE_FALLBACK_URL: fake.priceFallbackUrl, CHAIN_FALLBACK_URL: fake.chainFallbackUrl });
+    const config = loadConfig({ ...fake.env });
     const contextFor = (market: ReturnType<typeof createMarket>): CommandContext => ({
       market,
       now: () => Date.now(),

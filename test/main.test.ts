@@ -24,9 +24,7 @@ beforeAll(async () => {
   bot = spawn(process.execPath, ['bin/hashwatch.js'], {
     env: {
       PATH: process.env.PATH,
-      MEMPOOL_API_URL: mempool.apiUrl,
-      PRICE_FALLBACK_URL: mempool.priceFallbackUrl,
-      CHAIN_FALLBACK_URL: mempool.chainFallbackUrl,
+      ...mempool.env,
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
       DISCORD_TOKEN: discord.token,

@@ -20,9 +20,7 @@ beforeAll(async () => {
   fake = await startFakeMempool();
   env = {
     PATH: process.env.PATH,
-    MEMPOOL_API_URL: fake.apiUrl,
-    PRICE_FALLBACK_URL: fake.priceFallbackUrl,
-    CHAIN_FALLBACK_URL: fake.chainFallbackUrl,
+    ...fake.env,
     HTTP_TIMEOUT_MS: '2000',
   };
 });

@@ -27,7 +27,7 @@ const typed = (text: string, c: CommandContext) => runCommand(commands, 'chart',
 beforeAll(async () => {
   fake = await startFakeMempool();
   market = createMarket({
-    config: loadConfig({ MEMPOOL_API_URL: fake.apiUrl, PRICE_FALLBACK_URL: fake.priceFallbackUrl, CHAIN_FALLBACK_URL: fake.chainFallbackUrl }),
+    config: loadConfig({ ...fake.env }),
     logger: silentLogger,
     now: () => NOW,
   });

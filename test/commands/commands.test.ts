@@ -12,6 +12,8 @@ import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 
 let fake: FakeMempool;
 let market: Market;
+// Port 9 (discard) is closed here: every upstream refuses the connection at once.
+const UNREACHABLE = { MEMPOOL_API_URL: 'http://127.0.0.1:9/api', PRICE_FALLBACK_URL: 'http://127.0.0.1:9', CHAIN_FALLBACK_URL: 'http://127.0.0.1:9', HTTP_TIMEOUT_MS: '200' };
 // Seven minutes after the fixture's tip block, so ages in footers are deterministic.
 const NOW = (1743541240 + 7 * 60) * 1000;
 
@@ -21,7 +23,7 @@ const run = (name: string, raw: Record<string, unknown> = {}, m?: Market) => run
 beforeAll(async () => {
   fake = await startFakeMempool();
   market = createMarket({
-    config: loadConfig({ MEMPOOL_API_URL: fake.apiUrl, PRICE_FALLBACK_URL: fake.priceFallbackUrl, CHAIN_FALLBACK_URL: fake.chainFallbackUrl }),
+    config: loadConfig({ ...fake.env }),
     logger: silentLogger,
     now: () => NOW,
   });
@@ -55,7 +57,7 @@ describe('/hashprice', () => {
 
   it('needs no network when price, difficulty, fees and height are all given', async () => {
     const offline = createMarket({
-      config: loadConfig({ MEMPOOL_API_URL: 'http://127.0.0.1:9/api', PRICE_FALLBACK_URL: 'http://127.0.0.1:9', CHAIN_FALLBACK_URL: 'http://127.0.0.1:9', HTTP_TIMEOUT_MS: '200' }),
+      config: loadConfig(UNREACHABLE),
       logger: silentLogger,
     });
     const reply = await run('hashprice', { price: '69880', difficulty: '113757508810854', fees: '0.02', height: '890447' }, offline);
@@ -66,7 +68,7 @@ describe('/hashprice', () => {
 
   it('says plainly which source failed when upstream is unreachable', async () => {
     const offline = createMarket({
-      config: loadConfig({ MEMPOOL_API_URL: 'http://127.0.0.1:9/api', PRICE_FALLBACK_URL: 'http://127.0.0.1:9', CHAIN_FALLBACK_URL: 'http://127.0.0.1:9', HTTP_TIMEOUT_MS: '200' }),
+      config: loadConfig(UNREACHABLE),
       logger: silentLogger,
     });
     const reply = await run('hashprice', {}, offline);

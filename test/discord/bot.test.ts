@@ -111,9 +111,7 @@ beforeAll(async () => {
     DISCORD_TOKEN: discord.token,
     DISCORD_API_URL: discord.apiUrl,
     DISCORD_GUILD_ID: discord.guildId,
-    MEMPOOL_API_URL: mempool.apiUrl,
-    PRICE_FALLBACK_URL: mempool.priceFallbackUrl,
-    CHAIN_FALLBACK_URL: mempool.chainFallbackUrl,
+    ...mempool.env,
   });
   market = freshMarket();
   bot = await startDiscord({ config, logger, commands: testCommands, makeContext, deferAfterMs: DEFER_AFTER_MS });

@@ -49,6 +49,8 @@ export interface FakeMempool {
   priceFallbackUrl: string;
   /** → CHAIN_FALLBACK_URL (serves GET /q/getdifficulty, /q/hashrate in GH/s, /q/getblockcount) */
   chainFallbackUrl: string;
+  /** The three URL variables pointing the bot at this fake, to spread into a config or process env. */
+  env: { MEMPOOL_API_URL: string; PRICE_FALLBACK_URL: string; CHAIN_FALLBACK_URL: string };
   /** Requests received, optionally only those whose path starts with prefix (e.g. '/api/v1/prices'). */
   hits(pathPrefix?: string): number;
   resetHits(): void;
@@ -292,6 +294,7 @@ export async function startFakeMempool(opts: { port?: number } = {}): Promise<Fa
     apiUrl: `${base}/api`,
     priceFallbackUrl: `${base}/coinbase`,
     chainFallbackUrl: `${base}/bcinfo`,
+    env: { MEMPOOL_API_URL: `${base}/api`, PRICE_FALLBACK_URL: `${base}/coinbase`, CHAIN_FALLBACK_URL: `${base}/bcinfo` },
     hits: (prefix = '') => hitLog.filter((p) => p.startsWith(prefix)).length,
     resetHits: () => {
       hitLog.length = 0;

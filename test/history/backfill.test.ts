@@ -20,7 +20,7 @@ let fake: FakeMempool;
 let store: Store;
 const newMarket = () =>
   createMarket({
-    config: loadConfig({ MEMPOOL_API_URL: fake.apiUrl, PRICE_FALLBACK_URL: fake.priceFallbackUrl, CHAIN_FALLBACK_URL: fake.chainFallbackUrl, HTTP_TIMEOUT_MS: '2000' }),
+    config: loadConfig({ ...fake.env, HTTP_TIMEOUT_MS: '2000' }),
     logger: silentLogger,
     now: () => NOW,
     sleep: () => Promise.resolve(),

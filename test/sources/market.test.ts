@@ -49,9 +49,7 @@ function setup(timeoutMs = TIMEOUT_MS) {
   const clock = { t: T0 };
   const sleeps: number[] = [];
   const config = loadConfig({
-    MEMPOOL_API_URL: fake.apiUrl,
-    PRICE_FALLBACK_URL: fake.priceFallbackUrl,
-    CHAIN_FALLBACK_URL: fake.chainFallbackUrl,
+    ...fake.env,
     HTTP_TIMEOUT_MS: String(timeoutMs),
   });
   const market = createMarket({
@@ -343,7 +341,7 @@ describe('logging', () => {
     const lines: string[] = [];
     const logger = createLogger({ level: 'warn' }, { write: (line: string) => lines.push(line) });
     const market = createMarket({
-      config: loadConfig({ MEMPOOL_API_URL: fake.apiUrl, PRICE_FALLBACK_URL: fake.priceFallbackUrl, CHAIN_FALLBACK_URL: fake.chainFallbackUrl }),
+      config: loadConfig({ ...fake.env }),
       logger,
       sleep: async () => undefined,
     });

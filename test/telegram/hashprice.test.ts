@@ -22,7 +22,7 @@ let bot: TelegramBot;
 beforeAll(async () => {
   mempool = await startFakeMempool();
   const market = createMarket({
-    config: loadConfig({ MEMPOOL_API_URL: mempool.apiUrl, PRICE_FALLBACK_URL: mempool.priceFallbackUrl, CHAIN_FALLBACK_URL: mempool.chainFallbackUrl }),
+    config: loadConfig({ ...mempool.env }),
     logger: silentLogger,
     now: () => NOW,
   });

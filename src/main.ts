@@ -2,6 +2,8 @@
  * Wiring: config → logger → market → store → adapters → alerts/scheduler, and a graceful shutdown.
  * With no platform token the bot runs at a terminal prompt, alerts and digests included.
  */
+import { dirname, join } from 'node:path';
+import { pino } from 'pino';
 import { buildDigest } from '../commands/digest.ts';
 import { commands } from '../commands/index.ts';
 import { secretsOf, type Config } from './config.ts';
@@ -35,8 +37,15 @@ function openStoreOrExit(path: string) {
 }
 
 export async function startBot(config: Config): Promise<void> {
-  const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) });
+  // The store first: an unusable DATABASE_PATH is reported before anything else touches that folder.
   const store = openStoreOrExit(config.DATABASE_PATH);
+  const inTerminal = !config.TELEGRAM_BOT_TOKEN && !config.DISCORD_TOKEN;
+  // At the terminal prompt, log lines would bury the answers: they go to a file beside the database.
+  const logFile = inTerminal ? join(dirname(config.DATABASE_PATH), 'hashwatch.log') : undefined;
+  const logger = createLogger(
+    { level: config.LOG_LEVEL, secrets: secretsOf(config) },
+    logFile ? pino.destination({ dest: logFile, mkdir: true, sync: false }) : undefined,
+  );
   const market = createMarket({ config, logger });
   const services: CommandServices = { historyStore: store.snapshots };
   const now = () => Date.now();
@@ -65,12 +74,7 @@ export async function startBot(config: Config): Promise<void> {
     senders.push(discord.sender);
     logger.info('discord started');
   }
-  const inTerminal = senders.length === 0;
-  if (inTerminal) {
-    senders.push(consoleSender());
-    // Routine info lines would interleave with the prompt; warnings still show.
-    if (config.LOG_LEVEL === 'info') logger.level = 'warn';
-  }
+  if (inTerminal) senders.push(consoleSender());
 
   const alerts = await startAlerts({
     config,
@@ -106,7 +110,7 @@ export async function startBot(config: Config): Promise<void> {
 
   if (inTerminal) {
     const chat = { id: CONSOLE_USER.id, kind: 'private' as const, isAdmin: async () => true };
-    await runConsole({ commands, makeContext: () => contextFor('console')({ user: CONSOLE_USER, chat }), logger });
+    await runConsole({ commands, makeContext: () => contextFor('console')({ user: CONSOLE_USER, chat }), logger, logFile });
     await shutdown('console closed');
   }
 }

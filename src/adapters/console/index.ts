@@ -14,6 +14,8 @@ export interface ConsoleDeps {
   logger: Logger;
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
+  /** Where the bot's log lines go while the prompt owns the terminal. */
+  logFile?: string;
 }
 
 export async function handleConsoleLine(line: string, deps: Pick<ConsoleDeps, 'commands' | 'makeContext' | 'logger'>): Promise<string | undefined> {
@@ -32,6 +34,7 @@ export function runConsole(deps: ConsoleDeps): Promise<void> {
   const output = deps.output ?? process.stdout;
   const rl = createInterface({ input: deps.input ?? process.stdin, output, terminal: Boolean((deps.input ?? process.stdin) === process.stdin && process.stdin.isTTY) });
   output.write('hashwatch — Bitcoin mining numbers in your terminal. Try /hashprice or /help; /quit to leave.\n');
+  if (deps.logFile) output.write(`(log: ${deps.logFile})\n`);
   rl.setPrompt('> ');
   rl.prompt();
   let queue = Promise.resolve();

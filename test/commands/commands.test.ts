@@ -48,6 +48,21 @@ describe('/hashprice', () => {
     expect(text).toMatch(/30-day low \/ high/);
   });
 
+  it('says "lowest … since" when hashprice is at a low', async () => {
+    fake.setPriceUsd(50_000);
+    try {
+      const fresh = createMarket({ config: loadConfig(fake.env), logger: silentLogger, now: () => NOW });
+      const reply = await run('hashprice', {}, fresh);
+      // 38.86398720675945 × 50,000 / 69,880 = 27.8076; the fake world's history never went that low.
+      expect(reply.data?.usdPerPhDay).toBeCloseTo((38.86398720675945 * 50_000) / 69_880, 9);
+      expect(reply.data?.lowestSince).toBeNull();
+      expect(reply.lines?.[0]).toMatch(/^Lowest hashprice on record in the data we have \(since \d{4}-\d{2}-\d{2}\)\.$/);
+      expect(renderText(reply)).toMatch(/30-day low \/ high\s+\$27\.81 \(2025-04-01\)/);
+    } finally {
+      fake.setPriceUsd(69_880);
+    }
+  });
+
   it('replaces live inputs with what-if options', async () => {
     const reply = await run('hashprice', { price: '60000' });
     // Same as above with price 60,000: 38.86398720675945 × 60000 / 69880.

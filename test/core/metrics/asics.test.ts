@@ -33,6 +33,12 @@ describe('ASIC_MODELS', () => {
     expect(findAsic('s19jpro')!.efficiencyJPerTh).toBe(29.5);
   });
 
+  it('keeps out models whose published figures could not be confirmed', () => {
+    // M66S and SealMiner A2: the sources found disagreed or were missing, so no guessed figures.
+    expect(findAsic('m66s')).toBeUndefined();
+    expect(findAsic('SealMiner A2')).toBeUndefined();
+  });
+
   it('cannot be changed at run time', () => {
     expect(Object.isFrozen(ASIC_MODELS)).toBe(true);
   });
@@ -49,7 +55,8 @@ describe('findAsic', () => {
     expect(findAsic('S21 Plus')?.id).toBe('s21+');
     expect(findAsic('S21 XP Hydro')?.id).toBe('s21xphyd');
     expect(findAsic('Canaan Avalon A1466')?.id).toBe('a1466');
-    expect(findAsic('Bitdeer SealMiner A2')?.id).toBe('sealminera2');
+    expect(findAsic('Bitmain Antminer S19k Pro')?.id).toBe('s19kpro');
+    expect(findAsic('Canaan Avalon A1566')?.id).toBe('a1566');
   });
 
   it('matches exactly, never by prefix', () => {

@@ -33,6 +33,10 @@ export function sma(points: Point[], days: number): Point[] {
 export interface HashrateTrend {
   /** 7-day average hashrate in force at nowSec (H/s if the input is H/s). */
   avg7d: number;
+  /**
+   * Latest 7-day average against the one 7 (30) days before it, percent; undefined when there is no
+   * average from within MAX_COMPARISON_GAP_DAYS of that day.
+   */
   change7dPercent?: number;
   change30dPercent?: number;
   /** Highest 7-day average up to nowSec. */
@@ -40,14 +44,21 @@ export interface HashrateTrend {
   drawdownPercent: number;
 }
 
+/** How far before the wanted day the average compared against may be (a missing daily point or two). */
+const MAX_COMPARISON_GAP_DAYS = 2;
+
 /** Throws a RangeError when there are fewer than 7 days of points at or before nowSec. */
 export function hashrateTrend(points: Point[], nowSec: number): HashrateTrend {
   const avg = sma(points, 7).filter((p) => p.t <= nowSec);
   const dd = drawdown(avg);
   if (!dd) throw new RangeError('need at least 7 days of hashrate points for a 7-day average');
   const avg7d = dd.current.v;
+  // Compare with the average `days` before the latest one (not before nowSec: when the history ends
+  // days before nowSec that would compare the latest average with itself and report 0 %), and only
+  // with an average from about that day: across a gap in the data the change is unknown, not one
+  // over a longer span.
   const change = (days: number): number | undefined => {
-    const past = valueAt(avg, nowSec - days * SECONDS_PER_DAY);
+    const past = valueAt(avg, dd.current.t - days * SECONDS_PER_DAY, MAX_COMPARISON_GAP_DAYS * SECONDS_PER_DAY);
     return past ? (avg7d / past - 1) * 100 : undefined;
   };
   return {

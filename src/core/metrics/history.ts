@@ -58,9 +58,14 @@ function pointAt(series: Point[], tSec: number): Point | undefined {
   return best;
 }
 
-/** Value of the last point at or before tSec; undefined when the series starts later. */
-export function valueAt(series: Point[], tSec: number): number | undefined {
-  return pointAt(series, tSec)?.v;
+/**
+ * Value of the last point at or before tSec; undefined when the series starts later, or, with
+ * maxAgeSec, when that point is more than maxAgeSec older than tSec (a gap in the data must not
+ * pass off a much older value as the one in force at tSec).
+ */
+export function valueAt(series: Point[], tSec: number, maxAgeSec = Number.POSITIVE_INFINITY): number | undefined {
+  const p = pointAt(series, tSec);
+  return p && tSec - p.t <= maxAgeSec ? p.v : undefined;
 }
 
 /**

@@ -72,6 +72,28 @@ describe('hashrateTrend', () => {
     expect(t.drawdownPercent).toBe(0);
   });
 
+  it('compares with the averages before the latest one when the history ends before nowSec', () => {
+    // The same history read 10 days after its last point (a stale cached answer): the changes are
+    // still those of day 59 against days 52 and 29, not the latest average against itself (0 %).
+    const t = hashrateTrend(points, 69 * DAY);
+    expect(t.avg7d).toBe(80);
+    expect(t.change7dPercent).toBeCloseTo(-12.5, 10);
+    expect(t.change30dPercent).toBeCloseTo(-20, 10);
+  });
+
+  it('leaves a change undefined across a gap instead of comparing with a much older average', () => {
+    // 100 on days 0..19, nothing on days 20..40, 80 from day 41 to day 60.
+    const gappy = daily([...days(61, 0)]).filter((p) => p.t < 20 * DAY || p.t > 40 * DAY).map((p) => ({ t: p.t, v: p.t < 20 * DAY ? 100 : 80 }));
+    const t = hashrateTrend(gappy, 60 * DAY);
+    // Day 53 (7 days back) has an average of days 47..53, all 80: no change.
+    expect(t.change7dPercent).toBeCloseTo(0, 10);
+    // Day 30 falls in the gap; the nearest earlier average (day 19) is 11 days older than that.
+    expect(t.change30dPercent).toBeUndefined();
+    // One missing day is tolerated: the average of the day before stands in.
+    const oneMissing = daily([...days(50, 100), ...days(10, 80)]).filter((p) => p.t !== 52 * DAY);
+    expect(hashrateTrend(oneMissing, 59 * DAY).change7dPercent).toBeCloseTo((80 / ((5 * 100 + 2 * 80) / 7) - 1) * 100, 10);
+  });
+
   it('throws a clear error with under 7 days of data', () => {
     expect(() => hashrateTrend([], 0)).toThrow(/at least 7 days/);
     expect(() => hashrateTrend(daily(days(6, 1)), 5 * DAY)).toThrow(RangeError);

@@ -73,6 +73,13 @@ describe('valueAt', () => {
     expect(valueAt([], 0)).toBeUndefined();
   });
 
+  it('with maxAgeSec, is undefined when the last point is older than that', () => {
+    // Day 4 is the last point: 1 day old at day 5 is fine, 3 days old at day 7 is not.
+    expect(valueAt(series, 5 * DAY, DAY)).toBe(9);
+    expect(valueAt(series, 7 * DAY, 2 * DAY)).toBeUndefined();
+    expect(valueAt(series, 4 * DAY, 0)).toBe(9);
+  });
+
   it('does not depend on the order of the points', () => {
     expect(valueAt([...series].reverse(), 2 * DAY + 100)).toBe(12);
   });

@@ -103,4 +103,13 @@ describe('Discord adapter lifecycle', () => {
     await vi.waitFor(() => expect(discord.gatewayConnections()).toBe(0));
     expect(logs.some((l) => l.includes('discord stopped'))).toBe(true);
   });
+
+  it('the sender still posts after stop(): main stops the adapters before the outbox drains', async () => {
+    const reply: Reply = { title: 'Daily digest', sections: [], footer: ['probe'], tone: 'neutral' };
+    const result = await bot.sender.send({ platform: 'discord', kind: 'channel', chatId: discord.guildChannelId }, reply);
+    expect(result).toEqual({ ok: true, messageIds: [expect.stringMatching(/^\d+$/)] });
+    const post = discord.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${discord.guildChannelId}/messages`).at(-1);
+    expect(post?.authorized).toBe(true);
+    expect(post?.body.embeds[0].title).toBe('Daily digest');
+  });
 });

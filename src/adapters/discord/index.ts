@@ -3,7 +3,7 @@
  * keeps the registered slash commands in step with the command declarations, and sends proactive
  * posts for the outbox. DISCORD_API_URL points it at a REST proxy or a local stand-in.
  */
-import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { Client, Events, GatewayIntentBits, REST } from 'discord.js';
 import type { Config } from '../../config.ts';
 import type { Command, CommandContext } from '../../core/command.ts';
 import type { Sender } from '../../core/delivery.ts';
@@ -28,7 +28,10 @@ export interface DiscordDeps {
 
 export interface DiscordHandle {
   sender: Sender;
-  /** Stops taking interactions, lets running ones finish (up to 10 s), then disconnects. */
+  /**
+   * Stops taking interactions, lets running ones finish (up to 10 s), then disconnects. The sender
+   * keeps working afterwards, so the outbox can finish what it had in flight.
+   */
   stop(): Promise<void>;
 }
 
@@ -89,8 +92,12 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordHandle> {
     logger.info('discord stopped');
   };
 
+  // Proactive posts get their own REST client: client.destroy() clears the client's token, and main
+  // stops the adapters before the outbox has finished its in-flight sends.
+  const senderRest = new REST(restOptions(config)).setToken(config.DISCORD_TOKEN);
+
   return {
-    sender: createDiscordSender(client.rest, logger),
+    sender: createDiscordSender(senderRest, logger),
     stop: () => (stopped ??= stop()),
   };
 }

@@ -74,4 +74,31 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (metric, ts_sec)
   ) WITHOUT ROWID;
   `,
+  // 2: rule ids are never handed out again (AUTOINCREMENT). A plain INTEGER PRIMARY KEY reuses the
+  // highest id once that rule is removed, and the outbox key alert:<rule>:<episode> of the new rule
+  // then collides with the old rule's row, so the new owner's alert was silently dropped. Ids of
+  // rules removed before this migration may still name outbox rows: the sequence starts past them.
+  // Runs with foreign keys off (see open.ts), so dropping the old table does not cascade to alert_state.
+  `
+  CREATE TABLE alert_rules_v2 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    spec TEXT NOT NULL,
+    cooldown_sec INTEGER NOT NULL,
+    paused INTEGER NOT NULL DEFAULT 0,
+    disabled_reason TEXT,
+    created_ms INTEGER NOT NULL
+  );
+  INSERT INTO alert_rules_v2 (id, user_id, spec, cooldown_sec, paused, disabled_reason, created_ms)
+    SELECT id, user_id, spec, cooldown_sec, paused, disabled_reason, created_ms FROM alert_rules;
+  DROP TABLE alert_rules;
+  ALTER TABLE alert_rules_v2 RENAME TO alert_rules;
+  CREATE INDEX alert_rules_user ON alert_rules(user_id);
+  INSERT INTO sqlite_sequence (name, seq)
+    SELECT 'alert_rules', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'alert_rules');
+  UPDATE sqlite_sequence SET seq = MAX(seq, COALESCE((
+      SELECT MAX(CAST(substr(idem_key, 7, instr(substr(idem_key, 7), ':') - 1) AS INTEGER))
+      FROM outbox WHERE idem_key LIKE 'alert:%'), 0))
+    WHERE name = 'alert_rules';
+  `,
 ];

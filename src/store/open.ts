@@ -46,8 +46,13 @@ export function openDatabase(path: string): Database.Database {
     // WAL + NORMAL survives a process crash (the case the outbox cares about); only an OS crash
     // or power loss can lose the last commits.
     db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
+    // Migrations run with foreign keys off: rebuilding a table (drop + rename) must not cascade
+    // deletes into the tables that reference it. Any dangling reference is caught right after.
+    db.pragma('foreign_keys = OFF');
     migrate(db);
+    db.pragma('foreign_keys = ON');
+    const broken = db.pragma('foreign_key_check') as unknown[];
+    if (broken.length) throw new StoreError(`DATABASE_PATH ${path}: ${broken.length} rows reference missing rows after the schema upgrade`);
     return db;
   } catch (err) {
     db?.close();

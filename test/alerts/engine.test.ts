@@ -253,3 +253,19 @@ describe('a failed write', () => {
     expect(queued().map((r) => r.idemKey)).toEqual(['alert:1:1']);
   });
 });
+
+describe('rule ids', () => {
+  it('are never reused, so a new rule never collides with a removed rule’s queued alert (which would drop the new alert)', () => {
+    const { engine, alerts, queued } = setup();
+    engine.evaluate(headline({ priceUsd: 80_000 }));
+    alerts.add(alice, { subject: 'price', condition: 'above', value: '90k' }, 0);
+    expect(engine.evaluate(headline({ priceUsd: 91_000 })).fired).toBe(1); // alert:1:1 queued for alice
+    expect(alerts.remove(alice, 1).title).toBe('Alert #1 removed');
+    engine.evaluate(headline({ priceUsd: 80_000 }));
+    const added = alerts.add(bob, { subject: 'price', condition: 'above', value: '90k' }, 0);
+    expect(added.data).toMatchObject({ ruleId: 2 });
+    expect(engine.evaluate(headline({ priceUsd: 91_000 })).fired).toBe(1);
+    const rows = queued();
+    expect(rows.map((r) => `${r.idemKey} → ${r.destination.chatId}`)).toEqual(['alert:1:1 → 1001', 'alert:2:1 → 1002']);
+  });
+});

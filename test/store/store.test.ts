@@ -21,8 +21,35 @@ describe('openStore', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['alert_rules', 'alert_state', 'digest_schedules', 'metric_snapshots', 'outbox', 'users']);
+    expect(tables).toEqual(['alert_rules', 'alert_state', 'digest_schedules', 'metric_snapshots', 'outbox', 'sqlite_sequence', 'users']);
     raw.close();
+  });
+
+  it('upgrades a version-1 database: rules and their state kept, ids of removed rules (still named by outbox keys) never handed out again', () => {
+    const path = join(dir, 'v1.db');
+    const raw = new Database(path);
+    raw.exec(MIGRATIONS[0]!);
+    raw.pragma('user_version = 1');
+    raw.exec(`
+      INSERT INTO users (id, platform, external_id, created_ms) VALUES (1, 'telegram', '1001', 0);
+      INSERT INTO alert_rules (id, user_id, spec, cooldown_sec, created_ms) VALUES (1, 1, '{"kind":"retarget"}', 60, 0), (2, 1, '{"kind":"ribbons"}', 60, 0);
+      INSERT INTO alert_state (rule_id, armed, episode, memo, updated_ms) VALUES (1, 1, 4, '123', 0), (2, 1, 2, 'normal', 0);
+      INSERT INTO outbox (idem_key, platform, chat_id, dest_kind, payload, next_attempt_ms, created_ms)
+        VALUES ('alert:7:1', 'telegram', '1001', 'user', '{}', 0, 0), ('digest:1:2025-01-01', 'telegram', '-1', 'channel', '{}', 0, 0);
+    `);
+    raw.close();
+    const store = openStore(path);
+    expect(store.rules.listForUser(1).map((r) => [r.id, r.state.episode, r.state.memo])).toEqual([[1, 4, '123'], [2, 2, 'normal']]);
+    const id = store.rules.insert({ userId: 1, specJson: '{"kind":"retarget"}', cooldownSec: 60, createdMs: 1 }, { armed: true, episode: 0, lastFiredMs: null, memo: null });
+    expect(id).toBe(8); // past rule 7, whose alert is still in the outbox
+    expect(store.rules.deleteForUser(1, 8)).toBe(true);
+    expect(store.rules.insert({ userId: 1, specJson: '{"kind":"retarget"}', cooldownSec: 60, createdMs: 2 }, { armed: true, episode: 0, lastFiredMs: null, memo: null })).toBe(9);
+    // Removing a rule still removes its state (the foreign key survived the rebuild).
+    expect(store.rules.deleteForUser(1, 1)).toBe(true);
+    store.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare('SELECT rule_id FROM alert_state ORDER BY rule_id').all()).toEqual([{ rule_id: 2 }, { rule_id: 9 }]);
+    check.close();
   });
 
   it('reopens an existing database without re-running migrations and keeps its data', () => {

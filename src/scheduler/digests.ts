@@ -3,7 +3,9 @@
  * is due when its local time has passed today, in its own time zone, and today's digest has not
  * been queued yet. The same check therefore sends a digest missed while the bot was down, once, if
  * it is still that day there; a day that has already ended is not made up. Queuing a digest and
- * marking the day happen in one transaction, keyed `digest:<schedule>:<local date>`.
+ * marking the day happen in one transaction, keyed `digest:<platform>:<chat>:<local date>`: by the
+ * chat, not the schedule row, so a chat that unsubscribes and subscribes again the same day is not
+ * posted to twice, and a chat whose schedule reuses a removed row's id still gets its own digest.
  */
 import type { Logger } from 'pino';
 import type { Destination, DeliveryPlatform } from '../core/delivery.ts';
@@ -20,6 +22,8 @@ export function isDue(s: Pick<ScheduleRow, 'time' | 'timezone' | 'lastDate'>, no
   if (s.lastDate !== null && s.lastDate >= local.date) return undefined;
   return local.date;
 }
+
+export const digestKey = (platform: string, chatId: string, localDate: string) => `digest:${platform}:${chatId}:${localDate}`;
 
 export const destinationOfSchedule = (s: ScheduleRow): Destination => ({
   platform: s.platform as DeliveryPlatform,
@@ -50,7 +54,7 @@ export class DigestScheduler {
         continue;
       }
       store.transaction(() => {
-        store.outbox.enqueue(`digest:${s.id}:${date}`, destinationOfSchedule(s), reply, now);
+        store.outbox.enqueue(digestKey(s.platform, s.chatId, date), destinationOfSchedule(s), reply, now);
         store.schedules.markDate(s.id, date);
       });
       queued++;
@@ -123,8 +127,10 @@ export function digestCommands(deps: { store: Store; now(): number; defaultTime:
     }
     const now = deps.now();
     const local = localClock(now, timezone);
-    // Subscribing after today's time starts tomorrow rather than posting at once.
-    const startsToday = local.minutes < minutesOf(time);
+    // Subscribing after today's time starts tomorrow rather than posting at once; so does a chat
+    // that already had today's digest (it unsubscribed, or moved its time later).
+    const alreadyToday = store.outbox.has(digestKey(t.destination.platform, t.destination.chatId, local.date));
+    const startsToday = local.minutes < minutesOf(time) && !alreadyToday;
     const row = store.schedules.upsert({
       platform: t.destination.platform,
       chatId: t.destination.chatId,
@@ -136,7 +142,7 @@ export function digestCommands(deps: { store: Store; now(): number; defaultTime:
       createdMs: now,
     });
     const where = t.destination.kind === 'user' ? 'to you by direct message' : 'in this chat';
-    return ok('Daily digest scheduled', [`The digest will be posted ${where} every day at ${time} (${timezone}), starting ${startsToday ? 'today' : 'tomorrow'}.`, 'Stop it with /digest unsubscribe.'], {
+    return ok('Daily digest scheduled', [`The digest will be posted ${where} every day at ${time} (${timezone}), starting ${startsToday ? 'today' : alreadyToday ? 'tomorrow (today’s was already posted here)' : 'tomorrow'}.`, 'Stop it with /digest unsubscribe.'], {
       scheduleId: row.id,
       time,
       timezone,

@@ -24,6 +24,8 @@ export interface OutboxRow {
 export interface OutboxRepo {
   /** False when the key is already there (the same episode or digest day was queued before). */
   enqueue(idemKey: string, destination: Destination, reply: Reply, nowMs: number): boolean;
+  /** Whether a message with this key was ever queued (whatever became of it). */
+  has(idemKey: string): boolean;
   /** Leases up to `limit` due rows for these platforms (status → sending, attempts + 1). */
   claim(nowMs: number, leaseMs: number, limit: number, platforms: readonly string[]): OutboxRow[];
   markSent(id: number, nowMs: number): void;
@@ -87,6 +89,7 @@ export function outboxRepo(db: Database): OutboxRepo {
     `INSERT INTO outbox (idem_key, platform, chat_id, dest_kind, payload, next_attempt_ms, created_ms)
      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idem_key) DO NOTHING`,
   );
+  const has = db.prepare('SELECT 1 FROM outbox WHERE idem_key = ?').pluck();
   const claim = db.prepare(
     `UPDATE outbox SET status = 'sending', lease_until_ms = @lease, attempts = attempts + 1
      WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_ms <= @now
@@ -112,6 +115,7 @@ export function outboxRepo(db: Database): OutboxRepo {
   const counts = db.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status');
   return {
     enqueue: (key, d, reply, nowMs) => insert.run(key, d.platform, d.chatId, d.kind, encodeReply(reply), nowMs, nowMs).changes > 0,
+    has: (key) => has.get(key) !== undefined,
     claim: (nowMs, leaseMs, limit, platforms) =>
       (claim.all({ now: nowMs, lease: nowMs + leaseMs, limit, platforms: JSON.stringify(platforms) }) as Raw[]).map(toRow).sort((a, b) => a.id - b.id),
     markSent: (id, nowMs) => void sent.run(nowMs, id),

@@ -65,7 +65,7 @@ describe('DigestScheduler', () => {
     expect(await scheduler.tick()).toBe(0);
     clock.t = Date.UTC(2025, 6, 2, 12, 0);
     expect(await scheduler.tick()).toBe(1);
-    expect(queued()).toEqual(['digest:1:2025-07-01 → -1001', 'digest:1:2025-07-02 → -1001']);
+    expect(queued()).toEqual(['digest:telegram:-1001:2025-07-01 → -1001', 'digest:telegram:-1001:2025-07-02 → -1001']);
     expect(builds()).toBe(2);
   });
 
@@ -77,9 +77,26 @@ describe('DigestScheduler', () => {
     store.schedules.upsert({ ...base, chatId: '-3', lastDate: '2025-07-02' }); // already sent today
     expect(await scheduler.tick()).toBe(2);
     expect(await scheduler.tick()).toBe(0); // a second start-up the same day sends nothing
-    expect(queued()).toEqual(['digest:1:2025-07-02 → -1', 'digest:2:2025-07-02 → -2']);
+    expect(queued()).toEqual(['digest:telegram:-1:2025-07-02 → -1', 'digest:telegram:-2:2025-07-02 → -2']);
     clock.t = Date.UTC(2025, 6, 3, 1); // past midnight, before 14:00: yesterday's is not made up
     expect(await scheduler.tick()).toBe(0);
+  });
+
+  it('keys a digest by its chat and day: a chat that takes over a removed schedule still gets its own, a re-subscribed chat not twice', async () => {
+    const { commands, group, scheduler, clock, queued } = setup(Date.UTC(2025, 6, 1, 8));
+    const other = (admin: boolean, over: Partial<DigestRequest> = {}) => group(admin, { chat: { id: '-2002', kind: 'group', isAdmin: async () => admin }, ...over });
+    await commands.subscribe(group(true, { time: '09:00' }));
+    clock.t = Date.UTC(2025, 6, 1, 9);
+    expect(await scheduler.tick()).toBe(1); // -1001 has today's
+    expect((await commands.unsubscribe(group(true))).title).toBe('Daily digest stopped');
+    // Another chat subscribes for later today; SQLite hands it the removed schedule's id.
+    await commands.subscribe(other(true, { time: '12:00' }));
+    // The first chat comes back for later today: it already had today's, and is told so.
+    const again = await commands.subscribe(group(true, { time: '12:00' }));
+    expect(again.lines?.[0]).toBe('The digest will be posted in this chat every day at 12:00 (UTC), starting tomorrow (today’s was already posted here).');
+    clock.t = Date.UTC(2025, 6, 1, 12);
+    expect(await scheduler.tick()).toBe(1);
+    expect(queued()).toEqual(['digest:telegram:-1001:2025-07-01 → -1001', 'digest:telegram:-2002:2025-07-01 → -2002']);
   });
 
   it('retries next minute when the digest cannot be built', async () => {

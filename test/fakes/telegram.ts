@@ -8,15 +8,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 export interface SentMessage {
-  method: 'sendMessage' | 'sendPhoto' | 'editMessageText';
+  method: 'sendMessage' | 'sendPhoto' | 'editMessageText' | 'editMessageMedia';
   chat_id: number;
   message_id: number;
   text?: string;
   caption?: string;
   parse_mode?: string;
   reply_markup?: any;
-  /** Size of the uploaded photo, for sendPhoto. */
+  /** Size of the uploaded photo, for sendPhoto and editMessageMedia. */
   photoBytes?: number;
+  /** The message this one answers (reply_parameters.message_id), when threaded. */
+  reply_to_message_id?: number;
   /** Visible text after entity parsing (tags removed, entities decoded). */
   plain: string;
 }
@@ -36,7 +38,7 @@ export interface FakeTelegram {
     chatType?: 'private' | 'group' | 'supergroup';
     fromId?: number;
     fromName?: string;
-  }): void;
+  }): number;
   pressButton(m: { chatId: number; messageId: number; data: string; fromId?: number }): void;
   sent: SentMessage[];
   waitForSent(pred: (m: SentMessage) => boolean, timeoutMs?: number): Promise<SentMessage>;
@@ -62,7 +64,7 @@ class ApiError extends Error {
   }
 }
 
-const SEND_METHODS = new Set(['sendMessage', 'sendPhoto', 'editMessageText']);
+const SEND_METHODS = new Set(['sendMessage', 'sendPhoto', 'editMessageText', 'editMessageMedia']);
 const ALLOWED_TAGS = new Set([
   'b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'a', 'tg-emoji', 'code', 'pre', 'blockquote',
 ]);
@@ -158,7 +160,7 @@ async function readBody(req: IncomingMessage): Promise<{ params: Record<string, 
     }
   }
   // Form encodings carry objects as JSON strings, as in the real API.
-  for (const key of ['reply_markup', 'commands', 'allowed_updates', 'link_preview_options', 'reply_parameters']) {
+  for (const key of ['reply_markup', 'commands', 'allowed_updates', 'link_preview_options', 'reply_parameters', 'media']) {
     if (typeof params[key] === 'string') {
       try {
         params[key] = JSON.parse(params[key]);
@@ -213,6 +215,7 @@ export async function startFakeTelegram(
       };
       messages.set(`${m.chatId}:${message.message_id}`, message);
       enqueue({ message });
+      return message.message_id;
     },
     pressButton(m) {
       const message = messages.get(`${m.chatId}:${m.messageId}`) ?? {
@@ -339,7 +342,7 @@ export async function startFakeTelegram(
       date: Math.floor(Date.now() / 1000),
       chat: { id: chatId, type: chatId < 0 ? 'supergroup' : 'private' },
       from: { id: botId, is_bot: true, first_name: 'Hashwatch', username: botUsername },
-      ...(method === 'sendPhoto' ? { photo: [{ file_id: `photo${nextMessageId}`, width: 800, height: 400 }], caption: plain } : { text: plain }),
+      ...(method === 'sendPhoto' || method === 'editMessageMedia' ? { photo: [{ file_id: `photo${nextMessageId}`, width: 800, height: 400 }], caption: plain } : { text: plain }),
       ...(params.reply_markup ? { reply_markup: params.reply_markup } : {}),
     };
     messages.set(`${chatId}:${message.message_id}`, { ...message, rawText: params.text ?? params.caption });
@@ -352,6 +355,7 @@ export async function startFakeTelegram(
       parse_mode: params.parse_mode,
       reply_markup: params.reply_markup,
       plain,
+      ...(params.reply_parameters?.message_id !== undefined ? { reply_to_message_id: Number(params.reply_parameters.message_id) } : {}),
       ...extra,
     });
     for (const wake of [...sentWaiters]) wake();
@@ -408,6 +412,20 @@ export async function startFakeTelegram(
       }
       checkSendable('editMessageText', chatId);
       return record('editMessageText', chatId, p, plain, { message_id: messageId });
+    },
+    editMessageMedia(p, files) {
+      const chatId = chatIdOf(p);
+      const messageId = Number(p.message_id);
+      const existing = messages.get(`${chatId}:${messageId}`);
+      if (!existing) throw new ApiError(400, 'Bad Request: message to edit not found');
+      if (existing.photo === undefined) throw new ApiError(400, "Bad Request: message can't be edited");
+      const media = p.media;
+      if (!media || typeof media !== 'object' || media.type !== 'photo') throw new ApiError(400, 'Bad Request: media must be an InputMediaPhoto here');
+      const attached = typeof media.media === 'string' && media.media.startsWith('attach://') ? files[media.media.slice('attach://'.length)] : undefined;
+      if (!attached && (typeof media.media !== 'string' || media.media.startsWith('attach://'))) throw new ApiError(400, 'Bad Request: there is no photo in the request');
+      const plain = visible(media.caption, media.parse_mode, 1024, 'caption');
+      checkSendable('editMessageMedia', chatId);
+      return record('editMessageMedia', chatId, { ...p, caption: media.caption, parse_mode: media.parse_mode }, plain, { message_id: messageId, photoBytes: attached?.length ?? 0 });
     },
     answerCallbackQuery(p) {
       const fault = takeFault('answerCallbackQuery');

@@ -61,11 +61,13 @@ const testCommands: Command[] = [
   defineCommand({
     name: 'chart',
     description: 'A reply with a chart',
-    options: { size: { kind: 'choice', choices: ['short', 'long'], example: 'short', description: 'Text size' } },
+    options: { size: { kind: 'choice', choices: ['short', 'other', 'long'], example: 'short', description: 'Text size' } },
     examples: ['/chart'],
     async run(_ctx, args) {
-      const lines = args.size === 'long' ? Array.from({ length: 80 }, (_, i) => `detail line ${i}`) : ['one line'];
-      return { title: 'Chart', lines, sections: [], footer, tone: 'neutral', chart: { png: PNG, filename: 'c.png', alt: 'a chart' } };
+      const lines = args.size === 'long' ? Array.from({ length: 80 }, (_, i) => `detail line ${i}`) : [args.size === 'other' ? 'another line @someone' : 'one line'];
+      const png = args.size === 'other' ? Buffer.concat([PNG, PNG]) : PNG;
+      const buttons = ['short', 'other', 'long'].map((size) => ({ label: size, command: 'chart', args: { size } }));
+      return { title: 'Chart', lines, sections: [], footer, tone: 'neutral', chart: { png, filename: 'c.png', alt: 'a chart' }, buttons };
     },
   }),
   defineCommand({
@@ -226,6 +228,23 @@ describe('Telegram adapter (long polling)', () => {
     const [pic, text] = fake.sent.filter(to(114));
     expect(pic).toMatchObject({ method: 'sendPhoto', plain: 'Chart' });
     expect(text!.plain).toContain('detail line 79');
+  });
+
+  it('a button under a chart replaces the photo and caption in place; in groups the photo answers the asking message', async () => {
+    const group = -100400;
+    const asked = fake.sendUserMessage({ chatId: group, chatType: 'supergroup', text: '/chart short' });
+    const photo = await fake.waitForSent(to(group));
+    expect(photo).toMatchObject({ method: 'sendPhoto', reply_to_message_id: asked });
+    const other = (photo.reply_markup.inline_keyboard.flat() as { text: string; callback_data: string }[]).find((b) => b.text === 'other')!;
+    const answered = fake.callbackAnswers.length;
+    fake.pressButton({ chatId: group, messageId: photo.message_id, data: other.callback_data });
+    const edited = await fake.waitForSent((m) => m.chat_id === group && m.method === 'editMessageMedia');
+    expect(edited).toMatchObject({ message_id: photo.message_id, photoBytes: 2 * PNG.length });
+    expect(edited.plain).toContain('another line @\u2060someone');
+    expect(edited.reply_markup.inline_keyboard.flat().map((b: { text: string }) => b.text)).toEqual(['short', 'other', 'long']);
+    await waitFor(() => fake.callbackAnswers.length > answered);
+    // Nothing new was posted: the chart changed where it stood.
+    expect(fake.sent.filter((m) => m.chat_id === group && m.method !== 'editMessageMedia')).toHaveLength(1);
   });
 
   it('asks Telegram whether a group member is an admin; private chats are always admin', async () => {

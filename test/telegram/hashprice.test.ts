@@ -77,4 +77,18 @@ describe('/hashprice on Telegram', () => {
     expect(edited.plain).toContain('Bitcoin price (GBP)');
     expect(edited.plain).toMatch(/Source: mempool\.space/);
   });
+
+  it('/chart hashprice 30d comes as a photo with its caption, and a range button swaps the chart in place', async () => {
+    fake.sendUserMessage({ chatId: 207, text: '/chart hashprice 30d' });
+    const photo = await fake.waitForSent((s) => s.chat_id === 207);
+    expect(photo.method).toBe('sendPhoto');
+    expect(photo.photoBytes).toBeGreaterThan(1000);
+    expect(photo.plain).toContain('Latest $38.86/PH/day (2025-04-01)');
+    const week = (photo.reply_markup.inline_keyboard.flat() as { text: string; callback_data: string }[]).find((b) => b.text === '7d')!;
+    fake.pressButton({ chatId: 207, messageId: photo.message_id, data: week.callback_data });
+    const edited = await fake.waitForSent((s) => s.chat_id === 207 && s.method === 'editMessageMedia', 10_000);
+    expect(edited.message_id).toBe(photo.message_id);
+    expect(edited.plain).toContain('last 7 days');
+    expect(edited.photoBytes).toBeGreaterThan(1000);
+  });
 });

@@ -49,6 +49,9 @@ export class TelegramDelivery {
     const target: Target = { id: chatId };
     const ids: string[] = [];
     const threading = replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {};
+    // A photo goes as multipart, where telegraf silently drops object fields it does not know
+    // (reply_parameters among them): send that one as the JSON string the Bot API also accepts.
+    const photoThreading = replyTo ? { reply_parameters: JSON.stringify(threading.reply_parameters) as unknown as { message_id: number } } : {};
 
     if (reply.chart) {
       const { png, filename } = reply.chart;
@@ -58,7 +61,7 @@ export class TelegramDelivery {
           caption: whole ? html : chartCaption(reply),
           parse_mode: 'HTML',
           ...(whole && keyboard ? { reply_markup: keyboard } : {}),
-          ...threading,
+          ...photoThreading,
         }),
       );
       if (!photo.ok) return photo.failure;
@@ -88,19 +91,30 @@ export class TelegramDelivery {
   }
 
   /**
-   * Replaces a text message in place (a button press). Falls back to a new message when the old one
-   * cannot hold the new answer: a chart, a text longer than one message, or an uneditable message.
+   * Replaces a message in place (a button press): a text with text, a chart photo with the new chart
+   * and caption. Falls back to a new message when the old one cannot hold the new answer: a text
+   * becoming a chart, an answer longer than one message or caption, or an uneditable message.
    */
-  async edit(chatId: string, messageId: number, reply: Reply): Promise<SendResult> {
+  async edit(chatId: string, messageId: number, reply: Reply, current: 'text' | 'photo' = 'text'): Promise<SendResult> {
     const { html, keyboard } = renderTelegram(reply);
-    if (reply.chart || html.length > TEXT_LIMIT) return this.send(chatId, reply);
+    const chart = reply.chart;
+    const fits = chart ? current === 'photo' && html.length <= CAPTION_LIMIT : current === 'text' && html.length <= TEXT_LIMIT;
+    if (!fits) return this.send(chatId, reply);
     const target: Target = { id: chatId };
-    const edited = await this.attempt(target, (id) =>
-      this.telegram.editMessageText(id, messageId, undefined, html, {
-        parse_mode: 'HTML',
-        link_preview_options: { is_disabled: true },
-        ...(keyboard ? { reply_markup: keyboard } : {}),
-      }),
+    const markup = keyboard ? { reply_markup: keyboard } : {};
+    const edited = await this.attempt(target, (id): Promise<unknown> =>
+      chart
+        ? this.telegram.editMessageMedia(id, messageId, undefined, {
+            type: 'photo',
+            media: { source: chart.png, filename: chart.filename },
+            caption: html,
+            parse_mode: 'HTML',
+          }, markup)
+        : this.telegram.editMessageText(id, messageId, undefined, html, {
+            parse_mode: 'HTML',
+            link_preview_options: { is_disabled: true },
+            ...markup,
+          }),
     );
     if (edited.ok || /message is not modified/i.test(edited.description)) return this.delivered([String(messageId)], target);
     if (edited.failure.permanent || edited.failure.retryAfterMs !== undefined) return edited.failure;

@@ -143,7 +143,8 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
         return;
       }
       const chatId = String(message.chat.id);
-      const result = 'text' in message ? await delivery.edit(chatId, message.message_id, reply) : await delivery.send(chatId, reply);
+      const current = 'text' in message ? 'text' : 'photo' in message ? 'photo' : undefined;
+      const result = current ? await delivery.edit(chatId, message.message_id, reply, current) : await delivery.send(chatId, reply);
       if (!result.ok) {
         log.warn({ chatId, reason: result.reason }, 'telegram: button answer not delivered');
         answer = { text: 'Sorry, Telegram would not take the update right now. Please try again in a minute.' };

@@ -12,7 +12,7 @@
  * outbox row keyed `alert:<rule>:<episode>`: a restart can neither lose nor repeat an alert.
  */
 import type { Logger } from 'pino';
-import { age, int, pct, pctChange } from '../core/format.ts';
+import { dateTime, int, pct, pctChange } from '../core/format.ts';
 import type { Headline } from '../core/headline.ts';
 import type { Reply } from '../core/reply.ts';
 import type { Destination, DeliveryPlatform } from '../core/delivery.ts';
@@ -338,9 +338,11 @@ export class AlertEngine {
       title: `Alert #${rule.id}: ${describeRule(rule.spec)}`,
       lines,
       sections: [],
+      // Absolute times, not "5 min ago": the message may reach the user later than it was decided
+      // (rate limits, retries, a restart), and a relative age frozen into it would then be wrong.
       footer: [
-        `Block ${int(h.height)} · mined ${age(h.tipTimeSec * 1000, h.atMs)}`,
-        `Source: ${h.sources.join(', ') || 'unknown'}`,
+        `Block ${int(h.height)} · mined ${dateTime(h.tipTimeSec * 1000)}`,
+        `Numbers as of ${dateTime(h.atMs)} · source: ${h.sources.join(', ') || 'unknown'}`,
         `Pause: /alert pause ${rule.id} · remove: /alert remove ${rule.id}`,
       ],
       tone: 'neutral',
@@ -350,7 +352,10 @@ export class AlertEngine {
 }
 
 function describeValue(spec: RuleSpec, level: Level): string {
-  if (spec.kind === 'threshold') return `${capitalise(METRICS[spec.metric].label)} is now ${level.shown}.`;
+  if (spec.kind === 'threshold') {
+    const m = METRICS[spec.metric];
+    return `${capitalise(m.label)} ${spec.direction === 'above' ? 'rose above' : 'fell below'} ${m.format(spec.value)}: now ${level.shown}.`;
+  }
   if (spec.kind === 'change') return `${capitalise(METRICS[spec.metric].label)} changed ${level.shown}.`;
   return `Hashprice is now ${level.shown}.`;
 }

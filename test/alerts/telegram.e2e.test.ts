@@ -117,7 +117,7 @@ describe('alerts over Telegram', () => {
     expect(to(ALICE, isAlert(1))).toHaveLength(0);
     await poll({ hashpriceUsdPerPhDay: 39.5 });
     expect(to(ALICE, isAlert(1))).toHaveLength(1);
-    expect(to(ALICE, isAlert(1))[0]!.plain).toContain('Hashprice (USD per PH/s per day) is now $39.50/PH/day.');
+    expect(to(ALICE, isAlert(1))[0]!.plain).toContain('Hashprice (USD per PH/s per day) fell below $40.00/PH/day: now $39.50/PH/day.');
     for (const v of [39, 40.3, 39.2]) await poll({ hashpriceUsdPerPhDay: v }); // hovering inside the margin
     expect(to(ALICE, isAlert(1))).toHaveLength(1);
     clock.t += 2 * 3600_000; // past the default one-hour cooldown

@@ -69,9 +69,11 @@ export const METRICS: Record<MetricId, MetricDef> = {
     format: hashrate,
     marginFloor: 0,
     snapshot: 'hashrate_7d',
-    // People think in EH/s: "600" means 600 EH/s; "600E" or "6e20" are taken as H/s.
+    // People think in EH/s: "600", "600E" and "600 EH/s" mean 600 EH/s; "600P" is PH/s; a number
+    // in scientific notation ("6e20") is taken as H/s.
     parseValue: (raw) => {
       const s = raw.trim().toLowerCase().replace(/\s+/g, '').replace(/h\/s$|h$/, '');
+      if (/^\d+(?:\.\d+)?e[+]?\d+$/.test(s)) return Number(s);
       const m = /^(\d+(?:\.\d+)?)(e|p|z)?$/.exec(s);
       if (!m) return Number.NaN;
       const scale = m[2] === 'p' ? 1e15 : m[2] === 'z' ? 1e21 : 1e18;

@@ -73,17 +73,47 @@ function noExtras(words: RuleWords, spec: RuleSpec): ParsedRule {
   return { ok: true, spec };
 }
 
+/**
+ * A unit typed as its own word after the number ("600 EH/s", "30 %", "100k USD"): on Telegram and
+ * in the terminal it lands in the window slot. The value with the unit joined on, or undefined when
+ * that word is not a unit of this metric.
+ */
+function withUnit(metric: MetricId, value: string, unit: string): string | undefined {
+  const u = unit.trim().toLowerCase();
+  if (metric === 'hashrate') return /^[pez]?h\/s$/.test(u) ? `${value}${u}` : undefined;
+  const units: Record<MetricId, RegExp> = {
+    hashprice: /^(?:usd|\$|usd\/ph\/day|\/ph\/day)$/,
+    hashprice_btc: /^(?:btc|btc\/ph\/day|\/ph\/day)$/,
+    price: /^(?:usd|\$)$/,
+    hashrate: /^$/,
+    difficulty: /^%$/,
+    fees: /^%$/,
+    toppool: /^%$/,
+    nakamoto: /^pools?$/,
+  };
+  return units[metric].test(u) ? value : undefined;
+}
+
 function parseThreshold(metric: MetricId, direction: 'above' | 'below', words: RuleWords): ParsedRule {
   const def = METRICS[metric];
-  const raw = words.value?.trim() ?? '';
+  let raw = words.value?.trim() ?? '';
+  let window = words.window?.trim() ?? '';
+  const joined = raw && window ? withUnit(metric, raw, window) : undefined;
+  if (joined !== undefined) {
+    raw = joined;
+    window = '';
+  }
   const value = def.parseValue ? def.parseValue(raw) : parseHumanNumber(raw);
   const example = `/alert add ${metric} ${direction} ${metric === 'hashrate' ? '600' : metric === 'nakamoto' ? '3' : '40'}`;
   if (!raw || !Number.isFinite(value)) return fail(`Give the threshold as a number in ${def.unit} (got "${clip(raw)}"). Example: ${example}`);
+  const shown = (v: number) => (metric === 'hashrate' ? `${v / 1e18} EH/s` : `${v} ${def.unit}`);
   if (value < def.min || value > def.max) {
-    const shown = metric === 'hashrate' ? `${def.min / 1e18} to ${def.max / 1e18} EH/s` : `${def.min} to ${def.max} ${def.unit}`;
-    return fail(`The ${def.label} threshold must be from ${shown} (got "${clip(raw)}").`);
+    return fail(`The ${def.label} threshold must be from ${metric === 'hashrate' ? `${def.min / 1e18} to ${def.max / 1e18} EH/s` : `${def.min} to ${def.max} ${def.unit}`} (got "${clip(raw)}").`);
   }
-  if (words.window?.trim()) return fail(`A threshold rule takes no window (got "${clip(words.window)}"). Example: ${example}`);
+  if (direction === 'below' && value <= def.min) return fail(`The ${def.label} is never below ${shown(def.min)}, so this alert could never fire (got "${clip(raw)}"). Example: ${example}`);
+  if (direction === 'above' && value >= def.max) return fail(`The ${def.label} is never above ${shown(def.max)}, so this alert could never fire (got "${clip(raw)}"). Example: ${example}`);
+  if (metric === 'nakamoto' && !Number.isInteger(value)) return fail(`The Nakamoto coefficient is a whole number of pools (got "${clip(raw)}"). Example: ${example}`);
+  if (window) return fail(`A threshold rule takes no window (got "${clip(window)}"). Example: ${example}`);
   return { ok: true, spec: { kind: 'threshold', metric, direction, value } };
 }
 
@@ -95,6 +125,11 @@ function parseDays(raw: string | undefined, min: number, max: number): number | 
 }
 
 function parseChange(metric: MetricId, condition: string, words: RuleWords): ParsedRule {
+  if (metric === 'difficulty') {
+    // Already a percentage change (the estimate for the next retarget): a percent change of it
+    // (+2 % → +4 % is "+100 %") means nothing. Its own thresholds, or the retarget event, do.
+    return fail('The difficulty metric is already a change (the estimated change at the next retarget), so it takes above or below, not a change over days. Examples: /alert add difficulty above 5% · /alert add retarget (each adjustment, with its actual change)');
+  }
   const raw = words.value?.trim() ?? '';
   const example = `/alert add ${metric} change -10% 7d`;
   const n = parseHumanNumber(raw);
@@ -117,19 +152,29 @@ function parseChange(metric: MetricId, condition: string, words: RuleWords): Par
 }
 
 function parseLow(words: RuleWords): ParsedRule {
-  const raw = words.value?.trim() || words.window?.trim();
+  const value = words.value?.trim();
+  const window = words.window?.trim();
+  const raw = value || window;
   const days = parseDays(raw, 7, 730);
   if (days === undefined) return fail(`Give the low's look-back from 7d to 730d (got "${clip(raw ?? '')}"). Example: /alert add hashprice low 90d`);
+  if (value && window) return fail(`A new-low rule takes one look-back, e.g. 90d (got "${clip(`${value} ${window}`)}"). Example: /alert add hashprice low 90d`);
   return { ok: true, spec: { kind: 'hashprice_low', days } };
 }
 
 function parsePool(words: RuleWords): ParsedRule {
   // "/alert add pool above 30%" and "/alert add pool 30%" both read naturally.
   const condition = squash(words.condition ?? '');
-  const raw = ['above', 'over', '>', 'crosses', 'crossing'].includes(condition) ? words.value?.trim() ?? '' : words.condition?.trim() ?? '';
+  const keyword = ['above', 'over', '>', 'crosses', 'crossing'].includes(condition);
+  const rest = (keyword ? [words.value, words.window] : [words.condition, words.value, words.window]).map((w) => w?.trim() ?? '').filter(Boolean);
+  // "30 %" typed as two words is still one share.
+  if (rest[1] === '%') rest.splice(1, 1);
+  const raw = rest[0] ?? '';
   const n = parseHumanNumber(raw);
   if (!raw || !Number.isFinite(n) || n <= 0 || n >= 100) {
     return fail(`Give the pool share in percent, more than 0 and less than 100 (got "${clip(raw)}"). Example: /alert add pool above 30%`);
+  }
+  if (rest.length > 1) {
+    return fail(`A pool rule takes only the share; it always looks at the last week's blocks (got "${clip(rest.slice(1).join(' '))}" too). Example: /alert add pool above 30%`);
   }
   return { ok: true, spec: { kind: 'pool_share', percent: n } };
 }

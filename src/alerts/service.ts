@@ -58,7 +58,7 @@ export function alertCommands(deps: { store: Store; engine: AlertEngine; maxPerU
       const lines = [`You will be alerted when: ${described}.`];
       if (alreadyTrue) lines.push('This is already true right now, so it will fire on the next crossing (after the value moves back and crosses again), not now.');
       if (parsed.spec.kind === 'threshold' || parsed.spec.kind === 'change' || parsed.spec.kind === 'hashprice_low') {
-        lines.push(`It fires once per crossing; at most once every ${Math.round(cooldownSec / 60)} min.`);
+        lines.push(cooldownSec > 0 ? `It fires once per crossing; at most once every ${Math.round(cooldownSec / 60)} min.` : 'It fires once per crossing (no cooldown).');
       }
       return ok(`Alert #${id} added`, lines, { ruleId: id, spec: parsed.spec, alreadyTrue });
     },

@@ -24,6 +24,13 @@ describe('parseRule', () => {
     ['hashprice low 90d', { kind: 'hashprice_low', days: 90 }],
     ['pool above 30%', { kind: 'pool_share', percent: 30 }],
     ['pool 40', { kind: 'pool_share', percent: 40 }],
+    // A unit typed as its own word (Telegram and the terminal split on spaces).
+    ['hashrate above 600 EH/s', { kind: 'threshold', metric: 'hashrate', direction: 'above', value: 600e18 }],
+    ['hashrate below 600 PH/s', { kind: 'threshold', metric: 'hashrate', direction: 'below', value: 600e15 }],
+    ['hashrate below 6e20', { kind: 'threshold', metric: 'hashrate', direction: 'below', value: 6e20 }],
+    ['fees above 5 %', { kind: 'threshold', metric: 'fees', direction: 'above', value: 5 }],
+    ['price below 60k USD', { kind: 'threshold', metric: 'price', direction: 'below', value: 60_000 }],
+    ['pool above 30 %', { kind: 'pool_share', percent: 30 }],
   ])('reads "%s"', (text, spec) => {
     expect(parseRule(words(text))).toEqual({ ok: true, spec });
   });
@@ -41,6 +48,16 @@ describe('parseRule', () => {
     ['retarget now', /takes nothing more/],
     ['pool above 120%', /less than 100/],
     ['hashprice low 3d', /from 7d to 730d/],
+    ['hashprice low 90d 30d', /takes one look-back, e.g. 90d \(got "90d 30d"\)/],
+    ['pool above 30% 7d', /takes only the share; it always looks at the last week's blocks \(got "7d" too\)/],
+    ['pool 30% extra', /takes only the share.*\(got "extra" too\)/],
+    ['difficulty change 10% 7d', /already a change .* takes above or below/],
+    ['difficulty down 5% 30d', /already a change/],
+    ['nakamoto below 2.5', /whole number of pools \(got "2.5"\)/],
+    ['price below 0', /never below 0 USD, so this alert could never fire/],
+    ['fees above 100', /never above 100 %, so this alert could never fire/],
+    ['hashrate above 600 USD', /takes no window \(got "USD"\)/],
+    ['price above 100k 7d', /takes no window \(got "7d"\)/],
   ])('explains what is wrong with "%s"', (text, message) => {
     const r = parseRule(words(text));
     expect(r.ok).toBe(false);

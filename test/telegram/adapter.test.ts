@@ -290,6 +290,44 @@ describe('Telegram sender (proactive messages)', () => {
   });
 });
 
+describe('Telegram button on a slow command', () => {
+  it('answers the callback before the command finishes, then edits; a late error goes to the chat', async () => {
+    let open: () => void = () => {};
+    const slow = defineCommand({
+      name: 'slow',
+      description: 'Answers when the test lets it',
+      options: { fail: { kind: 'choice', choices: ['no', 'yes'], example: 'no', description: 'Fail at the end' } },
+      examples: ['/slow'],
+      async run(_ctx, args): Promise<Reply> {
+        await new Promise<void>((resolve) => (open = resolve));
+        if (args.fail === 'yes') return { title: 'Slow failed', lines: ['upstream <down>'], sections: [], footer: [], tone: 'error', ephemeral: true };
+        return { title: 'Slow done', sections: [], footer, tone: 'neutral', buttons: [{ label: 'again', command: 'slow', args: { fail: 'yes' } }] };
+      },
+    }) as unknown as Command;
+    const f = await startFakeTelegram();
+    const b = await startBot(f, [slow], { answerCallbackAfterMs: 20 });
+    try {
+      f.sendUserMessage({ chatId: 140, text: '/slow' });
+      await waitFor(() => f.calls.some((c) => c.method === 'sendChatAction'));
+      open();
+      const first = await f.waitForSent((m) => m.chat_id === 140);
+      f.pressButton({ chatId: 140, messageId: first.message_id, data: first.reply_markup.inline_keyboard[0][0].callback_data });
+      // The gate is still shut: the spinner has been stopped all the same.
+      await waitFor(() => f.callbackAnswers.length === 1);
+      expect(f.callbackAnswers[0].text).toBeUndefined();
+      open();
+      const said = await f.waitForSent((m) => m.chat_id === 140 && m.plain.includes('Slow failed'));
+      expect(said.method).toBe('sendMessage');
+      expect(said.plain).toContain('upstream <down>');
+      expect(f.callbackAnswers).toHaveLength(1);
+      expect(f.sent.filter((m) => m.method === 'editMessageText')).toHaveLength(0);
+    } finally {
+      await b.stop();
+      await f.close();
+    }
+  });
+});
+
 describe('Telegram start-up and webhook mode', () => {
   it('a failing setMyCommands is logged, not fatal', async () => {
     const f = await startFakeTelegram();

@@ -10,7 +10,7 @@ import type { FakeTelegram } from '../fakes/telegram.ts';
 export async function startBot(
   fake: FakeTelegram,
   commands: readonly Command[],
-  opts: { market?: Market; env?: Record<string, string>; now?: () => number } = {},
+  opts: { market?: Market; env?: Record<string, string>; now?: () => number; answerCallbackAfterMs?: number } = {},
 ): Promise<TelegramBot> {
   const config = loadConfig({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, LOG_LEVEL: 'silent', ...opts.env });
   const market = opts.market ?? ({} as Market);
@@ -18,6 +18,7 @@ export async function startBot(
     config,
     logger: silentLogger,
     commands,
+    ...(opts.answerCallbackAfterMs !== undefined ? { answerCallbackAfterMs: opts.answerCallbackAfterMs } : {}),
     makeContext: ({ user, chat }): CommandContext => ({
       market,
       now: opts.now ?? (() => Date.now()),

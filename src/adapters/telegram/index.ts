@@ -24,6 +24,11 @@ export interface TelegramDeps {
   commands: readonly Command[];
   /** Builds the CommandContext for one incoming message (market, now, version, services come from main). */
   makeContext(who: { user: CommandContext['user']; chat: CommandContext['chat'] }): CommandContext;
+  /**
+   * A button press whose command has not answered after this long gets its callback answered at once
+   * (the user's client shows a spinner until then, and Telegram expires unanswered queries); default 2,000 ms.
+   */
+  answerCallbackAfterMs?: number;
 }
 
 export interface TelegramBot {
@@ -124,8 +129,20 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
     }
   }
 
+  const answerCallbackAfterMs = deps.answerCallbackAfterMs ?? 2_000;
+
   async function onCallback(query: CallbackQuery) {
     let answer: { text?: string; show_alert?: boolean } = {};
+    let answered: Promise<void> | undefined;
+    const sendAnswer = (a: { text?: string; show_alert?: boolean }) =>
+      (answered ??= bot.telegram.answerCbQuery(query.id, a.text, a.show_alert ? { show_alert: true } : {}).then(
+        () => undefined,
+        (err: unknown) => {
+          log.warn({ err: (err as Error).message }, 'telegram: answerCallbackQuery failed');
+        },
+      ));
+    // A slow command (a chart, a cold cache): stop the spinner now; the answer follows as an edit.
+    const early = setTimeout(() => void sendAnswer({}), answerCallbackAfterMs);
     try {
       const decoded = 'data' in query ? decodeCallback(query.data) : undefined;
       const message = query.message;
@@ -136,13 +153,18 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
       }
       const context = deps.makeContext(who(query.from, message.chat));
       const reply = await runCommand(commands, decoded.command, decoded.args, context, log);
+      const chatId = String(message.chat.id);
       if (reply.tone === 'error') {
+        // Too late for a pop-up: the query was already answered, so say it in the chat.
+        if (answered) {
+          await delivery.send(chatId, reply);
+          return;
+        }
         // Keep the good answer on screen; explain the problem in the pop-up instead.
         const why = [reply.title, ...(reply.lines ?? [])].join(': ');
         answer = { text: why.length > 200 ? `${why.slice(0, 199)}…` : why, show_alert: true };
         return;
       }
-      const chatId = String(message.chat.id);
       const current = 'text' in message ? 'text' : 'photo' in message ? 'photo' : undefined;
       const result = current ? await delivery.edit(chatId, message.message_id, reply, current) : await delivery.send(chatId, reply);
       if (!result.ok) {
@@ -153,10 +175,9 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
       log.error({ err }, 'telegram: button handler failed');
       answer = { text: 'Sorry, something went wrong on our side. Please try again.' };
     } finally {
-      // Always answered, or the user's client spins until it times out.
-      await bot.telegram.answerCbQuery(query.id, answer.text, answer.show_alert ? { show_alert: true } : {}).catch((err: unknown) => {
-        log.warn({ err: (err as Error).message }, 'telegram: answerCallbackQuery failed');
-      });
+      clearTimeout(early);
+      // Always answered (once), or the user's client spins until it times out.
+      await sendAnswer(answer);
     }
   }
 

@@ -5,12 +5,15 @@
 import type { CommandContext } from '../core/command.ts';
 import type { DeliveryPlatform } from '../core/delivery.ts';
 import { errorReply, type Reply } from '../core/reply.ts';
+import { canonicalTimeZone, parseTimeOfDay } from './local-time.ts';
 
 export const DIGEST_ACTIONS = ['show', 'subscribe', 'unsubscribe', 'preview', 'dm'] as const;
 
 export const digestOptions = {
   action: { kind: 'choice', choices: DIGEST_ACTIONS, aliases: { stop: 'unsubscribe', start: 'subscribe', schedule: 'subscribe' }, example: 'subscribe', description: 'show (default), subscribe, unsubscribe, preview, or dm (daily by DM)' },
-  time: { kind: 'text', maxLength: 5, example: '14:00', description: 'Daily time for subscribe/dm, HH:MM (default 14:00)' },
+  // Longer than HH:MM on purpose: "/digest subscribe Europe/Berlin" puts the zone here, and
+  // "14:00:00" deserves the HH:MM message rather than a length error.
+  time: { kind: 'text', maxLength: 64, example: '14:00', description: 'Daily time for subscribe/dm, HH:MM (default 14:00)' },
   timezone: { kind: 'text', maxLength: 64, example: 'Europe/Berlin', description: 'IANA time zone for the time (default UTC)' },
 } as const;
 
@@ -27,12 +30,16 @@ export async function digestAction(
   if (platform !== 'discord' && platform !== 'telegram') {
     return errorReply('Digest subscriptions', 'Daily digests are posted on Discord or Telegram; subscribe there.');
   }
+  // Words in the other order ("/digest subscribe Europe/Berlin", "… Asia/Tokyo 7:30") read as meant.
+  let { time, timezone } = args;
+  const isZone = (w: string | undefined) => w !== undefined && parseTimeOfDay(w) === undefined && canonicalTimeZone(w) !== undefined;
+  if (isZone(time) && (timezone === undefined || parseTimeOfDay(timezone) !== undefined)) [time, timezone] = [timezone, time];
   const req = {
     platform: platform as DeliveryPlatform,
     user: ctx.user ? { id: ctx.user.id, name: ctx.user.name } : undefined,
     chat: ctx.chat,
-    time: args.time,
-    timezone: args.timezone,
+    time,
+    timezone,
   };
   switch (action) {
     case 'subscribe':

@@ -142,7 +142,15 @@ export function digestCommands(deps: { store: Store; now(): number; defaultTime:
       createdMs: now,
     });
     const where = t.destination.kind === 'user' ? 'to you by direct message' : 'in this chat';
-    return ok('Daily digest scheduled', [`The digest will be posted ${where} every day at ${time} (${timezone}), starting ${startsToday ? 'today' : alreadyToday ? 'tomorrow (today’s was already posted here)' : 'tomorrow'}.`, 'Stop it with /digest unsubscribe.'], {
+    const lines = [`The digest will be posted ${where} every day at ${time} (${timezone}), starting ${startsToday ? 'today' : alreadyToday ? 'tomorrow (today’s was already posted here)' : 'tomorrow'}.`];
+    // An abbreviation or old alias resolves to some zone (EST is America/Panama: UTC−5 all year):
+    // say which, so nobody finds out at the first summer-time change.
+    const typed = req.timezone?.trim();
+    if (typed && typed.toLowerCase() !== timezone.toLowerCase()) {
+      lines.push(`"${clip(typed)}" is read as ${timezone}. If you meant another place, subscribe again with its IANA name, e.g. America/New_York or Europe/London.`);
+    }
+    lines.push('Stop it with /digest unsubscribe.');
+    return ok('Daily digest scheduled', lines, {
       scheduleId: row.id,
       time,
       timezone,
@@ -156,7 +164,11 @@ export function digestCommands(deps: { store: Store; now(): number; defaultTime:
       const t = target(req, false);
       if ('error' in t) return t.error;
       const denied = await requireAdmin(req, t.destination);
-      if (denied) return denied;
+      if (denied) {
+        // Not this chat's admin: the only digest they can stop from here is their own DM one.
+        if (req.user && store.schedules.remove(req.platform, req.user.id)) return ok('Daily digest stopped', ['Your direct-message digest is stopped. (Only chat admins can stop this chat’s digest.)']);
+        return errorReply('Admins only', `Only chat admins can stop the digest in this ${req.platform === 'discord' ? 'channel' : 'group'}, and you have no direct-message digest to stop.`);
+      }
       const removed = store.schedules.remove(t.destination.platform, t.destination.chatId);
       // A user asking in a group may mean their own DM digest.
       const dmRemoved = !removed && req.user && t.destination.kind === 'channel' ? store.schedules.remove(req.platform, req.user.id) : false;

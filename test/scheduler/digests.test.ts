@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DigestScheduler, digestCommands, isDue, type DigestRequest } from '../../src/scheduler/digests.ts';
+import { digestAction } from '../../src/scheduler/digest-command.ts';
+import type { CommandContext } from '../../src/core/command.ts';
 import { canonicalTimeZone, localClock, parseTimeOfDay } from '../../src/scheduler/local-time.ts';
 import type { Destination } from '../../src/core/delivery.ts';
 import type { Reply } from '../../src/core/reply.ts';
@@ -147,6 +149,34 @@ describe('digest commands', () => {
     expect(store.schedules.get('telegram', '7')).toMatchObject({ kind: 'user' });
     expect((await commands.unsubscribe({ platform: 'telegram', user: { id: '7' }, chat: { id: '7', kind: 'private', isAdmin: async () => true } })).title).toBe('Daily digest stopped');
     expect(store.schedules.active()).toEqual([]);
+  });
+
+  it('read the zone first as meant, and say which zone an abbreviation became', async () => {
+    const { commands, store } = setup(Date.UTC(2025, 6, 1, 8));
+    const ctx = (admin: boolean) =>
+      ({ platform: 'telegram', user: { platform: 'telegram', id: '7' }, chat: { id: '-1001', kind: 'group', isAdmin: async () => admin }, services: { digests: commands } }) as unknown as CommandContext;
+    const show = async (): Promise<Reply> => ({ title: 'digest', sections: [], footer: [], tone: 'neutral' });
+    const zoneOnly = await digestAction(ctx(true), { action: 'subscribe', time: 'Europe/Berlin' }, show);
+    expect(zoneOnly.lines?.[0]).toBe('The digest will be posted in this chat every day at 14:00 (Europe/Berlin), starting today.');
+    const swapped = await digestAction(ctx(true), { action: 'subscribe', time: 'Asia/Tokyo', timezone: '7:30' }, show);
+    expect(swapped.lines?.[0]).toBe('The digest will be posted in this chat every day at 07:30 (Asia/Tokyo), starting tomorrow.');
+    const longTime = await digestAction(ctx(true), { action: 'subscribe', time: '14:00:00' }, show);
+    expect(longTime.lines?.[0]).toBe('The time must be HH:MM on a 24-hour clock, e.g. 14:00 or 7:30 (got "14:00:00").');
+    const est = await commands.subscribe({ platform: 'telegram', user: { id: '7' }, chat: { id: '-1001', kind: 'group', isAdmin: async () => true }, time: '09:00', timezone: 'EST' });
+    const zone = store.schedules.get('telegram', '-1001')!.timezone;
+    expect(est.lines?.[1]).toBe(`"EST" is read as ${zone}. If you meant another place, subscribe again with its IANA name, e.g. America/New_York or Europe/London.`);
+  });
+
+  it('let a member who is not an admin stop their own DM digest from a group, and nothing else', async () => {
+    const { commands, group, store } = setup(Date.UTC(2025, 6, 1, 8));
+    await commands.subscribe(group(true));
+    await commands.subscribeDm(group(false));
+    const r = await commands.unsubscribe(group(false));
+    expect(r.lines).toEqual(['Your direct-message digest is stopped. (Only chat admins can stop this chat’s digest.)']);
+    expect(store.schedules.active().map((x) => x.chatId)).toEqual(['-1001']);
+    const again = await commands.unsubscribe(group(false));
+    expect(again.title).toBe('Admins only');
+    expect(again.lines?.[0]).toBe('Only chat admins can stop the digest in this group, and you have no direct-message digest to stop.');
   });
 
   it('preview shows the digest with a note about the schedule', async () => {

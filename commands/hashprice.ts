@@ -1,7 +1,7 @@
 import { defineCommand } from '../src/core/command.ts';
 import { btc, date, pctChange, usd } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
-import { hashprice, lowHigh, lowestSince, valueAt, type Point } from '../src/core/metrics/index.ts';
+import { changePercent, hashprice, lowHigh, lowestSince, type Point } from '../src/core/metrics/index.ts';
 import type { Field } from '../src/core/reply.ts';
 import { loadHashpriceHistory } from '../src/data/history.ts';
 import { loadHashpriceInputs } from '../src/data/hashprice-inputs.ts';
@@ -42,8 +42,7 @@ export default defineCommand({
         const current: Point = { t: anchor, v: hp.usdPerPhDay };
         const changes: Record<string, number | undefined> = {};
         for (const [label, days] of [['1d', 1], ['7d', 7], ['30d', 30]] as const) {
-          const past = valueAt(history.usd, anchor - days * DAY);
-          changes[label] = past ? (hp.usdPerPhDay / past - 1) * 100 : undefined;
+          changes[label] = changePercent(history.usd, hp.usdPerPhDay, anchor, days);
         }
         fields.push({
           label: 'Change (USD)',

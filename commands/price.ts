@@ -1,12 +1,11 @@
 import { defineCommand } from '../src/core/command.ts';
 import { date, money, pctChange, usd } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
-import { drawdown, valueAt } from '../src/core/metrics/index.ts';
+import { changePercent, drawdown } from '../src/core/metrics/index.ts';
 import { optional } from '../src/data/optional.ts';
 
 /** The currencies mempool.space serves; the Coinbase fallback serves these too. */
 export const CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'CHF', 'AUD', 'JPY'] as const;
-const DAY = 86_400;
 
 export default defineCommand({
   name: 'price',
@@ -40,10 +39,7 @@ export default defineCommand({
     if (history && history.value.length) {
       const points = history.value.map((p) => ({ t: p.timeSec, v: p.usd }));
       const anchor = prices.value.timeSec;
-      const changes = [1, 7, 30].map((days) => {
-        const past = valueAt(points, anchor - days * DAY);
-        return [days, past ? (usdNow / past - 1) * 100 : undefined] as const;
-      });
+      const changes = [1, 7, 30].map((days) => [days, changePercent(points, usdNow, anchor, days)] as const);
       fields.push({ label: 'Change (USD)', value: changes.map(([d, c]) => `${d}d ${c === undefined ? 'n/a' : pctChange(c, 1)}`).join(' · '), inline: false });
       const dd = drawdown([...points.filter((p) => p.t < anchor), { t: anchor, v: usdNow }]);
       if (dd) {

@@ -3,7 +3,7 @@
  * chosen by how remarkable they are today.
  */
 import type { Headline } from './headline.ts';
-import { lowestSince, valueAt } from './metrics/index.ts';
+import { changePercent, lowestSince } from './metrics/index.ts';
 import { date, hashrate, pct, pctChange, usd } from './format.ts';
 import type { Reply } from './reply.ts';
 
@@ -16,8 +16,7 @@ interface Insight {
 }
 
 export function hashpriceChangePercent(h: Headline, days: number): number | undefined {
-  const past = valueAt(h.hashpriceHistory.slice(0, -1), h.tipTimeSec - days * DAY);
-  return past ? (h.hashpriceUsdPerPhDay / past - 1) * 100 : undefined;
+  return changePercent(h.hashpriceHistory.slice(0, -1), h.hashpriceUsdPerPhDay, h.tipTimeSec, days);
 }
 
 export function digestInsights(h: Headline): string[] {

@@ -68,15 +68,18 @@ export function valueAt(series: Point[], tSec: number, maxAgeSec = Number.POSITI
   return p && tSec - p.t <= maxAgeSec ? p.v : undefined;
 }
 
+/** Comparisons ("7d change") accept a past point at most this far before the day compared with. */
+export const MAX_COMPARISON_GAP_SEC = 2 * SECONDS_PER_DAY;
+
 /**
- * Percent change of the value in force at nowSec against the value in force `days` earlier.
- * Undefined when either end is missing or the earlier value is 0 (no meaningful ratio).
+ * Percent change of `current` (the value now, at nowSec) against the value in force `days` earlier.
+ * Undefined when the past is before the data, falls in a gap longer than MAX_COMPARISON_GAP_SEC,
+ * or is 0 (no meaningful ratio).
  */
-export function changePercent(series: Point[], nowSec: number, days: number): number | undefined {
-  const latest = pointAt(series, nowSec);
-  const past = pointAt(series, nowSec - days * SECONDS_PER_DAY);
-  if (!latest || !past || past.v === 0) return undefined;
-  return (latest.v / past.v - 1) * 100;
+export function changePercent(series: Point[], current: number, nowSec: number, days: number): number | undefined {
+  const past = valueAt(series, nowSec - days * SECONDS_PER_DAY, MAX_COMPARISON_GAP_SEC);
+  if (past === undefined || past === 0) return undefined;
+  return (current / past - 1) * 100;
 }
 
 /** Lowest and highest points from fromSec on; on ties the most recent wins ("lowest since" reads better). */

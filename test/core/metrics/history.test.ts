@@ -86,18 +86,23 @@ describe('valueAt', () => {
 });
 
 describe('changePercent', () => {
-  it('compares the value now with the value `days` earlier', () => {
+  it('compares the current value with the value in force `days` earlier', () => {
     // Now (day 4) 9 vs day 2 12: 9 / 12 − 1 = −25 %.
-    expect(changePercent(series, 4 * DAY, 2)).toBeCloseTo(-25, 12);
-    // Day 2 (12) vs day 1 (8): +50 %.
-    expect(changePercent(series, 2 * DAY, 1)).toBeCloseTo(50, 12);
-    expect(changePercent(series, 4 * DAY, 0)).toBe(0);
+    expect(changePercent(series, 9, 4 * DAY, 2)).toBeCloseTo(-25, 12);
+    // 12 at day 2 vs day 1 (8): +50 %.
+    expect(changePercent(series, 12, 2 * DAY, 1)).toBeCloseTo(50, 12);
+    // A live value newer than the series: 10.8 at day 5 vs day 4 (9): +20 %.
+    expect(changePercent(series, 10.8, 5 * DAY, 1)).toBeCloseTo(20, 12);
   });
 
-  it('is undefined when the past is before the data or is zero', () => {
-    expect(changePercent(series, 4 * DAY, 5)).toBeUndefined();
-    expect(changePercent([], 0, 1)).toBeUndefined();
-    expect(changePercent([{ t: 0, v: 0 }, { t: DAY, v: 5 }], DAY, 1)).toBeUndefined();
+  it('is undefined when the past is before the data, in a long gap, or zero', () => {
+    expect(changePercent(series, 9, 4 * DAY, 5)).toBeUndefined();
+    expect(changePercent([], 1, 0, 1)).toBeUndefined();
+    expect(changePercent([{ t: 0, v: 0 }, { t: DAY, v: 5 }], 5, DAY, 1)).toBeUndefined();
+    // Day 10 − 3 days = day 7; the last point before it is day 4, 3 days (> 2) earlier.
+    expect(changePercent(series, 9, 10 * DAY, 3)).toBeUndefined();
+    // Day 10 − 4 days = day 6; day 4 is exactly 2 days earlier: still accepted.
+    expect(changePercent(series, 18, 10 * DAY, 4)).toBeCloseTo(100, 12);
   });
 });
 

@@ -16,7 +16,7 @@ export default defineCommand({
   options: {},
   examples: ['/hashrate'],
   async run(ctx) {
-    const [series, net] = await Promise.all([loadHashrateSeries(ctx.market), ctx.market.network()]);
+    const [series, net] = await Promise.all([loadHashrateSeries(ctx.market, 'all'), ctx.market.network()]);
     const now = series.points.at(-1)?.t ?? Math.floor(ctx.now() / 1000);
     const trend = hashrateTrend(series.points, now);
     const ribbons = hashRibbons(series.points);
@@ -24,7 +24,7 @@ export default defineCommand({
     return {
       title: 'Hashrate',
       lines: [
-        `The 7-day average is ${trend.drawdownPercent > 0.05 ? `${trend.drawdownPercent.toFixed(1)} % below` : 'at'} its high of ${hashrate(trend.ath.v)} (${date(trend.ath.t * 1000)}).`,
+        `The 7-day average is ${trend.drawdownPercent > 0.05 ? `${trend.drawdownPercent.toFixed(1)} % below` : 'at'} its all-time high of ${hashrate(trend.ath.v)} (${date(trend.ath.t * 1000)}).`,
         RIBBON_TEXT[ribbons.state],
         'Daily estimates from one day of blocks are noisy (±8 %), so changes compare 7-day averages.',
       ],

@@ -19,7 +19,7 @@ export interface LoadedHeadline {
 export async function loadHeadline(market: Market, nowMs: number): Promise<LoadedHeadline> {
   const [inputs, hashrate, adj, pools, history] = await Promise.all([
     loadHashpriceInputs(market),
-    loadHashrateSeries(market),
+    loadHashrateSeries(market, '1y'),
     market.difficultyAdjustment(),
     loadPools(market, '1w'),
     loadHashpriceHistory(market),

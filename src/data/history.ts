@@ -34,7 +34,8 @@ export async function loadHashpriceHistory(market: Market): Promise<Series> {
   };
 }
 
-export async function loadHashrateSeries(market: Market, period: '1y' | '3y' = '1y') {
+/** 'all' where an all-time high is shown (/hashrate); a year covers the 60-day ribbons and trends. */
+export async function loadHashrateSeries(market: Market, period: '1y' | 'all') {
   const history = await market.hashrateHistory(period);
   if (history.value.hashrates.length < MIN_HASHRATE_DAYS) {
     throw new UpstreamError(

@@ -150,3 +150,13 @@ describe('/digest', () => {
     expect(reply.lines).toContain('Fees are 0.64 % of miner revenue; the subsidy pays the rest.');
   });
 });
+
+describe('/hashrate', () => {
+  it('measures the drop from the all-time high over the whole history, not the last year', async () => {
+    const before = fake.hits('/api/v1/mining/hashrate/all');
+    const fresh = createMarket({ config: loadConfig(fake.env), logger: silentLogger, now: () => NOW });
+    const reply = await run('hashrate', {}, fresh);
+    expect(fake.hits('/api/v1/mining/hashrate/all')).toBe(before + 1);
+    expect(reply.lines?.[0]).toMatch(/^The 7-day average is \d+\.\d % below its all-time high of \d+\.\d EH\/s \(\d{4}-\d{2}-\d{2}\)\.$/);
+  });
+});

@@ -88,8 +88,7 @@ export class OutboxWorker {
       }
       if (this.stopping) break;
       if (this.kicked) continue;
-      const next = this.opts.store.outbox.nextDueMs();
-      const wait = Math.max(0, Math.min(this.idleMs, next === undefined ? this.idleMs : next - this.now()));
+      const wait = this.sleepMs();
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         this.timer = setTimeout(resolve, wait);
@@ -99,12 +98,32 @@ export class OutboxWorker {
     }
   }
 
+  /**
+   * How long to sleep before the next pass: until the earliest row that could be sent then, at most
+   * idleMs. Rows of a platform paused by a 429 count from the end of the pause, and rows of a
+   * platform without a sender (its token was removed) not at all: either would otherwise make the
+   * sleep 0 and the loop spin until the pause ends, or forever.
+   */
+  sleepMs(): number {
+    const now = this.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const [platform, due] of this.opts.store.outbox.nextDueByPlatform()) {
+      if (!this.senders.has(platform)) continue;
+      next = Math.min(next, Math.max(due, this.pausedUntil.get(platform) ?? 0));
+    }
+    return Math.max(0, Math.min(this.idleMs, next - now));
+  }
+
   private platformsOpen(): string[] {
     const now = this.now();
     return [...this.senders.keys()].filter((p) => (this.pausedUntil.get(p) ?? 0) <= now);
   }
 
-  /** Sends every row due now (bounded concurrency) and resolves when none is left in flight. */
+  /**
+   * Sends every row due now (bounded concurrency) and resolves when none is left in flight. While
+   * sends are in flight and slots are free it keeps looking for new rows (on a kick, or after the
+   * idle interval): one slow or hung send must not hold back alerts queued after it.
+   */
   async drain(): Promise<number> {
     const running = new Set<Promise<void>>();
     let sent = 0;
@@ -112,15 +131,45 @@ export class OutboxWorker {
       const free = this.concurrency - running.size;
       const rows = free > 0 && !this.stopping ? this.opts.store.outbox.claim(this.now(), this.leaseMs, free, this.platformsOpen()) : [];
       for (const row of rows) {
-        const p: Promise<void> = this.deliver(row).then((ok) => {
-          if (ok) sent++;
-          running.delete(p);
-        });
+        const p: Promise<void> = this.deliver(row)
+          .then(
+            (ok) => {
+              if (ok) sent++;
+            },
+            (err: unknown) => {
+              // Bookkeeping failed after the send (e.g. the disk is full): the row stays leased and
+              // is sent again after a restart. Logged, never allowed to stall the other sends.
+              this.opts.log.error({ err, outboxId: row.id }, 'outbox: could not record a delivery result');
+            },
+          )
+          .finally(() => running.delete(p));
         running.add(p);
       }
       if (running.size === 0) return sent;
-      if (rows.length === 0 || running.size >= this.concurrency) await Promise.race(running);
+      if (running.size >= this.concurrency || this.stopping) {
+        await Promise.race(running);
+      } else if (rows.length === 0) {
+        const nap = this.nap(this.sleepMs());
+        await Promise.race([...running, nap.done]);
+        nap.cancel();
+      }
     }
+  }
+
+  /** Sleeps up to ms, or until kick(). */
+  private nap(ms: number): { done: Promise<void>; cancel(): void } {
+    let timer: NodeJS.Timeout | undefined;
+    let wake!: () => void;
+    const done = new Promise<void>((resolve) => {
+      wake = () => {
+        clearTimeout(timer);
+        if (this.wake === wake) this.wake = undefined;
+        resolve();
+      };
+      timer = setTimeout(wake, ms);
+    });
+    this.wake = wake;
+    return { done, cancel: wake };
   }
 
   private async deliver(row: OutboxRow): Promise<boolean> {

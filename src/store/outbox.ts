@@ -40,6 +40,8 @@ export interface OutboxRepo {
   /** Start-up: rows leased by a process that died are due again. */
   releaseLeases(): number;
   nextDueMs(): number | undefined;
+  /** The earliest pending row per platform. */
+  nextDueByPlatform(): Map<string, number>;
   counts(): Record<OutboxStatus, number>;
 }
 
@@ -113,6 +115,7 @@ export function outboxRepo(db: Database): OutboxRepo {
   const release = db.prepare(`UPDATE outbox SET status = 'pending', lease_until_ms = NULL WHERE status = 'sending'`);
   const nextDue = db.prepare(`SELECT MIN(next_attempt_ms) AS t FROM outbox WHERE status = 'pending'`);
   const counts = db.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status');
+  const dueBy = db.prepare(`SELECT platform, MIN(next_attempt_ms) AS t FROM outbox WHERE status = 'pending' GROUP BY platform`);
   return {
     enqueue: (key, d, reply, nowMs) => insert.run(key, d.platform, d.chatId, d.kind, encodeReply(reply), nowMs, nowMs).changes > 0,
     has: (key) => has.get(key) !== undefined,
@@ -126,6 +129,7 @@ export function outboxRepo(db: Database): OutboxRepo {
     redirect: (platform, from, to) => redirect.run(to, platform, from).changes,
     releaseLeases: () => release.run().changes,
     nextDueMs: () => (nextDue.get() as { t: number | null }).t ?? undefined,
+    nextDueByPlatform: () => new Map((dueBy.all() as { platform: string; t: number }[]).map((r) => [r.platform, r.t])),
     counts: () => {
       const out: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
       for (const { status, n } of counts.all() as { status: OutboxStatus; n: number }[]) out[status] = n;

@@ -121,6 +121,51 @@ describe('OutboxWorker', () => {
     expect(store.schedules.get('telegram', '-100')).toBeUndefined();
   });
 
+  it('keeps sending rows queued after a send that hangs', async () => {
+    const store = openStore(':memory:');
+    const clock = { t: 1_000_000 };
+    let release!: () => void;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    const calls: string[] = [];
+    const sender: Sender = {
+      platform: 'telegram',
+      async send(d) {
+        calls.push(d.chatId);
+        if (d.chatId === 'slow') await hung;
+        return { ok: true, messageIds: ['1'] };
+      },
+    };
+    const worker = new OutboxWorker({ store, senders: [sender], log: silentLogger, now: () => clock.t, concurrency: 4, idleMs: 60_000 });
+    store.outbox.enqueue('slow', user('slow'), reply('slow'), clock.t);
+    const draining = worker.drain();
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toEqual(['slow']);
+    store.outbox.enqueue('later', user('later'), reply('later'), clock.t);
+    worker.kick(); // what the engine does after queuing an alert
+    for (let i = 0; i < 20 && !calls.includes('later'); i++) await new Promise((r) => setImmediate(r));
+    expect(calls).toEqual(['slow', 'later']);
+    expect(store.outbox.counts()).toMatchObject({ sent: 1, sending: 1 });
+    release();
+    expect(await draining).toBe(2);
+  });
+
+  it('sleeps until a rate limit ends (not 0 ms, which spins) and ignores rows of a platform it has no sender for', async () => {
+    const limited = { ok: false as const, permanent: false, reason: '429', retryAfterMs: 30_000 };
+    const store = openStore(':memory:');
+    const clock = { t: 1_000_000 };
+    const fake = scriptedSender({ a: [limited] });
+    const worker = new OutboxWorker({ store, senders: [fake.sender], log: silentLogger, now: () => clock.t, concurrency: 1, idleMs: 60_000 });
+    for (const k of ['a', 'b', 'c']) store.outbox.enqueue(k, user(k), reply(k), clock.t);
+    store.outbox.enqueue('d', { platform: 'discord', chatId: 'd', kind: 'user' }, reply('d'), clock.t); // no Discord sender here
+    await worker.drain();
+    expect(fake.calls.map((c) => c.chatId)).toEqual(['a']);
+    expect(worker.sleepMs()).toBe(30_000); // b and c are due, but Telegram is paused for 30 s
+    clock.t += 30_000;
+    expect(worker.sleepMs()).toBe(0);
+    expect(await worker.drain()).toBe(3);
+    expect(worker.sleepMs()).toBe(60_000); // only the Discord row is left: nothing to wake for
+  });
+
   it('treats a throwing sender as a transient failure', async () => {
     const { store, worker, clock } = setup();
     const bad = new OutboxWorker({

@@ -265,8 +265,20 @@ export class AlertEngine {
     }
   }
 
-  /** Percent change of a metric over the window: stored snapshots first, then the headline's own history. */
+  /** Change per (metric, window) for the headline being evaluated: one look-up however many rules share it. */
+  private changeMemo: { h: Headline | undefined; values: Map<string, number | undefined> } = { h: undefined, values: new Map() };
+
   private changePercent(metric: keyof typeof METRICS, windowDays: number, h: Headline): number | undefined {
+    if (this.changeMemo.h !== h) this.changeMemo = { h, values: new Map() };
+    const key = `${metric}:${windowDays}`;
+    if (this.changeMemo.values.has(key)) return this.changeMemo.values.get(key);
+    const v = this.computeChangePercent(metric, windowDays, h);
+    this.changeMemo.values.set(key, v);
+    return v;
+  }
+
+  /** Percent change of a metric over the window: stored snapshots first, then the headline's own history. */
+  private computeChangePercent(metric: keyof typeof METRICS, windowDays: number, h: Headline): number | undefined {
     const now = METRICS[metric].read(h);
     if (now === undefined || !Number.isFinite(now)) return undefined;
     if (metric === 'hashrate' && windowDays === 7 && h.hashrate7dChange7dPercent !== undefined) return h.hashrate7dChange7dPercent;

@@ -125,6 +125,20 @@ describe('change alerts', () => {
   });
 });
 
+describe('change alerts at scale', () => {
+  it('look the past value up once per metric and window, however many rules share it', () => {
+    const { engine, alerts, store } = setup(openStore(':memory:'));
+    const users = Array.from({ length: 3 }, (_, i) => ({ platform: 'telegram', id: String(2000 + i) }));
+    for (const u of users) alerts.add(u, { subject: 'price', condition: 'down', value: '20%', window: '30d' }, 0);
+    alerts.add(alice, { subject: 'price', condition: 'down', value: '10%', window: '14d' }, 0);
+    let lookups = 0;
+    const real = store.snapshots.atOrBefore;
+    store.snapshots.atOrBefore = (metric, tsSec) => (lookups++, real(metric, tsSec));
+    engine.evaluate(headline());
+    expect(lookups).toBe(2);
+  });
+});
+
 describe('event alerts', () => {
   it('fire on each difficulty adjustment with the actual change, not for the one before the rule', () => {
     const { engine, alerts, queued } = setup();

@@ -27,8 +27,10 @@ export async function digestAction(
   const service = ctx.services.digests;
   if (!service) return errorReply('Digest subscriptions unavailable', 'Scheduling needs the bot running with its database; /digest alone still shows the digest.');
   const platform = ctx.user?.platform ?? ctx.platform;
-  if (platform !== 'discord' && platform !== 'telegram') {
-    return errorReply('Digest subscriptions', 'Daily digests are posted on Discord or Telegram; subscribe there.');
+  // The terminal bot has a sender too (it prints at the prompt), so the digest can be tried there;
+  // a one-shot shell command has nowhere to post it later.
+  if (platform !== 'discord' && platform !== 'telegram' && platform !== 'console') {
+    return errorReply('Digest subscriptions', 'Daily digests are posted on Discord or Telegram, or at the prompt of the running terminal bot (npm start); subscribe there.');
   }
   // Words in the other order ("/digest subscribe Europe/Berlin", "… Asia/Tokyo 7:30") read as meant.
   let { time, timezone } = args;

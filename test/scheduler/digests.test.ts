@@ -167,6 +167,16 @@ describe('digest commands', () => {
     expect(est.lines?.[1]).toBe(`"EST" is read as ${zone}. If you meant another place, subscribe again with its IANA name, e.g. America/New_York or Europe/London.`);
   });
 
+  it('can be taken at the terminal prompt (printed there), not from a one-shot shell command', async () => {
+    const { commands, store } = setup(Date.UTC(2025, 6, 1, 8));
+    const show = async (): Promise<Reply> => ({ title: 'digest', sections: [], footer: [], tone: 'neutral' });
+    const at = (platform: 'console' | 'cli') =>
+      ({ platform, user: platform === 'console' ? { platform, id: 'local' } : undefined, chat: platform === 'console' ? { id: 'local', kind: 'private', isAdmin: async () => true } : undefined, services: { digests: commands } }) as unknown as CommandContext;
+    expect((await digestAction(at('console'), { action: 'dm', time: '08:00' }, show)).title).toBe('Daily digest scheduled');
+    expect(store.schedules.get('console', 'local')).toMatchObject({ kind: 'user', time: '08:00' });
+    expect((await digestAction(at('cli'), { action: 'dm' }, show)).lines?.[0]).toMatch(/running terminal bot \(npm start\)/);
+  });
+
   it('let a member who is not an admin stop their own DM digest from a group, and nothing else', async () => {
     const { commands, group, store } = setup(Date.UTC(2025, 6, 1, 8));
     await commands.subscribe(group(true));

@@ -72,18 +72,27 @@ export class TelegramDelivery {
     const parts = splitHtml(html, TEXT_LIMIT);
     for (const [i, part] of parts.entries()) {
       const last = i === parts.length - 1;
-      const sent = await this.attempt(target, (id) =>
-        this.telegram.sendMessage(id, part, {
-          parse_mode: 'HTML',
-          link_preview_options: { is_disabled: true },
-          ...(last && keyboard ? { reply_markup: keyboard } : {}),
-          ...(ids.length === 0 ? threading : {}),
-        }),
+      const started = ids.length > 0;
+      const sent = await this.attempt(
+        target,
+        (id) =>
+          this.telegram.sendMessage(id, part, {
+            parse_mode: 'HTML',
+            link_preview_options: { is_disabled: true },
+            ...(last && keyboard ? { reply_markup: keyboard } : {}),
+            ...(started ? {} : threading),
+          }),
+        started,
       );
       if (!sent.ok) {
-        if (!ids.length) return sent.failure;
-        // Say what already arrived, so a retry can be judged against duplicates.
-        return { ...sent.failure, reason: `${sent.failure.reason} (after ${ids.length} of ${parts.length + (reply.chart ? 1 : 0)} messages were delivered)` };
+        if (!started || sent.failure.permanent) return sent.failure;
+        // Part of the reply is already in the chat: handing back a retryable failure would make the
+        // caller (the outbox) send it again from the start, so report what arrived and log the rest.
+        this.log.error(
+          { chatId: target.id, delivered: ids.length, of: parts.length + (reply.chart ? 1 : 0), reason: sent.failure.reason },
+          'telegram: reply cut short after its first part; the rest is not resent to avoid repeating what arrived',
+        );
+        return this.delivered(ids, target);
       }
       ids.push(String(sent.value.message_id));
     }
@@ -127,7 +136,8 @@ export class TelegramDelivery {
   }
 
   /** One API call with pacing and Telegram's retry rules; never throws. */
-  private async attempt<T>(target: Target, call: (chat: number | string) => Promise<T>): Promise<Attempt<T>> {
+  /** `finishing`: an earlier part already arrived, so even a long "retry after" is waited out here. */
+  private async attempt<T>(target: Target, call: (chat: number | string) => Promise<T>, finishing = false): Promise<Attempt<T>> {
     let lastFailure: Attempt<T> | undefined;
     for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
       await this.pacer.acquire(target.id);
@@ -147,7 +157,7 @@ export class TelegramDelivery {
           this.pacer.holdChat(target.id, waitMs);
           this.log.warn({ chatId: target.id, retryAfter, attempt }, 'telegram: rate limited');
           lastFailure = { ok: false, failure: { ok: false, permanent: false, reason: description, retryAfterMs: waitMs }, description };
-          if (waitMs > this.options.maxRetryWaitMs) return lastFailure;
+          if (waitMs > this.options.maxRetryWaitMs && !finishing) return lastFailure;
           continue;
         }
         if (migrateTo !== undefined && target.migratedTo === undefined) {

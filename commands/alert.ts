@@ -13,6 +13,7 @@ export default defineCommand({
     window: { kind: 'text', maxLength: 10, example: '7d', description: 'Change window in days, e.g. 7d or 30d' },
     cooldown: { kind: 'integer', min: 0, max: 10_080, unit: 'minutes', example: 'cooldown=60', description: 'Least time between two alerts of this rule (default 60 min)' },
   },
+  personal: true,
   examples: [...ADD_EXAMPLES.slice(0, 2), '/alert list', '/alert remove 3', '/alert pause 3', '/alert resume 3'],
   async run(ctx, args) {
     const service = ctx.services.alerts;

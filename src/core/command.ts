@@ -71,6 +71,8 @@ export interface Command<O extends OptionSpecs = OptionSpecs> {
   options: O;
   /** Channel administration commands: Discord default_member_permissions + re-check in handler. */
   adminOnly?: boolean;
+  /** Every reply is for the asker alone (alerts): platforms never show it, or a placeholder, to others. */
+  personal?: boolean;
   examples: string[];
   run(ctx: CommandContext, args: ArgsOf<O>): Promise<Reply>;
 }

@@ -70,7 +70,21 @@ const chartProbe = defineCommand({
   },
 }) as unknown as Command;
 
-const testCommands: Command[] = [...commands, channelSettings, boom, chartProbe];
+/** A slow personal command (like /alert): even its "thinking…" placeholder must be private. */
+let releaseSecret: () => void = () => undefined;
+const slowSecret = defineCommand({
+  name: 'slowsecret',
+  description: 'Test probe: a slow personal command',
+  options: {},
+  personal: true,
+  examples: ['/slowsecret'],
+  async run() {
+    await new Promise<void>((resolve) => (releaseSecret = resolve));
+    return { title: 'Your rules', sections: [], footer: ['probe'], tone: 'neutral', ephemeral: true };
+  },
+}) as unknown as Command;
+
+const testCommands: Command[] = [...commands, channelSettings, boom, chartProbe, slowSecret];
 
 let discord: FakeDiscord;
 let mempool: FakeMempool;
@@ -188,6 +202,16 @@ describe('slash commands', () => {
     } finally {
       mempool.setDelay('', 0);
     }
+  });
+
+  it('a slow personal command is deferred privately (flags 64) and its answer stays private', async () => {
+    const id = discord.sendCommand({ name: 'slowsecret', guildId: discord.guildId });
+    const deferred = await discord.waitForRequest((r) => r.interactionId === id && r.path.endsWith('/callback'));
+    releaseSecret();
+    const { request } = await answerTo(id);
+    expect(deferred.body).toMatchObject({ type: 5, data: { flags: EPHEMERAL } });
+    expect(request.method).toBe('PATCH');
+    expect(discord.requestsFor(id).some((r) => r.method === 'DELETE')).toBe(false);
   });
 
   it('a button press re-runs the command and updates the message in place (type 7)', async () => {

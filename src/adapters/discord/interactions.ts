@@ -75,15 +75,16 @@ async function within(run: Promise<Reply>, ms: number): Promise<Reply | typeof N
   }
 }
 
-async function answerCommand(interaction: ChatInputCommandInteraction, ctx: CommandContext, run: Promise<Reply>, deps: InteractionDeps): Promise<void> {
+async function answerCommand(interaction: ChatInputCommandInteraction, ctx: CommandContext, run: Promise<Reply>, deps: InteractionDeps, personal: boolean): Promise<void> {
   const early = await within(run, deps.deferAfterMs);
   if (early !== NOT_YET) {
     await interaction.reply(replyOptions(early, ctx.now()));
     return;
   }
-  await interaction.deferReply();
+  // A personal command's "thinking…" must not show in the channel either.
+  await interaction.deferReply(personal ? { flags: MessageFlags.Ephemeral } : {});
   const reply = await run;
-  if (reply.ephemeral) {
+  if (reply.ephemeral && !personal) {
     // A deferred reply is already public; swap it for a message only the asker sees.
     await interaction.deleteReply();
     await interaction.followUp(replyOptions(reply, ctx.now()));
@@ -119,7 +120,7 @@ async function onSlashCommand(interaction: ChatInputCommandInteraction, deps: In
   const raw: Record<string, unknown> = {};
   for (const option of interaction.options.data) raw[option.name] = option.value;
   const run = runCommand(deps.commands, interaction.commandName, raw, ctx, deps.logger);
-  await answerCommand(interaction, ctx, run, deps);
+  await answerCommand(interaction, ctx, run, deps, command?.personal === true);
 }
 
 async function onButton(interaction: ButtonInteraction, deps: InteractionDeps): Promise<void> {

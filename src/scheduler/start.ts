@@ -15,6 +15,9 @@ import { alertCommands, type AlertCommands } from '../alerts/service.ts';
 import { OutboxWorker } from '../alerts/outbox-worker.ts';
 import { DigestScheduler, digestCommands, type BuildDigest, type DigestCommands } from './digests.ts';
 
+/** The tip is cached for 30 s upstream-side, so checking it this often costs at most 2 calls a minute. */
+const TIP_CHECK_MS = 15_000;
+
 export interface AlertsDeps {
   config: Pick<Config, 'MAX_ALERTS_PER_USER' | 'DIGEST_DEFAULT_TIME' | 'POLL_INTERVAL_SEC'>;
   logger: Logger;
@@ -34,6 +37,8 @@ export interface AlertsRuntime {
   evaluate(h: Headline): void;
   /** One market poll: tip, then headline, then evaluation. Never throws. */
   pollOnce(): Promise<void>;
+  /** Checks the tip and polls when a new block arrived. Never throws. */
+  watchTip(): Promise<void>;
   /** Queues every digest due now. */
   tickDigests(): Promise<number>;
   worker: OutboxWorker;
@@ -83,6 +88,16 @@ export async function startAlerts(deps: AlertsDeps): Promise<AlertsRuntime> {
     return polling;
   };
 
+  /** Between polls, a new block is noticed within TIP_CHECK_MS and evaluated at once. */
+  const watchTip = async () => {
+    try {
+      const tip = await market.tip();
+      if (tip.value.height !== lastHeight) await pollOnce();
+    } catch (err) {
+      log.debug({ err: (err as Error).message }, 'alerts: tip check failed; the next poll retries');
+    }
+  };
+
   worker.start();
   await digests.tick();
   const stoppers: (() => void)[] = [];
@@ -92,6 +107,9 @@ export async function startAlerts(deps: AlertsDeps): Promise<AlertsRuntime> {
     const poll = setInterval(() => void pollOnce(), deps.config.POLL_INTERVAL_SEC * 1000);
     poll.unref();
     stoppers.push(() => clearInterval(poll));
+    const tipCheck = setInterval(() => void watchTip(), Math.min(TIP_CHECK_MS, deps.config.POLL_INTERVAL_SEC * 1000));
+    tipCheck.unref();
+    stoppers.push(() => clearInterval(tipCheck));
     void pollOnce();
   }
 
@@ -102,6 +120,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<AlertsRuntime> {
     },
     evaluate,
     pollOnce,
+    watchTip,
     tickDigests: () => digests.tick(),
     worker,
     async stop() {

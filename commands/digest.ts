@@ -26,10 +26,14 @@ async function digestChart(ctx: Pick<CommandContext, 'market' | 'now' | 'service
   }
 }
 
-/** The digest as posted to channels and DMs; also what /digest shows on demand. */
-export async function buildDigest(ctx: Pick<CommandContext, 'market' | 'now' | 'services'>): Promise<Reply> {
+/**
+ * The digest as posted to channels and DMs; also what /digest shows on demand. Scheduled digests
+ * wait in the outbox, so they carry absolute times (`clock: 'absolute'`).
+ */
+export async function buildDigest(ctx: Pick<CommandContext, 'market' | 'now' | 'services'>, clock: 'relative' | 'absolute' = 'relative'): Promise<Reply> {
   const { headline, provenance, warnings } = await loadHeadline(ctx.market, ctx.now());
-  const reply = digestReply(headline, footerFor(provenance, ctx.now(), { height: headline.height, timestampSec: headline.tipTimeSec }), warnings);
+  const tip = { height: headline.height, timestampSec: headline.tipTimeSec };
+  const reply = digestReply(headline, footerFor(provenance, ctx.now(), tip, clock), warnings);
   const chart = await digestChart(ctx, `${headline.height}:${headline.hashpriceUsdPerPhDay}:${Math.floor(ctx.now() / 3_600_000)}`);
   return chart ? { ...reply, chart } : reply;
 }

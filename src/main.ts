@@ -83,7 +83,7 @@ export async function startBot(config: Config): Promise<void> {
     market,
     senders,
     loadHeadline,
-    buildDigest: () => buildDigest({ market, now, services }),
+    buildDigest: () => buildDigest({ market, now, services }, 'absolute'),
   });
   services.alerts = alerts.services.alerts;
   services.digests = alerts.services.digests;

@@ -3,7 +3,7 @@
  * and how old it is. Stale or fallback values are called out, never silently mixed in.
  */
 import type { Sourced } from '../sources/types.ts';
-import { age, int } from './format.ts';
+import { age, dateTime, int } from './format.ts';
 
 export interface Provenance {
   /** What the figure is, e.g. "price", "difficulty". */
@@ -11,21 +11,31 @@ export interface Provenance {
   sourced: Sourced<unknown>;
 }
 
-export function footerFor(items: readonly Provenance[], nowMs: number, tip?: { height: number; timestampSec: number }): string[] {
+/**
+ * `clock: 'absolute'` for messages that may be read long after they were built (scheduled digests
+ * queued in the outbox): "7 min ago" would turn false, a UTC time stays true.
+ */
+export function footerFor(
+  items: readonly Provenance[],
+  nowMs: number,
+  tip?: { height: number; timestampSec: number },
+  clock: 'relative' | 'absolute' = 'relative',
+): string[] {
+  const when = (ms: number) => (clock === 'absolute' ? dateTime(ms) : age(ms, nowMs));
   const lines: string[] = [];
-  if (tip) lines.push(`Block ${int(tip.height)} · mined ${age(tip.timestampSec * 1000, nowMs)}`);
+  if (tip) lines.push(`Block ${int(tip.height)} · mined ${when(tip.timestampSec * 1000)}`);
   const fresh = new Map<string, number>();
   for (const { sourced } of items) {
     if (sourced.stale) continue;
     fresh.set(sourced.source, Math.min(fresh.get(sourced.source) ?? Infinity, sourced.fetchedAt));
   }
   if (fresh.size) {
-    const parts = [...fresh].map(([source, at]) => `${source} (fetched ${age(at, nowMs)})`);
+    const parts = [...fresh].map(([source, at]) => `${source} (fetched ${when(at)})`);
     lines.push(`Source: ${parts.join(', ')}`);
   }
   for (const { what, sourced } of items) {
     if (sourced.stale) {
-      lines.push(`⚠ ${what} is stale: last good value from ${sourced.source}, ${age(sourced.fetchedAt, nowMs)}${sourced.note ? ` (${sourced.note})` : ''}`);
+      lines.push(`⚠ ${what} is stale: last good value from ${sourced.source}, fetched ${when(sourced.fetchedAt)}${sourced.note ? ` (${sourced.note})` : ''}`);
     } else if (sourced.note) {
       lines.push(`ℹ ${what}: ${sourced.note}`);
     }
@@ -35,8 +45,4 @@ export function footerFor(items: readonly Provenance[], nowMs: number, tip?: { h
 
 function dedupe(lines: string[]): string[] {
   return [...new Set(lines)];
-}
-
-export function anyStale(items: readonly Provenance[]): boolean {
-  return items.some((i) => i.sourced.stale);
 }

@@ -160,3 +160,13 @@ describe('/hashrate', () => {
     expect(reply.lines?.[0]).toMatch(/^The 7-day average is \d+\.\d % below its all-time high of \d+\.\d EH\/s \(\d{4}-\d{2}-\d{2}\)\.$/);
   });
 });
+
+describe('scheduled digest', () => {
+  it('carries absolute times, since it may wait in the outbox before anyone reads it', async () => {
+    const { buildDigest } = await import('../../commands/digest.ts');
+    const reply = await buildDigest({ market, now: () => NOW, services: {} }, 'absolute');
+    // The tip block 890,447 was mined at 1743541240 = 2025-04-01 21:00:40 UTC.
+    expect(reply.footer[0]).toBe('Block 890,447 · mined 2025-04-01 21:00 UTC');
+    expect(reply.footer.join('\n')).not.toMatch(/ago|just now/);
+  });
+});

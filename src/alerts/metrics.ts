@@ -6,6 +6,7 @@
  * is a whole number: its margin is 0, since "back on the other side" is already a full step.
  */
 import { btc, hashrate, pct, pctChange, usd } from '../core/format.ts';
+import { snapshotSlot } from '../store/snapshots.ts';
 import type { Headline } from '../core/headline.ts';
 
 export const METRIC_IDS = ['hashprice', 'hashprice_btc', 'price', 'hashrate', 'difficulty', 'fees', 'toppool', 'nakamoto'] as const;
@@ -134,9 +135,6 @@ export function changeMargin(percent: number): number {
   return Math.max(RELATIVE_MARGIN * Math.abs(percent), 0.5);
 }
 
-/** One snapshot per metric per 10 minutes (the last value in the slot wins): ~1,150 rows a day, not 11,500. */
-const SNAPSHOT_SLOT_SEC = 600;
-
 /**
  * Every headline metric as snapshot rows, so change rules (and charts) have a history to look back
  * on. Names and units match src/history/metrics.ts where both keep a metric. A headline built on a
@@ -144,7 +142,7 @@ const SNAPSHOT_SLOT_SEC = 600;
  */
 export function snapshotRows(h: Headline): { metric: string; tsSec: number; value: number; source: string }[] {
   if (h.stale) return [];
-  const tsSec = Math.floor(h.atMs / 1000 / SNAPSHOT_SLOT_SEC) * SNAPSHOT_SLOT_SEC;
+  const tsSec = snapshotSlot(h.atMs / 1000);
   const source = h.sources.join(', ') || 'headline';
   return METRIC_IDS.flatMap((id) => {
     const v = METRICS[id].read(h);

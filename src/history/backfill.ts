@@ -10,7 +10,7 @@ import type { Point } from '../core/metrics/history.ts';
 import type { Provenance } from '../core/freshness.ts';
 import { loadHashpriceInputs } from '../data/hashprice-inputs.ts';
 import type { Market } from '../sources/types.ts';
-import type { SnapshotRepo, SnapshotRow } from '../store/snapshots.ts';
+import { snapshotSlot, type SnapshotRepo, type SnapshotRow } from '../store/snapshots.ts';
 import { lastPerDay, stepAtMidnights, utcDay } from './daily.ts';
 import { historyFromMarket } from './from-market.ts';
 import { DAY_SEC, HISTORY_DAYS, HISTORY_METRICS, type HistoryMetric } from './metrics.ts';
@@ -83,7 +83,7 @@ export async function backfillHistory({ market, snapshots, logger, now }: Backfi
  * skipped rather than stored under a new timestamp it does not describe.
  */
 export async function recordSnapshot({ market, snapshots, logger, now }: BackfillOptions): Promise<{ written: number }> {
-  const tsSec = Math.floor(now / 1000);
+  const tsSec = snapshotSlot(now / 1000);
   const rows: SnapshotRow[] = [];
   const fresh = (items: readonly Provenance[]) => items.length > 0 && items.every((p) => !p.sourced.stale);
   try {

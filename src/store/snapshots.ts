@@ -6,6 +6,14 @@ import type { Database } from 'better-sqlite3';
 
 export type SnapshotRow = { metric: string; tsSec: number; value: number; source: string };
 
+/**
+ * Live snapshots are kept one per metric per 10 minutes (the last value in the slot wins): ~1,150
+ * rows a day, not 11,500. Every live writer (alert polls, chart snapshots) stamps rows with the
+ * slot, so two writers of the same metric replace each other instead of doubling the table.
+ */
+export const SNAPSHOT_SLOT_SEC = 600;
+export const snapshotSlot = (tsSec: number): number => Math.floor(tsSec / SNAPSHOT_SLOT_SEC) * SNAPSHOT_SLOT_SEC;
+
 export interface SnapshotRepo {
   upsertMany(rows: SnapshotRow[]): void;
   /** Rows with fromSec <= tsSec <= toSec, oldest first. */

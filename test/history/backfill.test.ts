@@ -93,7 +93,9 @@ describe('backfillHistory against the fake mempool server', () => {
   it('records the live values as one snapshot per metric', async () => {
     const { written } = await recordSnapshot({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW });
     expect(written).toBe(6);
-    const at = (metric: string) => store.snapshots.range(metric, NOW_SEC, NOW_SEC)[0];
+    // Stamped with the 10-minute slot, the same stamp the alert poll uses for its rows.
+    const slot = Math.floor(NOW_SEC / 600) * 600;
+    const at = (metric: string) => store.snapshots.range(metric, slot, slot)[0];
     expect(at('hashprice_usd')?.value).toBeCloseTo(EXPECTED.hashpriceUsdPerPhDay, 9);
     expect(at('hashprice_btc')?.value).toBeCloseTo(EXPECTED.hashpriceBtcPerPhDay, 14);
     expect(at('fee_share')?.value).toBeCloseTo(EXPECTED.feeSharePercent, 9);
@@ -101,6 +103,13 @@ describe('backfillHistory against the fake mempool server', () => {
     expect(at('price_usd')?.value).toBe(69880);
     expect(at('hashrate')?.value).toBe(8.1e20);
     expect(at('hashprice_usd')?.source).toBe('mempool.space');
+  });
+
+  it('replaces, not adds to, a value already stored in the same 10-minute slot', async () => {
+    const slot = Math.floor(NOW_SEC / 600) * 600;
+    await recordSnapshot({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW });
+    await recordSnapshot({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW + 60_000 });
+    expect(store.snapshots.range('price_usd', slot, slot + 599)).toHaveLength(1);
   });
 
   it('records no hashprice when fees are unknown (it would be subsidy-only)', async () => {

@@ -10,6 +10,7 @@ import { ThresholdIndex } from '../../src/alerts/threshold-index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
+import type { Headline } from '../../src/core/headline.ts';
 import { headline } from './headline.ts';
 
 const HOUR = 3_600_000;
@@ -17,10 +18,10 @@ const DAY = 24 * HOUR;
 const alice = { platform: 'telegram', id: '1001', name: 'alice' };
 const bob = { platform: 'telegram', id: '1002', name: 'bob' };
 
-function setup(store: Store = openStore(':memory:'), clock = { t: Date.UTC(2025, 3, 1, 12) }) {
+function setup(store: Store = openStore(':memory:'), clock = { t: Date.UTC(2025, 3, 1, 12) }, fetchHeadline?: () => Promise<Headline>) {
   const engine = new AlertEngine(store, silentLogger);
   engine.load();
-  const alerts = alertCommands({ store, engine, maxPerUser: 3, now: () => clock.t });
+  const alerts = alertCommands({ store, engine, maxPerUser: 3, now: () => clock.t, fetchHeadline });
   const queued = () => {
     const all = store.outbox.claim(Number.MAX_SAFE_INTEGER, 1, 1000, ['telegram', 'discord']);
     store.outbox.releaseLeases();
@@ -271,6 +272,73 @@ describe('alert commands', () => {
     expect(engine.evaluate(headline({ priceUsd: 96_000 })).fired).toBe(0);
     engine.evaluate(headline({ priceUsd: 80_000 }));
     expect(engine.evaluate(headline({ priceUsd: 91_000 })).fired).toBe(1);
+  });
+});
+
+describe('a new rule that already holds', () => {
+  it('is told so before the first poll: the current numbers are fetched on add', async () => {
+    let fetched = 0;
+    const { engine, alerts } = setup(undefined, undefined, async () => (fetched++, headline({ priceUsd: 83_000 })));
+    const added = await alerts.add(alice, { subject: 'price', condition: 'above', value: '80k' }, 0);
+    expect(fetched).toBe(1);
+    expect(added.data).toMatchObject({ alreadyTrue: true, checked: true });
+    expect(added.lines?.[1]).toBe('This is already true right now, so it will fire on the next crossing (after the value moves back and crosses again), not now.');
+    expect(engine.evaluate(headline({ priceUsd: 84_000 })).fired).toBe(0); // started disarmed
+    engine.evaluate(headline({ priceUsd: 78_000 }));
+    await alerts.add(alice, { subject: 'price', condition: 'above', value: '90k' }, 0);
+    expect(fetched).toBe(1); // after a poll the engine's numbers are used
+  });
+
+  it('says plainly that it will check at the next block when the numbers cannot be fetched', async () => {
+    const { alerts } = setup(undefined, undefined, () => Promise.reject(new Error('upstream down')));
+    const added = await alerts.add(alice, { subject: 'price', condition: 'above', value: '80k' }, 0);
+    expect(added.title).toBe('Alert #1 added');
+    expect(added.data).toMatchObject({ alreadyTrue: false, checked: false });
+    expect(added.lines?.[1]).toMatch(/^The current numbers are not in yet, so I cannot tell whether this already holds: I will check at the next block/);
+  });
+
+  it('names the pools already over the line of a pool rule', async () => {
+    const { engine, alerts } = setup();
+    engine.evaluate(headline()); // Foundry USA 30 %, AntPool 18 %, ViaBTC 12 %
+    const added = await alerts.add(alice, { subject: 'pool', condition: 'above', value: '15%' });
+    expect(added.data).toMatchObject({ alreadyTrue: true });
+    expect(added.lines?.[1]).toBe('Already above the line right now: Foundry USA (30.0 %), AntPool (18.0 %). It fires when another pool crosses it, or one of these again after falling back below.');
+    expect((await alerts.add(alice, { subject: 'pool', condition: 'above', value: '35%' })).data).toMatchObject({ alreadyTrue: false });
+  });
+
+  it('says when hashprice is at a new N-day low right now', async () => {
+    const now = Date.UTC(2025, 3, 1, 12);
+    // Daily points 60.0, 59.9, … 50.1 over the last 100 days: the 90-day low is 50.1.
+    const history = Array.from({ length: 100 }, (_, i) => ({ t: (now - (100 - i) * DAY) / 1000, v: 60 - i * 0.1 }));
+    const { alerts } = setup(undefined, undefined, async () => headline({ atMs: now, hashpriceUsdPerPhDay: 50, hashpriceHistory: history }));
+    const added = await alerts.add(alice, { subject: 'hashprice', condition: 'low', value: '90d' });
+    expect(added.data).toMatchObject({ alreadyTrue: true });
+    expect(added.lines?.[1]).toBe('Hashprice is at a new 90-day low right now, so it fires at the next new low after hashprice has recovered by 2 %, not now.');
+  });
+});
+
+describe('duplicate rules', () => {
+  it('are refused with the id of the existing rule, whatever the spelling or cooldown; other users are unaffected', async () => {
+    const { alerts, store } = setup();
+    expect((await alerts.add(alice, { subject: 'hashprice', condition: 'below', value: '40' })).title).toBe('Alert #1 added');
+    for (const again of [
+      { subject: 'hashprice', condition: 'below', value: '40' },
+      { subject: 'hp', condition: 'under', value: '40.00' },
+      { subject: 'HashPrice', condition: '<', value: '$40' },
+    ]) {
+      const r = await alerts.add(alice, again, 5);
+      expect(r.title).toBe('Alert already exists');
+      expect(r.lines?.[0]).toBe('You already have this alert: #1. Two identical rules would send every alert twice.');
+    }
+    expect(store.rules.countForUser(store.users.find('telegram', '1001')!.id)).toBe(1);
+    expect((await alerts.add(alice, { subject: 'hashprice', condition: 'below', value: '39' })).title).toBe('Alert #2 added');
+    expect((await alerts.add(bob, { subject: 'hashprice', condition: 'below', value: '40' })).title).toBe('Alert #3 added');
+    alerts.pause(alice, 2);
+    expect((await alerts.add(alice, { subject: 'hashprice', condition: 'below', value: '39' })).lines?.[0]).toBe(
+      'You already have this alert: #2 (paused: /alert resume 2). Two identical rules would send every alert twice.',
+    );
+    expect((await alerts.add(alice, { subject: 'retarget' })).title).toBe('Alert #4 added');
+    expect((await alerts.add(alice, { subject: 'adjustment' })).lines?.[0]).toMatch(/^You already have this alert: #4\./);
   });
 });
 

@@ -37,6 +37,16 @@ const ok = (title: string, lines: string[], data?: Record<string, unknown>): Rep
   ...(data ? { data } : {}),
 });
 
+/** A stored spec, or undefined when the row cannot be read (that rule is skipped, not fatal). */
+function readSpec(json: string): RuleSpec | undefined {
+  try {
+    const v: unknown = JSON.parse(json);
+    return isRuleSpec(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Two specs are the same rule when they hold the same fields and values, in any key order. */
 function sameSpec(a: RuleSpec, b: RuleSpec): boolean {
   const canonical = (s: RuleSpec) => JSON.stringify(Object.entries(s).sort(([x], [y]) => (x < y ? -1 : 1)));
@@ -65,8 +75,8 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
     const found = store.users.find(user.platform, user.id);
     const rows = found ? store.rules.listForUser(found.id) : [];
     const twin = rows.find((r) => {
-      const stored: unknown = JSON.parse(r.specJson);
-      return isRuleSpec(stored) && sameSpec(stored, spec);
+      const stored = readSpec(r.specJson);
+      return stored !== undefined && sameSpec(stored, spec);
     });
     if (twin) {
       const status = twin.disabledReason ? ` (disabled: remove it and add it again)` : twin.paused ? ` (paused: /alert resume ${twin.id})` : '';
@@ -120,8 +130,8 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
       const rows = found ? store.rules.listForUser(found.id) : [];
       if (rows.length === 0) return ok('Your alerts', [`You have no alerts. Add one, e.g. ${ADD_EXAMPLES[0]}`], { rules: [] });
       const lines = rows.map((r) => {
-        const spec: unknown = JSON.parse(r.specJson);
-        const what = isRuleSpec(spec) ? describeRule(spec) : 'unreadable rule';
+        const spec = readSpec(r.specJson);
+        const what = spec ? describeRule(spec) : 'unreadable rule';
         const status = r.disabledReason ? ` (disabled: ${r.disabledReason})` : r.paused ? ' (paused)' : '';
         return `#${r.id}: ${what}${status}`;
       });
@@ -149,8 +159,8 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
       if (row.disabledReason) {
         return errorReply('Alert disabled', `Alert #${ruleId} was disabled because messages to you failed (${row.disabledReason}). Remove it and add it again once the bot can message you.`);
       }
-      const spec: unknown = JSON.parse(row.specJson);
-      if (!isRuleSpec(spec)) return errorReply('Alert unreadable', `Alert #${ruleId} cannot be read; remove it and add it again.`);
+      const spec = readSpec(row.specJson);
+      if (!spec) return errorReply('Alert unreadable', `Alert #${ruleId} cannot be read; remove it and add it again.`);
       // Resuming is like creating: what became true while paused waits for the next crossing.
       const { state, alreadyTrue } = engine.initialState(spec);
       store.transaction(() => {

@@ -1,9 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AlertEngine } from '../../src/alerts/engine.ts';
 import { alertCommands } from '../../src/alerts/service.ts';
 import { ThresholdIndex } from '../../src/alerts/threshold-index.ts';
@@ -111,9 +111,12 @@ describe('threshold alerts', () => {
   });
 });
 
+const tmp = mkdtempSync(join(tmpdir(), 'hashwatch-alerts-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
 describe('difficulty', () => {
   it('is the level in T; a rule stored by 0.1 as "difficulty above 5" (the estimate, %) still fires on the estimate', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'hashwatch-alerts-')), 'v2.db');
+    const path = join(tmp, 'v2.db');
     const raw = new Database(path);
     raw.exec(MIGRATIONS[0]!);
     raw.exec(MIGRATIONS[1]!);
@@ -318,6 +321,15 @@ describe('a new rule that already holds', () => {
 });
 
 describe('duplicate rules', () => {
+  it('are looked for past a stored row that is not JSON (skipped, not an internal error)', async () => {
+    const { alerts, store } = setup();
+    const owner = store.users.ensure('telegram', '1001', 'alice', 0);
+    store.rules.insert({ userId: owner, specJson: 'not json', cooldownSec: 0, createdMs: 0 }, { armed: null, episode: 0, lastFiredMs: null, memo: null });
+    expect((await alerts.add(alice, { subject: 'retarget' })).title).toBe('Alert #2 added');
+    expect(alerts.list(alice).lines).toEqual(['#1: unreadable rule', '#2: every difficulty adjustment (with the actual change)']);
+    expect(alerts.resume(alice, 1).title).toBe('Alert unreadable');
+  });
+
   it('are refused with the id of the existing rule, whatever the spelling or cooldown; other users are unaffected', async () => {
     const { alerts, store } = setup();
     expect((await alerts.add(alice, { subject: 'hashprice', condition: 'below', value: '40' })).title).toBe('Alert #1 added');

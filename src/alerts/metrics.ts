@@ -6,7 +6,7 @@
  * is a whole number: its margin is 0, since "back on the other side" is already a full step.
  *
  * `difficulty` is the level (stored as the raw difficulty, typed in T); the estimate for the next
- * retarget is `difficulty_change`. Rules stored before 0.2 used `difficulty` for the estimate: the
+ * retarget is `difficulty_change`. Rules stored by 0.1.0 used `difficulty` for the estimate: the
  * store migration renamed them (src/store/migrations.ts, version 3), so no stored rule changed meaning.
  */
 import { btc, difficulty as fmtDifficulty, hashrate, pct, pctChange, usd } from '../core/format.ts';

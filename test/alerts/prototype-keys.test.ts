@@ -45,18 +45,20 @@ describe('/alert add with Object.prototype names in any word position', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...SENTENCES),
-        fc.integer({ min: 0, max: 3 }),
+        // -1 is the action word ("add" itself), 0–3 the rule's words.
+        fc.integer({ min: -1, max: 3 }),
         fc.constantFrom(...PROTOTYPE_NAMES),
         fc.boolean(),
-        async (sentence, position, name, throughCommand) => {
+        async (sentence, position, name, viaCommand) => {
           const words: string[] = [...sentence];
-          words[position] = name;
+          if (position >= 0) words[position] = name;
+          const action = position < 0 ? name : 'add';
           const who = { platform: 'telegram', id: String(++user) };
-          const reply = throughCommand
+          const reply = viaCommand || position < 0
             ? await runCommand(
                 commands,
                 'alert',
-                splitArgs(alert, tokenize(`add ${words.filter(Boolean).join(' ')}`)),
+                splitArgs(alert, tokenize(`${action} ${words.filter(Boolean).join(' ')}`)),
                 {
                   market: {} as Market,
                   now: () => Date.UTC(2025, 3, 1),

@@ -141,6 +141,7 @@ function headlineAt(atMs: number, hashprice: number): Headline {
     hashpriceBtcPerPhDay: 0.0005,
     priceUsd: 83_000,
     hashrate7d: 8e20,
+    difficulty: 1.1376e14,
     difficultyChangePercent: 1,
     lastRetarget: { timeSec: 1_743_000_000, changePercent: 1 },
     feeSharePercent: 1,

@@ -9,7 +9,7 @@ export default defineCommand({
     action: { kind: 'choice', choices: ['add', 'list', 'remove', 'pause', 'resume'], aliases: { delete: 'remove', rm: 'remove', ls: 'list', new: 'add' }, example: 'add', description: 'What to do (default: list)' },
     subject: { kind: 'text', maxLength: 40, example: 'hashprice', description: 'add: metric or event (hashprice, price, hashrate, retarget…); else the alert id' },
     condition: { kind: 'text', maxLength: 20, example: 'below', description: 'above, below, change, up, down (or low for hashprice lows)' },
-    value: { kind: 'text', maxLength: 20, example: '40', description: 'Threshold (e.g. 40, 100k, 600 EH/s) or change (e.g. -10%)' },
+    value: { kind: 'text', maxLength: 20, example: '40', description: 'Threshold (e.g. 40, 100k, 600 EH/s, 150T) or change (e.g. -10%)' },
     window: { kind: 'text', maxLength: 10, example: '7d', description: 'Change window in days, e.g. 7d or 30d' },
     cooldown: { kind: 'integer', min: 0, max: 10_080, unit: 'minutes', example: 'cooldown=60', description: 'Least time between two alerts of this rule (default 60 min)' },
   },

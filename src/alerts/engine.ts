@@ -12,7 +12,7 @@
  * outbox row keyed `alert:<rule>:<episode>`: a restart can neither lose nor repeat an alert.
  */
 import type { Logger } from 'pino';
-import { dateTime, int, pct, pctChange } from '../core/format.ts';
+import { dateTime, difficulty as fmtDifficulty, int, pct, pctChange } from '../core/format.ts';
 import type { Headline } from '../core/headline.ts';
 import type { Reply } from '../core/reply.ts';
 import type { Destination, DeliveryPlatform } from '../core/delivery.ts';
@@ -146,7 +146,9 @@ export class AlertEngine {
     const level = this.level(spec, h);
     if (level) return { state: { ...base, armed: !level.holds }, alreadyTrue: level.holds };
     const event = this.eventStep(spec, base, h);
-    return { state: event.state, alreadyTrue: false };
+    // A pool already over the line will not fire until it falls back: the user should know.
+    const alreadyTrue = spec.kind === 'pool_share' && h.pools1w.some((p) => p.sharePercent > spec.percent);
+    return { state: event.state, alreadyTrue };
   }
 
   evaluate(h: Headline): EvaluationResult {
@@ -308,9 +310,9 @@ export class AlertEngine {
     const remember = (memo: string) => ({ state: { ...s, armed: true, memo }, changed: memo !== s.memo || s.armed !== true });
     switch (spec.kind) {
       case 'retarget': {
-        const memo = String(h.lastRetarget.timeSec);
-        if (s.memo === null || Number(s.memo) >= h.lastRetarget.timeSec) return remember(s.memo ?? memo);
-        return fire(memo, `Difficulty adjusted by ${pctChange(h.lastRetarget.changePercent)} (at ${new Date(h.lastRetarget.timeSec * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC).`);
+        const step = retargetStep(s.memo, h);
+        if (!step) return { state: s, changed: false };
+        return step.happened ? fire(step.memo, step.happened) : remember(step.memo);
       }
       case 'ribbons': {
         if (s.memo === null || s.memo === h.ribbons || h.ribbons === 'normal') return remember(h.ribbons);
@@ -361,6 +363,55 @@ export class AlertEngine {
       data: { ruleId: rule.id, episode },
     };
   }
+}
+
+const EPOCH_BLOCKS = 2016;
+
+/** What a retarget rule remembers: the epoch it last saw and that epoch's difficulty. */
+interface RetargetMemo {
+  epoch: number;
+  difficulty: number | null;
+}
+
+/**
+ * Retargets are keyed on the epoch's start height (height − height % 2016), which the tip gives
+ * exactly: a re-fetched or missing retarget timestamp can neither re-fire nor hide one. The change
+ * is this epoch's difficulty over the last one's, both seen by this rule; the adjustment estimate
+ * (cached apart from the tip) can lag a new block, so its "previous change" is only a fallback.
+ */
+function retargetStep(memo: string | null, h: Headline): { memo: string; happened?: string } | undefined {
+  if (!Number.isSafeInteger(h.height) || h.height <= 0) return undefined;
+  const epoch = h.height - (h.height % EPOCH_BLOCKS);
+  const difficulty = Number.isFinite(h.difficulty) && h.difficulty > 0 ? h.difficulty : null;
+  const now = JSON.stringify({ epoch, difficulty } satisfies RetargetMemo);
+  const seen = readRetargetMemo(memo);
+  if (seen === undefined) return { memo: now };
+  let change: number;
+  if ('legacyTimeSec' in seen) {
+    // Stored by 0.1: the timestamp of the last retarget the rule saw. A later one fires, once.
+    if (!(h.lastRetarget.timeSec > seen.legacyTimeSec)) return { memo: now };
+    change = h.lastRetarget.changePercent;
+  } else {
+    if (epoch < seen.epoch) return { memo: memo! };
+    if (epoch === seen.epoch) return { memo: seen.difficulty === null && difficulty !== null ? now : memo! };
+    change = seen.epoch === epoch - EPOCH_BLOCKS && seen.difficulty !== null && difficulty !== null ? (difficulty / seen.difficulty - 1) * 100 : h.lastRetarget.changePercent;
+  }
+  const by = Number.isFinite(change) ? ` by ${pctChange(change)}` : '';
+  return { memo: now, happened: `Difficulty adjusted${by} at block ${int(epoch)}${difficulty === null ? '' : `: now ${fmtDifficulty(difficulty)}`}.` };
+}
+
+function readRetargetMemo(memo: string | null): RetargetMemo | { legacyTimeSec: number } | undefined {
+  if (memo === null) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(memo);
+  } catch {
+    return undefined;
+  }
+  if (typeof v === 'number') return { legacyTimeSec: v };
+  const m = v as Partial<RetargetMemo> | null;
+  if (!m || typeof m.epoch !== 'number' || !(typeof m.difficulty === 'number' || m.difficulty === null)) return undefined;
+  return { epoch: m.epoch, difficulty: m.difficulty };
 }
 
 function describeValue(spec: RuleSpec, level: Level): string {

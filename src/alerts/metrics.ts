@@ -4,12 +4,16 @@
  * threshold by margin = max(2 % of |threshold|, the metric's absolute floor). The floor matters for
  * percentage metrics near 0 (a difficulty-change threshold of 0 % still needs 0.25 points). Nakamoto
  * is a whole number: its margin is 0, since "back on the other side" is already a full step.
+ *
+ * `difficulty` is the level (stored as the raw difficulty, typed in T); the estimate for the next
+ * retarget is `difficulty_change`. Rules stored by 0.1.0 used `difficulty` for the estimate: the
+ * store migration renamed them (src/store/migrations.ts, version 3), so no stored rule changed meaning.
  */
-import { btc, hashrate, pct, pctChange, usd } from '../core/format.ts';
+import { btc, difficulty as fmtDifficulty, hashrate, pct, pctChange, usd } from '../core/format.ts';
 import { snapshotSlot } from '../store/snapshots.ts';
 import type { Headline } from '../core/headline.ts';
 
-export const METRIC_IDS = ['hashprice', 'hashprice_btc', 'price', 'hashrate', 'difficulty', 'fees', 'toppool', 'nakamoto'] as const;
+export const METRIC_IDS = ['hashprice', 'hashprice_btc', 'price', 'hashrate', 'difficulty', 'difficulty_change', 'fees', 'toppool', 'nakamoto'] as const;
 export type MetricId = (typeof METRIC_IDS)[number];
 
 export interface MetricDef {
@@ -25,9 +29,16 @@ export interface MetricDef {
   snapshot: string;
   /** Typed values accepted in a threshold; a hashrate may be typed in EH/s. */
   parseValue?(raw: string): number;
+  /** How many stored units make one typed unit (hashrate is stored in H/s and typed in EH/s). */
+  scale?: number;
   /** The smallest and largest threshold that make sense. */
   min: number;
   max: number;
+  /**
+   * The smallest non-zero threshold magnitude the replies can show: below it the alert would read
+   * "below $0.0000" (a threshold nobody can check against the figures the bot prints).
+   */
+  step: number;
 }
 
 const RELATIVE_MARGIN = 0.02;
@@ -42,6 +53,7 @@ export const METRICS: Record<MetricId, MetricDef> = {
     snapshot: 'hashprice_usd',
     min: 0,
     max: 1e6,
+    step: 0.01,
   },
   hashprice_btc: {
     label: 'hashprice (BTC per PH/s per day)',
@@ -52,6 +64,7 @@ export const METRICS: Record<MetricId, MetricDef> = {
     snapshot: 'hashprice_btc',
     min: 0,
     max: 10,
+    step: 0.000001,
   },
   price: {
     label: 'BTC price (USD)',
@@ -62,6 +75,7 @@ export const METRICS: Record<MetricId, MetricDef> = {
     snapshot: 'price_usd',
     min: 0,
     max: 1e9,
+    step: 1,
   },
   hashrate: {
     label: 'hashrate (7-day average)',
@@ -80,10 +94,25 @@ export const METRICS: Record<MetricId, MetricDef> = {
       const scale = m[2] === 'p' ? 1e15 : m[2] === 'z' ? 1e21 : 1e18;
       return Number(m[1]) * scale;
     },
+    scale: 1e18,
     min: 0,
     max: 1e24,
+    step: 1e15,
   },
   difficulty: {
+    label: 'mining difficulty',
+    unit: 'T',
+    read: (h) => h.difficulty,
+    format: fmtDifficulty,
+    marginFloor: 0,
+    snapshot: 'difficulty',
+    parseValue: parseDifficulty,
+    scale: 1e12,
+    min: 1e12,
+    max: 1e18,
+    step: 1e12,
+  },
+  difficulty_change: {
     label: 'estimated difficulty change at the next retarget',
     unit: '%',
     read: (h) => h.difficultyChangePercent,
@@ -92,6 +121,7 @@ export const METRICS: Record<MetricId, MetricDef> = {
     snapshot: 'difficulty_change',
     min: -75,
     max: 300,
+    step: 0.01,
   },
   fees: {
     label: 'fee share of miner revenue',
@@ -102,6 +132,7 @@ export const METRICS: Record<MetricId, MetricDef> = {
     snapshot: 'fee_share',
     min: 0,
     max: 100,
+    step: 0.01,
   },
   toppool: {
     label: 'largest pool share of blocks (last week)',
@@ -112,6 +143,7 @@ export const METRICS: Record<MetricId, MetricDef> = {
     snapshot: 'top_pool_share',
     min: 0,
     max: 100,
+    step: 0.1,
   },
   nakamoto: {
     label: 'Nakamoto coefficient (pools)',
@@ -122,8 +154,31 @@ export const METRICS: Record<MetricId, MetricDef> = {
     snapshot: 'nakamoto',
     min: 1,
     max: 100,
+    step: 1,
   },
 };
+
+/**
+ * Difficulty as miners say it: "120", "120T" and "120 T" mean 120 × 10¹² (a bare number below a
+ * million is T: nobody means a difficulty of 120); "0.12P" is P; "1.2e14" or a long number is the
+ * raw difficulty.
+ */
+function parseDifficulty(raw: string): number {
+  const s = raw.trim().toLowerCase().replace(/[\s,_]+/g, '');
+  if (/^\d+(?:\.\d+)?e[+]?\d+$/.test(s)) return Number(s);
+  const m = /^(\d+(?:\.\d+)?)(t|p)?$/.exec(s);
+  if (!m) return Number.NaN;
+  const n = Number(m[1]);
+  if (m[2] === 'p') return n * 1e15;
+  if (m[2] === 't' || n < 1e6) return n * 1e12;
+  return n;
+}
+
+/** A value in the unit people type it in ("600 EH/s", "120 T", "40 USD/PH/day"), for messages. */
+export function typed(metric: MetricId, v: number): string {
+  const def = METRICS[metric];
+  return `${Number((v / (def.scale ?? 1)).toPrecision(12))} ${def.unit}`;
+}
 
 export function rearmMargin(metric: MetricId, threshold: number): number {
   if (metric === 'nakamoto') return 0;

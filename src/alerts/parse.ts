@@ -3,27 +3,32 @@
  * message saying what is accepted, with an example.
  */
 import { parseHumanNumber } from '../core/command.ts';
-import { METRIC_IDS, METRICS, type MetricId } from './metrics.ts';
+import { METRIC_IDS, METRICS, typed, type MetricId } from './metrics.ts';
 import type { RuleSpec } from './rules.ts';
 
 export type ParsedRule = { ok: true; spec: RuleSpec } | { ok: false; message: string };
 
-const METRIC_ALIASES: Record<string, MetricId> = {
-  hashprice: 'hashprice', hp: 'hashprice', hashpriceusd: 'hashprice',
-  hashpricebtc: 'hashprice_btc', hpbtc: 'hashprice_btc',
-  price: 'price', btc: 'price', btcprice: 'price',
-  hashrate: 'hashrate', hr: 'hashrate',
-  difficulty: 'difficulty', diff: 'difficulty', difficultychange: 'difficulty',
-  fees: 'fees', fee: 'fees', feeshare: 'fees',
-  toppool: 'toppool', largestpool: 'toppool',
-  nakamoto: 'nakamoto', nakamotocoefficient: 'nakamoto',
-};
+// Keyed by what the user typed: a Map, so "constructor" or "__proto__" is just an unknown word
+// (a plain object would hand back Object.prototype's members).
+const METRIC_ALIASES = new Map<string, MetricId>(
+  Object.entries({
+    hashprice: 'hashprice', hp: 'hashprice', hashpriceusd: 'hashprice',
+    hashpricebtc: 'hashprice_btc', hpbtc: 'hashprice_btc',
+    price: 'price', btc: 'price', btcprice: 'price',
+    hashrate: 'hashrate', hr: 'hashrate',
+    difficulty: 'difficulty', diff: 'difficulty',
+    difficultychange: 'difficulty_change', diffchange: 'difficulty_change', nextdifficulty: 'difficulty_change',
+    fees: 'fees', fee: 'fees', feeshare: 'fees',
+    toppool: 'toppool', largestpool: 'toppool',
+    nakamoto: 'nakamoto', nakamotocoefficient: 'nakamoto',
+  } satisfies Record<string, MetricId>),
+);
 const RETARGET = new Set(['retarget', 'adjustment', 'difficultyadjustment', 'retargets']);
 const RIBBONS = new Set(['ribbons', 'hashribbons', 'capitulation', 'ribbon']);
 const POOL = new Set(['pool', 'pools', 'anypool']);
 
 export const SUBJECTS_HELP =
-  'metrics: hashprice, hashprice_btc, price, hashrate, difficulty, fees, toppool, nakamoto; events: retarget, ribbons, pool, hashprice low';
+  'metrics: hashprice, hashprice_btc, price, hashrate, difficulty (T), difficulty_change (next retarget estimate, %), fees, toppool, nakamoto; events: retarget, ribbons, pool, hashprice low';
 export const ADD_EXAMPLES = [
   '/alert add hashprice below 40',
   '/alert add hashrate change -10% 7d',
@@ -33,6 +38,9 @@ export const ADD_EXAMPLES = [
   '/alert add ribbons',
   '/alert add pool above 30%',
 ];
+
+/** Changes and pool shares are shown to one decimal. */
+const MIN_PERCENT = 0.1;
 
 const squash = (s: string) => s.trim().toLowerCase().replace(/[\s_-]+/g, '');
 const fail = (message: string): ParsedRule => ({ ok: false, message });
@@ -50,7 +58,7 @@ export function parseRule(words: RuleWords): ParsedRule {
   if (RETARGET.has(subject)) return noExtras(words, { kind: 'retarget' });
   if (RIBBONS.has(subject)) return noExtras(words, { kind: 'ribbons' });
   if (POOL.has(subject)) return parsePool(words);
-  const metric = METRIC_ALIASES[subject];
+  const metric = METRIC_ALIASES.get(subject);
   if (!metric) return fail(`Unknown metric or event "${clip(words.subject!)}". Accepted: ${SUBJECTS_HELP}.`);
   const condition = squash(words.condition ?? '');
   if (metric === 'hashprice' && (condition === 'low' || condition === 'newlow')) return parseLow(words);
@@ -81,12 +89,12 @@ function noExtras(words: RuleWords, spec: RuleSpec): ParsedRule {
 function withUnit(metric: MetricId, value: string, unit: string): string | undefined {
   const u = unit.trim().toLowerCase();
   if (metric === 'hashrate') return /^[pez]?h\/s$/.test(u) ? `${value}${u}` : undefined;
-  const units: Record<MetricId, RegExp> = {
+  if (metric === 'difficulty') return /^[tp]$/.test(u) ? `${value}${u}` : undefined;
+  const units: Record<Exclude<MetricId, 'hashrate' | 'difficulty'>, RegExp> = {
     hashprice: /^(?:usd|\$|usd\/ph\/day|\/ph\/day)$/,
     hashprice_btc: /^(?:btc|btc\/ph\/day|\/ph\/day)$/,
     price: /^(?:usd|\$)$/,
-    hashrate: /^$/,
-    difficulty: /^%$/,
+    difficulty_change: /^%$/,
     fees: /^%$/,
     toppool: /^%$/,
     nakamoto: /^pools?$/,
@@ -104,18 +112,28 @@ function parseThreshold(metric: MetricId, direction: 'above' | 'below', words: R
     window = '';
   }
   const value = def.parseValue ? def.parseValue(raw) : parseHumanNumber(raw);
-  const example = `/alert add ${metric} ${direction} ${metric === 'hashrate' ? '600' : metric === 'nakamoto' ? '3' : '40'}`;
+  const example = `/alert add ${metric} ${direction} ${EXAMPLE_VALUE[metric] ?? '40'}`;
+  if (metric === 'difficulty' && /%\s*$/.test(`${raw}${window}`)) {
+    return fail(
+      `difficulty is the level, in T (e.g. 150T). For the estimated change at the next retarget use difficulty_change (got "${clip(`${raw}${window}`)}"). Examples: /alert add difficulty above 150T · /alert add difficulty_change above 5%`,
+    );
+  }
   if (!raw || !Number.isFinite(value)) return fail(`Give the threshold as a number in ${def.unit} (got "${clip(raw)}"). Example: ${example}`);
-  const shown = (v: number) => (metric === 'hashrate' ? `${v / 1e18} EH/s` : `${v} ${def.unit}`);
+  const shown = (v: number) => typed(metric, v);
   if (value < def.min || value > def.max) {
-    return fail(`The ${def.label} threshold must be from ${metric === 'hashrate' ? `${def.min / 1e18} to ${def.max / 1e18} EH/s` : `${def.min} to ${def.max} ${def.unit}`} (got "${clip(raw)}").`);
+    return fail(`The ${def.label} threshold must be from ${shown(def.min).replace(` ${def.unit}`, '')} to ${shown(def.max)} (got "${clip(raw)}").`);
   }
   if (direction === 'below' && value <= def.min) return fail(`The ${def.label} is never below ${shown(def.min)}, so this alert could never fire (got "${clip(raw)}"). Example: ${example}`);
   if (direction === 'above' && value >= def.max) return fail(`The ${def.label} is never above ${shown(def.max)}, so this alert could never fire (got "${clip(raw)}"). Example: ${example}`);
+  if (value !== 0 && Math.abs(value) < def.step) {
+    return fail(`A ${def.label} threshold must be at least ${shown(def.step)}: the bot shows this figure no finer, so a smaller line could not be told apart from 0 (got "${clip(raw)}"). Example: ${example}`);
+  }
   if (metric === 'nakamoto' && !Number.isInteger(value)) return fail(`The Nakamoto coefficient is a whole number of pools (got "${clip(raw)}"). Example: ${example}`);
   if (window) return fail(`A threshold rule takes no window (got "${clip(window)}"). Example: ${example}`);
   return { ok: true, spec: { kind: 'threshold', metric, direction, value } };
 }
+
+const EXAMPLE_VALUE: Partial<Record<MetricId, string>> = { hashrate: '600', nakamoto: '3', difficulty: '150T', difficulty_change: '5%' };
 
 function parseDays(raw: string | undefined, min: number, max: number): number | undefined {
   const m = /^(\d+)\s*(d|day|days)?$/i.exec(raw?.trim() ?? '');
@@ -125,10 +143,10 @@ function parseDays(raw: string | undefined, min: number, max: number): number | 
 }
 
 function parseChange(metric: MetricId, condition: string, words: RuleWords): ParsedRule {
-  if (metric === 'difficulty') {
+  if (metric === 'difficulty_change') {
     // Already a percentage change (the estimate for the next retarget): a percent change of it
     // (+2 % → +4 % is "+100 %") means nothing. Its own thresholds, or the retarget event, do.
-    return fail('The difficulty metric is already a change (the estimated change at the next retarget), so it takes above or below, not a change over days. Examples: /alert add difficulty above 5% · /alert add retarget (each adjustment, with its actual change)');
+    return fail('difficulty_change is already a change (the estimated change at the next retarget), so it takes above or below, not a change over days. Examples: /alert add difficulty_change above 5% · /alert add retarget (each adjustment, with its actual change) · /alert add difficulty up 10% 30d');
   }
   const raw = words.value?.trim() ?? '';
   const example = `/alert add ${metric} change -10% 7d`;
@@ -143,6 +161,8 @@ function parseChange(metric: MetricId, condition: string, words: RuleWords): Par
     }
   }
   const percent = Math.abs(n);
+  // The alert shows the change to one decimal: a smaller line could not be seen to be crossed.
+  if (percent < MIN_PERCENT) return fail(`A change must be at least ${MIN_PERCENT} % (got "${clip(raw)}"). Example: ${example}`);
   if (percent > (direction === 'down' ? 99 : 1000)) {
     return fail(`A ${direction === 'down' ? 'drop' : 'rise'} must be at most ${direction === 'down' ? 99 : 1000} % (got "${clip(raw)}").`);
   }
@@ -170,8 +190,8 @@ function parsePool(words: RuleWords): ParsedRule {
   if (rest[1] === '%') rest.splice(1, 1);
   const raw = rest[0] ?? '';
   const n = parseHumanNumber(raw);
-  if (!raw || !Number.isFinite(n) || n <= 0 || n >= 100) {
-    return fail(`Give the pool share in percent, more than 0 and less than 100 (got "${clip(raw)}"). Example: /alert add pool above 30%`);
+  if (!raw || !Number.isFinite(n) || n < MIN_PERCENT || n >= 100) {
+    return fail(`Give the pool share in percent, from ${MIN_PERCENT} to less than 100 (got "${clip(raw)}"). Example: /alert add pool above 30%`);
   }
   if (rest.length > 1) {
     return fail(`A pool rule takes only the share; it always looks at the last week's blocks (got "${clip(rest.slice(1).join(' '))}" too). Example: /alert add pool above 30%`);

@@ -2,12 +2,14 @@
  * What `/alert` does, behind the command: per-user rule management with the per-user limit.
  * Users only ever see and touch their own rules (every query is scoped by the owner).
  */
+import { pct } from '../core/format.ts';
+import type { Headline } from '../core/headline.ts';
 import type { Reply } from '../core/reply.ts';
 import { errorReply } from '../core/reply.ts';
 import type { Store } from '../store/index.ts';
 import type { AlertEngine } from './engine.ts';
 import { ADD_EXAMPLES, isRuleSpec, parseRule, type RuleWords } from './parse.ts';
-import { DEFAULT_COOLDOWN_SEC, describeRule } from './rules.ts';
+import { DEFAULT_COOLDOWN_SEC, describeRule, type RuleSpec } from './rules.ts';
 
 export interface AlertUser {
   platform: string;
@@ -16,7 +18,7 @@ export interface AlertUser {
 }
 
 export interface AlertCommands {
-  add(user: AlertUser, words: RuleWords, cooldownMinutes?: number): Reply;
+  add(user: AlertUser, words: RuleWords, cooldownMinutes?: number): Promise<Reply>;
   list(user: AlertUser): Reply;
   remove(user: AlertUser, ruleId: number): Reply;
   pause(user: AlertUser, ruleId: number): Reply;
@@ -35,32 +37,92 @@ const ok = (title: string, lines: string[], data?: Record<string, unknown>): Rep
   ...(data ? { data } : {}),
 });
 
-export function alertCommands(deps: { store: Store; engine: AlertEngine; maxPerUser: number; now(): number }): AlertCommands {
+/** A stored spec, or undefined when the row cannot be read (that rule is skipped, not fatal). */
+function readSpec(json: string): RuleSpec | undefined {
+  try {
+    const v: unknown = JSON.parse(json);
+    return isRuleSpec(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Two specs are the same rule when they hold the same fields and values, in any key order. */
+function sameSpec(a: RuleSpec, b: RuleSpec): boolean {
+  const canonical = (s: RuleSpec) => JSON.stringify(Object.entries(s).sort(([x], [y]) => (x < y ? -1 : 1)));
+  return canonical(a) === canonical(b);
+}
+
+export interface AlertServiceDeps {
+  store: Store;
+  engine: AlertEngine;
+  maxPerUser: number;
+  now(): number;
+  /**
+   * Today's numbers when the engine has not evaluated yet (just after start-up), so a new rule can
+   * say whether it already holds. Absent or failing: the reply says the first poll will tell.
+   */
+  fetchHeadline?(): Promise<Headline>;
+}
+
+export function alertCommands(deps: AlertServiceDeps): AlertCommands {
   const { store, engine } = deps;
-  const userId = (u: AlertUser) => store.users.ensure(u.platform, u.id, u.name, deps.now());
   const notFound = (ruleId: number) =>
     errorReply('No such alert', `You have no alert #${ruleId}. /alert list shows your rules and their ids.`);
 
+  /** Why this user may not add this rule now, if they may not: a duplicate, or the limit. */
+  const refusal = (user: AlertUser, spec: RuleSpec): Reply | undefined => {
+    const found = store.users.find(user.platform, user.id);
+    const rows = found ? store.rules.listForUser(found.id) : [];
+    const twin = rows.find((r) => {
+      const stored = readSpec(r.specJson);
+      return stored !== undefined && sameSpec(stored, spec);
+    });
+    if (twin) {
+      const status = twin.disabledReason ? ` (disabled: remove it and add it again)` : twin.paused ? ` (paused: /alert resume ${twin.id})` : '';
+      return errorReply('Alert already exists', `You already have this alert: #${twin.id}${status}. Two identical rules would send every alert twice.`);
+    }
+    if (rows.length >= deps.maxPerUser) {
+      return errorReply('Alert limit reached', `You already have ${deps.maxPerUser} alerts, the most allowed. Remove one first (/alert list, then /alert remove <id>).`);
+    }
+    return undefined;
+  };
+
+  const currentNumbers = async (): Promise<Headline | undefined> => {
+    if (engine.latest) return engine.latest;
+    try {
+      const h = await deps.fetchHeadline?.();
+      return engine.latest ?? h;
+    } catch {
+      return engine.latest;
+    }
+  };
+
   return {
-    add(user, words, cooldownMinutes) {
+    async add(user, words, cooldownMinutes) {
       const parsed = parseRule(words);
       if (!parsed.ok) return errorReply('/alert add: check the rule', `${parsed.message}\nMore examples: ${ADD_EXAMPLES.join(' · ')}`);
-      const owner = userId(user);
-      if (store.rules.countForUser(owner) >= deps.maxPerUser) {
-        return errorReply('Alert limit reached', `You already have ${deps.maxPerUser} alerts, the most allowed. Remove one first (/alert list, then /alert remove <id>).`);
-      }
-      const { state, alreadyTrue } = engine.initialState(parsed.spec);
+      // The parser's output is checked as strictly as a stored row: nothing half-formed is stored.
+      const spec: unknown = JSON.parse(JSON.stringify(parsed.spec));
+      if (!isRuleSpec(spec)) return errorReply('/alert add: check the rule', `That rule could not be read. Examples: ${ADD_EXAMPLES.join(' · ')}`);
+      const early = refusal(user, spec);
+      if (early) return early;
+      const h = await currentNumbers();
+      // Checked again after the wait: another /alert add of this user may have landed meanwhile.
+      const late = refusal(user, spec);
+      if (late) return late;
+      const { state, alreadyTrue } = engine.initialState(spec, h);
       const cooldownSec = cooldownMinutes === undefined ? DEFAULT_COOLDOWN_SEC : Math.round(cooldownMinutes * 60);
-      const id = store.rules.insert({ userId: owner, specJson: JSON.stringify(parsed.spec), cooldownSec, createdMs: deps.now() }, state);
-      const row = store.rules.get(id)!;
-      engine.track(row);
-      const described = describeRule(parsed.spec);
-      const lines = [`You will be alerted when: ${described}.`];
-      if (alreadyTrue) lines.push('This is already true right now, so it will fire on the next crossing (after the value moves back and crosses again), not now.');
-      if (parsed.spec.kind === 'threshold' || parsed.spec.kind === 'change' || parsed.spec.kind === 'hashprice_low') {
+      const owner = store.users.ensure(user.platform, user.id, user.name, deps.now());
+      const id = store.rules.insert({ userId: owner, specJson: JSON.stringify(spec), cooldownSec, createdMs: deps.now() }, state);
+      engine.track(store.rules.get(id)!);
+      const lines = [`You will be alerted when: ${describeRule(spec)}.`];
+      if (!h) lines.push('The current numbers are not in yet, so I cannot tell whether this already holds: I will check at the next block, and if it holds then, it waits for the next crossing.');
+      else if (alreadyTrue) lines.push(alreadyTrueLine(spec, h));
+      if (spec.kind === 'threshold' || spec.kind === 'change' || spec.kind === 'hashprice_low') {
         lines.push(cooldownSec > 0 ? `It fires once per crossing; at most once every ${Math.round(cooldownSec / 60)} min.` : 'It fires once per crossing (no cooldown).');
       }
-      return ok(`Alert #${id} added`, lines, { ruleId: id, spec: parsed.spec, alreadyTrue });
+      return ok(`Alert #${id} added`, lines, { ruleId: id, spec, alreadyTrue, checked: h !== undefined });
     },
 
     list(user) {
@@ -68,8 +130,8 @@ export function alertCommands(deps: { store: Store; engine: AlertEngine; maxPerU
       const rows = found ? store.rules.listForUser(found.id) : [];
       if (rows.length === 0) return ok('Your alerts', [`You have no alerts. Add one, e.g. ${ADD_EXAMPLES[0]}`], { rules: [] });
       const lines = rows.map((r) => {
-        const spec: unknown = JSON.parse(r.specJson);
-        const what = isRuleSpec(spec) ? describeRule(spec) : 'unreadable rule';
+        const spec = readSpec(r.specJson);
+        const what = spec ? describeRule(spec) : 'unreadable rule';
         const status = r.disabledReason ? ` (disabled: ${r.disabledReason})` : r.paused ? ' (paused)' : '';
         return `#${r.id}: ${what}${status}`;
       });
@@ -97,8 +159,8 @@ export function alertCommands(deps: { store: Store; engine: AlertEngine; maxPerU
       if (row.disabledReason) {
         return errorReply('Alert disabled', `Alert #${ruleId} was disabled because messages to you failed (${row.disabledReason}). Remove it and add it again once the bot can message you.`);
       }
-      const spec: unknown = JSON.parse(row.specJson);
-      if (!isRuleSpec(spec)) return errorReply('Alert unreadable', `Alert #${ruleId} cannot be read; remove it and add it again.`);
+      const spec = readSpec(row.specJson);
+      if (!spec) return errorReply('Alert unreadable', `Alert #${ruleId} cannot be read; remove it and add it again.`);
       // Resuming is like creating: what became true while paused waits for the next crossing.
       const { state, alreadyTrue } = engine.initialState(spec);
       store.transaction(() => {
@@ -107,8 +169,20 @@ export function alertCommands(deps: { store: Store; engine: AlertEngine; maxPerU
       });
       engine.track(store.rules.get(ruleId)!);
       const lines = [`Watching again: ${describeRule(spec)}.`];
-      if (alreadyTrue) lines.push('This is already true right now, so it will fire on the next crossing, not now.');
+      if (alreadyTrue && engine.latest) lines.push(alreadyTrueLine(spec, engine.latest));
       return ok(`Alert #${ruleId} resumed`, lines, { ruleId, alreadyTrue });
     },
   };
+}
+
+/** What "already true" means for this kind of rule, with the numbers that make it so. */
+function alreadyTrueLine(spec: RuleSpec, h: Headline): string {
+  if (spec.kind === 'pool_share') {
+    const above = h.pools1w.filter((p) => p.sharePercent > spec.percent).map((p) => `${p.name} (${pct(p.sharePercent)})`);
+    return `Already above the line right now: ${above.join(', ')}. It fires when another pool crosses it, or one of these again after falling back below.`;
+  }
+  if (spec.kind === 'hashprice_low') {
+    return `Hashprice is at a new ${spec.days}-day low right now, so it fires at the next new low after hashprice has recovered by 2 %, not now.`;
+  }
+  return 'This is already true right now, so it will fire on the next crossing (after the value moves back and crosses again), not now.';
 }

@@ -18,6 +18,8 @@ export interface Headline {
   hashrate7d: number;
   hashrate7dChange7dPercent?: number;
   hashrate7dChange30dPercent?: number;
+  /** Difficulty of the tip block (the raw number; 113.76 T is 1.1376e14). */
+  difficulty: number;
   /** Estimated change at the next retarget, percent. */
   difficultyChangePercent: number;
   lastRetarget: { timeSec: number; changePercent: number };

@@ -45,6 +45,7 @@ export async function loadHeadline(market: Market, nowMs: number): Promise<Loade
     hashrate7d: trend.avg7d,
     hashrate7dChange7dPercent: trend.change7dPercent,
     hashrate7dChange30dPercent: trend.change30dPercent,
+    difficulty: inputs.difficulty,
     difficultyChangePercent: adj.value.difficultyChangePercent,
     lastRetarget: { timeSec: adj.value.previousTimeSec, changePercent: adj.value.previousRetargetPercent },
     feeSharePercent: feeShare(inputs.subsidyBtc, inputs.avgFeesBtc) * 100,

@@ -115,7 +115,13 @@ export async function startAlerts(deps: AlertsDeps): Promise<AlertsRuntime> {
 
   return {
     services: {
-      alerts: alertCommands({ store, engine, maxPerUser: deps.config.MAX_ALERTS_PER_USER, now }),
+      alerts: alertCommands({
+        store,
+        engine,
+        maxPerUser: deps.config.MAX_ALERTS_PER_USER,
+        now,
+        fetchHeadline: async () => (await deps.loadHeadline(market, now())).headline,
+      }),
       digests: digestCommands({ store, now, defaultTime: deps.config.DIGEST_DEFAULT_TIME, buildDigest: deps.buildDigest }),
     },
     evaluate,

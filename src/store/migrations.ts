@@ -101,4 +101,12 @@ export const MIGRATIONS: readonly string[] = [
       FROM outbox WHERE idem_key LIKE 'alert:%'), 0))
     WHERE name = 'alert_rules';
   `,
+  // 3: the metric "difficulty" became the difficulty level (T); rules stored by 0.1 with it meant
+  // the estimated change at the next retarget, which is now "difficulty_change". Renamed here so no
+  // stored rule changes meaning (its threshold stays a percent; its state stays valid, as the
+  // value it is compared with is the same). A spec that is not JSON is left for the engine to skip.
+  `
+  UPDATE alert_rules SET spec = json_set(spec, '$.metric', 'difficulty_change')
+    WHERE json_valid(spec) AND json_extract(spec, '$.metric') = 'difficulty';
+  `,
 ];

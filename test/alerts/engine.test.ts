@@ -1,10 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AlertEngine } from '../../src/alerts/engine.ts';
 import { alertCommands } from '../../src/alerts/service.ts';
 import { ThresholdIndex } from '../../src/alerts/threshold-index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
+import { MIGRATIONS } from '../../src/store/migrations.ts';
+import type { Headline } from '../../src/core/headline.ts';
 import { headline } from './headline.ts';
 
 const HOUR = 3_600_000;
@@ -12,10 +18,10 @@ const DAY = 24 * HOUR;
 const alice = { platform: 'telegram', id: '1001', name: 'alice' };
 const bob = { platform: 'telegram', id: '1002', name: 'bob' };
 
-function setup(store: Store = openStore(':memory:'), clock = { t: Date.UTC(2025, 3, 1, 12) }) {
+function setup(store: Store = openStore(':memory:'), clock = { t: Date.UTC(2025, 3, 1, 12) }, fetchHeadline?: () => Promise<Headline>) {
   const engine = new AlertEngine(store, silentLogger);
   engine.load();
-  const alerts = alertCommands({ store, engine, maxPerUser: 3, now: () => clock.t });
+  const alerts = alertCommands({ store, engine, maxPerUser: 3, now: () => clock.t, fetchHeadline });
   const queued = () => {
     const all = store.outbox.claim(Number.MAX_SAFE_INTEGER, 1, 1000, ['telegram', 'discord']);
     store.outbox.releaseLeases();
@@ -25,10 +31,10 @@ function setup(store: Store = openStore(':memory:'), clock = { t: Date.UTC(2025,
 }
 
 describe('threshold alerts', () => {
-  it('fire once when crossed, not while the value hovers, and again only after re-arming past the margin', () => {
+  it('fire once when crossed, not while the value hovers, and again only after re-arming past the margin', async () => {
     const { engine, alerts, queued } = setup();
     engine.evaluate(headline({ hashpriceUsdPerPhDay: 45 }));
-    const added = alerts.add(alice, { subject: 'hashprice', condition: 'below', value: '40' }, 0);
+    const added = await alerts.add(alice, { subject: 'hashprice', condition: 'below', value: '40' }, 0);
     expect(added.data).toMatchObject({ ruleId: 1, alreadyTrue: false });
     expect(added.title).toBe('Alert #1 added');
     expect(added.lines?.[0]).toBe('You will be alerted when: hashprice (USD per PH/s per day) below $40.00/PH/day.');
@@ -54,10 +60,10 @@ describe('threshold alerts', () => {
     ]);
   });
 
-  it('do not fire for a rule created while its condition already holds, and say so', () => {
+  it('do not fire for a rule created while its condition already holds, and say so', async () => {
     const { engine, alerts, queued } = setup();
     engine.evaluate(headline({ priceUsd: 83_000 }));
-    const added = alerts.add(alice, { subject: 'price', condition: 'above', value: '80k' }, 0);
+    const added = await alerts.add(alice, { subject: 'price', condition: 'above', value: '80k' }, 0);
     expect(added.data).toMatchObject({ alreadyTrue: true });
     expect(added.lines?.join(' ')).toMatch(/already true right now, so it will fire on the next crossing/);
     expect(engine.evaluate(headline({ priceUsd: 84_000 })).fired).toBe(0);
@@ -66,19 +72,19 @@ describe('threshold alerts', () => {
     expect(queued()).toHaveLength(1);
   });
 
-  it('arm silently on the first evaluation when created before any numbers were known', () => {
+  it('arm silently on the first evaluation when created before any numbers were known', async () => {
     const { engine, alerts } = setup();
-    alerts.add(alice, { subject: 'nakamoto', condition: 'below', value: '4' }, 0);
+    await alerts.add(alice, { subject: 'nakamoto', condition: 'below', value: '4' }, 0);
     expect(engine.evaluate(headline({ nakamoto: 3 })).fired).toBe(0);
     expect(engine.evaluate(headline({ nakamoto: 4 })).fired).toBe(0); // re-armed: margin floor is 0 for a whole number
     expect(engine.evaluate(headline({ nakamoto: 3 })).fired).toBe(1);
   });
 
-  it('hold a crossing inside the cooldown and fire it when the cooldown ends, if still true', () => {
+  it('hold a crossing inside the cooldown and fire it when the cooldown ends, if still true', async () => {
     const { engine, alerts, queued } = setup();
     const t0 = Date.UTC(2025, 3, 1, 12);
     engine.evaluate(headline({ atMs: t0, feeSharePercent: 1 }));
-    alerts.add(alice, { subject: 'fees', condition: 'above', value: '5' }, 60);
+    await alerts.add(alice, { subject: 'fees', condition: 'above', value: '5' }, 60);
     expect(engine.evaluate(headline({ atMs: t0 + 1000, feeSharePercent: 6 })).fired).toBe(1);
     expect(engine.evaluate(headline({ atMs: t0 + 2000, feeSharePercent: 4 })).fired).toBe(0); // re-armed (≤ 4.75)
     expect(engine.evaluate(headline({ atMs: t0 + 3000, feeSharePercent: 6 })).fired).toBe(0); // in cooldown
@@ -88,12 +94,12 @@ describe('threshold alerts', () => {
     expect(queued().map((r) => r.idemKey)).toEqual(['alert:1:1', 'alert:1:2']);
   });
 
-  it('keep their state across a restart: the same database never re-fires, a real crossing while down does fire', () => {
+  it('keep their state across a restart: the same database never re-fires, a real crossing while down does fire', async () => {
     const store = openStore(':memory:');
     const a = setup(store);
     a.engine.evaluate(headline({ hashpriceUsdPerPhDay: 45 }));
-    a.alerts.add(alice, { subject: 'hashprice', condition: 'below', value: '40' }, 0);
-    a.alerts.add(bob, { subject: 'hashprice', condition: 'above', value: '50' }, 0);
+    await a.alerts.add(alice, { subject: 'hashprice', condition: 'below', value: '40' }, 0);
+    await a.alerts.add(bob, { subject: 'hashprice', condition: 'above', value: '50' }, 0);
     expect(a.engine.evaluate(headline({ hashpriceUsdPerPhDay: 39 })).fired).toBe(1);
 
     const b = setup(store); // a new process: engine rebuilt from the store
@@ -105,19 +111,47 @@ describe('threshold alerts', () => {
   });
 });
 
+const tmp = mkdtempSync(join(tmpdir(), 'hashwatch-alerts-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('difficulty', () => {
+  it('is the level in T; a rule stored by 0.1 as "difficulty above 5" (the estimate, %) still fires on the estimate', async () => {
+    const path = join(tmp, 'v2.db');
+    const raw = new Database(path);
+    raw.exec(MIGRATIONS[0]!);
+    raw.exec(MIGRATIONS[1]!);
+    raw.pragma('user_version = 2');
+    raw.exec(`
+      INSERT INTO users (id, platform, external_id, created_ms) VALUES (1, 'telegram', '1001', 0);
+      INSERT INTO alert_rules (user_id, spec, cooldown_sec, created_ms) VALUES (1, '{"kind":"threshold","metric":"difficulty","direction":"above","value":5}', 0, 0);
+      INSERT INTO alert_state (rule_id, armed, episode, updated_ms) VALUES (1, 1, 0, 0);
+    `);
+    raw.close();
+    const { engine, alerts, queued } = setup(openStore(path));
+    await alerts.add(alice, { subject: 'difficulty', condition: 'above', value: '120T' }, 0);
+    expect(engine.evaluate(headline({ difficulty: 119e12, difficultyChangePercent: 4 })).fired).toBe(0);
+    expect(engine.evaluate(headline({ difficulty: 119e12, difficultyChangePercent: 5.5 })).fired).toBe(1);
+    expect(engine.evaluate(headline({ difficulty: 121e12, difficultyChangePercent: 5.5 })).fired).toBe(1);
+    expect(queued().map((r) => r.reply.lines?.[0])).toEqual([
+      'Estimated difficulty change at the next retarget rose above +5.00 %: now +5.50 %.',
+      'Mining difficulty rose above 120.00 T: now 121.00 T.',
+    ]);
+  });
+});
+
 describe('change alerts', () => {
-  it('use the headline hashrate change for 7 and 30 days', () => {
+  it('use the headline hashrate change for 7 and 30 days', async () => {
     const { engine, alerts } = setup();
-    alerts.add(alice, { subject: 'hashrate', condition: 'change', value: '-10%', window: '7d' }, 0);
+    await alerts.add(alice, { subject: 'hashrate', condition: 'change', value: '-10%', window: '7d' }, 0);
     expect(engine.evaluate(headline({ hashrate7dChange7dPercent: -4 })).fired).toBe(0);
     expect(engine.evaluate(headline({ hashrate7dChange7dPercent: -10.2 })).fired).toBe(1);
     expect(engine.evaluate(headline({ hashrate7dChange7dPercent: -11 })).fired).toBe(0);
   });
 
-  it('use stored snapshots for other windows, and wait when there is no history that far back', () => {
+  it('use stored snapshots for other windows, and wait when there is no history that far back', async () => {
     const { engine, alerts, store } = setup();
     const now = Date.UTC(2025, 3, 1, 12);
-    alerts.add(alice, { subject: 'price', condition: 'down', value: '20%', window: '30d' }, 0);
+    await alerts.add(alice, { subject: 'price', condition: 'down', value: '20%', window: '30d' }, 0);
     expect(engine.evaluate(headline({ atMs: now, priceUsd: 60_000 })).fired).toBe(0); // no history: not evaluated
     store.snapshots.upsertMany([{ metric: 'price_usd', tsSec: (now - 30 * DAY) / 1000 - 3600, value: 100_000, source: 'test' }]);
     expect(engine.evaluate(headline({ atMs: now + 1000, priceUsd: 90_000 })).fired).toBe(0); // first evaluation: −10 %, arms
@@ -126,11 +160,11 @@ describe('change alerts', () => {
 });
 
 describe('change alerts at scale', () => {
-  it('look the past value up once per metric and window, however many rules share it', () => {
+  it('look the past value up once per metric and window, however many rules share it', async () => {
     const { engine, alerts, store } = setup(openStore(':memory:'));
     const users = Array.from({ length: 3 }, (_, i) => ({ platform: 'telegram', id: String(2000 + i) }));
-    for (const u of users) alerts.add(u, { subject: 'price', condition: 'down', value: '20%', window: '30d' }, 0);
-    alerts.add(alice, { subject: 'price', condition: 'down', value: '10%', window: '14d' }, 0);
+    for (const u of users) await alerts.add(u, { subject: 'price', condition: 'down', value: '20%', window: '30d' }, 0);
+    await alerts.add(alice, { subject: 'price', condition: 'down', value: '10%', window: '14d' }, 0);
     let lookups = 0;
     const real = store.snapshots.atOrBefore;
     store.snapshots.atOrBefore = (metric, tsSec) => (lookups++, real(metric, tsSec));
@@ -140,20 +174,48 @@ describe('change alerts at scale', () => {
 });
 
 describe('event alerts', () => {
-  it('fire on each difficulty adjustment with the actual change, not for the one before the rule', () => {
+  // Epochs: 890,000 − 890,000 % 2016 = 890,000 − 944 = 889,056; the next starts at 891,072.
+  it('fire on each difficulty adjustment with the actual change, not for the one before the rule', async () => {
     const { engine, alerts, queued } = setup();
     engine.evaluate(headline());
-    alerts.add(alice, { subject: 'retarget' });
-    expect(engine.evaluate(headline()).fired).toBe(0);
-    const next = { timeSec: Date.UTC(2025, 3, 7) / 1000, changePercent: -3.21 };
-    expect(engine.evaluate(headline({ lastRetarget: next })).fired).toBe(1);
-    expect(engine.evaluate(headline({ lastRetarget: next })).fired).toBe(0);
-    expect(queued()[0]!.reply.lines?.[0]).toBe('Difficulty adjusted by −3.21 % (at 2025-04-07 00:00 UTC).');
+    await alerts.add(alice, { subject: 'retarget' });
+    expect(engine.evaluate(headline({ height: 891_071 })).fired).toBe(0); // last block of the epoch
+    // 113.76 T × (1 − 0.0321) = 110.108 T: the change is this epoch's difficulty over the last one's.
+    const after = { height: 891_072, difficulty: 113.76e12 * (1 - 0.0321) };
+    expect(engine.evaluate(headline(after)).fired).toBe(1);
+    expect(engine.evaluate(headline({ ...after, height: 891_073 })).fired).toBe(0);
+    expect(queued()[0]!.reply.lines?.[0]).toBe('Difficulty adjusted by −3.21 % at block 891,072: now 110.11 T.');
   });
 
-  it('fire when hash ribbons turn to capitulation or recovery', () => {
+  it('key a retarget on the epoch start height: a re-fetched or missing timestamp neither re-fires nor hides one', async () => {
     const { engine, alerts } = setup();
-    alerts.add(alice, { subject: 'ribbons' });
+    engine.evaluate(headline());
+    await alerts.add(alice, { subject: 'retarget' });
+    // Same epoch, the adjustment endpoint re-fetched with another (or no) previous-retarget time.
+    expect(engine.evaluate(headline({ lastRetarget: { timeSec: Date.UTC(2025, 2, 24, 0, 5) / 1000, changePercent: 1.43 } })).fired).toBe(0);
+    expect(engine.evaluate(headline({ lastRetarget: { timeSec: Number.NaN, changePercent: Number.NaN } })).fired).toBe(0);
+    // The next epoch arrives while the adjustment data still lacks a timestamp: it fires anyway.
+    const noTime = { timeSec: Number.NaN, changePercent: Number.NaN };
+    expect(engine.evaluate(headline({ height: 891_080, difficulty: 120e12, lastRetarget: noTime })).fired).toBe(1);
+    expect(engine.evaluate(headline({ height: 891_081, difficulty: 120e12, lastRetarget: noTime })).fired).toBe(0);
+  });
+
+  it('read a retarget memo stored by 0.1 (the last retarget timestamp): only a later retarget fires, once', () => {
+    const store = openStore(':memory:');
+    const owner = store.users.ensure('telegram', '1001', 'alice', 0);
+    const seenSec = Date.UTC(2025, 2, 24) / 1000;
+    const legacy = { armed: true, episode: 1, lastFiredMs: null, memo: String(seenSec) };
+    store.rules.insert({ userId: owner, specJson: '{"kind":"retarget"}', cooldownSec: 0, createdMs: 0 }, legacy);
+    store.rules.insert({ userId: owner, specJson: '{"kind":"retarget"}', cooldownSec: 0, createdMs: 0 }, { ...legacy, memo: String(seenSec - 14 * 86_400) });
+    const { engine, queued } = setup(store);
+    expect(engine.evaluate(headline({ lastRetarget: { timeSec: seenSec, changePercent: 1.43 } })).fired).toBe(1); // only rule 2 had not seen it
+    expect(engine.evaluate(headline({ lastRetarget: { timeSec: seenSec, changePercent: 1.43 } })).fired).toBe(0);
+    expect(queued().map((r) => [r.idemKey, r.reply.lines?.[0]])).toEqual([['alert:2:2', 'Difficulty adjusted by +1.43 % at block 889,056: now 113.76 T.']]);
+  });
+
+  it('fire when hash ribbons turn to capitulation or recovery', async () => {
+    const { engine, alerts } = setup();
+    await alerts.add(alice, { subject: 'ribbons' });
     expect(engine.evaluate(headline({ ribbons: 'capitulation' })).fired).toBe(0); // first look: remembered
     expect(engine.evaluate(headline({ ribbons: 'recovery' })).fired).toBe(1);
     expect(engine.evaluate(headline({ ribbons: 'normal' })).fired).toBe(0);
@@ -161,10 +223,10 @@ describe('event alerts', () => {
     expect(engine.evaluate(headline({ ribbons: 'capitulation' })).fired).toBe(0);
   });
 
-  it('fire when a pool crosses the line, once, until it falls back below by the margin', () => {
+  it('fire when a pool crosses the line, once, until it falls back below by the margin', async () => {
     const { engine, alerts, queued } = setup();
     engine.evaluate(headline());
-    alerts.add(alice, { subject: 'pool', condition: 'above', value: '25%' }); // Foundry is already at 30 %
+    await alerts.add(alice, { subject: 'pool', condition: 'above', value: '25%' }); // Foundry is already at 30 %
     const pools = (antpool: number) => [{ name: 'Foundry USA', sharePercent: 30 }, { name: 'AntPool', sharePercent: antpool }];
     expect(engine.evaluate(headline({ pools1w: pools(20) })).fired).toBe(0);
     expect(engine.evaluate(headline({ pools1w: pools(26) })).fired).toBe(1);
@@ -175,11 +237,11 @@ describe('event alerts', () => {
     expect(queued()[0]!.reply.lines?.[0]).toBe('AntPool found 26.0 % of blocks over the last week (line: 25 %).');
   });
 
-  it('fire when hashprice makes a new N-day low', () => {
+  it('fire when hashprice makes a new N-day low', async () => {
     const { engine, alerts } = setup();
     const now = Date.UTC(2025, 3, 1, 12);
     const history = Array.from({ length: 100 }, (_, i) => ({ t: (now - (100 - i) * DAY) / 1000, v: 60 - i * 0.1 }));
-    alerts.add(alice, { subject: 'hashprice', condition: 'low', value: '90d' });
+    await alerts.add(alice, { subject: 'hashprice', condition: 'low', value: '90d' });
     expect(engine.evaluate(headline({ atMs: now, hashpriceUsdPerPhDay: 55, hashpriceHistory: history })).fired).toBe(0);
     expect(engine.evaluate(headline({ atMs: now, hashpriceUsdPerPhDay: 50.05, hashpriceHistory: history })).fired).toBe(1); // low is 50.1
     expect(engine.evaluate(headline({ atMs: now, hashpriceUsdPerPhDay: 49, hashpriceHistory: history })).fired).toBe(0);
@@ -187,10 +249,10 @@ describe('event alerts', () => {
 });
 
 describe('alert commands', () => {
-  it('enforce the per-user limit and keep users to their own rules', () => {
+  it('enforce the per-user limit and keep users to their own rules', async () => {
     const { alerts } = setup();
-    for (let i = 0; i < 3; i++) expect(alerts.add(alice, { subject: 'price', condition: 'above', value: `${100 + i}k` }).tone).toBe('neutral');
-    const over = alerts.add(alice, { subject: 'price', condition: 'above', value: '200k' });
+    for (let i = 0; i < 3; i++) expect((await alerts.add(alice, { subject: 'price', condition: 'above', value: `${100 + i}k` })).tone).toBe('neutral');
+    const over = await alerts.add(alice, { subject: 'price', condition: 'above', value: '200k' });
     expect(over.title).toBe('Alert limit reached');
     expect(over.lines?.[0]).toMatch(/You already have 3 alerts/);
     expect(alerts.list(bob).lines).toEqual(['You have no alerts. Add one, e.g. /alert add hashprice below 40']);
@@ -203,10 +265,10 @@ describe('alert commands', () => {
     expect(alerts.resume(alice, 2).title).toBe('Alert #2 resumed');
   });
 
-  it('do not evaluate paused rules, and resume like a new rule (no firing for what happened meanwhile)', () => {
+  it('do not evaluate paused rules, and resume like a new rule (no firing for what happened meanwhile)', async () => {
     const { engine, alerts } = setup();
     engine.evaluate(headline({ priceUsd: 80_000 }));
-    alerts.add(alice, { subject: 'price', condition: 'above', value: '90k' }, 0);
+    await alerts.add(alice, { subject: 'price', condition: 'above', value: '90k' }, 0);
     alerts.pause(alice, 1);
     expect(engine.evaluate(headline({ priceUsd: 95_000 })).fired).toBe(0);
     expect(alerts.resume(alice, 1).data).toMatchObject({ alreadyTrue: true });
@@ -216,8 +278,84 @@ describe('alert commands', () => {
   });
 });
 
+describe('a new rule that already holds', () => {
+  it('is told so before the first poll: the current numbers are fetched on add', async () => {
+    let fetched = 0;
+    const { engine, alerts } = setup(undefined, undefined, async () => (fetched++, headline({ priceUsd: 83_000 })));
+    const added = await alerts.add(alice, { subject: 'price', condition: 'above', value: '80k' }, 0);
+    expect(fetched).toBe(1);
+    expect(added.data).toMatchObject({ alreadyTrue: true, checked: true });
+    expect(added.lines?.[1]).toBe('This is already true right now, so it will fire on the next crossing (after the value moves back and crosses again), not now.');
+    expect(engine.evaluate(headline({ priceUsd: 84_000 })).fired).toBe(0); // started disarmed
+    engine.evaluate(headline({ priceUsd: 78_000 }));
+    await alerts.add(alice, { subject: 'price', condition: 'above', value: '90k' }, 0);
+    expect(fetched).toBe(1); // after a poll the engine's numbers are used
+  });
+
+  it('says plainly that it will check at the next block when the numbers cannot be fetched', async () => {
+    const { alerts } = setup(undefined, undefined, () => Promise.reject(new Error('upstream down')));
+    const added = await alerts.add(alice, { subject: 'price', condition: 'above', value: '80k' }, 0);
+    expect(added.title).toBe('Alert #1 added');
+    expect(added.data).toMatchObject({ alreadyTrue: false, checked: false });
+    expect(added.lines?.[1]).toMatch(/^The current numbers are not in yet, so I cannot tell whether this already holds: I will check at the next block/);
+  });
+
+  it('names the pools already over the line of a pool rule', async () => {
+    const { engine, alerts } = setup();
+    engine.evaluate(headline()); // Foundry USA 30 %, AntPool 18 %, ViaBTC 12 %
+    const added = await alerts.add(alice, { subject: 'pool', condition: 'above', value: '15%' });
+    expect(added.data).toMatchObject({ alreadyTrue: true });
+    expect(added.lines?.[1]).toBe('Already above the line right now: Foundry USA (30.0 %), AntPool (18.0 %). It fires when another pool crosses it, or one of these again after falling back below.');
+    expect((await alerts.add(alice, { subject: 'pool', condition: 'above', value: '35%' })).data).toMatchObject({ alreadyTrue: false });
+  });
+
+  it('says when hashprice is at a new N-day low right now', async () => {
+    const now = Date.UTC(2025, 3, 1, 12);
+    // Daily points 60.0, 59.9, … 50.1 over the last 100 days: the 90-day low is 50.1.
+    const history = Array.from({ length: 100 }, (_, i) => ({ t: (now - (100 - i) * DAY) / 1000, v: 60 - i * 0.1 }));
+    const { alerts } = setup(undefined, undefined, async () => headline({ atMs: now, hashpriceUsdPerPhDay: 50, hashpriceHistory: history }));
+    const added = await alerts.add(alice, { subject: 'hashprice', condition: 'low', value: '90d' });
+    expect(added.data).toMatchObject({ alreadyTrue: true });
+    expect(added.lines?.[1]).toBe('Hashprice is at a new 90-day low right now, so it fires at the next new low after hashprice has recovered by 2 %, not now.');
+  });
+});
+
+describe('duplicate rules', () => {
+  it('are looked for past a stored row that is not JSON (skipped, not an internal error)', async () => {
+    const { alerts, store } = setup();
+    const owner = store.users.ensure('telegram', '1001', 'alice', 0);
+    store.rules.insert({ userId: owner, specJson: 'not json', cooldownSec: 0, createdMs: 0 }, { armed: null, episode: 0, lastFiredMs: null, memo: null });
+    expect((await alerts.add(alice, { subject: 'retarget' })).title).toBe('Alert #2 added');
+    expect(alerts.list(alice).lines).toEqual(['#1: unreadable rule', '#2: every difficulty adjustment (with the actual change)']);
+    expect(alerts.resume(alice, 1).title).toBe('Alert unreadable');
+  });
+
+  it('are refused with the id of the existing rule, whatever the spelling or cooldown; other users are unaffected', async () => {
+    const { alerts, store } = setup();
+    expect((await alerts.add(alice, { subject: 'hashprice', condition: 'below', value: '40' })).title).toBe('Alert #1 added');
+    for (const again of [
+      { subject: 'hashprice', condition: 'below', value: '40' },
+      { subject: 'hp', condition: 'under', value: '40.00' },
+      { subject: 'HashPrice', condition: '<', value: '$40' },
+    ]) {
+      const r = await alerts.add(alice, again, 5);
+      expect(r.title).toBe('Alert already exists');
+      expect(r.lines?.[0]).toBe('You already have this alert: #1. Two identical rules would send every alert twice.');
+    }
+    expect(store.rules.countForUser(store.users.find('telegram', '1001')!.id)).toBe(1);
+    expect((await alerts.add(alice, { subject: 'hashprice', condition: 'below', value: '39' })).title).toBe('Alert #2 added');
+    expect((await alerts.add(bob, { subject: 'hashprice', condition: 'below', value: '40' })).title).toBe('Alert #3 added');
+    alerts.pause(alice, 2);
+    expect((await alerts.add(alice, { subject: 'hashprice', condition: 'below', value: '39' })).lines?.[0]).toBe(
+      'You already have this alert: #2 (paused: /alert resume 2). Two identical rules would send every alert twice.',
+    );
+    expect((await alerts.add(alice, { subject: 'retarget' })).title).toBe('Alert #4 added');
+    expect((await alerts.add(alice, { subject: 'adjustment' })).lines?.[0]).toMatch(/^You already have this alert: #4\./);
+  });
+});
+
 describe('ThresholdIndex', () => {
-  it('returns exactly the rules whose state can change between two values (checked against a scan)', () => {
+  it('returns exactly the rules whose state can change between two values (checked against a scan)', async () => {
     fc.assert(
       fc.property(
         fc.array(fc.record({ above: fc.boolean(), v: fc.integer({ min: 0, max: 50 }), m: fc.integer({ min: 0, max: 5 }) }), { maxLength: 40 }),
@@ -239,7 +377,7 @@ describe('ThresholdIndex', () => {
 });
 
 describe('snapshots written by evaluation', () => {
-  it('keep one value per metric per 10-minute slot, under the names charts read', () => {
+  it('keep one value per metric per 10-minute slot, under the names charts read', async () => {
     const { engine, store } = setup();
     const t = Date.UTC(2025, 3, 1, 12, 0, 30);
     engine.evaluate(headline({ atMs: t, priceUsd: 80_000 }));
@@ -257,10 +395,10 @@ describe('snapshots written by evaluation', () => {
 });
 
 describe('a failed write', () => {
-  it('loses no alert: the pass that could not commit is decided again on the next evaluation', () => {
+  it('loses no alert: the pass that could not commit is decided again on the next evaluation', async () => {
     const { engine, alerts, store, queued } = setup();
     engine.evaluate(headline({ priceUsd: 80_000 }));
-    alerts.add(alice, { subject: 'price', condition: 'above', value: '90k' }, 0);
+    await alerts.add(alice, { subject: 'price', condition: 'above', value: '90k' }, 0);
     const real = store.transaction;
     store.transaction = () => {
       throw new Error('SQLITE_FULL: database or disk is full');
@@ -273,14 +411,14 @@ describe('a failed write', () => {
 });
 
 describe('rule ids', () => {
-  it('are never reused, so a new rule never collides with a removed rule’s queued alert (which would drop the new alert)', () => {
+  it('are never reused, so a new rule never collides with a removed rule’s queued alert (which would drop the new alert)', async () => {
     const { engine, alerts, queued } = setup();
     engine.evaluate(headline({ priceUsd: 80_000 }));
-    alerts.add(alice, { subject: 'price', condition: 'above', value: '90k' }, 0);
+    await alerts.add(alice, { subject: 'price', condition: 'above', value: '90k' }, 0);
     expect(engine.evaluate(headline({ priceUsd: 91_000 })).fired).toBe(1); // alert:1:1 queued for alice
     expect(alerts.remove(alice, 1).title).toBe('Alert #1 removed');
     engine.evaluate(headline({ priceUsd: 80_000 }));
-    const added = alerts.add(bob, { subject: 'price', condition: 'above', value: '90k' }, 0);
+    const added = await alerts.add(bob, { subject: 'price', condition: 'above', value: '90k' }, 0);
     expect(added.data).toMatchObject({ ruleId: 2 });
     expect(engine.evaluate(headline({ priceUsd: 91_000 })).fired).toBe(1);
     const rows = queued();

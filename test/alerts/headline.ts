@@ -12,6 +12,7 @@ export function headline(over: Partial<Headline> = {}): Headline {
     hashrate7d: 820e18,
     hashrate7dChange7dPercent: 1.5,
     hashrate7dChange30dPercent: 3,
+    difficulty: 113.76e12,
     difficultyChangePercent: 2.1,
     lastRetarget: { timeSec: Date.UTC(2025, 2, 24) / 1000, changePercent: 1.43 },
     feeSharePercent: 1.2,

@@ -31,6 +31,16 @@ describe('parseRule', () => {
     ['fees above 5 %', { kind: 'threshold', metric: 'fees', direction: 'above', value: 5 }],
     ['price below 60k USD', { kind: 'threshold', metric: 'price', direction: 'below', value: 60_000 }],
     ['pool above 30 %', { kind: 'pool_share', percent: 30 }],
+    // difficulty is the level, typed in T as miners say it; the next-retarget estimate has its own id.
+    ['difficulty above 120T', { kind: 'threshold', metric: 'difficulty', direction: 'above', value: 120e12 }],
+    ['difficulty above 120', { kind: 'threshold', metric: 'difficulty', direction: 'above', value: 120e12 }],
+    ['difficulty below 120 T', { kind: 'threshold', metric: 'difficulty', direction: 'below', value: 120e12 }],
+    ['difficulty below 1.2e14', { kind: 'threshold', metric: 'difficulty', direction: 'below', value: 1.2e14 }],
+    ['difficulty above 113.76t', { kind: 'threshold', metric: 'difficulty', direction: 'above', value: 113.76e12 }],
+    ['difficulty up 10% 30d', { kind: 'change', metric: 'difficulty', direction: 'up', percent: 10, windowDays: 30 }],
+    ['difficulty_change above 5%', { kind: 'threshold', metric: 'difficulty_change', direction: 'above', value: 5 }],
+    ['difficulty-change below -3 %', { kind: 'threshold', metric: 'difficulty_change', direction: 'below', value: -3 }],
+    ['hashprice below 0.01', { kind: 'threshold', metric: 'hashprice', direction: 'below', value: 0.01 }],
   ])('reads "%s"', (text, spec) => {
     expect(parseRule(words(text))).toEqual({ ok: true, spec });
   });
@@ -51,8 +61,23 @@ describe('parseRule', () => {
     ['hashprice low 90d 30d', /takes one look-back, e.g. 90d \(got "90d 30d"\)/],
     ['pool above 30% 7d', /takes only the share; it always looks at the last week's blocks \(got "7d" too\)/],
     ['pool 30% extra', /takes only the share.*\(got "extra" too\)/],
-    ['difficulty change 10% 7d', /already a change .* takes above or below/],
-    ['difficulty down 5% 30d', /already a change/],
+    // Was "difficulty"; the estimate now has its own id and the level takes changes over days.
+    ['difficulty_change change 10% 7d', /already a change .* takes above or below/],
+    ['difficultychange down 5% 30d', /already a change/],
+    // 0.1 accepted this as "+160 % at the next retarget", which can never happen.
+    ['difficulty above 160%', /difficulty is the level, in T .* use difficulty_change/],
+    ['difficulty above 5 %', /difficulty is the level, in T .*\(got "5%"\)/],
+    ['difficulty above 0.5', /threshold must be from 1 to 1000000 T \(got "0.5"\)/],
+    ['difficulty below lots', /number in T \(got "lots"\)/],
+    // Shown as "$0.0000" by 0.1: a line nobody could see crossed.
+    ['hashprice below 0.0000001', /must be at least 0.01 USD\/PH\/day: the bot shows this figure no finer.*\(got "0.0000001"\)/],
+    ['hashprice_btc above 0.0000001', /must be at least 0.000001 BTC\/PH\/day/],
+    ['fees above 0.001', /must be at least 0.01 %/],
+    ['difficulty_change above -0.001', /must be at least 0.01 %/],
+    ['hashrate above 0.0001', /must be at least 0.001 EH\/s/],
+    ['price below 0.5', /must be at least 1 USD/],
+    ['price down 0.01% 7d', /change must be at least 0.1 % \(got "0.01%"\)/],
+    ['pool above 0.001%', /from 0.1 to less than 100 \(got "0.001%"\)/],
     ['nakamoto below 2.5', /whole number of pools \(got "2.5"\)/],
     ['price below 0', /never below 0 USD, so this alert could never fire/],
     ['fees above 100', /never above 100 %, so this alert could never fire/],
@@ -67,7 +92,7 @@ describe('parseRule', () => {
   it('describes every rule it accepts in plain words, and the stored JSON validates', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom('hashprice', 'price', 'hashrate', 'difficulty', 'fees', 'toppool', 'nakamoto', 'hashprice_btc'),
+        fc.constantFrom('hashprice', 'price', 'hashrate', 'difficulty', 'difficulty_change', 'fees', 'toppool', 'nakamoto', 'hashprice_btc'),
         fc.constantFrom('above', 'below', 'change', 'up', 'down'),
         fc.double({ min: -500, max: 500, noNaN: true }),
         fc.integer({ min: 0, max: 400 }),

@@ -52,6 +52,32 @@ describe('openStore', () => {
     check.close();
   });
 
+  it('upgrades a version-2 database: a 0.1 "difficulty" rule (the retarget estimate, %) becomes difficulty_change, state kept', () => {
+    const path = join(dir, 'v2.db');
+    const raw = new Database(path);
+    raw.exec(MIGRATIONS[0]!);
+    raw.exec(MIGRATIONS[1]!);
+    raw.pragma('user_version = 2');
+    raw.exec(`
+      INSERT INTO users (id, platform, external_id, created_ms) VALUES (1, 'telegram', '1001', 0);
+      INSERT INTO alert_rules (id, user_id, spec, cooldown_sec, created_ms) VALUES
+        (1, 1, '{"kind":"threshold","metric":"difficulty","direction":"above","value":5}', 60, 0),
+        (2, 1, '{"kind":"threshold","metric":"price","direction":"above","value":100000}', 60, 0),
+        (3, 1, 'not json', 60, 0);
+      INSERT INTO alert_state (rule_id, armed, episode, memo, updated_ms) VALUES (1, 0, 3, NULL, 0);
+    `);
+    raw.close();
+    const store = openStore(path);
+    const rows = store.rules.listForUser(1);
+    expect(rows.map((r) => r.specJson)).toEqual([
+      '{"kind":"threshold","metric":"difficulty_change","direction":"above","value":5}',
+      '{"kind":"threshold","metric":"price","direction":"above","value":100000}',
+      'not json',
+    ]);
+    expect(rows[0]!.state).toEqual({ armed: false, episode: 3, lastFiredMs: null, memo: null });
+    store.close();
+  });
+
   it('reopens an existing database without re-running migrations and keeps its data', () => {
     const path = join(dir, 'reopen.db');
     const a = openStore(path);

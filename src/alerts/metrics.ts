@@ -7,7 +7,7 @@
  */
 import { btc, hashrate, pct, pctChange, usd } from '../core/format.ts';
 import { snapshotSlot } from '../store/snapshots.ts';
-import type { Headline } from '../core/headline.ts';
+import { trustedFigure, type Headline } from '../core/headline.ts';
 
 export const METRIC_IDS = ['hashprice', 'hashprice_btc', 'price', 'hashrate', 'difficulty', 'fees', 'toppool', 'nakamoto'] as const;
 export type MetricId = (typeof METRIC_IDS)[number];
@@ -36,7 +36,7 @@ export const METRICS: Record<MetricId, MetricDef> = {
   hashprice: {
     label: 'hashprice (USD per PH/s per day)',
     unit: 'USD/PH/day',
-    read: (h) => h.hashpriceUsdPerPhDay,
+    read: (h) => trustedFigure(h, 'hashpriceUsdPerPhDay'),
     format: (v) => `${usd(v)}/PH/day`,
     marginFloor: 0,
     snapshot: 'hashprice_usd',
@@ -46,7 +46,7 @@ export const METRICS: Record<MetricId, MetricDef> = {
   hashprice_btc: {
     label: 'hashprice (BTC per PH/s per day)',
     unit: 'BTC/PH/day',
-    read: (h) => h.hashpriceBtcPerPhDay,
+    read: (h) => trustedFigure(h, 'hashpriceBtcPerPhDay'),
     format: (v) => `${btc(v, 6)}/PH/day`,
     marginFloor: 0,
     snapshot: 'hashprice_btc',
@@ -96,7 +96,7 @@ export const METRICS: Record<MetricId, MetricDef> = {
   fees: {
     label: 'fee share of miner revenue',
     unit: '%',
-    read: (h) => h.feeSharePercent,
+    read: (h) => trustedFigure(h, 'feeSharePercent'),
     format: (v) => pct(v, 2),
     marginFloor: 0.25,
     snapshot: 'fee_share',

@@ -19,7 +19,8 @@ export default defineCommand({
       optional(ctx.market.recommendedFees(), warnings, 'Recommended fee rates'),
       optional(ctx.market.prices(), warnings, 'USD price'),
     ]);
-    if (!stats && !rec) throw new UpstreamError('fees', warnings.join(' '));
+    // The price only adds a USD amount to the fees: without both fee parts there is nothing to show.
+    if (!stats && !rec) throw new UpstreamError('fees', warnings.filter((w) => !w.startsWith('USD price')).join(' '));
     const lines: string[] = [];
     const sections: Section[] = [];
     const provenance: Provenance[] = [];

@@ -64,10 +64,10 @@ export default defineCommand({
       const given = inputs.whatIf.join(', ');
       lines.push(
         ALL_WHAT_IFS.every((k) => inputs.whatIf.includes(k))
-          ? 'What-if with every input set by you: nothing is live and no network data was used.'
+          ? 'What-if with every input set by you: nothing is live.'
           : `What-if with ${given} set by you; other inputs are live.`,
       );
-      if (readAs.length) lines.push(`Read as: ${readAs.join('; ')}.`);
+      for (const note of readAs) lines.push(`${note.charAt(0).toUpperCase()}${note.slice(1)}.`);
       if (args.height !== undefined) lines.push(`Block ${int(args.height)} is a what-if height (subsidy ${inputs.subsidyBtc} BTC), not a mined block.`);
     } else if (degraded || usdPerPhDay === undefined) {
       // A comparison against a figure that reads low (or is missing) would invent a record low.

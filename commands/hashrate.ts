@@ -38,7 +38,7 @@ export default defineCommand({
             { label: 'Change 30d', value: change(trend.change30dPercent), inline: true },
             { label: 'Current estimate', value: `${hashrate(net.value.hashrate)} (${net.source})`, inline: true },
             { label: 'Implied by difficulty', value: hashrate(impliedHashrate(net.value.difficulty)), inline: true },
-            { label: 'All-time high (7-day average)', value: `${hashrate(trend.ath.v)} (${date(trend.ath.t * 1000)})`, inline: true },
+            { label: '7-day average peak', value: `${hashrate(trend.ath.v)} (${date(trend.ath.t * 1000)})`, inline: true },
             { label: '30d / 60d SMA', value: `${hashrate(ribbons.sma30)} / ${hashrate(ribbons.sma60)}`, inline: true },
           ],
         },

@@ -34,7 +34,7 @@ describe('/hashprice what-ifs', () => {
     expect(reply.tone).not.toBe('error');
     // The live figure scaled by D_live / 120e12: 38.86398720675945 × 113757508810854 / 120e12 = $36.84.
     expect(reply.data?.usdPerPhDay).toBeCloseTo((EXPECTED.hashpriceUsdPerPhDay * DIFFICULTY) / 120e12, 9);
-    expect(reply.lines).toContain('Read as: difficulty 120 read as 120 T.');
+    expect(reply.lines).toContain('Difficulty 120 read as 120 T.');
     expect(renderText(reply)).toContain('difficulty 120.00 T');
     expect(renderText(reply)).not.toContain('527,221,709');
   });
@@ -60,7 +60,7 @@ describe('/hashprice what-ifs', () => {
 
   it('says nothing is live when every input is given', async () => {
     const reply = await run('hashprice', { price: '69880', difficulty: '113.757508810854T', fees: '0.02', height: String(TIP_HEIGHT) });
-    expect(reply.lines?.[0]).toBe('What-if with every input set by you: nothing is live and no network data was used.');
+    expect(reply.lines?.[0]).toBe('What-if with every input set by you: nothing is live.');
     expect(renderText(reply)).not.toMatch(/other inputs are live/);
     expect(reply.data?.usdPerPhDay).toBeCloseTo(EXPECTED.hashpriceUsdPerPhDay, 9);
   });

@@ -54,7 +54,10 @@ export class DigestScheduler {
     const { store, log } = this.deps;
     const now = this.deps.now();
     const due: { s: ScheduleRow; date: string }[] = [];
-    for (const s of store.schedules.active()) {
+    const active = store.schedules.active();
+    // A schedule removed while failing has nothing left to retry or skip.
+    for (const id of this.failing.keys()) if (!active.some((s) => s.id === id)) this.failing.delete(id);
+    for (const s of active) {
       const date = isDue(s, now);
       const failed = this.failing.get(s.id);
       if (failed && failed.date !== date) {

@@ -1,7 +1,7 @@
 import { defineCommand } from '../src/core/command.ts';
 import { age, dateTime, difficulty, int, pct, pctChange } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
-import { retargetSummary } from '../src/core/metrics/index.ts';
+import { retargetSummary, tooEarlyToEstimate } from '../src/core/metrics/index.ts';
 
 export default defineCommand({
   name: 'difficulty',
@@ -12,27 +12,31 @@ export default defineCommand({
     const [adj, net] = await Promise.all([ctx.market.difficultyAdjustment(), ctx.market.network()]);
     const now = ctx.now();
     const r = retargetSummary(adj.value, now);
+    const estimate = r.estimatedChangePercent;
+    const when = `at block ${int(adj.value.nextRetargetHeight)}, ${age(r.etaMs, now)} (${dateTime(r.etaMs)})`;
     return {
       title: 'Difficulty adjustment',
-      lines: [
-        `Estimated ${pctChange(r.estimatedChangePercent)} at block ${int(adj.value.nextRetargetHeight)}, ${age(r.etaMs, now)} (${dateTime(r.etaMs)}).`,
-        `Blocks are arriving every ${r.avgBlockMinutes.toFixed(1)} min on average this epoch (target 10).`,
-      ],
+      lines: estimate === undefined
+        ? [`Next adjustment ${when}; its size is ${tooEarlyToEstimate(r.blocksIntoEpoch)}.`]
+        : [
+            `Estimated ${pctChange(estimate)} ${when}.`,
+            `Blocks are arriving every ${r.avgBlockMinutes.toFixed(1)} min on average this epoch (target 10).`,
+          ],
       sections: [
         {
           fields: [
             { label: 'Current difficulty', value: difficulty(net.value.difficulty), inline: true },
             { label: 'Epoch progress', value: pct(r.progressPercent), inline: true },
             { label: 'Blocks left', value: int(r.blocksLeft), inline: true },
-            { label: 'Estimated change', value: pctChange(r.estimatedChangePercent), inline: true },
+            { label: 'Estimated change', value: estimate === undefined ? 'too early' : pctChange(estimate), inline: true },
             { label: 'ETA', value: dateTime(r.etaMs), inline: true },
             { label: 'Previous change', value: pctChange(r.previousChangePercent), inline: true },
           ],
         },
       ],
       footer: footerFor([{ what: 'difficulty adjustment', sourced: adj }, { what: 'difficulty', sourced: net }], now),
-      tone: r.estimatedChangePercent < 0 ? 'down' : 'up',
-      data: { ...r, difficulty: net.value.difficulty, nextRetargetHeight: adj.value.nextRetargetHeight },
+      tone: estimate === undefined ? 'neutral' : estimate < 0 ? 'down' : 'up',
+      data: { ...r, estimatedChangePercent: estimate ?? null, difficulty: net.value.difficulty, nextRetargetHeight: adj.value.nextRetargetHeight },
     };
   },
 });

@@ -3,7 +3,7 @@ import { digestReply } from '../src/core/digest.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import type { Reply, ReplyChart } from '../src/core/reply.ts';
 import { renderDigestChart } from '../src/charts/digest.ts';
-import { loadHeadline } from '../src/data/headline.ts';
+import { loadHeadlineParts } from '../src/data/headline.ts';
 import { UpstreamError } from '../src/sources/types.ts';
 import { digestAction, digestOptions } from '../src/scheduler/digest-command.ts';
 
@@ -28,12 +28,14 @@ async function digestChart(ctx: Pick<CommandContext, 'market' | 'now' | 'service
 
 /**
  * The digest as posted to channels and DMs; also what /digest shows on demand. Scheduled digests
- * wait in the outbox, so they carry absolute times (`clock: 'absolute'`).
+ * wait in the outbox, so they carry absolute times (`clock: 'absolute'`). It goes out with the parts
+ * that answered and says which are missing; it throws (an UpstreamError) only when none answered.
  */
 export async function buildDigest(ctx: Pick<CommandContext, 'market' | 'now' | 'services'>, clock: 'relative' | 'absolute' = 'relative'): Promise<Reply> {
-  const { headline, provenance, warnings } = await loadHeadline(ctx.market, ctx.now());
-  const tip = { height: headline.height, timestampSec: headline.tipTimeSec };
-  const reply = digestReply(headline, footerFor(provenance, ctx.now(), tip, clock), warnings);
+  // Missing parts and a missing fee input are named by the digest itself, so no separate warnings.
+  const { headline, provenance } = await loadHeadlineParts(ctx.market, ctx.now());
+  const tip = headline.height === undefined || headline.tipTimeSec === undefined ? undefined : { height: headline.height, timestampSec: headline.tipTimeSec };
+  const reply = digestReply(headline, footerFor(provenance, ctx.now(), tip, clock));
   const chart = await digestChart(ctx, `${headline.height}:${headline.hashpriceUsdPerPhDay}:${Math.floor(ctx.now() / 3_600_000)}`);
   return chart ? { ...reply, chart } : reply;
 }

@@ -1,61 +1,99 @@
 import { defineCommand } from '../src/core/command.ts';
-import { btc, date, pctChange, usd } from '../src/core/format.ts';
+import { btc, date, int, pctChange, usd } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
-import { changePercent, hashprice, lowHigh, lowestSince, type Point } from '../src/core/metrics/index.ts';
-import type { Field } from '../src/core/reply.ts';
+import { beforeDayOf, changePercent, hashpriceBtcPerPhDay, lowHigh, lowestSince, type Point } from '../src/core/metrics/index.ts';
+import { errorReply, type Field } from '../src/core/reply.ts';
+import { impossibleWhatIf, readWhatIfDifficulty } from '../src/core/what-if.ts';
 import { loadHashpriceHistory } from '../src/data/history.ts';
-import { loadHashpriceInputs } from '../src/data/hashprice-inputs.ts';
+import { loadMiningInputs, type WhatIf } from '../src/data/hashprice-inputs.ts';
 import { optional } from '../src/data/optional.ts';
 
 const DAY = 86_400;
+const ALL_WHAT_IFS = ['price', 'difficulty', 'fees', 'height'] as const;
 
 export default defineCommand({
   name: 'hashprice',
   description: 'What 1 PH/s (and 1 TH/s) earns per day in USD and BTC, with recent changes',
   options: {
     price: { kind: 'number', min: 1, max: 10_000_000, unit: 'USD per BTC', example: 'price=60000', description: 'What-if BTC price in USD' },
-    difficulty: { kind: 'number', min: 1, max: 1e18, example: 'difficulty=120T', description: 'What-if network difficulty (e.g. 120T)' },
+    difficulty: { kind: 'number', min: 1, max: 1e18, example: 'difficulty=120T', description: 'What-if network difficulty (e.g. 120T; a bare 120 means 120T)' },
     fees: { kind: 'number', min: 0, max: 100, unit: 'BTC per block', example: 'fees=0.05', description: 'What-if average fees per block, in BTC' },
     height: { kind: 'integer', min: 0, max: 13_440_000, example: 'height=1050000', description: 'What-if block height (sets the subsidy)' },
   },
   examples: ['/hashprice', '/hashprice price=60000', '/hashprice price=80k difficulty=130T fees=0.02 height=900000'],
   async run(ctx, args) {
-    const inputs = await loadHashpriceInputs(ctx.market, args);
-    const hp = hashprice(inputs);
+    const given: WhatIf = { ...args };
+    const readAs: string[] = [];
+    if (args.difficulty !== undefined) {
+      const d = readWhatIfDifficulty(args.difficulty);
+      given.difficulty = d.difficulty;
+      if (d.note) readAs.push(d.note);
+    }
+    const inputs = await loadMiningInputs(ctx.market, given);
     const whatIf = inputs.whatIf.length > 0;
-    const warnings = [...inputs.warnings];
+    if (whatIf) {
+      const impossible = impossibleWhatIf(inputs);
+      if (impossible) return errorReply('/hashprice: impossible what-if', `No network can give this figure: ${impossible}`);
+    }
+    const btcPerPhDay = hashpriceBtcPerPhDay(inputs);
+    const usdPerPhDay = inputs.priceUsd === undefined ? undefined : btcPerPhDay * inputs.priceUsd;
+    // Without the fees the figures count the subsidy only: shown, but never as if complete.
+    const degraded = inputs.missing.fees !== undefined;
+    const mark = degraded ? ' (subsidy only)' : '';
+    const usdUnavailable = 'unavailable (no USD price)';
+    const warnings = [...inputs.warnings, ...(inputs.missing.price ? [`${inputs.missing.price}; the BTC figures do not need it.`] : [])];
     const lines: string[] = [];
     const fields: Field[] = [
-      { label: 'USD per PH/day', value: usd(hp.usdPerPhDay), inline: true },
-      { label: 'BTC per PH/day', value: btc(hp.btcPerPhDay), inline: true },
-      { label: 'USD per TH/day', value: usd(hp.usdPerThDay), inline: true },
-      { label: 'sats per TH/day', value: `${Math.round(hp.btcPerThDay * 1e8).toLocaleString('en-US')} sats`, inline: true },
+      { label: 'USD per PH/day', value: usdPerPhDay === undefined ? usdUnavailable : `${usd(usdPerPhDay)}${mark}`, inline: true },
+      { label: 'BTC per PH/day', value: `${btc(btcPerPhDay)}${mark}`, inline: true },
+      { label: 'USD per TH/day', value: usdPerPhDay === undefined ? usdUnavailable : `${usd(usdPerPhDay / 1000)}${mark}`, inline: true },
+      { label: 'sats per TH/day', value: `${int(btcPerPhDay * 1e5)} sats${mark}`, inline: true },
     ];
-    const data: Record<string, unknown> = { ...hp, inputs: { ...inputs, provenance: undefined }, whatIf: inputs.whatIf };
+    const data: Record<string, unknown> = {
+      usdPerPhDay: usdPerPhDay ?? null,
+      btcPerPhDay,
+      usdPerThDay: usdPerPhDay === undefined ? null : usdPerPhDay / 1000,
+      btcPerThDay: btcPerPhDay / 1000,
+      degraded,
+      missingInputs: inputs.missing,
+      inputs: { ...inputs, provenance: undefined },
+      whatIf: inputs.whatIf,
+    };
 
     if (whatIf) {
-      lines.push(`What-if with ${inputs.whatIf.join(', ')} set by you; other inputs are live.`);
+      const given = inputs.whatIf.join(', ');
+      lines.push(
+        ALL_WHAT_IFS.every((k) => inputs.whatIf.includes(k))
+          ? 'What-if with every input set by you: nothing is live.'
+          : `What-if with ${given} set by you; other inputs are live.`,
+      );
+      for (const note of readAs) lines.push(`${note.charAt(0).toUpperCase()}${note.slice(1)}.`);
+      if (args.height !== undefined) lines.push(`Block ${int(args.height)} is a what-if height (subsidy ${inputs.subsidyBtc} BTC), not a mined block.`);
+    } else if (degraded || usdPerPhDay === undefined) {
+      // A comparison against a figure that reads low (or is missing) would invent a record low.
+      lines.push(degraded ? 'Changes and lows are not shown: without the fees today’s figure reads low.' : 'Changes and lows are in USD, which is unavailable.');
     } else {
       const history = await optional(loadHashpriceHistory(ctx.market), warnings, 'Hashprice history');
       if (history && history.usd.length) {
         const anchor = inputs.tipTimeSec ?? Math.floor(ctx.now() / 1000);
-        const current: Point = { t: anchor, v: hp.usdPerPhDay };
+        const current: Point = { t: anchor, v: usdPerPhDay };
         const changes: Record<string, number | undefined> = {};
         for (const [label, days] of [['1d', 1], ['7d', 7], ['30d', 30]] as const) {
-          changes[label] = changePercent(history.usd, hp.usdPerPhDay, anchor, days);
+          changes[label] = changePercent(history.usd, usdPerPhDay, anchor, days);
         }
         fields.push({
           label: 'Change (USD)',
           value: (['1d', '7d', '30d'] as const).map((k) => `${k} ${changes[k] === undefined ? 'n/a' : pctChange(changes[k]!, 1)}`).join(' · '),
         });
-        const series = [...history.usd.filter((p) => p.t < anchor), current];
+        const earlier = beforeDayOf(history.usd, anchor);
+        const series = [...earlier, current];
         const range = lowHigh(series, anchor - 30 * DAY);
         if (range) fields.push({ label: '30-day low / high', value: `${usd(range.low.v)} (${date(range.low.t * 1000)}) / ${usd(range.high.v)} (${date(range.high.t * 1000)})` });
-        if (range && range.low.t === anchor) {
-          const since = lowestSince(series.slice(0, -1), hp.usdPerPhDay);
+        if (range && range.low.t === anchor && earlier.length) {
+          const since = lowestSince(earlier, usdPerPhDay);
           lines.push(
             since === undefined
-              ? `Lowest hashprice on record in the data we have (since ${date(series[0]!.t * 1000)}).`
+              ? `Lowest hashprice on record in the data we have (since ${date(earlier[0]!.t * 1000)}).`
               : `Lowest hashprice since ${date(since * 1000)}.`,
           );
           data.lowestSince = since ?? null;
@@ -66,10 +104,10 @@ export default defineCommand({
       }
       history?.provenance.forEach((p) => inputs.provenance.push(p));
     }
-    lines.push(
-      `Inputs: difficulty ${(inputs.difficulty / 1e12).toFixed(2)} T, subsidy ${inputs.subsidyBtc} BTC, fees ${inputs.avgFeesBtc.toFixed(4)} BTC/block, price ${usd(inputs.priceUsd)}.`,
-    );
-    const footer = whatIf && inputs.provenance.length === 0
+    const feesShown = inputs.missing.fees ? 'fees unavailable (subsidy only)' : `fees ${inputs.avgFeesBtc.toFixed(4)} BTC/block`;
+    const priceShown = inputs.priceUsd === undefined ? 'price unavailable' : `price ${usd(inputs.priceUsd)}`;
+    lines.push(`Inputs: difficulty ${(inputs.difficulty / 1e12).toFixed(2)} T, subsidy ${inputs.subsidyBtc} BTC, ${feesShown}, ${priceShown}.`);
+    const footer = inputs.provenance.length === 0
       ? ['What-if: every input given by you; no network data used']
       : footerFor(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined);
     const d30 = (data.changes as Record<string, number | undefined> | undefined)?.['30d'];
@@ -79,7 +117,7 @@ export default defineCommand({
       sections: [{ fields }],
       footer,
       tone: d30 === undefined ? 'neutral' : d30 < 0 ? 'down' : 'up',
-      data: { usdPerPhDay: hp.usdPerPhDay, btcPerPhDay: hp.btcPerPhDay, ...data },
+      data,
     };
   },
 });

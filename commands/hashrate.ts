@@ -24,7 +24,9 @@ export default defineCommand({
     return {
       title: 'Hashrate',
       lines: [
-        `The 7-day average is ${trend.drawdownPercent > 0.05 ? `${trend.drawdownPercent.toFixed(1)} % below` : 'at'} its all-time high of ${hashrate(trend.ath.v)} (${date(trend.ath.t * 1000)}).`,
+        // The all-time high of the 7-day average, named so: /chart hashrate plots daily estimates, whose
+        // noisy peak runs higher ("daily peak" there).
+        `The 7-day average is ${trend.drawdownPercent > 0.05 ? `${trend.drawdownPercent.toFixed(1)} % below` : 'at'} its all-time high (7-day average peak) of ${hashrate(trend.ath.v)} on ${date(trend.ath.t * 1000)}.`,
         RIBBON_TEXT[ribbons.state],
         'Daily estimates from one day of blocks are noisy (±8 %), so changes compare 7-day averages.',
       ],
@@ -36,6 +38,7 @@ export default defineCommand({
             { label: 'Change 30d', value: change(trend.change30dPercent), inline: true },
             { label: 'Current estimate', value: `${hashrate(net.value.hashrate)} (${net.source})`, inline: true },
             { label: 'Implied by difficulty', value: hashrate(impliedHashrate(net.value.difficulty)), inline: true },
+            { label: '7-day average peak', value: `${hashrate(trend.ath.v)} (${date(trend.ath.t * 1000)})`, inline: true },
             { label: '30d / 60d SMA', value: `${hashrate(ribbons.sma30)} / ${hashrate(ribbons.sma60)}`, inline: true },
           ],
         },

@@ -152,6 +152,7 @@ export class AlertEngine {
   }
 
   evaluate(h: Headline): EvaluationResult {
+    this.logDegraded(h);
     const writes = new Map<number, AlertState>();
     const messages: { rule: Live; reply: Reply }[] = [];
     let checked = 0;
@@ -196,6 +197,14 @@ export class AlertEngine {
     }
     this.lastHeadline = h;
     return { fired: messages.length, checked };
+  }
+
+  /** Metrics read undefined while computed with an input missing (metrics.ts): say why, once per cause. */
+  private loggedDegraded = '';
+  private logDegraded(h: Headline): void {
+    const why = JSON.stringify(h.degraded ?? {});
+    if (why !== this.loggedDegraded && why !== '{}') this.log.warn({ degraded: h.degraded }, 'alerts: skipping figures computed with an input missing');
+    this.loggedDegraded = why;
   }
 
   /** Only a rule armed while its condition holds (held by cooldown) can change without a crossing. */
@@ -254,7 +263,8 @@ export class AlertEngine {
         const past = h.hashpriceHistory.filter((p) => p.t >= nowSec - spec.days * DAY_SEC && p.t < nowSec - DAY_SEC / 2);
         if (past.length === 0) return undefined;
         const low = Math.min(...past.map((p) => p.v));
-        const x = h.hashpriceUsdPerPhDay;
+        const x = METRICS.hashprice.read(h);
+        if (x === undefined) return undefined;
         return {
           x,
           holds: x < low,

@@ -11,7 +11,7 @@
  */
 import { btc, difficulty as fmtDifficulty, hashrate, pct, pctChange, usd } from '../core/format.ts';
 import { snapshotSlot } from '../store/snapshots.ts';
-import type { Headline } from '../core/headline.ts';
+import { trustedFigure, type Headline } from '../core/headline.ts';
 
 export const METRIC_IDS = ['hashprice', 'hashprice_btc', 'price', 'hashrate', 'difficulty', 'difficulty_change', 'fees', 'toppool', 'nakamoto'] as const;
 export type MetricId = (typeof METRIC_IDS)[number];
@@ -47,7 +47,7 @@ export const METRICS: Record<MetricId, MetricDef> = {
   hashprice: {
     label: 'hashprice (USD per PH/s per day)',
     unit: 'USD/PH/day',
-    read: (h) => h.hashpriceUsdPerPhDay,
+    read: (h) => trustedFigure(h, 'hashpriceUsdPerPhDay'),
     format: (v) => `${usd(v)}/PH/day`,
     marginFloor: 0,
     snapshot: 'hashprice_usd',
@@ -58,7 +58,7 @@ export const METRICS: Record<MetricId, MetricDef> = {
   hashprice_btc: {
     label: 'hashprice (BTC per PH/s per day)',
     unit: 'BTC/PH/day',
-    read: (h) => h.hashpriceBtcPerPhDay,
+    read: (h) => trustedFigure(h, 'hashpriceBtcPerPhDay'),
     format: (v) => `${btc(v, 6)}/PH/day`,
     marginFloor: 0,
     snapshot: 'hashprice_btc',
@@ -126,7 +126,7 @@ export const METRICS: Record<MetricId, MetricDef> = {
   fees: {
     label: 'fee share of miner revenue',
     unit: '%',
-    read: (h) => h.feeSharePercent,
+    read: (h) => trustedFigure(h, 'feeSharePercent'),
     format: (v) => pct(v, 2),
     marginFloor: 0.25,
     snapshot: 'fee_share',

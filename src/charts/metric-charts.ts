@@ -177,8 +177,11 @@ async function lineChart(req: ChartRequest & { metric: Exclude<ChartMetric, 'poo
   const lastChange = def.stepped ? retargets(all, -Infinity).at(-1) : undefined;
   const current = lastChange
     ? `Current ${def.text(newest.v)} (since the retarget of ${date(lastChange.t * 1000)})`
-    : `Latest ${def.text(newest.v)} (${date(newest.t * 1000)})`;
-  const summary = `${current} · low ${def.text(range.low.v)} (${date(range.low.t * 1000)}) · high ${def.text(range.high.v)} (${date(range.high.t * 1000)})${extras}${ribbons}`;
+    : `Latest ${req.metric === 'hashrate' ? 'daily estimate ' : ''}${def.text(newest.v)} (${date(newest.t * 1000)})`;
+  // Hashrate points are daily estimates: their peak is not /hashrate's all-time high, which is the
+  // 7-day average's. Naming both keeps the two answers from contradicting each other.
+  const [low, high] = req.metric === 'hashrate' ? ['daily low', 'daily peak'] : ['low', 'high'];
+  const summary = `${current} · ${low} ${def.text(range.low.v)} (${date(range.low.t * 1000)}) · ${high} ${def.text(range.high.v)} (${date(range.high.t * 1000)})${extras}${ribbons}`;
   const first = inRange[0]!;
   return {
     chart: {

@@ -24,7 +24,7 @@ describe('buildChart', () => {
     expect(built.chart.alt.length).toBeGreaterThan(40);
     expect(built.title).toMatch(/last 90 days/);
     expect(built.footer.join('\n')).toMatch(/Source: stub-mempool \(fetched 1 min ago\)/);
-    if (metric !== 'pools') expect(built.summary).toMatch(/^(Latest|Current) .* · low .* · high /);
+    if (metric !== 'pools') expect(built.summary).toMatch(metric === 'hashrate' ? /^Latest daily estimate .* · daily low .* · daily peak / : /^(Latest|Current) .* · low .* · high /);
   });
 
   it('hashprice: latest, low and high are the series’ own, and the line is drawn in the primary colour', async () => {

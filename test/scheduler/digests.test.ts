@@ -5,7 +5,7 @@ import type { CommandContext } from '../../src/core/command.ts';
 import { canonicalTimeZone, localClock, parseTimeOfDay } from '../../src/scheduler/local-time.ts';
 import type { Destination } from '../../src/core/delivery.ts';
 import type { Reply } from '../../src/core/reply.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { createLogger, silentLogger } from '../../src/logger.ts';
 import { openStore } from '../../src/store/index.ts';
 
 const digest = async (d: Destination): Promise<Reply> => ({ title: 'Daily digest', lines: [`for ${d.chatId}`], sections: [], footer: ['test'], tone: 'neutral' });
@@ -119,6 +119,58 @@ describe('DigestScheduler', () => {
     fail = false;
     clock.t += 60_000;
     expect(await scheduler.tick()).toBe(1);
+  });
+});
+
+describe('DigestScheduler when no data at all can be had', () => {
+  function failing(startMs: number) {
+    const store = openStore(':memory:');
+    const clock = { t: startMs };
+    const logs: { msg: string; date?: string }[] = [];
+    const log = createLogger({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+    const state = { fail: true, builds: 0 };
+    const scheduler = new DigestScheduler({
+      store,
+      log,
+      now: () => clock.t,
+      buildDigest: async (d) => {
+        state.builds++;
+        if (state.fail) throw new Error('no data could be had');
+        return digest(d);
+      },
+    });
+    store.schedules.upsert({ platform: 'telegram', chatId: '-5', kind: 'channel', time: '14:00', timezone: 'UTC', createdBy: null, lastDate: null, createdMs: 0 });
+    return { store, clock, logs, state, scheduler };
+  }
+
+  it('retries with backoff (1, 2, 4 … minutes), not every minute', async () => {
+    const { clock, state, scheduler } = failing(Date.UTC(2025, 6, 1, 14));
+    const t0 = clock.t;
+    const triedAt: number[] = [];
+    for (let minute = 0; minute <= 20; minute++) {
+      clock.t = t0 + minute * 60_000;
+      const before = state.builds;
+      await scheduler.tick();
+      if (state.builds > before) triedAt.push(minute);
+    }
+    // Tries at 0, then after waits of 1, 2, 4 and 8 minutes: 1, 3, 7, 15. The old scheduler tried 21 times.
+    expect(triedAt).toEqual([0, 1, 3, 7, 15]);
+    state.fail = false;
+    clock.t = t0 + 31 * 60_000; // 15 + 16
+    expect(await scheduler.tick()).toBe(1);
+  });
+
+  it('skips a day that ended without its digest, with a log line, and posts the next day as usual', async () => {
+    const { store, clock, logs, state, scheduler } = failing(Date.UTC(2025, 6, 1, 23, 50));
+    expect(await scheduler.tick()).toBe(0);
+    clock.t = Date.UTC(2025, 6, 2, 0, 5); // the day it was for has ended
+    expect(await scheduler.tick()).toBe(0);
+    expect(logs.filter((l) => l.msg.startsWith('digest: skipped that day'))).toEqual([expect.objectContaining({ date: '2025-07-01' })]);
+    state.fail = false;
+    clock.t = Date.UTC(2025, 6, 2, 14);
+    expect(await scheduler.tick()).toBe(1);
+    const rows = store.outbox.claim(Number.MAX_SAFE_INTEGER, 1, 100, ['telegram']);
+    expect(rows.map((r) => r.idemKey)).toEqual(['digest:telegram:-5:2025-07-02']);
   });
 });
 

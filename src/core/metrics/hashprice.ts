@@ -30,8 +30,13 @@ export function blocksPerPhDay(difficulty: number): number {
   return (SECONDS_PER_DAY * PH) / (difficulty * HASHES_PER_DIFF1);
 }
 
+/** BTC earned per PH/s per day: needs no price, so it stands when the USD price is unavailable. */
+export function hashpriceBtcPerPhDay(i: Omit<HashpriceInput, 'priceUsd'>): number {
+  return blocksPerPhDay(i.difficulty) * (i.subsidyBtc + i.avgFeesBtc);
+}
+
 export function hashprice(i: HashpriceInput): Hashprice {
-  const btcPerPhDay = blocksPerPhDay(i.difficulty) * (i.subsidyBtc + i.avgFeesBtc);
+  const btcPerPhDay = hashpriceBtcPerPhDay(i);
   const usdPerPhDay = btcPerPhDay * i.priceUsd;
   return { btcPerPhDay, usdPerPhDay, btcPerThDay: btcPerPhDay / 1000, usdPerThDay: usdPerPhDay / 1000 };
 }

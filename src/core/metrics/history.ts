@@ -104,3 +104,13 @@ export function lowestSince(series: Point[], current: number): number | undefine
   for (const p of series) if (p.v <= current && (since === undefined || p.t > since)) since = p.t;
   return since;
 }
+
+/**
+ * The points of UTC days before the day of tSec. A history's bucket for today covers only part of
+ * the day and sits next to the live value (a tie makes "lowest since <today>"): the live value
+ * stands for today, so comparisons leave today's bucket out.
+ */
+export function beforeDayOf(series: Point[], tSec: number): Point[] {
+  const dayStart = Math.floor(tSec / SECONDS_PER_DAY) * SECONDS_PER_DAY;
+  return series.filter((p) => p.t < dayStart);
+}

@@ -18,8 +18,13 @@ export interface SecurityBudget {
   feeShare: number;
 }
 
+/** The part of the budget that needs no price: what miners earn a day in BTC, and the fees' share of it. */
+export function securityBudgetBtc(i: { subsidyBtc: number; avgFeesBtc: number }): Pick<SecurityBudget, 'dailyRevenueBtc' | 'feeShare'> {
+  return { dailyRevenueBtc: BLOCKS_PER_DAY * (i.subsidyBtc + i.avgFeesBtc), feeShare: feeShare(i.subsidyBtc, i.avgFeesBtc) };
+}
+
 export function securityBudget(i: { subsidyBtc: number; avgFeesBtc: number; priceUsd: number; height: number }): SecurityBudget {
-  const dailyRevenueBtc = BLOCKS_PER_DAY * (i.subsidyBtc + i.avgFeesBtc);
+  const { dailyRevenueBtc } = securityBudgetBtc(i);
   const dailyRevenueUsd = dailyRevenueBtc * i.priceUsd;
   const annualRevenueUsd = dailyRevenueUsd * DAYS_PER_YEAR;
   const marketCapUsd = circulatingSupplyBtc(i.height) * i.priceUsd;

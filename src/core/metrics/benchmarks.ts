@@ -54,7 +54,7 @@ export function leaseUsdPerMwYear(l: DisclosedLease): number {
 export const AI_LEASE: Benchmark = {
   value: 1_800_000,
   unit: 'USD per MW of critical IT load per year',
-  citation: 'median of four disclosed miner-to-AI leases, $1.45M–$1.91M per MW per year (Core Scientific–CoreWeave, Cipher–Fluidstack, TeraWulf–Fluidstack, Hut 8–Fluidstack)',
+  citation: 'median of four disclosed miner-to-AI leases ($1.45M–$1.91M: Core Scientific with CoreWeave; Cipher, TeraWulf and Hut 8 with Fluidstack; 2024–2025)',
   checked: '2026-12-01',
 };
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { CommandContext } from '../../src/core/command.ts';
+import { benchmarksFrom } from '../../src/core/metrics/benchmarks.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { runCommand } from '../../src/core/run.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -138,6 +139,19 @@ describe('/site', () => {
     expect((reply.data!.perMwMonth as Record<string, number>).miningMargin).toBeCloseTo(40_000 * 0.03886398720675945 * 30.4375 - 43_830, 6);
     expect(reply.data!.model).toBeNull();
     expect(reply.lines![0]).toMatch(/^Per MW a month, mining with 25 J\/TH machines at \$0\.06\/kWh nets \$3,487 after power;/);
+  });
+
+  it("uses the operator's defaults from the environment, and says they are the operator's", async () => {
+    const config = loadConfig({ ...fake.env, AI_LEASE_USD_PER_MW_YEAR: '1200000', REFERENCE_POWER_USD_PER_KWH: '0.045' });
+    const reply = await runCommand(commands, 'site', {}, { ...ctx(), services: { benchmarks: benchmarksFrom(config) } }, silentLogger);
+    const m = reply.data!.perMwMonth as Record<string, number>;
+    // 1,200,000 / 12 = $100,000 per MW per month; power 24,000 kWh × $0.045 × 30.4375 = $32,872.50.
+    expect(m.lease).toBe(100_000);
+    expect(m.powerCost).toBeCloseTo(32_872.5, 6);
+    expect(reply.lines).toContain("Lease default $1.2M per MW per year, set by this bot's operator; set lease= for your own. No model given: a fleet of Antminer S21. Tenants pay their own power in these leases, so the lease compares with mining after power.");
+    // An option still beats the operator's default.
+    const asked = await runCommand(commands, 'site', { lease: '2M' }, { ...ctx(), services: { benchmarks: benchmarksFrom(config) } }, silentLogger);
+    expect((asked.data!.perMwMonth as Record<string, number>).lease).toBeCloseTo(2e6 / 12, 6);
   });
 
   it('rejects a site of no megawatts with what is accepted', async () => {

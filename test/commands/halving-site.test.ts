@@ -83,6 +83,22 @@ describe('/halving', () => {
     expectOnEverySurface(reply, ['159,553', '2028-02-27', '$19.56/PH/day', '1.5825 BTC', '158 sat/vB', '50.3 %']);
   });
 
+  it('falls back to the 10-minute target, and says so, when the block rate is unavailable', async () => {
+    fake.setFault('/api/v1/difficulty-adjustment', { kind: '500' });
+    try {
+      const fresh = createMarket({ config: loadConfig({ ...fake.env, HTTP_TIMEOUT_MS: '500' }), logger: silentLogger, now: () => NOW });
+      const reply = await runCommand(commands, 'halving', {}, { ...ctx(), market: fresh }, silentLogger);
+      expect(reply.tone, renderText(reply)).not.toBe('error');
+      // 1743541240 + 159,553 × 600 s = 1839273040 s.
+      expect(reply.data!.etaMs).toBe((1_743_541_240 + 159_553 * 600) * 1000);
+      expect(reply.data!.blockRate).toBeNull();
+      expect(reply.lines!.join('\n')).toMatch(/ETA from the 10-minute target \(the recent rate is unavailable\)/);
+      expect(reply.lines!.join('\n')).toMatch(/⚠ Recent block rate unavailable: /);
+    } finally {
+      fake.clearFaults();
+    }
+  });
+
   it('takes what-if price and fees like /hashprice', async () => {
     const reply = await run('halving', { price: '150000', fees: '0.5' });
     expect(reply.title).toBe('Next halving (what-if)');

@@ -2,6 +2,7 @@
  * The fleet under water: every ASIC model in the table at one power price, most efficient first, and
  * how many of them cost more in power than they earn.
  */
+import { usd } from '../format.ts';
 import { ASIC_MODELS, type AsicModel } from './asics.ts';
 import { miningEconomics, type MiningEconomics } from './economics.ts';
 
@@ -64,4 +65,16 @@ export function fleetSummary(f: FleetEconomics): string {
   const loss = f.underWater === 0 ? 'no model loses money' : `${f.underWater} of ${f.total} models lose money`;
   const b = f.best;
   return `At ${kwhPrice(f.powerUsdPerKwh)}, ${loss}; the most efficient (${b.name}, ${b.efficiencyJPerTh} J/TH) breaks even up to ${kwhPrice(b.economics.breakevenPowerUsdPerKwh)}.`;
+}
+
+/**
+ * One table row as a label/value pair, for the fleet list in /profit (17 rows fit Discord's 25 fields):
+ * "Antminer S19j Pro · 29.5 J/TH" → "−$0.0036/TH/day · breaks even ≤ $0.055/kWh".
+ */
+export function fleetRowField(r: FleetRow): { label: string; value: string } {
+  const margin = usd(r.economics.marginPerThDay);
+  return {
+    label: `${r.name} · ${r.efficiencyJPerTh} J/TH`,
+    value: `${r.underWater ? '⚠ ' : ''}${margin}/TH/day · breaks even ≤ ${kwhPrice(r.economics.breakevenPowerUsdPerKwh)}`,
+  };
 }

@@ -2,6 +2,7 @@
  * The security budget at the coming halvings, at today's price and fees: how much smaller the miners'
  * pay gets as the subsidy halves, and what share fees would need to keep it where it is.
  */
+import { int, pct } from '../format.ts';
 import { HALVING_INTERVAL } from './constants.ts';
 import { securityBudget, type SecurityBudget } from './security.ts';
 import { nextHalving, subsidyBtc } from './subsidy.ts';
@@ -37,3 +38,8 @@ export function budgetAtHalvings(i: { height: number; avgFeesBtc: number; priceU
 }
 
 export const HALVING_BUDGET_ASSUMPTIONS = "Assumes today's price and fees per block, 144 blocks a day, and the supply at each halving block.";
+
+/** "After the halving at block 1,050,000 (1.5625 BTC): 0.41 % of the market cap a year; keeping today's budget takes fees of 50.3 % of revenue." */
+export function halvingBudgetLine(h: HalvingBudget): string {
+  return `After the halving at block ${int(h.halvingHeight)} (${h.subsidyBtc} BTC): ${pct(h.percentOfMarketCapPerYear, 2)} of the market cap a year; keeping today's budget takes fees of ${pct(h.feeShareToKeepBudget * 100, 1)} of revenue.`;
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { budgetAtHalvings, HALVING_BUDGET_ASSUMPTIONS } from '../../../src/core/metrics/security-outlook.ts';
+import { budgetAtHalvings, HALVING_BUDGET_ASSUMPTIONS, halvingBudgetLine } from '../../../src/core/metrics/security-outlook.ts';
 
 describe('budgetAtHalvings', () => {
   it('matches the hand check at the next two halvings for the test world (height 890,447, 0.02 BTC fees, $69,880)', () => {
@@ -28,6 +28,8 @@ describe('budgetAtHalvings', () => {
     expect(h2!.feesToKeepBudgetBtc).toBeCloseTo(2.36375, 12);
     expect(h2!.feeShareToKeepBudget).toBeCloseTo(2.36375 / 3.145, 12);
     expect(HALVING_BUDGET_ASSUMPTIONS.split('\n')).toHaveLength(1);
+    expect(halvingBudgetLine(h1!)).toBe("After the halving at block 1,050,000 (1.5625 BTC): 0.41 % of the market cap a year; keeping today's budget takes fees of 50.3 % of revenue.");
+    expect(halvingBudgetLine(h2!)).toBe("After the halving at block 1,260,000 (0.78125 BTC): 0.20 % of the market cap a year; keeping today's budget takes fees of 75.2 % of revenue.");
   });
 
   it('each later halving needs a larger fee share and leaves a smaller budget (property)', () => {

@@ -3,7 +3,6 @@ import { usd } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { ASIC_MODELS, findAsic } from '../src/core/metrics/asics.ts';
 import { AI_LEASE, DEFAULT_BENCHMARKS, REFERENCE_POWER, type Benchmarks } from '../src/core/metrics/benchmarks.ts';
-import { kwhPrice } from '../src/core/metrics/fleet.ts';
 import { hashprice } from '../src/core/metrics/hashprice.ts';
 import { SITE_LEAVES_OUT, siteEconomics } from '../src/core/metrics/site.ts';
 import { loadHashpriceInputs } from '../src/data/hashprice-inputs.ts';
@@ -50,7 +49,9 @@ export default defineCommand({
       : leaseYear === AI_LEASE.value
         ? `Lease default ${millions(leaseYear)} per MW per year: the ${AI_LEASE.citation}; set lease= for your own.`
         : `Lease default ${millions(leaseYear)} per MW per year, set by this bot's operator; set lease= for your own.`;
-    const fleetSource = args.efficiency === undefined && args.model === undefined ? ` No model given: a fleet of ${model!.name}.` : '';
+    const fleetSource = args.efficiency !== undefined
+      ? args.model !== undefined ? ' Both given: efficiency= is used, model= ignored.' : ''
+      : args.model === undefined ? ` No model given: a fleet of ${model!.name}.` : '';
     const sitePart = mw === 1 ? [] : [{
       title: `Site of ${mw.toLocaleString('en-US')} MW, per month`,
       fields: [
@@ -61,7 +62,7 @@ export default defineCommand({
     return {
       title: 'Mining vs AI hosting',
       lines: [
-        `Per MW a month, mining with ${machine} at ${kwhPrice(power)} ${miningWord} after power; leasing the power to AI/HPC tenants at ${millions(leaseYear)} per MW per year grosses ${usd(m.lease)}.`,
+        `Per MW a month, mining with ${machine} at $${Number(power.toFixed(4))}/kWh ${miningWord} after power; leasing the power to AI/HPC tenants at ${millions(leaseYear)} per MW per year grosses ${usd(m.lease)}.`,
         `Mining would match the lease at a hashprice of ${usd(s.hashpriceToMatchLease)}/PH/day (now ${usd(hp.usdPerPhDay)}).`,
         `${leaseSource}${fleetSource} Tenants pay their own power in these leases, so the lease compares with mining after power.`,
         SITE_LEAVES_OUT,

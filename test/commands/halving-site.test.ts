@@ -154,6 +154,10 @@ describe('/site', () => {
     // 1e6 / 25 = 40,000 TH/s × 0.03886398720675945 × 30.4375 = $47,316.90; − $43,830 = $3,486.90.
     expect((reply.data!.perMwMonth as Record<string, number>).miningMargin).toBeCloseTo(40_000 * 0.03886398720675945 * 30.4375 - 43_830, 6);
     expect(reply.data!.model).toBeNull();
+    const both = await run('site', { efficiency: '25', model: 's21xp', power: '0.0425' });
+    expect((both.data!.perMwMonth as Record<string, number>).miningRevenue).toBeCloseTo(40_000 * 0.03886398720675945 * 30.4375, 6);
+    expect(both.lines![0]).toMatch(/^Per MW a month, mining with 25 J\/TH machines at \$0\.0425\/kWh /);
+    expect(both.lines![2]).toContain('Both given: efficiency= is used, model= ignored.');
     expect(reply.lines![0]).toMatch(/^Per MW a month, mining with 25 J\/TH machines at \$0\.06\/kWh nets \$3,487 after power;/);
   });
 

@@ -1,9 +1,9 @@
 import { defineCommand } from '../src/core/command.ts';
 import { age, btc, date, difficulty, int, pct, pctChange, usd } from '../src/core/format.ts';
-import { DAYS_PER_YEAR } from '../src/core/metrics/security.ts';
 import { footerFor, type Provenance } from '../src/core/freshness.ts';
-import { halvingOutlook, recentBlockRate, type BlockRate } from '../src/core/metrics/halving.ts';
 import { TARGET_BLOCK_SECONDS } from '../src/core/metrics/constants.ts';
+import { halvingOutlook, recentBlockRate, type BlockRate } from '../src/core/metrics/halving.ts';
+import { DAYS_PER_YEAR } from '../src/core/metrics/security.ts';
 import { loadHashpriceInputs } from '../src/data/hashprice-inputs.ts';
 import { optional } from '../src/data/optional.ts';
 

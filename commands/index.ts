@@ -5,6 +5,7 @@ import chart from './chart.ts';
 import difficulty from './difficulty.ts';
 import digest from './digest.ts';
 import fees from './fees.ts';
+import halving from './halving.ts';
 import hashprice from './hashprice.ts';
 import hashrate from './hashrate.ts';
 import { helpCommand } from './help.ts';
@@ -12,17 +13,20 @@ import pools from './pools.ts';
 import price from './price.ts';
 import profit from './profit.ts';
 import security from './security.ts';
+import site from './site.ts';
 
 /** Every user command, in the order help lists them. */
 export const commands: Command[] = [
   hashprice,
   hashrate,
   difficulty,
+  halving,
   price,
   fees,
   pools,
   security,
   profit,
+  site,
   chart,
   digest,
   alert,

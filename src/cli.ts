@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { commands } from '../commands/index.ts';
 import { ConfigError, loadConfig, loadDotEnv, secretsOf, type Config } from './config.ts';
 import { splitArgs } from './core/command.ts';
+import { benchmarksFrom } from './core/metrics/benchmarks.ts';
 import { findCommand, runCommand } from './core/run.ts';
 import { createLogger, silentLogger } from './logger.ts';
 import { renderText } from './render/text.ts';
@@ -52,7 +53,7 @@ async function runOnce(name: string, argv: string[]): Promise<number> {
     now: () => Date.now(),
     platform: 'cli',
     version: VERSION,
-    services: {},
+    services: { benchmarks: benchmarksFrom(config) },
   }, logger);
   if (out && reply.chart) {
     writeFileSync(out, reply.chart.png);

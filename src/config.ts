@@ -25,6 +25,16 @@ const int = (min: number, max: number) =>
     .min(min, `expected a whole number from ${min} to ${max}`)
     .max(max, `expected a whole number from ${min} to ${max}`);
 
+const optionalNumber = (min: number, max: number, what: string) => {
+  const message = `expected a number from ${min} to ${max} (${what})`;
+  return z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? undefined : Number(v)))
+    .pipe(z.number({ message }).min(min, message).max(max, message).optional());
+};
+
 const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MEMPOOL_API_URL: url('mempool REST base, e.g. https://mempool.space/api').default('https://mempool.space/api'),
@@ -55,6 +65,10 @@ const schema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24 h), e.g. 14:00')
     .default('14:00'),
   POLL_INTERVAL_SEC: int(10, 3600).default(60),
+
+  // Benchmarks from the outside world; empty keeps the cited default (src/core/metrics/benchmarks.ts).
+  AI_LEASE_USD_PER_MW_YEAR: optionalNumber(0, 100_000_000, 'USD per MW per year, e.g. 1800000'),
+  REFERENCE_POWER_USD_PER_KWH: optionalNumber(0, 2, 'USD per kWh, e.g. 0.06'),
 });
 
 export type Config = z.infer<typeof schema>;

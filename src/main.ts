@@ -8,6 +8,7 @@ import { buildDigest } from '../commands/digest.ts';
 import { commands } from '../commands/index.ts';
 import { secretsOf, type Config } from './config.ts';
 import type { CommandContext, CommandServices, Platform } from './core/command.ts';
+import { benchmarksFrom } from './core/metrics/benchmarks.ts';
 import type { Sender } from './core/delivery.ts';
 import { CONSOLE_USER, consoleSender } from './adapters/console/sender.ts';
 import { runConsole } from './adapters/console/index.ts';
@@ -47,7 +48,7 @@ export async function startBot(config: Config): Promise<void> {
     logFile ? pino.destination({ dest: logFile, mkdir: true, sync: false }) : undefined,
   );
   const market = createMarket({ config, logger });
-  const services: CommandServices = { historyStore: store.snapshots };
+  const services: CommandServices = { historyStore: store.snapshots, benchmarks: benchmarksFrom(config) };
   const now = () => Date.now();
   const contextFor = (platform: Platform) => (who: Who = {}): CommandContext => ({
     market,

@@ -11,6 +11,7 @@ import type { CommandContext, CommandServices, Platform } from './core/command.t
 import type { Sender } from './core/delivery.ts';
 import { CONSOLE_USER, consoleSender } from './adapters/console/sender.ts';
 import { runConsole } from './adapters/console/index.ts';
+import { waitingNotice } from './adapters/console/waiting.ts';
 import { loadHeadline } from './data/headline.ts';
 import { backfillHistory, recordSnapshot } from './history/backfill.ts';
 import { createLogger, inBackground, type Logger } from './logger.ts';
@@ -130,7 +131,13 @@ export async function startBot(config: Config): Promise<void> {
 
   if (inTerminal) {
     const chat = { id: CONSOLE_USER.id, kind: 'private' as const, isAdmin: async () => true };
-    await runConsole({ commands, makeContext: () => contextFor('console')({ user: CONSOLE_USER, chat }), logger, logFile });
+    await runConsole({
+      commands,
+      makeContext: () => contextFor('console')({ user: CONSOLE_USER, chat }),
+      logger,
+      logFile,
+      waitingNotice: waitingNotice(config.MEMPOOL_API_URL),
+    });
     await shutdown('console closed');
   }
 }

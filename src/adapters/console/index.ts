@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { splitArgs, tokenize, type Command, type CommandContext } from '../../core/command.ts';
 import { findCommand, runCommand } from '../../core/run.ts';
 import { renderText } from '../../render/text.ts';
+import { sayWhileWaiting } from './waiting.ts';
 
 export interface ConsoleDeps {
   commands: readonly Command[];
@@ -16,6 +17,10 @@ export interface ConsoleDeps {
   output?: NodeJS.WritableStream;
   /** Where the bot's log lines go while the prompt owns the terminal. */
   logFile?: string;
+  /** Printed once when an answer takes over a second, e.g. "fetching from mempool.space…". */
+  waitingNotice?: string;
+  /** Milliseconds before the waiting notice (tests shorten it). */
+  waitingAfterMs?: number;
 }
 
 export async function handleConsoleLine(line: string, deps: Pick<ConsoleDeps, 'commands' | 'makeContext' | 'logger'>): Promise<string | undefined> {
@@ -46,7 +51,9 @@ export function runConsole(deps: ConsoleDeps): Promise<void> {
       }
       // Answers print in the order asked, even when an earlier one waits on the network.
       queue = queue.then(async () => {
-        const text = await handleConsoleLine(line, deps);
+        const answer = handleConsoleLine(line, deps);
+        const notice = deps.waitingNotice;
+        const text = notice ? await sayWhileWaiting(answer, () => output.write(`${notice}\n`), deps.waitingAfterMs) : await answer;
         if (text) output.write(`${text}\n\n`);
         rl.prompt();
       });

@@ -53,6 +53,44 @@ describe('terminal prompt', () => {
   });
 });
 
+describe('terminal prompt safety and waiting', () => {
+  const prompt = async (lines: string, extra: { waitingNotice?: string; waitingAfterMs?: number } = {}) => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let text = '';
+    output.on('data', (d: Buffer) => (text += d.toString()));
+    const market = createMarket({ config: loadConfig(env), logger: silentLogger });
+    const done = runConsole({
+      commands,
+      logger: silentLogger,
+      input,
+      output,
+      ...extra,
+      makeContext: () => ({ market, now: () => Date.now(), platform: 'console', version: 'test', services: {} }),
+    });
+    input.write(lines);
+    await done;
+    return text;
+  };
+
+  it('never echoes a control sequence the user typed (issue 10 #9)', async () => {
+    const text = await prompt('/price currency=\u001b]0;pwned\u0007\u001b[2J\u0008\u009bX\n/quit\n');
+    expect(text).toContain('(got "]0;pwned[2JX")');
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
+  it('says once what it is fetching from when an answer is slow', async () => {
+    fake.setDelay('', 600);
+    try {
+      const text = await prompt('/difficulty\n/quit\n', { waitingNotice: 'fetching from mempool.example…', waitingAfterMs: 50 });
+      expect(text.split('fetching from mempool.example…')).toHaveLength(2);
+      expect(text.indexOf('fetching from')).toBeLessThan(text.indexOf('Difficulty adjustment'));
+    } finally {
+      fake.setDelay('', 0);
+    }
+  });
+});
+
 describe('hashwatch CLI', () => {
   const cli = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
     exec(process.execPath, ['bin/hashwatch.js', ...args], { env: { ...env, ...extraEnv }, timeout: 60_000 }).then(

@@ -137,6 +137,7 @@ export async function startBot(config: Config): Promise<void> {
       logger,
       logFile,
       waitingNotice: waitingNotice(config.MEMPOOL_API_URL),
+      chartsDir: join(dirname(config.DATABASE_PATH), 'charts'),
     });
     await shutdown('console closed');
   }

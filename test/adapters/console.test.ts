@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createMarket } from '../../src/sources/index.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
+import { TIP_TIME_SEC } from '../fakes/world.ts';
 
 const exec = promisify(execFile);
 let fake: FakeMempool;
@@ -54,7 +55,7 @@ describe('terminal prompt', () => {
 });
 
 describe('terminal prompt safety and waiting', () => {
-  const prompt = async (lines: string, extra: { waitingNotice?: string; waitingAfterMs?: number } = {}) => {
+  const prompt = async (lines: string, extra: { waitingNotice?: string; waitingAfterMs?: number; chartsDir?: string } = {}, now = Date.now) => {
     const input = new PassThrough();
     const output = new PassThrough();
     let text = '';
@@ -66,7 +67,7 @@ describe('terminal prompt safety and waiting', () => {
       input,
       output,
       ...extra,
-      makeContext: () => ({ market, now: () => Date.now(), platform: 'console', version: 'test', services: {} }),
+      makeContext: () => ({ market, now, platform: 'console', version: 'test', services: {} }),
     });
     input.write(lines);
     await done;
@@ -77,6 +78,20 @@ describe('terminal prompt safety and waiting', () => {
     const text = await prompt('/price currency=\u001b]0;pwned\u0007\u001b[2J\u0008\u009bX\n/quit\n');
     expect(text).toContain('(got "]0;pwned[2JX")');
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
+  it('/chart saves the PNG under the charts folder and prints its path (issue 9 §3)', async () => {
+    const NOW = (TIP_TIME_SEC + 7 * 60) * 1000; // 2025-04-01 21:07:40 UTC, the fake's world
+    const chartsDir = join(mkdtempSync(join(tmpdir(), 'hashwatch-data-')), 'charts');
+    const text = await prompt('/chart hashprice 30d\n/quit\n', { chartsDir }, () => NOW);
+    const path = join(chartsDir, 'hashprice-30d-20250401-210740.png');
+    expect(text).toContain(`\nChart saved to ${path}\n`);
+    expect(readFileSync(path).subarray(1, 4).toString()).toBe('PNG');
+
+    const blocked = join(mkdtempSync(join(tmpdir(), 'hashwatch-data-')), 'charts');
+    writeFileSync(blocked, 'a file where the folder should be');
+    const refused = await prompt('/chart hashprice 30d\n/quit\n', { chartsDir: blocked }, () => NOW);
+    expect(refused).toContain(`Could not save the chart to ${join(blocked, 'hashprice-30d-20250401-210740.png')} (EEXIST); from a shell: hashwatch chart <metric> --out file.png`);
   });
 
   it('says once what it is fetching from when an answer is slow', async () => {

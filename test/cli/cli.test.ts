@@ -93,6 +93,15 @@ describe('chart --out', () => {
   });
 });
 
+describe('numbers', () => {
+  it('a power price of 5e-324 reads "< $0.0001/kWh", never exponent notation (issue 10 #10)', async () => {
+    const r = await cli(['profit', 's19jpro', '5e-324']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Antminer S19j Pro (29.5 J/TH) at < $0.0001/kWh earns');
+    expect(r.stdout).not.toMatch(/\de-\d/);
+  });
+});
+
 describe('terminal safety', () => {
   it('prints no control sequence from a typed command name', async () => {
     const r = await cli(['\u001b]0;pwned\u0007\u001b[2Jhashprice']);

@@ -100,7 +100,8 @@ export async function startAlerts(deps: AlertsDeps): Promise<AlertsRuntime> {
   };
 
   worker.start();
-  await digests.tick();
+  // Digests missed while down are queued now; a failed write (full disk) must not stop start-up.
+  await inBackground(log, 'digest check', () => digests.tick());
   const stoppers: (() => void)[] = [];
   if (deps.timers !== false) {
     // A failed queue write (full disk) is logged and retried at the next minute, never fatal.

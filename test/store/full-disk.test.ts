@@ -9,6 +9,7 @@ import { commands } from '../../commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { runCommand } from '../../src/core/run.ts';
 import { startLiveSnapshots } from '../../src/main.ts';
+import { startAlerts } from '../../src/scheduler/start.ts';
 import { createMarket } from '../../src/sources/index.ts';
 import { openStore, type SnapshotRepo } from '../../src/store/index.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
@@ -68,6 +69,32 @@ describe('background snapshot writes that fail', () => {
     } finally {
       stop();
     }
+  });
+
+  it('a digest that cannot be queued at start-up is logged and retried, and does not stop the bot starting', async () => {
+    const { logger, lines } = recordingLogger();
+    const store = openStore(':memory:');
+    const now = Date.UTC(2025, 3, 1, 15); // 15:00 UTC, after the 14:00 digest
+    store.schedules.upsert({ platform: 'console', chatId: 'local', kind: 'user', time: '14:00', timezone: 'UTC', createdBy: 'local', lastDate: null, createdMs: now - 86_400_000 });
+    store.outbox.enqueue = () => {
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    };
+    const digest = { title: 'Daily digest', sections: [], footer: [], tone: 'neutral' as const };
+    const runtime = await startAlerts({
+      config: { MAX_ALERTS_PER_USER: 25, DIGEST_DEFAULT_TIME: '14:00', POLL_INTERVAL_SEC: 60 },
+      logger,
+      store,
+      market: market(),
+      senders: [],
+      loadHeadline: () => Promise.reject(new Error('not used')),
+      buildDigest: async () => digest,
+      now: () => now,
+      timers: false,
+    });
+    expect(lines.find((l) => l.code === 'SQLITE_FULL')!.msg).toBe('digest check failed; the next run retries');
+    expect(store.schedules.active()[0]!.lastDate).toBeNull(); // not marked sent: the next minute tries again
+    await runtime.stop();
+    store.close();
   });
 
   const root = process.getuid?.() === 0;

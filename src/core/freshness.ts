@@ -44,10 +44,13 @@ export function footerFor(
   return Object.assign(dedupe(lines), { sources: items.map((item) => figureSource(item, nowMs)) });
 }
 
-/** Everything the source says about the figure except the value itself (that is in the data). */
-function figureSource({ what, sourced }: Provenance, nowMs: number): FigureSource {
+/**
+ * Everything known about where the figure came from except the value itself (that is in the data):
+ * flags on the item or its source (stale, a fallback's note, a degraded mark) pass through as they are.
+ */
+function figureSource({ what, sourced, ...itemFlags }: Provenance, nowMs: number): FigureSource {
   const { value: _value, fetchedAt, ...flags } = sourced;
-  return { what, ...flags, fetchedAt: new Date(fetchedAt).toISOString(), ageSec: Math.max(0, Math.round((nowMs - fetchedAt) / 1000)) };
+  return { what, ...flags, ...itemFlags, fetchedAt: new Date(fetchedAt).toISOString(), ageSec: Math.max(0, Math.round((nowMs - fetchedAt) / 1000)) };
 }
 
 function dedupe(lines: string[]): string[] {

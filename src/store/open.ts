@@ -3,7 +3,7 @@
  * migrations. Anything wrong with the path becomes one StoreError line naming the path and the
  * problem, so start-up fails clearly instead of with a native stack trace.
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statfsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.ts';
@@ -19,6 +19,9 @@ function describe(err: unknown): string {
       return 'not a SQLite database (the file is corrupt or belongs to something else)';
     case 'SQLITE_CORRUPT':
       return `the database file is corrupt (SQLite: database disk image is malformed); ${RECOVER}`;
+    case 'SQLITE_FULL':
+    case 'ENOSPC':
+      return 'the disk holding it is full; free some space and start again';
     case 'SQLITE_CANTOPEN':
       return 'cannot open the file (does the directory exist and is it writable?)';
     case 'SQLITE_READONLY':
@@ -93,7 +96,22 @@ export function openDatabase(path: string): Database.Database {
   } catch (err) {
     db?.close();
     if (err instanceof StoreError) throw err;
-    throw new StoreError(`DATABASE_PATH ${path}: ${describe(err)}`);
+    throw new StoreError(`DATABASE_PATH ${path}: ${diskFull(path) ?? describe(err)}`);
+  }
+}
+
+/** Below this much free space SQLite cannot create its WAL index, and reports only "disk I/O error". */
+const MIN_FREE_BYTES = 256 * 1024;
+
+/** "the disk holding it is full …" when that is why the open failed, else undefined. */
+function diskFull(path: string): string | undefined {
+  try {
+    const fs = statfsSync(dirname(resolve(path)));
+    const free = fs.bavail * fs.bsize;
+    if (free >= MIN_FREE_BYTES) return undefined;
+    return `the disk holding it is full (${Math.floor(free / 1024)} KiB free); free some space and start again`;
+  } catch {
+    return undefined;
   }
 }
 

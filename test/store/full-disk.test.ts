@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +98,33 @@ describe('background snapshot writes that fail', () => {
   });
 
   const root = process.getuid?.() === 0;
+
+  it.skipIf(!root)('a start on a disk already full stops with one line saying so, not "disk I/O error"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hashwatch-full-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir]);
+    } catch (err) {
+      console.log(`full-disk test skipped: cannot mount tmpfs (${(err as Error).message.split('\n')[0]})`);
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    }
+    try {
+      const db = join(dir, 'bot.db');
+      openStore(db).close();
+      try {
+        writeFileSync(join(dir, 'filler'), Buffer.alloc(2 * 1024 * 1024));
+      } catch (err) {
+        expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC');
+      }
+      const r = spawnSync(process.execPath, ['bin/hashwatch.js'], { env: { PATH: process.env.PATH, ...fake.env, DATABASE_PATH: db }, input: '', encoding: 'utf8', timeout: 30_000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^hashwatch: DATABASE_PATH ${db}: the disk holding it is full \\(\\d+ KiB free\\); free some space and start again\n$`));
+    } finally {
+      execFileSync('umount', [dir]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   if (!root) console.log('full-disk test skipped: mounting a small tmpfs needs root (the injected-failure test still runs)');
   it.skipIf(!root)('survive a real full disk (1 MiB tmpfs): reads and commands keep answering, writes resume when space returns', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hashwatch-full-'));

@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/core/command.ts';
-import { pctChange, usd } from '../src/core/format.ts';
+import { pctChange, usd, usdPerKwh } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { ASIC_MODELS, findAsic, hashprice, miningEconomics } from '../src/core/metrics/index.ts';
 import type { Field } from '../src/core/reply.ts';
@@ -37,7 +37,7 @@ export default defineCommand({
       { label: 'Revenue /TH/day', value: usd(e.revenuePerThDay), inline: true },
       { label: 'Power cost /TH/day', value: usd(e.powerCostPerThDay), inline: true },
       { label: 'Margin /TH/day', value: `${usd(e.marginPerThDay)} (${pctChange(e.marginPercent, 1)})`, inline: true },
-      { label: 'Breakeven power price', value: `$${e.breakevenPowerUsdPerKwh.toFixed(4)}/kWh`, inline: true },
+      { label: 'Breakeven power price', value: usdPerKwh(e.breakevenPowerUsdPerKwh, 4), inline: true },
       { label: 'Breakeven hashprice', value: `${usd(e.breakevenHashpriceUsdPerPhDay)}/PH/day`, inline: true },
       { label: 'Hashprice now', value: `${usd(hp.usdPerPhDay)}/PH/day`, inline: true },
     ];
@@ -53,8 +53,8 @@ export default defineCommand({
       });
     }
     const verdict = e.marginPerThDay >= 0
-      ? `${machine} at $${power}/kWh earns ${usd(e.marginPerThDay)} per TH/s per day after power.`
-      : `${machine} at $${power}/kWh loses ${usd(-e.marginPerThDay)} per TH/s per day: power costs more than it earns. It breaks even below $${e.breakevenPowerUsdPerKwh.toFixed(4)}/kWh or above ${usd(e.breakevenHashpriceUsdPerPhDay)}/PH/day hashprice.`;
+      ? `${machine} at ${usdPerKwh(power)} earns ${usd(e.marginPerThDay)} per TH/s per day after power.`
+      : `${machine} at ${usdPerKwh(power)} loses ${usd(-e.marginPerThDay)} per TH/s per day: power costs more than it earns. It breaks even below ${usdPerKwh(e.breakevenPowerUsdPerKwh, 4)} or above ${usd(e.breakevenHashpriceUsdPerPhDay)}/PH/day hashprice.`;
     return {
       title: 'Mining profit',
       lines: [

@@ -19,6 +19,8 @@ export interface CommandContext {
   user?: { platform: Platform; id: string; name?: string };
   /** Where it was asked. isAdmin is asked lazily: it costs a platform call on Telegram. */
   chat?: { id: string; kind: 'private' | 'group' | 'channel'; isAdmin(): Promise<boolean> };
+  /** The asker's /settings (user over chat over default); absent means USD and UTC (no store, e.g. one-shot CLI runs). */
+  prefs?: import('./prefs.ts').Prefs;
   services: CommandServices;
 }
 

@@ -13,6 +13,7 @@ import pools from './pools.ts';
 import price from './price.ts';
 import profit from './profit.ts';
 import security from './security.ts';
+import settings from './settings.ts';
 import site from './site.ts';
 
 /** Every user command, in the order help lists them. */
@@ -30,5 +31,6 @@ export const commands: Command[] = [
   chart,
   digest,
   alert,
+  settings,
 ];
 commands.push(helpCommand(() => commands), about);

@@ -5,6 +5,12 @@
  */
 import type { Currency } from './format.ts';
 
+/**
+ * A power price above these is a typo for any real site (2 per kWh is ~20× a typical industrial
+ * tariff); yen are ~150 to the dollar, so their bound is in yen.
+ */
+export const MAX_POWER_PER_KWH: Record<Currency, number> = { USD: 2, EUR: 2, GBP: 2, CAD: 3, CHF: 2, AUD: 3, JPY: 300 };
+
 export interface PowerPrice {
   perKwh: number;
   /** The currency it was given in; converted with the live quote when a reply is in another. */

@@ -81,7 +81,7 @@ export default defineCommand({
   },
   // What one person prefers is nobody else's business: Discord answers only them.
   personal: true,
-  examples: ['/settings', '/settings currency=eur zone=Europe/Berlin power=0.05 efficiency=17.5', '/settings reset', '/settings scope=chat currency=chf'],
+  examples: ['/settings currency=eur zone=Europe/Berlin power=0.05 efficiency=17.5', '/settings', '/settings reset', '/settings scope=chat currency=chf'],
   async run(ctx, args) {
     const store = ctx.services.settings;
     if (!store) {

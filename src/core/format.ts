@@ -106,8 +106,10 @@ export function moneyPerKwh(n: number, currency: string, minDigits = 2): string 
     return n > 0 ? `< ${shown}` : `> ${MINUS}${shown}`;
   }
   const a = Math.abs(n);
-  // Enough decimals for what the price has, up to 4 (a yen price per kWh is ~30, so 2 suffice there too).
-  const digits = Math.min(4, Math.max(minDigits, (String(Number(a.toFixed(4))).split('.')[1] ?? '').length));
+  // As many decimals as the price has, up to 4; yen tariffs (~¥30/kWh) are quoted to 2 at most.
+  const most = WHOLE_UNITS.has(currency) ? 2 : 4;
+  const least = WHOLE_UNITS.has(currency) ? 0 : minDigits;
+  const digits = Math.min(most, Math.max(least, (String(Number(a.toFixed(most))).split('.')[1] ?? '').length));
   return `${n < 0 ? MINUS : ''}${currencyBody(a, currency, digits)}/kWh`;
 }
 

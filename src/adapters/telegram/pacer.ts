@@ -70,7 +70,8 @@ class Gate {
  * A slot is counted from the moment Telegram ANSWERED, not from when we asked: the server saw the
  * request no later than that, so a new request sent a full window after the answer can never fall
  * into the same server-side window, whatever the network delays. Fixed spacing a little under the
- * rate (the old scheme) both wasted ~7 % and still drew a 429 when latency jitter bunched requests.
+ * rate alone (the old scheme) both wasted ~7 % and still drew 429s when latency jitter bunched
+ * requests; now the spacing is exactly the rate and this window is the guarantee.
  */
 class SlidingWindow {
   /** When each recent send was answered, oldest first. */
@@ -126,6 +127,11 @@ const PRUNE_ABOVE = 5_000;
 export class Pacer {
   private readonly chats = new Map<string, Gate>();
   private readonly global: SlidingWindow;
+  /**
+   * Sends spread evenly at the global rate: a burst of 30 requests at once answers slowly (30 new
+   * connections), and every millisecond of answer time is a millisecond the window stays closed.
+   */
+  private readonly spacing: Gate;
   private closed = false;
   private readonly closing: Promise<void>;
   private onClose!: () => void;
@@ -135,6 +141,7 @@ export class Pacer {
     private readonly clock: Clock = realClock,
   ) {
     this.global = new SlidingWindow(limits.global, clock);
+    this.spacing = new Gate({ intervalMs: limits.global.windowMs / limits.global.messages, burst: 1 });
     this.closing = new Promise((resolve) => (this.onClose = resolve));
   }
 
@@ -145,6 +152,7 @@ export class Pacer {
   async acquire(chatId: string): Promise<Release | undefined> {
     const chatAt = this.gateFor(chatId).reserve(this.clock.now());
     if (!(await this.waitUntil(chatAt))) return undefined;
+    if (!(await this.waitUntil(this.spacing.reserve(this.clock.now())))) return undefined;
     return this.global.take((ms) => this.sleep(ms), () => this.closed);
   }
 

@@ -17,6 +17,8 @@ import { errorReply, type Reply } from '../../core/reply.ts';
 import { decodeCallback } from '../../render/telegram.ts';
 import { STOP_GRACE_MS } from '../grace.ts';
 import { parseCommand } from './commands.ts';
+import { SLOW_DOWN, STALE_BUTTON, startReply } from './replies.ts';
+import { Throttle } from './throttle.ts';
 import { addDeadlines } from './deadline.ts';
 import { TelegramDelivery } from './delivery.ts';
 import { INTAKE_LIMITS, Intake, type IntakeLimits } from './intake.ts';
@@ -75,32 +77,8 @@ export interface TelegramBot {
 
 const UPDATES = ['message', 'callback_query'] as const;
 const ADMIN_STATUSES = new Set(['creator', 'administrator']);
-const STALE_BUTTON = 'This button no longer works. Send the command again (see /help).';
-const SLOW_DOWN: Reply = {
-  title: 'Slow down, please',
-  lines: ['Too many commands at once in this chat: I answer the first few and skip the rest. Send one at a time.'],
-  sections: [],
-  footer: [],
-  tone: 'neutral',
-};
-
 type ChatKind = NonNullable<CommandContext['chat']>['kind'];
 const kindOf = (type: string): ChatKind => (type === 'private' ? 'private' : type === 'channel' ? 'channel' : 'group');
-
-function startReply(commands: readonly Command[], version: string): Reply {
-  const shown = commands.slice(0, 6).map((c) => `/${c.name}`).join(', ');
-  return {
-    title: 'Welcome to hashwatch',
-    lines: [
-      'I report Bitcoin mining economics: hashprice (what a petahash earns per day), hashrate, difficulty, fees, pools and profitability.',
-      'Every figure says where it came from and how fresh it is. Works here and in groups.',
-      `Try ${shown}, or /help for every command.`,
-    ],
-    sections: [],
-    footer: [`hashwatch ${version}`],
-    tone: 'neutral',
-  };
-}
 
 export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
   const { config, commands } = deps;
@@ -123,15 +101,12 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
   const botUsername = me.username;
   const pacer = new Pacer();
   const delivery = new TelegramDelivery(bot.telegram, pacer, log);
-  const lastChatAction = new Map<number, number>();
-  const lastSlowDown = new Map<string, number>();
+  const typing = new Throttle(timing.chatActionEveryMs);
+  const slowDown = new Throttle(timing.slowDownEveryMs);
 
   /** "typing…" while a command runs; at most one per chat per chatActionEveryMs, so a flood fires few. */
   const showTyping = (chatId: number) => {
-    const now = Date.now();
-    if (now - (lastChatAction.get(chatId) ?? -Infinity) < timing.chatActionEveryMs) return;
-    if (lastChatAction.size > 10_000) lastChatAction.clear();
-    lastChatAction.set(chatId, now);
+    if (!typing.allow(String(chatId))) return;
     void bot.telegram.sendChatAction(chatId, 'typing').catch(() => undefined);
   };
 
@@ -140,11 +115,7 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
     ({ chatId, dropped }) => {
       if (dropped > 1) return;
       log.warn({ chatId, queued: timing.intake.perChat }, 'telegram: chat is flooding; dropping its commands beyond the queue bound');
-      const now = Date.now();
-      if (now - (lastSlowDown.get(chatId) ?? -Infinity) < timing.slowDownEveryMs) return;
-      if (lastSlowDown.size > 10_000) lastSlowDown.clear();
-      lastSlowDown.set(chatId, now);
-      void delivery.send(chatId, SLOW_DOWN);
+      if (slowDown.allow(chatId)) void delivery.send(chatId, SLOW_DOWN);
     },
     ({ chatId, dropped }) => log.warn({ chatId, dropped }, 'telegram: flood over; commands dropped from this chat'),
   );

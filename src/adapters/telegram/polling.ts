@@ -1,7 +1,8 @@
 /**
  * Long polling that survives what a deploy or an outage throws at it. telegraf's own loop
  * (lib/core/network/polling.js) retries only network errors, 429 and 5xx and rethrows everything
- * else, 409 included, which ended polling for good while the process stayed up answering nothing.
+ * else, 409 included (telegraf/telegraf#2084), which ended polling for good while the process
+ * stayed up answering nothing.
  * Here a transient failure is retried with capped, jittered backoff, and a refusal that no retry
  * can fix ends the bot (the caller exits non-zero, so a supervisor notices and restarts it).
  */

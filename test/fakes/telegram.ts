@@ -537,9 +537,13 @@ export async function startFakeTelegram(
         hangs.set(hang, hangs.get(hang)! - 1);
         fake.hanging++;
         await new Promise<void>((resolve) => {
-          hangRelease.add(resolve);
+          const done = () => {
+            hangRelease.delete(done);
+            resolve();
+          };
+          hangRelease.add(done);
           // The client gave up (its deadline): the request is over for both sides.
-          res.once('close', resolve);
+          res.once('close', done);
         });
         fake.hanging--;
         req.socket.destroy();

@@ -79,9 +79,12 @@ describe('polling', () => {
     await start();
     fake.failUpdates({ code: 409 }, 3);
     fake.failUpdates({ code: 502 });
+    // The poll in progress ends within its 1 s timeout; the next four fail, each retried.
+    await waitFor(() => logged('telegram: getUpdates failed; retrying').length === 4, 'four failed polls');
+    expect(logged('telegram: getUpdates failed; retrying').map((l) => l.failures)).toEqual([1, 2, 3, 4]);
     fake.sendUserMessage({ chatId: 301, text: '/echo still-here' });
     expect((await fake.waitForSent(to(301))).plain).toContain('still-here');
-    expect(logged('telegram: getUpdates failed; retrying').map((l) => l.failures)).toEqual([1, 2, 3, 4]);
+    expect(logged('telegram: polling recovered')).toMatchObject([{ failures: 4 }]);
   });
 
   it('reports a revoked token (401) as fatal, naming TELEGRAM_BOT_TOKEN', async () => {
@@ -149,7 +152,8 @@ describe('shutdown', () => {
 
 describe('a flooding chat', () => {
   it('is answered within its queue bound, told once to slow down, and fires few chat actions', async () => {
-    await start({ ...fast, stopGraceMs: 10_000 });
+    // A "typing…" interval longer than the test, so "one per interval" means exactly one here.
+    await start({ ...fast, stopGraceMs: 10_000, chatActionEveryMs: 60_000 });
     gate = new Promise((resolve) => (release = resolve));
     fake.sendUserMessage({ chatId: 307, text: '/slow' });
     await waitFor(() => fake.calls.some((c) => c.method === 'sendChatAction'), 'the first command to start');
@@ -163,7 +167,7 @@ describe('a flooding chat', () => {
     const answers = fake.sent.filter(to(307)).map((m) => m.plain.split('\n')[0]);
     expect(answers.filter((t) => t === 'Slow down, please')).toHaveLength(1);
     expect(answers.filter((t) => t === 'Echo')).toHaveLength(5);
-    // One "typing…" per chat per 4 s: these answers take far less, so exactly one was sent.
+    // 6 commands ran (/slow, echo 0–4) within one interval, so one "typing…" (the old code sent one per command: 201).
     expect(fake.calls.filter((c) => c.method === 'sendChatAction')).toHaveLength(1);
   });
 });

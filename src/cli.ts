@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { commands } from '../commands/index.ts';
 import { ConfigError, loadConfig, loadDotEnv, secretsOf, type Config } from './config.ts';
 import { splitArgs } from './core/command.ts';
-import { findCommand, runCommand } from './core/run.ts';
+import { findCommand, runCommand, suggestCommand } from './core/run.ts';
 import { createLogger, silentLogger } from './logger.ts';
 import { renderText } from './render/text.ts';
 import { createMarket } from './sources/index.ts';
@@ -42,7 +42,9 @@ async function runOnce(name: string, argv: string[]): Promise<number> {
   const rest = argv.filter((a, i) => a !== '--json' && (outIndex < 0 || (i !== outIndex && i !== outIndex + 1)));
   const command = findCommand(commands, name);
   if (!command) {
-    process.stderr.write(`hashwatch: unknown command "${name.slice(0, 40)}"\n${USAGE}\n`);
+    const near = suggestCommand(commands, name);
+    const guess = near ? ` — did you mean "hashwatch ${near.name}"?` : '';
+    process.stderr.write(`hashwatch: unknown command "${name.slice(0, 40)}"${guess}\n${USAGE}\n`);
     return 2;
   }
   const logger = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) }) : silentLogger;

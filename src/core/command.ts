@@ -198,8 +198,8 @@ const shorten = (v: unknown) => {
 /** What the user typed for an option, so an error quotes their words rather than our reading of them. */
 interface Origin {
   typed: string;
-  /** For plain words: the options plain words fill, in order (those not given by name). */
-  fills?: readonly string[];
+  /** For a plain word right after a named option ("price=60 000"): that option as typed, and the open options. */
+  after?: { typed: string; open: readonly string[] };
 }
 /** Filled by splitArgs for the objects it returns; Discord's typed options have no such story. */
 const origins = new WeakMap<object, ReadonlyMap<string, Origin>>();
@@ -208,7 +208,8 @@ function valueProblem(name: string, spec: OptionSpec, value: unknown, origin: Or
   const typed = origin?.typed ?? (typeof value === 'string' ? value : undefined);
   const near = spec.kind === 'choice' && typed !== undefined ? suggestChoice(spec, typeof value === 'string' ? value : typed) : undefined;
   if (near !== undefined) return `No ${name} "${shorten(value)}" — did you mean ${showChoice(spec as ChoiceSpec, near)}?\n${describeAccepted(name, spec)}`;
-  const why = origin?.fills ? `: plain words fill ${origin.fills.join(', ')} in that order, so it was read as \`${name}\`` : '';
+  // The user likely meant the word as part of the option before it; say why it landed here.
+  const why = origin?.after ? `, the word after "${shorten(origin.after.typed)}"; words without name= fill the open options in order: ${origin.after.open.join(', ')}` : '';
   return `${describeAccepted(name, spec)} (got "${shorten(origin?.typed ?? value)}"${why})`;
 }
 
@@ -315,9 +316,14 @@ function continuation(spec: OptionSpec | undefined, value: string, words: readon
     for (let k = max; k > 0; k--) if (normaliseChoice(spec, phrase(k)) !== undefined) return k;
     // A near miss ("s21 xpp") stays one value, so the error can suggest the model rather than
     // blame the power price for "xpp".
+    // Only when the words change the guess: "hashprice 2y" is hashprice and a bad range.
+    const alone = normaliseChoice(spec, value);
     let k = 0;
     while (k < max && Number.isNaN(parseHumanNumber(words[k])) && !fits(nextSpec, words[k]!)) k++;
-    for (; k > 0; k--) if (suggestChoice(spec, phrase(k)) !== undefined) return k;
+    for (; k > 0; k--) {
+      const near = suggestChoice(spec, phrase(k));
+      if (near !== undefined && near !== alone) return k;
+    }
     return 0;
   }
   if (spec?.kind === 'number' || spec?.kind === 'integer') {
@@ -363,7 +369,8 @@ export function splitArgs(command: Command, tokens: readonly string[]): Record<s
     words += k;
     i += k;
     out.set(name, value);
-    from.set(name, plain ? { typed, fills: free } : { typed });
+    const previous = items[i - k - 1];
+    from.set(name, plain && previous?.name !== undefined ? { typed, after: { typed: previous.typed, open: free } } : { typed });
   }
   // fromEntries defines own properties, so even a "__proto__=" option reaches validation as typed.
   const raw = Object.fromEntries(out);

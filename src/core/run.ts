@@ -23,7 +23,8 @@ export function suggestCommand(commands: readonly Command[], name: string): Comm
 
 /** "There is no /hashprise — did you mean /hashprice?" with the command list, for chats and help. */
 export function unknownCommandText(commands: readonly Command[], name: string): string {
-  const shown = name.length > 32 ? `${name.slice(0, 31)}…` : name;
+  const bare = name.trim().replace(/^\//, '');
+  const shown = bare.length > 32 ? `${bare.slice(0, 31)}…` : bare;
   const near = suggestCommand(commands, name);
   const guess = near ? ` — did you mean /${near.name}?` : '.';
   return `There is no /${shown}${guess} Commands: ${commands.map((c) => `/${c.name}`).join(', ')}`;

@@ -5,6 +5,7 @@ import { poolConcentration } from '../src/core/metrics/index.ts';
 import type { PoolWindow } from '../src/sources/types.ts';
 import { loadPools } from '../src/data/pools.ts';
 import { periodAliases } from '../src/core/periods.ts';
+import { plural } from '../src/core/plural.ts';
 
 /** mempool serves these among others (mempool/mempool backend/src/api/common.ts getSqlInterval). */
 const WINDOWS = ['24h', '1w', '1m', '3m', '1y'] as const satisfies readonly PoolWindow[];
@@ -49,7 +50,7 @@ export default defineCommand({
           title: 'Share of blocks',
           fields: [
             ...c.shares.slice(0, SHOWN).map((p) => ({ label: p.name, value: `${pct(p.share * 100)} (${int(p.blocks)})`, inline: true })),
-            ...(rest.length ? [{ label: `${rest.length} others`, value: pct(restShare * 100), inline: true }] : []),
+            ...(rest.length ? [{ label: plural(rest.length, 'other'), value: pct(restShare * 100), inline: true }] : []),
           ],
         },
       ],

@@ -8,6 +8,7 @@ import type { Store } from '../store/index.ts';
 import type { AlertEngine } from './engine.ts';
 import { ADD_EXAMPLES, isRuleSpec, parseRule, type RuleWords } from './parse.ts';
 import { DEFAULT_COOLDOWN_SEC, describeRule } from './rules.ts';
+import { plural } from '../core/plural.ts';
 
 export interface AlertUser {
   platform: string;
@@ -47,7 +48,7 @@ export function alertCommands(deps: { store: Store; engine: AlertEngine; maxPerU
       if (!parsed.ok) return errorReply('/alert add: check the rule', `${parsed.message}\nMore examples: ${ADD_EXAMPLES.join(' · ')}`);
       const owner = userId(user);
       if (store.rules.countForUser(owner) >= deps.maxPerUser) {
-        return errorReply('Alert limit reached', `You already have ${deps.maxPerUser} alerts, the most allowed. Remove one first (/alert list, then /alert remove <id>).`);
+        return errorReply('Alert limit reached', `You already have ${plural(deps.maxPerUser, 'alert')}, the most allowed. Remove one first (/alert list, then /alert remove <id>).`);
       }
       const { state, alreadyTrue } = engine.initialState(parsed.spec);
       const cooldownSec = cooldownMinutes === undefined ? DEFAULT_COOLDOWN_SEC : Math.round(cooldownMinutes * 60);

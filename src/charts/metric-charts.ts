@@ -13,6 +13,7 @@ import { DAY_SEC, type HistoryMetric } from '../history/metrics.ts';
 import { loadSeries, type LoadedSeries, type SnapshotReader } from '../history/series.ts';
 import { renderChart, type LineSeries, type Marker } from './render.ts';
 import { COLORS, POOL_PALETTE } from './theme.ts';
+import { plural } from '../core/plural.ts';
 
 export const CHART_METRICS = ['hashprice', 'hashprice-btc', 'hashrate', 'price', 'difficulty', 'fees', 'pools'] as const;
 export type ChartMetric = (typeof CHART_METRICS)[number];
@@ -172,7 +173,7 @@ async function lineChart(req: ChartRequest & { metric: Exclude<ChartMetric, 'poo
     series,
     markers,
   });
-  const extras = req.metric === 'difficulty' ? ` · ${markers.length} adjustment${markers.length === 1 ? '' : 's'}` : '';
+  const extras = req.metric === 'difficulty' ? ` · ${plural(markers.length, 'adjustment')}` : '';
   const ribbons = req.metric === 'hashrate' && data.sma30 !== undefined && data.sma60 !== undefined
     ? ` · 30-day avg ${fmtHashrate(data.sma30 as number)} ${(data.sma30 as number) < (data.sma60 as number) ? 'below' : 'above'} 60-day avg ${fmtHashrate(data.sma60 as number)}`
     : '';

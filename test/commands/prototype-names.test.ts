@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { handleConsoleLine } from '../../src/adapters/console/index.ts';
 import { loadConfig } from '../../src/config.ts';
+import { normaliseChoice, type ChoiceSpec } from '../../src/core/command.ts';
 import { runCommand } from '../../src/core/run.ts';
 import { findAsic } from '../../src/core/metrics/index.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -47,6 +48,18 @@ describe('Object.prototype names as user text', () => {
     const text = (await handleConsoleLine(line, { commands, logger: silentLogger, makeContext }))!;
     expect(text).toMatch(new RegExp(pattern));
     expect(text).not.toMatch(INTERNAL);
+  });
+
+  it('never resolves a choice or alias through the prototype', () => {
+    // Before: the alias table was a plain object, so "constructor" resolved to Object itself for
+    // every choice option with aliases (chart metric and range, pools window, alert and digest
+    // actions); only zod's string check stood between that and the command.
+    for (const c of commands) {
+      for (const [option, spec] of Object.entries(c.options)) {
+        if (spec.kind !== 'choice') continue;
+        for (const name of PROTO_NAMES) expect(normaliseChoice(spec as ChoiceSpec, name), `/${c.name} ${option}=${name}`).toBeUndefined();
+      }
+    }
   });
 
   it('never finds an ASIC model or command on the prototype', () => {

@@ -225,18 +225,20 @@ export function parseOptions<O extends OptionSpecs>(
   const args: Record<string, string | number> = {};
   const typedAs = origins.get(raw);
   const known = Object.keys(command.options);
-  for (const key of Object.keys(raw)) {
-    if (Object.hasOwn(command.options, key)) continue;
-    if (key.startsWith('#')) {
-      problems.push(`Too many values: "${shorten(raw[key])}" has no option left to fill; \`/${command.name}\` takes: ${known.join(', ') || 'no options'}`);
-      continue;
+  const surplus = Object.keys(raw).filter((key) => key.startsWith('#')).map((key) => `"${shorten(raw[key])}"`);
+  if (surplus.length) {
+    // One line however many words were pasted.
+    const shown = surplus.length > 3 ? `${surplus.slice(0, 3).join(', ')} and ${surplus.length - 3} more` : surplus.join(', ');
+    problems.push(`Too many values: ${shown} ${surplus.length === 1 ? 'has' : 'have'} no option left to fill; \`/${command.name}\` takes: ${known.join(', ') || 'no options'}`);
+  }
+  const unknown = Object.keys(raw).filter((key) => !Object.hasOwn(command.options, key) && !key.startsWith('#'));
+  if (unknown.length && !known.length) problems.push(`\`/${command.name}\` takes no options`);
+  else {
+    for (const key of unknown.slice(0, 3)) {
+      const near = closest(key.toLowerCase(), known);
+      problems.push(`\`/${command.name}\` has no option \`${shorten(key)}\`${near ? ` — did you mean \`${near}\`? It` : '; it'} takes: ${known.join(', ')}`);
     }
-    const near = closest(key.toLowerCase(), known);
-    problems.push(
-      known.length
-        ? `\`/${command.name}\` has no option \`${shorten(key)}\`${near ? ` — did you mean \`${near}\`? It` : '; it'} takes: ${known.join(', ')}`
-        : `\`/${command.name}\` takes no options`,
-    );
+    if (unknown.length > 3) problems.push(`… and ${unknown.length - 3} more options it does not have`);
   }
   for (const [name, spec] of Object.entries(command.options)) {
     const value = Object.hasOwn(raw, name) ? raw[name] : undefined;
@@ -360,8 +362,9 @@ export function splitArgs(command: Command, tokens: readonly string[]): Record<s
       out.set(`#${words}`, item.value);
       continue;
     }
+    // A few words are enough for any model name or spaced number; a pasted essay is not looked at.
     let end = i + 1;
-    while (end < items.length && items[end]!.name === undefined) end++;
+    while (end < items.length && end <= i + MAX_PHRASE_WORDS + 3 && items[end]!.name === undefined) end++;
     const following = items.slice(i + 1, end).map((it) => it.value);
     const k = continuation(specOf(name), item.value, following, specOf(free[nextFree]));
     const value = [item.value, ...following.slice(0, k)].join(' ');

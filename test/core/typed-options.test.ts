@@ -66,6 +66,18 @@ describe('errors name what the user typed', () => {
   });
 });
 
+describe('pasted text', () => {
+  it('reports surplus words and unknown options in a few lines, not one per word', () => {
+    const r = read('profit', `s19 0.05 100 20 ${'x '.repeat(3000)}`);
+    // Before: 3,000 lines of "Too many values: "x" …".
+    expect(!r.ok && r.message).toBe('Too many values: "x", "x", "x" and 2997 more have no option left to fill; `/profit` takes: model, power, hashrate, efficiency');
+    const u = read('price', 'a=1 b=2 c=3 d=4 e=5');
+    expect(!u.ok && u.message.split('\n')).toHaveLength(4);
+    expect(!u.ok && u.message.split('\n')[3]).toBe('… and 2 more options it does not have');
+    expect(read('fees', 'a=1 b=2')).toEqual({ ok: false, message: '`/fees` takes no options' });
+  });
+});
+
 describe('model names in words', () => {
   it.each([
     ['antminer s19j pro', 's19jpro'],

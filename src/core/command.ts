@@ -205,8 +205,7 @@ interface Origin {
 const origins = new WeakMap<object, ReadonlyMap<string, Origin>>();
 
 function valueProblem(name: string, spec: OptionSpec, value: unknown, origin: Origin | undefined): string {
-  const typed = origin?.typed ?? (typeof value === 'string' ? value : undefined);
-  const near = spec.kind === 'choice' && typed !== undefined ? suggestChoice(spec, typeof value === 'string' ? value : typed) : undefined;
+  const near = spec.kind === 'choice' && typeof value === 'string' ? suggestChoice(spec, value) : undefined;
   if (near !== undefined) return `No ${name} "${shorten(value)}" — did you mean ${showChoice(spec as ChoiceSpec, near)}?\n${describeAccepted(name, spec)}`;
   // The user likely meant the word as part of the option before it; say why it landed here.
   const why = origin?.after ? `, the word after "${shorten(origin.after.typed)}"; words without name= fill the open options in order: ${origin.after.open.join(', ')}` : '';

@@ -195,11 +195,12 @@ const shorten = (v: unknown) => {
   return s.length > 40 ? `${s.slice(0, 39)}…` : s;
 };
 
-/** What the user typed for an option, so an error quotes their words rather than our reading of them. */
+/** A plain word right after a named option ("price=60 000x"), so its error can say why it landed where it did. */
 interface Origin {
+  /** The word(s) as typed. */
   typed: string;
-  /** For a plain word right after a named option ("price=60 000"): that option as typed, and the open options. */
-  after?: { typed: string; open: readonly string[] };
+  /** The named option before it as typed, and the options plain words fill. */
+  after: { typed: string; open: readonly string[] };
 }
 /** Filled by splitArgs for the objects it returns; Discord's typed options have no such story. */
 const origins = new WeakMap<object, ReadonlyMap<string, Origin>>();
@@ -208,7 +209,7 @@ function valueProblem(name: string, spec: OptionSpec, value: unknown, origin: Or
   const near = spec.kind === 'choice' && typeof value === 'string' ? suggestChoice(spec, value) : undefined;
   if (near !== undefined) return `No ${name} "${shorten(value)}" — did you mean ${showChoice(spec as ChoiceSpec, near)}?\n${describeAccepted(name, spec)}`;
   // The user likely meant the word as part of the option before it; say why it landed here.
-  const why = origin?.after ? `, the word after "${shorten(origin.after.typed)}"; words without name= fill the open options in order: ${origin.after.open.join(', ')}` : '';
+  const why = origin ? `, the word after "${shorten(origin.after.typed)}"; words without name= fill the open options in order: ${origin.after.open.join(', ')}` : '';
   return `${describeAccepted(name, spec)} (got "${shorten(origin?.typed ?? value)}"${why})`;
 }
 
@@ -372,7 +373,9 @@ export function splitArgs(command: Command, tokens: readonly string[]): Record<s
     i += k;
     out.set(name, value);
     const previous = items[i - k - 1];
-    from.set(name, plain && previous?.name !== undefined ? { typed, after: { typed: previous.typed, open: free } } : { typed });
+    // A named value is quoted as its value (the option's name is in the message already); a plain
+    // word is quoted with the named option before it, which is where the user probably meant it.
+    if (plain && previous?.name !== undefined) from.set(name, { typed, after: { typed: previous.typed, open: free } });
   }
   // fromEntries defines own properties, so even a "__proto__=" option reaches validation as typed.
   const raw = Object.fromEntries(out);

@@ -86,7 +86,7 @@ describe('Object.prototype names as user text', () => {
           // Choices and numbers refuse the word, quoting it; free text (a digest time, an alert
           // subject, a command to explain) is the command's to judge, but never crashes it.
           if (how !== 'plain' && (spec.kind === 'choice' || spec.kind === 'number' || spec.kind === 'integer')) {
-            expect(text).toContain(`"${how === 'named' ? `${option}=${word}` : word}"`);
+            expect(text).toContain(`"${word}"`);
           }
         },
       ),

@@ -55,9 +55,12 @@ describe('errors name what the user typed', () => {
     expect(!r.ok && r.message).toBe('`difficulty` must be a number from 1 to 1,000,000,000,000,000,000, e.g. difficulty=120T (got "000x", the word after "price=60"; words without name= fill the open options in order: difficulty, fees, height)');
   });
 
-  it('quotes the whole named option when its value is bad', () => {
+  it('blames the named option for its own value, spaces and all', () => {
+    // Before: "price = lots" blamed `price` for "price", `difficulty` for "=" and `fees` for "lots".
     const r = read('hashprice', 'price = lots');
-    expect(!r.ok && r.message).toBe('`price` must be a number from 1 to 10,000,000 USD per BTC, e.g. price=60000 (got "price = lots")');
+    expect(!r.ok && r.message).toBe('`price` must be a number from 1 to 10,000,000 USD per BTC, e.g. price=60000 (got "lots")');
+    const t = read('hashprice', 'difficulty=120 TH');
+    expect(!t.ok && t.message).toBe('`price` must be a number from 1 to 10,000,000 USD per BTC, e.g. price=60000 (got "TH", the word after "difficulty=120"; words without name= fill the open options in order: price, fees, height)');
   });
 
   it('suggests the option meant by a misspelt name', () => {

@@ -322,11 +322,14 @@ function continuation(spec: OptionSpec | undefined, value: string, words: readon
     const alone = normaliseChoice(spec, value);
     let k = 0;
     while (k < max && Number.isNaN(parseHumanNumber(words[k])) && !fits(nextSpec, words[k]!)) k++;
+    const run = k;
     for (; k > 0; k--) {
       const near = suggestChoice(spec, phrase(k));
       if (near !== undefined && near !== alone) return k;
     }
-    return 0;
+    // A miss either way ("antminer s9"): one error quoting the whole name, rather than a second one
+    // blaming the power price for "s9".
+    return alone === undefined ? run : 0;
   }
   if (spec?.kind === 'number' || spec?.kind === 'integer') {
     let k = 0;

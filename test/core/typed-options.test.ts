@@ -113,6 +113,11 @@ describe('model names in words', () => {
     expect(lines).toHaveLength(2);
   });
 
+  it('quotes an unknown model name whole, not blaming the power price for its second word', () => {
+    const r = read('profit', 'antminer s9 0.05');
+    expect(!r.ok && r.message).toMatch(/^`model` must be one of: .* \(got "antminer s9"\)$/);
+  });
+
   it('does not swallow words that belong to other options', () => {
     const tool = defineCommand({
       name: 'tool',

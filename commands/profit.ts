@@ -1,11 +1,34 @@
 import { defineCommand } from '../src/core/command.ts';
-import { moneyPerKwh, pctChange } from '../src/core/format.ts';
+import { int, moneyPerKwh, pctChange } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
-import { ASIC_MODELS, findAsic, hashprice, miningEconomics } from '../src/core/metrics/index.ts';
-import { errorReply, type Field } from '../src/core/reply.ts';
+import { ASIC_MODELS, findAsic, hashprice, machineEconomics, miningEconomics, normaliseModelName, type AsicModel } from '../src/core/metrics/index.ts';
+import { errorReply, type Field, type Reply } from '../src/core/reply.ts';
 import { loadHashpriceInputs } from '../src/data/hashprice-inputs.ts';
 import { loadFx } from '../src/data/fx.ts';
 import { DEFAULT_PREFS, MAX_POWER_PER_KWH, type SettingOrigin } from '../src/core/prefs.ts';
+
+/** Every model with its nameplate figures: the answer to "which models are there?". */
+function modelList(): Reply {
+  return {
+    title: '/profit: which machine?',
+    lines: ['Give a model (e.g. /profit s19jpro 0.06; "Antminer S19j Pro" works too) or an efficiency in J/TH (e.g. /profit efficiency=25 power=0.06). /settings efficiency=17.5 keeps one for next time.'],
+    sections: [{
+      title: 'Models (maker nameplate)',
+      fields: ASIC_MODELS.map((m) => ({ label: `${m.name} (${m.id})`, value: `${int(m.hashrateThs)} TH/s · ${int(m.powerW)} W · ${m.efficiencyJPerTh} J/TH`, inline: true })),
+    }],
+    footer: ['Figures are the makers\' nameplate specs; each model\'s source is shown with its answer.'],
+    tone: 'neutral',
+    ephemeral: true,
+    data: { models: ASIC_MODELS.map((m) => ({ id: m.id, name: m.name, hashrateThs: m.hashrateThs, powerW: m.powerW, efficiencyJPerTh: m.efficiencyJPerTh })) },
+  };
+}
+
+/** What the verdict calls the machine, saying plainly when the user's efficiency replaced the model's. */
+function machineName(model: AsicModel | undefined, efficiency: number, overridden: boolean): string {
+  if (!model) return `${efficiency} J/TH`;
+  if (!overridden) return `${model.name} (${efficiency} J/TH)`;
+  return `${model.name} with your ${efficiency} J/TH (replacing its nameplate ${model.efficiencyJPerTh} J/TH)`;
+}
 
 const whose = (origin: SettingOrigin) => (origin === 'chat' ? "this chat's /settings" : 'your /settings');
 
@@ -13,7 +36,16 @@ export default defineCommand({
   name: 'profit',
   description: 'Mining profit for an ASIC model or efficiency at your power price, with breakevens',
   options: {
-    model: { kind: 'choice', choices: ASIC_MODELS.map((m) => m.id), autocomplete: true, example: 's19jpro', description: 'ASIC model, e.g. s21, s19jpro, m60s' },
+    model: {
+      kind: 'choice',
+      choices: ASIC_MODELS.map((m) => m.id),
+      // "Antminer S19j Pro", "whatsminer m60s", "S21-XP" name the same machines as the ids.
+      normalise: normaliseModelName,
+      label: (id) => findAsic(id)?.name ?? id,
+      autocomplete: true,
+      example: 's19jpro',
+      description: 'ASIC model, e.g. s21, s19jpro, m60s',
+    },
     power: { kind: 'number', min: 0, max: MAX_POWER_PER_KWH.JPY, unit: 'per kWh', example: '0.06', description: 'Power price per kWh in your /settings currency (USD unless set; default 0.06 USD)' },
     hashrate: { kind: 'number', min: 0.001, max: 1e9, unit: 'TH/s', example: 'hashrate=2000', description: 'Your fleet hashrate in TH/s, for daily and monthly totals' },
     efficiency: { kind: 'number', min: 1, max: 500, unit: 'J/TH', example: 'efficiency=21.5', description: 'Efficiency in J/TH, instead of a model' },
@@ -24,16 +56,8 @@ export default defineCommand({
     const prefs = ctx.prefs ?? DEFAULT_PREFS;
     // Options beat /settings: a model or efficiency= given here wins over the stored efficiency.
     const efficiency = args.efficiency ?? model?.efficiencyJPerTh ?? prefs.efficiencyJPerTh;
-    if (efficiency === undefined) {
-      return {
-        title: '/profit: which machine?',
-        lines: [`Give a model (e.g. /profit s19jpro 0.06) or an efficiency in J/TH (e.g. /profit efficiency=25 power=0.06). Models: ${ASIC_MODELS.map((m) => m.id).join(', ')}. /settings efficiency=17.5 keeps one for next time.`],
-        sections: [],
-        footer: [],
-        tone: 'error',
-        ephemeral: true,
-      };
-    }
+    if (efficiency === undefined) return modelList();
+    const overridden = model !== undefined && args.efficiency !== undefined;
     const inputs = await loadHashpriceInputs(ctx.market);
     const fx = await loadFx(ctx.market, prefs.currency, ctx.now());
     const cur = fx.currency;
@@ -45,12 +69,12 @@ export default defineCommand({
     const storedPower = prefs.power && storedFx.currency === prefs.power.currency ? prefs.power.perKwh / storedFx.perUsd : undefined;
     const power = args.power !== undefined ? args.power / fx.perUsd : storedPower ?? 0.06;
     const powerFrom = args.power !== undefined ? undefined : storedPower !== undefined ? whose(prefs.origin.power) : prefs.power ? `the default (no ${prefs.power.currency} price to convert your setting)` : undefined;
-    const hp = hashprice(inputs);
-    const e = miningEconomics({ efficiencyJPerTh: efficiency, powerUsdPerKwh: power, hashpriceUsdPerPhDay: hp.usdPerPhDay, fleetThs: args.hashrate });
-    const machine = model && args.efficiency === undefined ? `${model.name} (${efficiency} J/TH)` : `${efficiency} J/TH`;
     const amount = fx.fromUsd;
     const perKwh = fx.perKwhFromUsd;
     const powerShown = args.power !== undefined ? moneyPerKwh(args.power, cur) : perKwh(power);
+    const hp = hashprice(inputs);
+    const e = miningEconomics({ efficiencyJPerTh: efficiency, powerUsdPerKwh: power, hashpriceUsdPerPhDay: hp.usdPerPhDay, fleetThs: args.hashrate });
+    const machine = machineName(model, efficiency, overridden);
     const perTh: Field[] = [
       { label: 'Revenue /TH/day', value: amount(e.revenuePerThDay), inline: true },
       { label: 'Power cost /TH/day', value: amount(e.powerCostPerThDay), inline: true },
@@ -60,6 +84,21 @@ export default defineCommand({
       { label: 'Hashprice now', value: `${amount(hp.usdPerPhDay)}/PH/day`, inline: true },
     ];
     const sections = [{ title: 'Per TH/s', fields: perTh }];
+    let perMachine: ReturnType<typeof machineEconomics> | undefined;
+    if (model) {
+      // The nameplate hashrate; with the user's efficiency the draw follows it (J/TH × TH/s = W).
+      const powerW = overridden ? efficiency * model.hashrateThs : model.powerW;
+      perMachine = machineEconomics({ hashrateThs: model.hashrateThs, powerW, powerUsdPerKwh: power, hashpriceUsdPerPhDay: hp.usdPerPhDay });
+      sections.push({
+        title: `Per machine (${int(model.hashrateThs)} TH/s, ${int(powerW)} W)`,
+        fields: [
+          { label: 'Revenue /day', value: amount(perMachine.revenuePerDay), inline: true },
+          { label: 'Power cost /day', value: amount(perMachine.powerCostPerDay), inline: true },
+          { label: 'Margin /day', value: amount(perMachine.marginPerDay), inline: true },
+          { label: 'Margin /month', value: amount(perMachine.marginPerMonth), inline: true },
+        ],
+      });
+    }
     if (e.fleet) {
       sections.push({
         title: `Fleet of ${e.fleet.ths.toLocaleString('en-US')} TH/s`,
@@ -78,7 +117,7 @@ export default defineCommand({
       lines: [
         verdict,
         'Power only: no pool fees, hosting, cooling overhead or depreciation.',
-        ...(model && args.efficiency === undefined ? [`Efficiency source: ${model.source}.`] : []),
+        ...(model ? [`${overridden ? 'Nameplate' : 'Efficiency'} source: ${model.source}.`] : []),
         ...(!model && args.efficiency === undefined ? [`Efficiency from ${whose(prefs.origin.efficiencyJPerTh)}.`] : []),
         ...(powerFrom ? [`Power price from ${powerFrom}.`] : []),
         ...fx.lines,
@@ -87,7 +126,7 @@ export default defineCommand({
       sections,
       footer: footerFor(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined),
       tone: e.marginPerThDay >= 0 ? 'up' : 'down',
-      data: { machine, efficiencyJPerTh: efficiency, powerUsdPerKwh: power, hashpriceUsdPerPhDay: hp.usdPerPhDay, ...e, currency: cur, perUsd: fx.perUsd },
+      data: { machine, model: model?.id ?? null, efficiencyJPerTh: efficiency, efficiencyFrom: args.efficiency !== undefined ? 'you' : 'nameplate', powerUsdPerKwh: power, hashpriceUsdPerPhDay: hp.usdPerPhDay, ...e, perMachine: perMachine ?? null, currency: cur, perUsd: fx.perUsd },
     };
   },
 });

@@ -13,6 +13,8 @@ export interface SettingsRepo {
   set(scope: SettingsScope, who: { platform: string; id: string; name?: string }, patch: Settings, nowMs: number): Settings;
   /** Forgets every field; false when nothing was stored. */
   reset(scope: SettingsScope, platform: string, id: string): boolean;
+  /** Telegram group became a supergroup: its settings follow it (an older row at the new id gives way). */
+  migrateChat(platform: string, fromChatId: string, toChatId: string): number;
   /** The settings in effect for one command: the user's over the chat's over the defaults. */
   prefsFor(platform: string, userId: string | undefined, chatId: string | undefined): Prefs;
 }
@@ -72,6 +74,7 @@ export function settingsRepo(db: Database, users: UserRepo): SettingsRepo {
     'DELETE FROM user_settings WHERE user_id = (SELECT id FROM users WHERE platform = ? AND external_id = ?)',
   );
   const resetChat = db.prepare('DELETE FROM chat_settings WHERE platform = ? AND chat_id = ?');
+  const migrateChat = db.prepare('UPDATE OR REPLACE chat_settings SET chat_id = ? WHERE platform = ? AND chat_id = ?');
 
   const get = (scope: SettingsScope, platform: string, id: string): Settings =>
     settingsOf((scope === 'user' ? getUser : getChat).get(platform, id) as Row | undefined);
@@ -87,6 +90,7 @@ export function settingsRepo(db: Database, users: UserRepo): SettingsRepo {
       }
       return get(scope, who.platform, who.id);
     }),
+    migrateChat: (platform, from, to) => migrateChat.run(to, platform, from).changes,
     reset: (scope, platform, id) => (scope === 'user' ? resetUser : resetChat).run(platform, id).changes > 0,
     prefsFor: (platform, userId, chatId) =>
       resolvePrefs(userId === undefined ? {} : get('user', platform, userId), chatId === undefined ? {} : get('chat', platform, chatId)),

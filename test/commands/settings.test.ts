@@ -298,6 +298,10 @@ describe('settings in the store', () => {
     raw.close();
     expect(s.settings.get('user', 'telegram', '9')).toEqual({});
     expect(s.settings.get('chat', 'telegram', '-5')).toEqual({ currency: 'CHF' });
+    // A group that became a supergroup keeps its settings under the new id.
+    expect(s.settings.migrateChat('telegram', '-5', '-1005')).toBe(1);
+    expect(s.settings.get('chat', 'telegram', '-1005')).toEqual({ currency: 'CHF' });
+    expect(s.settings.get('chat', 'telegram', '-5')).toEqual({});
     s.close();
   });
 });

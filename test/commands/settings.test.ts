@@ -304,4 +304,23 @@ describe('settings in the store', () => {
     expect(s.settings.get('chat', 'telegram', '-5')).toEqual({});
     s.close();
   });
+
+  it('a database from before settings (schema 3) upgrades in place, its users kept', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { MIGRATIONS } = await import('../../src/store/migrations.ts');
+    const path = join(mkdtempSync(join(tmpdir(), 'hashwatch-settings-')), 'db.sqlite');
+    const raw = (await import('better-sqlite3')).default(path);
+    for (const sql of MIGRATIONS.slice(0, 3)) raw.exec(sql);
+    raw.pragma('user_version = 3');
+    raw.prepare("INSERT INTO users (platform, external_id, name, created_ms) VALUES ('discord', '42', 'old', 1)").run();
+    raw.close();
+    const s = openStore(path);
+    const before = s.users.find('discord', '42')!.id;
+    s.settings.set('user', { platform: 'discord', id: '42' }, { currency: 'GBP' }, NOW);
+    expect(s.users.find('discord', '42')).toMatchObject({ id: before, name: 'old' });
+    expect(s.settings.prefsFor('discord', '42', undefined)).toMatchObject({ currency: 'GBP', zone: 'UTC' });
+    s.close();
+  });
 });

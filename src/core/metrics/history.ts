@@ -44,7 +44,7 @@ export function hashpriceSeries(rewards: RewardHistoryPoint[], difficulty: Diffi
   const out: HashpricePoint[] = [];
   for (const r of [...rewards].sort((a, b) => a.timestampSec - b.timestampSec)) {
     const d = difficultyAt(sorted, r.timestampSec);
-    if (d === undefined || !(d > 0) || !(r.usd > 0)) continue;
+    if (d === undefined || !(d > 0) || r.usd === undefined || !(r.usd > 0)) continue;
     const hp = hashprice({ difficulty: d, subsidyBtc: r.avgRewardsSats / SATS_PER_BTC, avgFeesBtc: 0, priceUsd: r.usd });
     out.push({ timestampSec: r.timestampSec, usdPerPhDay: hp.usdPerPhDay, btcPerPhDay: hp.btcPerPhDay });
   }

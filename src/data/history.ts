@@ -20,6 +20,14 @@ export interface Series {
   provenance: Provenance[];
 }
 
+/**
+ * Without the newest day: it is still in progress (a mean of its first hours), and the live figure
+ * stands for it; kept, it would tie with the live value and read as "lowest since today".
+ */
+function completeDays<T>(days: T[]): T[] {
+  return days.slice(0, -1);
+}
+
 export async function loadHashpriceHistory(market: Market): Promise<Series> {
   const [rewards, hashrate, prices] = await Promise.all([
     market.rewardHistory(HASHPRICE_HISTORY_PERIOD),
@@ -30,7 +38,7 @@ export async function loadHashpriceHistory(market: Market): Promise<Series> {
       throw err;
     }),
   ]);
-  const days = dailyHashprice(rewards.value, hashrate.value.difficulty, prices?.value ?? []);
+  const days = completeDays(dailyHashprice(rewards.value, hashrate.value.difficulty, prices?.value ?? []));
   return {
     usd: days.flatMap((d) => (d.usdPerPhDay === undefined ? [] : [{ t: d.t, v: d.usdPerPhDay }])),
     btc: days.map((d) => ({ t: d.t, v: d.btcPerPhDay })),
@@ -46,7 +54,7 @@ export async function loadHashpriceHistory(market: Market): Promise<Series> {
 export async function loadDailyPrices(market: Market): Promise<{ points: Point[]; provenance: Provenance[] }> {
   const history = await market.priceHistory();
   return {
-    points: dailyMean(history.value.map((p) => ({ t: p.timeSec, v: p.usd }))),
+    points: completeDays(dailyMean(history.value.map((p) => ({ t: p.timeSec, v: p.usd })))),
     provenance: [{ what: 'price history', sourced: history }],
   };
 }

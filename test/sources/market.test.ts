@@ -105,19 +105,23 @@ describe('healthy upstream: every resource, normalised', () => {
   });
 
   it('histories are sorted oldest first and end at the live world', async () => {
-    const { market } = setup();
+    // A long timeout: the fake builds three years of 12-hour buckets on first ask; this is about shape.
+    const { market } = setup(10_000);
     const [hr, rewards, feeHist, prices] = await Promise.all([market.hashrateHistory('1y'), market.rewardHistory('3y'), market.feeHistory('1m'), market.priceHistory()]);
     for (const series of [hr.value.hashrates.map((p) => p.timestampSec), rewards.value.map((p) => p.timestampSec), prices.value.map((p) => p.timeSec)]) {
       expect(series).toEqual([...series].sort((a, b) => a - b));
-      expect(series.at(-1)).toBe(TIP_TIME_SEC);
     }
+    expect(hr.value.hashrates.at(-1)?.timestampSec).toBe(TIP_TIME_SEC);
+    // The last hourly price row is 21:00:00, 40 s before the tip block.
+    expect(prices.value.at(-1)).toEqual({ timeSec: TIP_TIME_SEC - 40, usd: PRICE_USD });
     expect(hr.value.currentDifficulty).toBe(DIFFICULTY);
     expect(hr.value.difficulty.at(-1)?.difficulty).toBe(DIFFICULTY);
-    expect(rewards.value.at(-1)).toEqual({ avgHeight: TIP_HEIGHT, timestampSec: TIP_TIME_SEC, avgRewardsSats: 314_500_000, usd: PRICE_USD });
+    // Newest 12-hour bucket (3y): the 54 blocks 12:00:40 … 20:50:40 (the tip block has no price row after
+    // it yet): avgHeight 890,447 − 27.5 → 890,420; time 12:00:40 + 26.5 × 600 s = 16:25:40 = tip − 16,500 s.
+    expect(rewards.value.at(-1)).toEqual({ avgHeight: 890_420, timestampSec: TIP_TIME_SEC - 16_500, avgRewardsSats: 314_500_000, usd: PRICE_USD });
     // before the 2024 halving the subsidy was 6.25 BTC
     expect(rewards.value[0]!.avgRewardsSats).toBeGreaterThan(625_000_000);
     expect(feeHist.value.at(-1)?.avgFeesSats).toBe(AVG_FEES_SATS);
-    expect(prices.value.at(-1)?.usd).toBe(PRICE_USD);
   });
 
   it('follows a moving world once the cache expires', async () => {

@@ -16,10 +16,9 @@ const url = (what: string) =>
 const fallbackUrl = (what: string, fallback: string) =>
   z
     .string()
-    .trim()
-    .transform((v) => (v === '' ? undefined : v))
-    .pipe(url(what).optional())
-    .default(fallback);
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v.trim() === '' ? undefined : v))
+    .pipe(url(what).optional());
 
 const optionalText = z
   .string()

@@ -1,13 +1,15 @@
 /**
  * One cached upstream resource. Fresh values are served from memory; concurrent asks share one
  * refresh; a refresh tries each source in order (primary, then fallbacks), starting the next one as soon
- * as the one before fails or has gone `hedgeAfterMs` without an answer, and takes the first answer, so
+ * as the one before fails or has gone `hedgeAfterMs` (at most half the command's remaining deadline)
+ * without an answer, and takes the first answer, so
  * a hanging primary costs the fallback's time, not the primary's timeout plus it. When every source
  * fails the last good value is served labelled stale, and no source is asked again for a short
  * cool-down, so the number of upstream calls never grows with the number of users.
  */
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../logger.ts';
+import { remainingMs } from './deadline.ts';
 import { FetchFailure } from './http.ts';
 import { UpstreamError, type Sourced } from './types.ts';
 
@@ -95,10 +97,11 @@ export class Resource<T> {
         startedAt[i] = performance.now();
         const attempt = sources[i]!;
         if (i + 1 < sources.length) {
+          // Within a command's deadline, leave the next source at least half of what is left.
           const t = setTimeout(() => {
             timers.delete(t);
             start(i + 1);
-          }, this.opts.hedgeAfterMs);
+          }, Math.min(this.opts.hedgeAfterMs, remainingMs() / 2));
           timers.add(t);
         }
         attempt.fetch().then(

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { avgFeesBtcFromRewardStats, hashprice, impliedHashrate, subsidyBtc } from '../../src/core/metrics/index.ts';
 import { createLogger, silentLogger } from '../../src/logger.ts';
-import { createMarket, TTL_MS } from '../../src/sources/index.ts';
+import { createMarket, mempoolSourceName, TTL_MS } from '../../src/sources/index.ts';
 import { UpstreamError } from '../../src/sources/types.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 import {
@@ -356,5 +356,27 @@ describe('logging', () => {
     expect(warnings.filter((w) => w.msg === 'upstream request failed')).toHaveLength(3);
     expect(warnings[0]).toMatchObject({ source: 'mempool (127.0.0.1)', path: '/v1/prices', reason: 'HTTP 500', attempt: 1 });
     expect(lines.join('\n')).not.toContain('http://127.0.0.1');
+  });
+});
+
+describe('configured sources (issue 9 §3)', () => {
+  it('the footer names the mempool that was asked: mempool.space only for mempool.space, else its host', () => {
+    expect(mempoolSourceName('https://mempool.space/api')).toBe('mempool.space');
+    expect(mempoolSourceName('https://mempool.space/signet/api')).toBe('mempool.space');
+    expect(mempoolSourceName('https://mempool.example.org/api')).toBe('mempool (mempool.example.org)');
+    expect(mempoolSourceName('http://umbrel.local:3006/api')).toBe('mempool (umbrel.local)');
+  });
+
+  it('PRICE_FALLBACK_URL= and CHAIN_FALLBACK_URL= set empty turn the fallbacks off: nothing is sent there', async () => {
+    const config = loadConfig({ ...fake.env, PRICE_FALLBACK_URL: '', CHAIN_FALLBACK_URL: ' ', HTTP_TIMEOUT_MS: String(TIMEOUT_MS) });
+    expect(config.PRICE_FALLBACK_URL).toBeUndefined();
+    expect(config.CHAIN_FALLBACK_URL).toBeUndefined();
+    // unset keeps the public defaults
+    expect(loadConfig({}).PRICE_FALLBACK_URL).toBe('https://api.coinbase.com');
+    const market = createMarket({ config, logger: silentLogger, now: () => T0, sleep: async () => undefined });
+    fake.setFault('/api', { kind: '500' });
+    await expect(market.prices()).rejects.toThrow(/^Could not get the BTC price: mempool \(127\.0\.0\.1\) failed \(HTTP 500\), and no earlier value is cached\.$/);
+    await expect(market.tip()).rejects.toThrow(/^Could not get the chain tip: mempool \(127\.0\.0\.1\) failed \(HTTP 500\), and/);
+    expect(fake.hits('/coinbase') + fake.hits('/bcinfo')).toBe(0);
   });
 });

@@ -45,7 +45,7 @@ export default defineCommand({
       fields.push({ label: 'Change (USD)', value: changes.map(([d, c]) => `${d}d ${c === undefined ? 'n/a' : pctChange(c, 1)}`).join(' · '), inline: false });
       const dd = drawdown([...points.filter((p) => p.t < anchor), { t: anchor, v: usdNow }]);
       if (dd) {
-        fields.push({ label: 'All-time high (daily average)', value: `${usd(dd.ath.v)} on ${date(dd.ath.t * 1000)}`, inline: true });
+        fields.push({ label: 'All-time high (daily mean)', value: `${usd(dd.ath.v)} on ${date(dd.ath.t * 1000)}`, inline: true });
         fields.push({ label: 'Below ATH', value: `${dd.percentBelowAth.toFixed(1)} %`, inline: true });
         data.athUsd = dd.ath.v;
         data.percentBelowAth = dd.percentBelowAth;

@@ -56,6 +56,9 @@ describe('every command against each state of the real server', () => {
     for (const [name, { tone, text }] of Object.entries(replies)) expect(tone, `${name}\n${text}`).not.toBe('error');
     // /hashrate reads the unfiltered history, whose first difficulty row has adjustment 0.
     expect(replies.hashrate!.text).toMatch(/7-day average\s+\d/);
+    // 2024-12-02's hours run 103,950 … 106,050 around its mean of 105,000: the high is a day's mean,
+    // not its highest hour (which the old "daily close" label showed).
+    expect(replies.price!.text).toMatch(/All-time high \(daily mean\)\s+\$105,000 on 2024-12-02/);
   });
 
   it.each<Edge>(['placeholders', 'nodeDown', 'priceFeedDown'])('%s: answers or says what is missing', async (edge) => {

@@ -26,6 +26,7 @@ import {
   PRICE_USD,
   SUBSIDY_SATS,
   LAST_RETARGET_HEIGHT,
+  TIP_DAY,
   TIP_HEIGHT,
   TIP_TIME_SEC,
   TOTAL_TX_144,
@@ -178,7 +179,8 @@ const OLDEST_DIFFICULTY = [
 function hashrateBody(period: Period | 'unfiltered', w: World) {
   const all = period === 'all' || period === 'unfiltered';
   const days = daysOf(all ? 'all' : period);
-  const hashrates = days.map((d) => ({ timestamp: TIP_TIME_SEC - d * DAY_SEC, avgHashrate: hashrateAt(d) }));
+  // Daily rows sit at UTC midnight (`$generateNetworkHashrateHistory`: hashrateTimestamp = a midnight).
+  const hashrates = days.map((d) => ({ timestamp: (TIP_DAY - d) * DAY_SEC, avgHashrate: hashrateAt(d) }));
   // A day the indexer saw no block: 0, not a measurement.
   if (w.edges.has('placeholders')) hashrates[hashrates.length - 3]!.avgHashrate = 0;
   const nodeDown = w.edges.has('nodeDown');

@@ -111,7 +111,8 @@ describe('healthy upstream: every resource, normalised', () => {
     for (const series of [hr.value.hashrates.map((p) => p.timestampSec), rewards.value.map((p) => p.timestampSec), prices.value.map((p) => p.timeSec)]) {
       expect(series).toEqual([...series].sort((a, b) => a - b));
     }
-    expect(hr.value.hashrates.at(-1)?.timestampSec).toBe(TIP_TIME_SEC);
+    // mempool's daily hashrate rows sit at UTC midnight
+    expect(hr.value.hashrates.at(-1)?.timestampSec).toBe(Math.floor(TIP_TIME_SEC / 86_400) * 86_400);
     // The last hourly price row is 21:00:00, 40 s before the tip block.
     expect(prices.value.at(-1)).toEqual({ timeSec: TIP_TIME_SEC - 40, usd: PRICE_USD });
     expect(hr.value.currentDifficulty).toBe(DIFFICULTY);

@@ -7,8 +7,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 
-/** A chat user has an answer or a clear failure within this (Discord allows 3 s before deferring). */
-export const COMMAND_DEADLINE_MS = 10_000;
+/**
+ * Upstream time one command may spend, so a chat user has an answer or a clear failure within 10 s:
+ * the last second is left for computing and rendering (charts) after the data is in.
+ */
+export const COMMAND_DEADLINE_MS = 9_000;
 
 const storage = new AsyncLocalStorage<number>();
 

@@ -111,7 +111,7 @@ const DIFFICULTY_ADJUSTMENT_AT_TIP = (() => {
 const FEES_RECOMMENDED = fixture('mempool/2024-03-31/v1-fees-recommended.json');
 const POOLS_1W = fixture('mempool/2025-04-01/v1-mining-pools-1w.json') as { pools: any[]; blockCount: number };
 
-const POOL_WINDOW_BLOCKS: Record<string, number> = { '24h': 144, '3d': 432, '1w': 1008, '1m': 4320, '3m': 12960, '6m': 25920, '1y': 52560 };
+const POOL_WINDOW_BLOCKS: Record<string, number> = { '24h': 144, '3d': 432, '1w': 1008, '1m': 4320, '3m': 12960, '6m': 25920, '1y': 52560, '2y': 105120, '3y': 157680 };
 
 /**
  * The recorded 1w pool mix scaled to `total` blocks with integer counts (largest remainder), pools that
@@ -341,9 +341,11 @@ function routeMempool(p: string, q: URLSearchParams, w: World): Answer {
   if (parts[0] !== 'v1') return notFound;
   const [, a, b, c, d] = parts;
   if (a === 'mining' && b === 'pools' && c !== undefined && d === undefined) {
-    if (c === '1w') return json(POOLS_1W);
-    const blocks = POOL_WINDOW_BLOCKS[c];
-    return blocks ? json(scaledPools(blocks)) : notFound;
+    // mining.ts `$getPoolsStats` → PoolsRepository `$getPoolsInfo`: an interval Common.getSqlInterval does
+    // not know counts every block; the estimated hashrates come from Bitcoin Core and are 0 without it.
+    const body = c === '1w' ? POOLS_1W : scaledPools(POOL_WINDOW_BLOCKS[c] ?? TIP_HEIGHT + 1);
+    if (!w.edges.has('nodeDown')) return json(body);
+    return json({ ...body, lastEstimatedHashrate: 0, lastEstimatedHashrate3d: 0, lastEstimatedHashrate1w: 0 });
   }
   if (a === 'mining' && b === 'reward-stats' && c !== undefined && d === undefined) {
     // mining-routes.ts `$getRewardStats`: parseInt of the path; NaN fails the SQL LIMIT → 500.

@@ -3,7 +3,9 @@
  * the price of the day it describes, not the price mempool linked to the blocks (the next price row,
  * which before mid-2022 is up to a week later).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hashprice } from '../../src/core/metrics/hashprice.ts';
 import { changePercent } from '../../src/core/metrics/history.ts';
 import { dailyHashprice, dayPrices } from '../../src/history/daily.ts';
 import type { PricePoint, RewardHistoryPoint } from '../../src/sources/types.ts';
@@ -50,6 +52,36 @@ describe('dailyHashprice', () => {
     // and the price series compares with the same day: 90,000 / 79,000 − 1 = +13.92 %
     const priceOf = dayPrices(prices);
     expect(changePercent([{ t: A, v: priceOf(A)! }], 90_000, anchor, 1)).toBeCloseTo((90_000 / 79_000 - 1) * 100, 9);
+  });
+
+  it('each bucket is valued at the difficulty in force at its time (<=); buckets before the first are skipped', () => {
+    const D0 = 113_757_508_810_854;
+    const day = A;
+    const at = (h: number): RewardHistoryPoint => ({ avgHeight: 0, timestampSec: day + h * HOUR, avgRewardsSats: 314_500_000 });
+    const steps = [
+      { timeSec: day + 12 * HOUR, height: 2016, difficulty: 2 * D0, adjustment: 2 },
+      { timeSec: day + 4 * HOUR, height: 0, difficulty: D0 },
+    ]; // out of order on purpose
+    const flat = Array.from({ length: 24 }, (_, h) => ({ timeSec: day + h * HOUR, usd: 69_880 }));
+    const [d] = dailyHashprice([at(2), at(4), at(12)], steps, flat);
+    // 02:00 is before any difficulty: skipped. 04:00 at D0 is the live hand check, $38.86398720675945;
+    // 12:00 at 2 D0 is half that: mean (1 + 0.5) / 2 × 38.86398720675945 = 29.14799040506959.
+    expect(d!.usdPerPhDay).toBeCloseTo(0.75 * 38.86398720675945, 9);
+  });
+
+  it('one bucket and one price row on a day give exactly the live hashprice() (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e9, max: 1e16, noNaN: true }),
+        fc.integer({ min: 1, max: 10_000_000_000 }),
+        fc.double({ min: 0.01, max: 1e6, noNaN: true }),
+        (d, sats, usd) => {
+          const [p] = dailyHashprice([{ avgHeight: 0, timestampSec: A + HOUR, avgRewardsSats: sats }], [{ timeSec: 0, height: 0, difficulty: d }], [{ timeSec: A, usd }]);
+          const live = hashprice({ difficulty: d, subsidyBtc: sats / 1e8, avgFeesBtc: 0, priceUsd: usd });
+          return p!.btcPerPhDay === live.btcPerPhDay && Math.abs(p!.usdPerPhDay! - live.usdPerPhDay) <= 1e-12 * live.usdPerPhDay;
+        },
+      ),
+    );
   });
 
   it('weekly-era prices stand for the days after them (up to 8 days); the linked price only where no row reaches', () => {

@@ -148,6 +148,8 @@ describe('the oldest rows, placeholders and bad queries, as mempool sends them',
     expect(await get(`${fake.apiUrl}/v1/mining/reward-stats/abc`)).toMatchObject({ status: 500, text: '{"error":"Failed to get reward stats"}' });
     expect(await json(`${fake.apiUrl}/v1/mining/reward-stats/0`)).toEqual({ startBlock: null, endBlock: null, totalReward: null, totalFee: null, totalTx: null });
     expect(await get(`${fake.apiUrl}/v1/historical-price?currency=XYZ`)).toMatchObject({ status: 200, text: '' });
+    // an interval mempool does not know counts every block since genesis
+    expect((await json(`${fake.apiUrl}/v1/mining/pools/bogus`)).blockCount).toBe(TIP_HEIGHT + 1);
   });
 });
 

@@ -93,13 +93,13 @@ async function getJson<T>(upstream: Upstream, path: string, schema: z.ZodType<T>
   const drop: Drop = (note) => notes.push(note);
   const parsed = schema instanceof BodySchema ? schema.safeParse(data, drop) : schema.safeParse(data);
   if (!parsed.success) {
-    const { at, message, rejected } =
+    const { at, message, placeholder } =
       'issues' in parsed.error
-        ? { at: parsed.error.issues[0]?.path.join('.'), message: parsed.error.issues[0]?.message, rejected: false }
+        ? { at: parsed.error.issues[0]?.path.join('.'), message: parsed.error.issues[0]?.message, placeholder: false }
         : parsed.error;
-    logger.warn({ source: upstream.source, path, at, issue: message }, rejected ? 'upstream answer lacks what is needed' : 'upstream response has an unexpected shape');
+    logger.warn({ source: upstream.source, path, at, issue: message }, placeholder ? 'upstream sent a placeholder where a figure is needed' : 'upstream response has an unexpected shape');
     // A placeholder answer ("no price right now") is named as such; anything else is a changed API.
-    throw new FetchFailure(upstream.source, path, rejected && message ? message : 'unexpected response shape');
+    throw new FetchFailure(upstream.source, path, placeholder && message ? message : 'unexpected response shape');
   }
   report(upstream.source, path, notes);
   return parsed.data as T;

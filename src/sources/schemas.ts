@@ -36,7 +36,7 @@ const currencyCode = /^[A-Z]{3}$/;
 /** Called once per dropped or clamped row (or placeholder figure), with what and why, for the log. */
 export type Drop = (note: string) => void;
 
-type SafeParsed<T> = { success: true; data: T } | { success: false; error: { message: string; at: string; rejected: boolean } };
+type SafeParsed<T> = { success: true; data: T } | { success: false; error: { message: string; at: string; placeholder: boolean } };
 
 /** A body read by hand (rows one by one) rather than by one zod schema; same parse/safeParse surface. */
 export class BodySchema<T> {
@@ -52,19 +52,23 @@ export class BodySchema<T> {
     } catch (err) {
       if (err instanceof z.ZodError) {
         const issue = err.issues[0];
-        return { success: false, error: { message: issue?.message ?? 'invalid', at: issue?.path.join('.') ?? '', rejected: false } };
+        return { success: false, error: { message: issue?.message ?? 'invalid', at: issue?.path.join('.') ?? '', placeholder: false } };
       }
-      if (err instanceof BodyRejected) return { success: false, error: { message: err.message, at: err.at, rejected: true } };
+      if (err instanceof BodyRejected) return { success: false, error: { message: err.message, at: err.at, placeholder: err.placeholder } };
       throw err;
     }
   }
 }
 
-/** The body lacks what a reply needs (every row invalid, or a required figure is a placeholder). */
+/**
+ * The body lacks what a reply needs: a required figure is only a placeholder (`placeholder`, a state of
+ * the server worth naming to users), or no row is valid (a changed API: "unexpected response shape").
+ */
 export class BodyRejected extends Error {
   constructor(
     message: string,
     readonly at = '',
+    readonly placeholder = true,
   ) {
     super(message);
     this.name = 'BodyRejected';
@@ -93,7 +97,7 @@ function rows<T>(list: readonly unknown[], row: z.ZodType<T>, what: string, drop
     firstProblem ||= problem;
     drop(`${what}[${i}] dropped (${problem}): ${JSON.stringify(raw)?.slice(0, 120)}`);
   });
-  if (list.length > 0 && kept.length === 0) throw new BodyRejected(`no valid ${what} row (${firstProblem})`, what);
+  if (list.length > 0 && kept.length === 0) throw new BodyRejected(`no valid ${what} row (${firstProblem})`, what, false);
   return kept;
 }
 

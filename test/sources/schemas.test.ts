@@ -190,7 +190,7 @@ describe('rows, not bodies (issue 9: mempool sends odd rows and placeholders)', 
     expect(list).toEqual(['AUD dropped (placeholder -1)']);
     expect(mempoolPricesSchema.safeParse({ time: 0, USD: -1, EUR: -1 })).toEqual({
       success: false,
-      error: { message: "no price (USD -1, time 0: mempool's price feeds are down)", at: 'USD', rejected: true },
+      error: { message: "no price (USD -1, time 0: mempool's price feeds are down)", at: 'USD', placeholder: true },
     });
   });
 

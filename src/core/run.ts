@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { parseOptions, type Command, type CommandContext } from './command.ts';
 import { errorReply, type Reply } from './reply.ts';
 import { closest } from './suggest.ts';
+import { COMMAND_DEADLINE_MS, withDeadline } from '../sources/deadline.ts';
 import { UpstreamError } from '../sources/types.ts';
 
 const commandName = (typed: string) => typed.trim().replace(/^\//, '').toLowerCase();
@@ -48,7 +49,8 @@ export async function runCommand(
     return reply;
   }
   try {
-    return await command.run(ctx, parsed.args);
+    // Every upstream request this command makes shares one deadline (a hanging upstream costs it once).
+    return await withDeadline(COMMAND_DEADLINE_MS, () => command.run(ctx, parsed.args));
   } catch (err) {
     if (err instanceof UpstreamError) {
       log?.warn({ command: command.name, resource: err.resource, err: err.message }, 'upstream unavailable');

@@ -14,7 +14,7 @@ export const CONFIRM_TTL_SEC = 10 * 60;
 /** The button's code: `<asker id>.<unix second it expires>`. */
 const CODE = /^([\w-]{1,40})\.(\d{1,12})$/;
 
-const FOOTER = ['Only you can see this. Channel digests stay with their channels.'];
+const FOOTER = ['Only your own data is deleted; channel digests stay with their channels.'];
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
@@ -59,9 +59,9 @@ function question(ctx: CommandContext, user: AccountUser, d: UserData): Reply {
 function done(d: UserData): Reply {
   const counts = [
     { label: 'Alert rules', value: String(d.rules) },
-    { label: 'Daily digest by direct message', value: String(d.dmDigests) },
-    { label: 'Messages waiting to be sent', value: String(d.queued) },
-    { label: 'Records of sent messages', value: String(d.delivered) },
+    { label: 'DM digest', value: String(d.dmDigests) },
+    { label: 'Messages waiting', value: String(d.queued) },
+    { label: 'Sent-message records', value: String(d.delivered) },
     { label: 'User record', value: String(d.account) },
   ];
   return {

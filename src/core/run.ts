@@ -16,6 +16,25 @@ export function findCommand(commands: readonly Command[], name: string): Command
   return commands.find((c) => c.name === wanted);
 }
 
+/**
+ * A user who writes to the bot may be reachable again after their direct messages failed: their
+ * paused deliveries resume, and these lines say so. Never throws (a failed write is logged).
+ */
+export function resumeDeliveries(ctx: CommandContext, log?: Logger): string[] {
+  const account = ctx.services.account;
+  if (!account || !ctx.user) return [];
+  try {
+    return account.welcomeBack({ platform: ctx.user.platform, id: ctx.user.id }, ctx.chat?.kind);
+  } catch (err) {
+    log?.error({ err }, 'could not resume deliveries for a returning user');
+    return [];
+  }
+}
+
+export function withLines(reply: Reply, lines: readonly string[]): Reply {
+  return lines.length ? { ...reply, lines: [...(reply.lines ?? []), ...lines] } : reply;
+}
+
 /** The command a mistyped name most likely meant ("hashprise" → hashprice), or undefined. */
 export function suggestCommand(commands: readonly Command[], name: string): Command | undefined {
   const near = closest(commandName(name), commands.map((c) => c.name));
@@ -32,6 +51,18 @@ export function unknownCommandText(commands: readonly Command[], name: string): 
 }
 
 export async function runCommand(
+  commands: readonly Command[],
+  name: string,
+  raw: Record<string, unknown>,
+  ctx: CommandContext,
+  log?: Logger,
+): Promise<Reply> {
+  const reply = await answer(commands, name, raw, ctx, log);
+  // After the command: /alert list still shows why rules were paused, and /forget leaves nothing to resume.
+  return withLines(reply, resumeDeliveries(ctx, log));
+}
+
+async function answer(
   commands: readonly Command[],
   name: string,
   raw: Record<string, unknown>,

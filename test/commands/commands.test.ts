@@ -100,8 +100,9 @@ describe('/hashprice', () => {
 });
 
 describe('every command', () => {
-  // /alert manages the asker's rules (a store and a user): test/alerts covers it.
-  const dataCommands = commands.map((c) => c.name).filter((n) => n !== 'alert');
+  // /alert and /forget manage the asker's own data (a store and a user): test/alerts and
+  // test/commands/forget.test.ts cover them.
+  const dataCommands = commands.map((c) => c.name).filter((n) => n !== 'alert' && n !== 'forget');
   it.each(dataCommands)('/%s answers with a footer saying where and how fresh', async (name) => {
     const sample: Record<string, Record<string, string>> = { profit: { model: 's19jpro', power: '0.06' }, chart: { metric: 'hashprice' } };
     const reply = await run(name, sample[name] ?? {});

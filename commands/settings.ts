@@ -96,7 +96,7 @@ export default defineCommand({
     const refused = await refusal(ctx, scope, changes || action === 'reset');
     if (refused) return refused;
     const now = ctx.now();
-    const subject = scope === 'user' ? { platform: user.platform, id: user.id, name: user.name } : { platform: user.platform, id: ctx.chat!.id, name: `${user.platform}:${user.id}` };
+    const subject = scope === 'user' ? { platform: user.platform, id: user.id, name: user.name } : { platform: user.platform, id: ctx.chat!.id, by: user.id };
     const whose = scope === 'user' ? 'Your settings' : "This chat's settings";
     const inEffect = () => store.prefsFor(user.platform, user.id, ctx.chat?.id);
 

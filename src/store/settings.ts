@@ -5,12 +5,21 @@ import { resolvePrefs, type Prefs, type Settings } from '../core/prefs.ts';
 import type { UserRepo } from './users.ts';
 
 export type SettingsScope = 'user' | 'chat';
+export interface SettingsSubject {
+  platform: string;
+  id: string;
+  name?: string;
+  by?: string;
+}
 
 export interface SettingsRepo {
   /** What is stored for the user (platform + their id) or the chat, only the fields set. */
   get(scope: SettingsScope, platform: string, id: string): Settings;
-  /** Sets the given fields, keeps the others; returns what is stored afterwards. */
-  set(scope: SettingsScope, who: { platform: string; id: string; name?: string }, patch: Settings, nowMs: number): Settings;
+  /**
+   * Sets the given fields, keeps the others; returns what is stored afterwards. `who` is the user
+   * (with their display name) or the chat (with `by`, the platform id of the admin changing it).
+   */
+  set(scope: SettingsScope, who: SettingsSubject, patch: Settings, nowMs: number): Settings;
   /** Forgets every field; false when nothing was stored. */
   reset(scope: SettingsScope, platform: string, id: string): boolean;
   /** Telegram group became a supergroup: its settings follow it (an older row at the new id gives way). */
@@ -81,12 +90,12 @@ export function settingsRepo(db: Database, users: UserRepo): SettingsRepo {
 
   return {
     get,
-    set: db.transaction((scope: SettingsScope, who: { platform: string; id: string; name?: string }, patch: Settings, nowMs: number) => {
+    set: db.transaction((scope: SettingsScope, who: SettingsSubject, patch: Settings, nowMs: number) => {
       if (scope === 'user') {
         const owner = users.ensure(who.platform, who.id, who.name, nowMs);
         upsertUser.run({ owner, ...paramsOf(patch), nowMs });
       } else {
-        upsertChat.run({ platform: who.platform, chatId: who.id, ...paramsOf(patch), by: who.name ?? null, nowMs });
+        upsertChat.run({ platform: who.platform, chatId: who.id, ...paramsOf(patch), by: who.by ?? null, nowMs });
       }
       return get(scope, who.platform, who.id);
     }),

@@ -33,7 +33,7 @@ const EUR_PER_BTC = RECORDED.EUR!; // 64,823
 // margin 0.0360515 − 0.021 = €0.0151; breakeven hashprice 17.5 × 24 × 0.05 = €21.00/PH/day; a fleet of 2,000 TH/s
 // earns 2,000 × 0.0360515 = €72.10 a day for €42.00 of power.
 const EUR_PH_DAY = EXPECTED.hashpriceBtcPerPhDay * EUR_PER_BTC;
-const HASHPRICE_FIGURES = ['EUR per PH/day', '€36.05', '€0.0361', 'Amounts in EUR at 1 BTC = €64,823 (mempool.space, fetched just now)'];
+const HASHPRICE_FIGURES = ['EUR per PH/day', '€36.05', '€0.0361', 'Amounts in EUR at 1 BTC = €64,823 (mempool (127.0.0.1), fetched just now), the same quote as the USD price.'];
 const PROFIT_FIGURES = ['17.5 J/TH at €0.05/kWh earns €0.0151 per TH/s per day', '€0.0210', '€21.00/PH/day', '€72.10 / €42.00'];
 // The retarget ETA is 2025-04-06 00:47 UTC; Berlin is on summer time (UTC+2) by then.
 const ETA_BERLIN = '2025-04-06 02:47 Europe/Berlin';

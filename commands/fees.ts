@@ -7,6 +7,7 @@ export default defineCommand({
   name: 'fees',
   description: 'Fees: their share of miner revenue over the last 144 blocks and the recommended rates now',
   options: {},
+  shared: true,
   examples: ['/fees'],
   async run(ctx) {
     const [stats, rec, prices] = await Promise.all([

@@ -15,6 +15,7 @@ export default defineCommand({
   options: {
     window: { kind: 'choice', choices: WINDOWS, aliases: { day: '24h', '1d': '24h', week: '1w', '7d': '1w', month: '1m', '30d': '1m' }, example: '1w', description: 'Window: 24h, 1w or 1m (default 1w)' },
   },
+  shared: true,
   examples: ['/pools', '/pools 24h', '/pools window=1m'],
   async run(ctx, args) {
     const window = (args.window ?? '1w') as (typeof WINDOWS)[number];

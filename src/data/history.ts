@@ -18,15 +18,38 @@ export interface Series {
   provenance: Provenance[];
 }
 
+type RewardHistory = Awaited<ReturnType<Market['rewardHistory']>>['value'];
+type HashrateHistory = Awaited<ReturnType<Market['hashrateHistory']>>['value'];
+
+/**
+ * The series computed once per pair of cached upstream values (a cached resource hands out the same
+ * value object until it refreshes): a burst of /hashprice computed it once per request, which
+ * held every reply back until all of them had done it. Callers only read the arrays.
+ */
+const seriesMemo = new WeakMap<RewardHistory, { hashrate: HashrateHistory; usd: Point[]; btc: Point[] }>();
+
+function seriesFor(rewards: RewardHistory, hashrate: HashrateHistory): { usd: Point[]; btc: Point[] } {
+  const memo = seriesMemo.get(rewards);
+  if (memo && memo.hashrate === hashrate) return memo;
+  const points = hashpriceSeries(rewards, hashrate.difficulty);
+  const made = {
+    hashrate,
+    usd: points.map((p) => ({ t: p.timestampSec, v: p.usdPerPhDay })),
+    btc: points.map((p) => ({ t: p.timestampSec, v: p.btcPerPhDay })),
+  };
+  seriesMemo.set(rewards, made);
+  return made;
+}
+
 export async function loadHashpriceHistory(market: Market): Promise<Series> {
   const [rewards, hashrate] = await Promise.all([
     market.rewardHistory(HASHPRICE_HISTORY_PERIOD),
     market.hashrateHistory(HASHPRICE_HISTORY_PERIOD),
   ]);
-  const points = hashpriceSeries(rewards.value, hashrate.value.difficulty);
+  const { usd, btc } = seriesFor(rewards.value, hashrate.value);
   return {
-    usd: points.map((p) => ({ t: p.timestampSec, v: p.usdPerPhDay })),
-    btc: points.map((p) => ({ t: p.timestampSec, v: p.btcPerPhDay })),
+    usd,
+    btc,
     provenance: [
       { what: 'reward history', sourced: rewards },
       { what: 'difficulty history', sourced: hashrate },

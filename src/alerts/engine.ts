@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import { dateTime, int, pct, pctChange } from '../core/format.ts';
 import type { Headline } from '../core/headline.ts';
 import type { Reply } from '../core/reply.ts';
-import type { Destination, DeliveryPlatform } from '../core/delivery.ts';
+import type { Destination } from '../core/delivery.ts';
 import type { AlertState, RuleRow, Store } from '../store/index.ts';
 import { changeMargin, METRICS, rearmMargin, snapshotRows } from './metrics.ts';
 import { isRuleSpec } from './parse.ts';
@@ -47,10 +47,6 @@ export interface EvaluationResult {
   fired: number;
   /** Rules looked at (index hits plus non-threshold rules), for the benchmark and logs. */
   checked: number;
-}
-
-export function destinationOf(platform: string, externalId: string): Destination {
-  return { platform: platform as DeliveryPlatform, chatId: externalId, kind: 'user' };
 }
 
 export class AlertEngine {

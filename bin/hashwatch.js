@@ -24,11 +24,11 @@ function newestMtimeMs(paths) {
   return newest;
 }
 
-const built = statSync(new URL('dist/cli.js', root), { throwIfNoEntry: false });
+const built = statSync(new URL('dist/entry.js', root), { throwIfNoEntry: false });
 if (built && built.mtimeMs >= newestMtimeMs(SOURCES)) {
-  await import('../dist/cli.js');
+  await import('../dist/entry.js');
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  await import('../src/cli.ts');
+  await import('../src/entry.ts');
 }

@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 const outdir = new URL('../dist/', import.meta.url).pathname;
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: [new URL('../src/cli.ts', import.meta.url).pathname],
+  entryPoints: [new URL('../src/entry.ts', import.meta.url).pathname],
   outdir,
   bundle: true,
   splitting: true,

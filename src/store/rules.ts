@@ -64,12 +64,19 @@ interface Raw extends Omit<RuleRow, 'paused' | 'state'> {
   memo: string | null;
 }
 
+/** Fields named one by one: rest/spread here was a third of loading a million rules. */
 function toRow(r: Raw): RuleRow {
-  const { armed, episode, lastFiredMs, memo, paused, ...rest } = r;
   return {
-    ...rest,
-    paused: paused === 1,
-    state: { armed: armed === null ? null : armed === 1, episode: episode ?? 0, lastFiredMs, memo },
+    id: r.id,
+    userId: r.userId,
+    platform: r.platform,
+    externalId: r.externalId,
+    specJson: r.specJson,
+    cooldownSec: r.cooldownSec,
+    paused: r.paused === 1,
+    disabledReason: r.disabledReason,
+    createdMs: r.createdMs,
+    state: { armed: r.armed === null ? null : r.armed === 1, episode: r.episode ?? 0, lastFiredMs: r.lastFiredMs, memo: r.memo },
   };
 }
 

@@ -54,13 +54,26 @@ interface KeyRuns {
   belowRearm: Run;
 }
 
-/** First index whose point is >= x (or > x when strict); `at` maps an index to its point. */
-function lowerBound(length: number, at: (i: number) => number, x: number, strict: boolean): number {
+/** First index of sorted `points` whose point is >= x (or > x when strict). */
+function lowerBound(points: Float64Array, x: number, strict: boolean): number {
   let lo = 0;
-  let hi = length;
+  let hi = points.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const p = at(mid);
+    const p = points[mid]!;
+    if (strict ? p <= x : p < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The same over a run: the point of run[i] is pointOf[run[i]]. */
+function lowerBoundIn(run: Run, pointOf: Float64Array, x: number, strict: boolean): number {
+  let lo = 0;
+  let hi = run.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const p = pointOf[run[mid]!]!;
     if (strict ? p <= x : p < x) lo = mid + 1;
     else hi = mid;
   }
@@ -77,9 +90,8 @@ function runOf(slots: Int32Array, pointOf: Float64Array): Run {
   points.sort();
   const placed = new Int32Array(slots.length);
   const used = new Int32Array(slots.length);
-  const sortedAt = (i: number) => points[i]!;
   for (let i = 0; i < slots.length; i++) {
-    const at = lowerBound(points.length, sortedAt, pointOf[slots[i]!]!, false);
+    const at = lowerBound(points, pointOf[slots[i]!]!, false);
     placed[at + used[at]!++] = slots[i]!;
   }
   return placed;
@@ -275,9 +287,8 @@ export class ThresholdIndex {
 
   /** Live slots whose point p satisfies lo ≤ p < hi (loInclusive/hiInclusive adjust the ends). */
   private collect(run: Run, pointOf: Float64Array, lo: number, hi: number, loInclusive: boolean, hiInclusive: boolean, out: number[]): void {
-    const at = (i: number) => pointOf[run[i]!]!;
-    const start = lowerBound(run.length, at, lo, !loInclusive);
-    const end = lowerBound(run.length, at, hi, hiInclusive);
+    const start = lowerBoundIn(run, pointOf, lo, !loInclusive);
+    const end = lowerBoundIn(run, pointOf, hi, hiInclusive);
     for (let i = start; i < end; i++) {
       const slot = run[i]!;
       if (this.alive[slot]) out.push(slot);

@@ -289,6 +289,12 @@ export class ThresholdIndex {
   private collect(run: Run, pointOf: Float64Array, lo: number, hi: number, loInclusive: boolean, hiInclusive: boolean, out: number[]): void {
     const start = lowerBoundIn(run, pointOf, lo, !loInclusive);
     const end = lowerBoundIn(run, pointOf, hi, hiInclusive);
+    // Runs hold slots in point order, so slots are scattered: skip the liveness look-up (a cache
+    // miss per hit at a million rules) while no rule in the runs was removed.
+    if (this.deadInRuns === 0) {
+      for (let i = start; i < end; i++) out.push(run[i]!);
+      return;
+    }
     for (let i = start; i < end; i++) {
       const slot = run[i]!;
       if (this.alive[slot]) out.push(slot);

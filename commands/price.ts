@@ -13,6 +13,7 @@ export default defineCommand({
   options: {
     currency: { kind: 'choice', choices: CURRENCIES, autocomplete: true, example: 'eur', description: 'Currency (USD, EUR, GBP, CAD, CHF, AUD, JPY; default your /settings currency)' },
   },
+  shared: true,
   examples: ['/price', '/price eur'],
   async run(ctx, args) {
     const currency = args.currency ?? (ctx.prefs ?? DEFAULT_PREFS).currency;

@@ -117,6 +117,8 @@ describe('/settings on the terminal', () => {
     const out = renderText(profit);
     for (const f of PROFIT_FIGURES) expect(out).toContain(f);
     expect(out).toContain('Efficiency from your /settings.');
+    // The chart's newest point, 2025-04-01 20:40 UTC (27 min before NOW), in Berlin summer time (UTC+2).
+    expect(await text('chart', { metric: 'hashprice' })).toContain('Newest point 2025-04-01 22:40 Europe/Berlin');
     expect(profit.data?.powerCostPerThDay! as number * (profit.data?.perUsd as number)).toBeCloseTo((17.5 * 24 / 1000) * 0.05, 12);
   });
 

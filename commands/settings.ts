@@ -38,7 +38,7 @@ function shown(title: string, lines: string[], prefs: Prefs, nowMs: number): Rep
     title,
     lines: [
       ...lines,
-      'Replies show amounts in this currency and times in this zone; an option given to a command (a what-if) wins over them. /digest, /chart and alerts stay in USD and UTC (alert thresholds are USD).',
+      'Replies show amounts in this currency and times in this zone; an option given to a command (a what-if) wins over them. /digest and alerts stay in USD and UTC (alert thresholds are USD); /chart plots USD.',
     ],
     sections: [{ title: 'In effect for you here', fields: describe(prefs, nowMs) }],
     footer: ['Change: /settings currency=eur zone=Europe/Berlin power=0.05 efficiency=17.5 · /settings reset · admins: scope=chat'],

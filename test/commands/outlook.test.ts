@@ -1,0 +1,100 @@
+/**
+ * The forward-looking figures wired into existing commands (/hashprice after the next adjustment,
+ * /security at the coming halvings, the digest's fleet line, /pools against 30 days earlier) against
+ * the fake mempool: block 890,447, difficulty 113.76 T, 0.02 BTC fees a block, $69,880, hashprice
+ * $38.86398720675945/PH/day; mempool's recorded estimate of +5.914788959658535 % with 625 blocks
+ * (625 × 574,743 ms) to the retarget at 891,072. Each figure is asserted on the terminal, Telegram
+ * and Discord renderings, each within its limits.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { CommandContext } from '../../src/core/command.ts';
+import type { Reply } from '../../src/core/reply.ts';
+import { runCommand } from '../../src/core/run.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { EMBED_LIMITS, escapeDiscord, renderDiscord } from '../../src/render/discord.ts';
+import { renderTelegram, splitHtml, TEXT_LIMIT } from '../../src/render/telegram.ts';
+import { renderText } from '../../src/render/text.ts';
+import { createMarket } from '../../src/sources/index.ts';
+import type { Market } from '../../src/sources/types.ts';
+import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
+import { parseTelegramHtml } from '../fakes/telegram.ts';
+
+let fake: FakeMempool;
+let market: Market;
+const NOW = (1743541240 + 7 * 60) * 1000;
+const ctx = (): CommandContext => ({ market, now: () => NOW, platform: 'cli', version: 'test', services: {} });
+const run = (name: string, raw: Record<string, unknown> = {}) => runCommand(commands, name, raw, ctx(), silentLogger);
+
+beforeAll(async () => {
+  fake = await startFakeMempool();
+  market = createMarket({ config: loadConfig({ ...fake.env }), logger: silentLogger, now: () => NOW });
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+/** Every rendering carries each figure, Telegram fits one message and Discord needs no truncation. */
+export function expectOnEverySurface(reply: Reply, figures: string[]): void {
+  const text = renderText(reply);
+  const { html } = renderTelegram(reply);
+  const telegram = parseTelegramHtml(html);
+  const discord = renderDiscord(reply, NOW);
+  const embed = discord.embeds[0]!;
+  const discordText = [embed.title, embed.description, ...(embed.fields ?? []).flatMap((f) => [f.name, f.value]), embed.footer?.text].join('\n');
+  for (const figure of figures) {
+    expect(text).toContain(figure);
+    expect(telegram).toContain(figure);
+    expect(discordText).toContain(escapeDiscord(figure));
+  }
+  expect(html.length).toBeLessThanOrEqual(TEXT_LIMIT);
+  expect(splitHtml(html)).toHaveLength(1);
+  expect(embed.description).toBe((reply.lines ?? []).map(escapeDiscord).join('\n'));
+  expect(embed.fields).toHaveLength(reply.sections.reduce((n, s) => n + s.fields.length + (s.title ? 1 : 0), 0));
+  expect(embed.fields!.length).toBeLessThanOrEqual(EMBED_LIMITS.fields);
+  const total = (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) + embed.fields!.reduce((n, f) => n + f.name.length + f.value.length, 0);
+  expect(total).toBeLessThanOrEqual(EMBED_LIMITS.total);
+}
+
+describe('/hashprice after the next adjustment', () => {
+  it('shows the estimate at today’s price and fees, with its assumptions and source', async () => {
+    const reply = await run('hashprice');
+    const f = reply.data!.forward as Record<string, number>;
+    // Difficulty × 1.05914788959658535; hashprice scales with 1 / difficulty (subsidy 3.125 both sides of
+    // 891,072): $38.86398720675945 / 1.05914788959658535 = $36.6936360715048.
+    expect(f.usdPerPhDay).toBeCloseTo(36.6936360715048, 9);
+    expect(f.difficultyAfter).toBeCloseTo(113757508810854 * 1.05914788959658535, 0);
+    expect(f.retargetHeight).toBe(891_072);
+    // ETA: tip + 625 × 574,743 ms = 359,214,375 ms; now is 420,000 ms after the tip → 358,794,375 ms = 4.15 days.
+    const line = reply.lines!.find((l) => l.startsWith('After the adjustment'));
+    expect(line).toBe('After the adjustment in ~4.2 days, est. +5.9 %: $36.69/PH/day');
+    expectOnEverySurface(reply, [line!, 'Estimate: today\'s price and fees', 'Source: mempool.space']);
+  });
+
+  it('carries a what-if price through, and leaves the estimate out for a what-if difficulty or height', async () => {
+    // $36.6936360715048 × 60,000 / 69,880 = $31.5057.
+    const priced = await run('hashprice', { price: '60000' });
+    expect((priced.data!.forward as Record<string, number>).usdPerPhDay).toBeCloseTo((36.6936360715048 * 60000) / 69880, 9);
+    expect(renderText(priced)).toContain('est. +5.9 %: $31.51/PH/day');
+    for (const raw of [{ difficulty: '120T' }, { height: '1050000' }]) {
+      const reply = await run('hashprice', raw);
+      expect(reply.data!.forward).toBeUndefined();
+      expect(renderText(reply)).not.toContain('After the adjustment');
+    }
+  });
+
+  it('answers without the estimate when the difficulty adjustment fails, saying so', async () => {
+    fake.setFault('/api/v1/difficulty-adjustment', { kind: '500' });
+    try {
+      const fresh = createMarket({ config: loadConfig({ ...fake.env }), logger: silentLogger, now: () => NOW });
+      const reply = await runCommand(commands, 'hashprice', {}, { ...ctx(), market: fresh }, silentLogger);
+      expect(reply.tone).not.toBe('error');
+      expect(reply.data!.usdPerPhDay).toBeCloseTo(38.86398720675945, 9);
+      expect(reply.data!.forward).toBeUndefined();
+      expect(renderText(reply)).toMatch(/⚠ Next difficulty adjustment unavailable/);
+    } finally {
+      fake.clearFaults();
+    }
+  });
+});

@@ -98,3 +98,19 @@ describe('/hashprice after the next adjustment', () => {
     }
   });
 });
+
+describe('digest: models under water at the reference power price', () => {
+  it('counts the models whose power costs more than they earn', async () => {
+    // At $38.864/PH/day a TH/s earns $0.038864 a day and uses E × 24 / 1000 kWh: under water when
+    // E × 0.024 × 0.06 > 0.038864, i.e. E > 26.99 J/TH → S19j Pro and S19 Pro (29.5), M30S++ (31), S19 (34.2): 4 of 17.
+    const reply = await run('digest');
+    expect(reply.data!.underWater).toEqual({ models: 4, of: 17, powerUsdPerKwh: 0.06 });
+    expectOnEverySurface(reply, ['Models under water', '4 of 17 at $0.06/kWh']);
+  });
+
+  it('uses the operator’s reference power price', async () => {
+    // At $0.10: E > 0.038864 / 0.0024 = 16.19 J/TH → all but the S21 XP Hyd (12), S21 XP (13.5) and S21 Pro (15): 14 of 17.
+    const reply = await runCommand(commands, 'digest', {}, { ...ctx(), services: { benchmarks: { aiLeaseUsdPerMwYear: 1_800_000, referencePowerUsdPerKwh: 0.1 } } }, silentLogger);
+    expect(renderText(reply)).toContain('14 of 17 at $0.1/kWh');
+  });
+});

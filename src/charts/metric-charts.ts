@@ -4,17 +4,18 @@
  */
 import { age, date, dateTime, difficulty as fmtDifficulty, hashrate as fmtHashrate, int, pct, pctChange, usd } from '../core/format.ts';
 import { footerFor } from '../core/freshness.ts';
+import { BLOCKS_PER_DAY } from '../core/metrics/constants.ts';
 import { sma } from '../core/metrics/hashrate.ts';
 import { lowHigh, type Point } from '../core/metrics/history.ts';
 import type { ReplyChart, Tone } from '../core/reply.ts';
-import { UpstreamError, type Market, type PoolWindow } from '../sources/types.ts';
+import { UpstreamError, type HistoryPeriod, type Market, type PoolWindow } from '../sources/types.ts';
 import { lastPerDay } from '../history/daily.ts';
 import { DAY_SEC, type HistoryMetric } from '../history/metrics.ts';
 import { loadSeries, type LoadedSeries, type SnapshotReader } from '../history/series.ts';
 import { renderChart, type LineSeries, type Marker } from './render.ts';
 import { COLORS, POOL_PALETTE } from './theme.ts';
 
-export const CHART_METRICS = ['hashprice', 'hashprice-btc', 'hashrate', 'price', 'difficulty', 'fees', 'pools'] as const;
+export const CHART_METRICS = ['hashprice', 'hashprice-btc', 'hashrate', 'price', 'difficulty', 'fees', 'revenue', 'pools'] as const;
 export type ChartMetric = (typeof CHART_METRICS)[number];
 export const CHART_RANGES = ['7d', '30d', '90d', '1y'] as const;
 export type ChartRange = (typeof CHART_RANGES)[number];
@@ -22,6 +23,7 @@ export type ChartRange = (typeof CHART_RANGES)[number];
 export const RANGE_DAYS: Record<ChartRange, number> = { '7d': 7, '30d': 30, '90d': 90, '1y': 365 };
 const RANGE_WORDS: Record<ChartRange, string> = { '7d': 'last 7 days', '30d': 'last 30 days', '90d': 'last 90 days', '1y': 'last 12 months' };
 const POOL_WINDOW: Record<ChartRange, PoolWindow> = { '7d': '1w', '30d': '1m', '90d': '3m', '1y': '1y' };
+const HISTORY_PERIOD: Record<ChartRange, HistoryPeriod> = { '7d': '1w', '30d': '1m', '90d': '3m', '1y': '1y' };
 
 export interface ChartRequest {
   metric: ChartMetric;
@@ -60,7 +62,9 @@ interface LineDef {
   stepped?: boolean;
 }
 
-const LINES: Record<Exclude<ChartMetric, 'pools'>, LineDef> = {
+type LineMetric = Exclude<ChartMetric, 'pools' | 'revenue'>;
+
+const LINES: Record<LineMetric, LineDef> = {
   hashprice: {
     history: 'hashprice_usd', title: 'Hashprice (USD)', unit: 'USD per PH/s per day', factor: 1, lookbackDays: 0,
     axis: (v) => `$${num(v, v < 10 ? 2 : 0)}`, text: (v) => `${usd(v)}/PH/day`,
@@ -114,7 +118,7 @@ function footerOf(loaded: LoadedSeries, now: number, newestSec: number, stepped:
 
 const filename = (metric: ChartMetric, range: ChartRange) => `hashwatch-${metric}-${range}.png`;
 
-async function lineChart(req: ChartRequest & { metric: Exclude<ChartMetric, 'pools'> }): Promise<BuiltChart> {
+async function lineChart(req: ChartRequest & { metric: LineMetric }): Promise<BuiltChart> {
   const def = LINES[req.metric];
   const toSec = Math.floor(req.now / 1000);
   const fromSec = toSec - RANGE_DAYS[req.range] * DAY_SEC;
@@ -248,7 +252,86 @@ async function poolsChart(req: ChartRequest): Promise<BuiltChart> {
   };
 }
 
+/** One day of the security budget: what miners earned in USD, split into the subsidy and the fees. */
+export interface RevenueDay {
+  t: number;
+  subsidyUsd: number;
+  feesUsd: number;
+}
+
+/**
+ * Daily miner revenue from mempool's per-interval block averages (rewards include the fees): per
+ * block × 144 blocks a day (the target rate, as /security counts) × that day's USD price. Rewards
+ * and fees come from two endpoints over the same buckets, so they are joined on the bucket's time;
+ * a bucket only one of them has is left out rather than drawn as zero fees.
+ */
+export function revenueDays(
+  rewards: readonly { timestampSec: number; avgRewardsSats: number; usd: number }[],
+  fees: readonly { timestampSec: number; avgFeesSats: number }[],
+): RevenueDay[] {
+  const feesAt = new Map(fees.map((f) => [f.timestampSec, f.avgFeesSats]));
+  const out: RevenueDay[] = [];
+  for (const r of rewards) {
+    const feeSats = feesAt.get(r.timestampSec);
+    if (feeSats === undefined || !(r.usd > 0)) continue;
+    const perDayUsd = (sats: number) => (sats / 1e8) * BLOCKS_PER_DAY * r.usd;
+    out.push({ t: r.timestampSec, subsidyUsd: perDayUsd(Math.max(0, r.avgRewardsSats - feeSats)), feesUsd: perDayUsd(feeSats) });
+  }
+  return out.sort((a, b) => a.t - b.t);
+}
+
+const millionsUsd = (v: number) => `$${sig(v / 1e6)}M`;
+
+async function revenueChart(req: ChartRequest): Promise<BuiltChart> {
+  const period = HISTORY_PERIOD[req.range];
+  const [rewards, fees] = await Promise.all([req.market.rewardHistory(period), req.market.feeHistory(period)]);
+  const toSec = Math.floor(req.now / 1000);
+  const fromSec = toSec - RANGE_DAYS[req.range] * DAY_SEC;
+  const days = revenueDays(rewards.value, fees.value).filter((d) => d.t >= fromSec);
+  const latest = days.at(-1);
+  if (!latest || days.length < 2) throw new UpstreamError('revenue', `Not enough miner revenue history for the ${RANGE_WORDS[req.range]}.`);
+  const total = (d: RevenueDay) => d.subsidyUsd + d.feesUsd;
+  const feeShare = (d: RevenueDay) => (d.feesUsd / total(d)) * 100;
+  const maxFees = days.reduce((a, d) => (feeShare(d) > feeShare(a) ? d : a));
+  const png = renderChart({
+    kind: 'line',
+    title: 'Daily miner revenue',
+    subtitle: `USD per day (144 blocks × the day's average reward) · ${RANGE_WORDS[req.range]}`,
+    source: `Source: ${rewards.source}`,
+    generatedAtMs: req.now,
+    fromSec,
+    toSec,
+    yTitle: 'USD per day',
+    formatY: millionsUsd,
+    stacked: true,
+    series: [
+      { label: 'Subsidy', points: days.map((d) => ({ t: d.t, v: d.subsidyUsd })), color: COLORS.primary, width: 2 },
+      { label: 'Fees', points: days.map((d) => ({ t: d.t, v: d.feesUsd })), color: COLORS.secondary, width: 2 },
+    ],
+  });
+  const summary = `Latest ${usd(total(latest))} a day (${date(latest.t * 1000)}): subsidy ${usd(latest.subsidyUsd)}, fees ${usd(latest.feesUsd)} (${pct(feeShare(latest), 2)}) · highest fee share ${pct(feeShare(maxFees), 2)} (${date(maxFees.t * 1000)})`;
+  return {
+    chart: {
+      png,
+      filename: filename('revenue', req.range),
+      alt: `Stacked area chart of daily miner revenue in USD, subsidy below and fees above, ${RANGE_WORDS[req.range]} (${date(fromSec * 1000)} to ${date(toSec * 1000)}). ${summary}.`,
+    },
+    title: `Daily miner revenue · ${RANGE_WORDS[req.range]}`,
+    summary,
+    footer: [...footerFor([{ what: 'block rewards', sourced: rewards }, { what: 'block fees', sourced: fees }], req.now), `Newest point ${dateTime(latest.t * 1000)} (${age(latest.t * 1000, req.now)})`],
+    notes: [],
+    tone: 'neutral',
+    data: {
+      metric: 'revenue', range: req.range, points: days.length,
+      latest: { t: latest.t, subsidyUsd: latest.subsidyUsd, feesUsd: latest.feesUsd, feeSharePercent: feeShare(latest) },
+      maxFeeShare: { t: maxFees.t, percent: feeShare(maxFees) },
+    },
+  };
+}
+
 /** Loads the data, renders the PNG and writes the words around it. Throws UpstreamError when there is nothing to draw. */
 export async function buildChart(req: ChartRequest): Promise<BuiltChart> {
-  return req.metric === 'pools' ? poolsChart(req) : lineChart({ ...req, metric: req.metric });
+  if (req.metric === 'pools') return poolsChart(req);
+  if (req.metric === 'revenue') return revenueChart(req);
+  return lineChart({ ...req, metric: req.metric });
 }

@@ -52,6 +52,8 @@ export interface LineChartSpec extends Frame {
   formatY(v: number): string;
   series: LineSeries[];
   markers?: Marker[];
+  /** Parts of one whole (subsidy + fees): each series sits on the one before and the areas fill. */
+  stacked?: boolean;
 }
 
 export interface BarChartSpec extends Frame {
@@ -185,15 +187,15 @@ function lineConfig(spec: LineChartSpec): ChartConfiguration<'line', { x: number
   return {
     type: 'line',
     data: {
-      datasets: spec.series.map((s) => ({
+      datasets: spec.series.map((s, i) => ({
         label: s.label,
         data: s.points.map((p) => ({ x: p.t, y: p.v })),
         borderColor: s.color,
-        backgroundColor: `${s.color}33`,
+        backgroundColor: spec.stacked ? `${s.color}99` : `${s.color}33`,
         borderWidth: s.width ?? 4,
         pointRadius: 0,
         stepped: s.stepped ? ('before' as const) : false,
-        fill: s.fill ? 'start' : false,
+        fill: spec.stacked ? (i === 0 ? 'origin' : '-1') : s.fill ? 'start' : false,
         tension: 0,
       })),
     },
@@ -217,6 +219,8 @@ function lineConfig(spec: LineChartSpec): ChartConfiguration<'line', { x: number
         },
         y: {
           grid,
+          stacked: spec.stacked === true,
+          ...(spec.stacked ? { beginAtZero: true } : {}),
           // Headroom so the top of the line and its markers' labels stay inside the plot.
           grace: '8%',
           title: axisTitle(spec.yTitle),

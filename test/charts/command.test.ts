@@ -83,7 +83,7 @@ describe('/chart with bad options', () => {
     const reply = await typed('hashpower 30d', c());
     expect(reply.tone).toBe('error');
     expect(reply.chart).toBeUndefined();
-    expect(reply.lines?.join('\n')).toContain('`metric` must be one of: hashprice, hashprice-btc, hashrate, price, difficulty, fees, pools (got "hashpower")');
+    expect(reply.lines?.join('\n')).toContain('`metric` must be one of: hashprice, hashprice-btc, hashrate, price, difficulty, fees, revenue, pools (got "hashpower")');
   });
 
   it('names the accepted ranges', async () => {

@@ -24,7 +24,11 @@ describe('buildChart', () => {
     expect(built.chart.alt.length).toBeGreaterThan(40);
     expect(built.title).toMatch(/last 90 days/);
     expect(built.footer.join('\n')).toMatch(/Source: stub-mempool \(fetched 1 min ago\)/);
-    if (metric !== 'pools') expect(built.summary).toMatch(metric === 'hashrate' ? /^Latest daily estimate .* · daily low .* · daily peak / : /^(Latest|Current) .* · low .* · high /);
+    const summaries: Partial<Record<typeof metric, RegExp>> = {
+      hashrate: /^Latest daily estimate .* · daily low .* · daily peak /,
+      revenue: /^Latest \$[\d.]+M a day \(\d{4}-\d\d-\d\d\): subsidy \$.*, fees \$.* · highest fee share /,
+    };
+    if (metric !== 'pools') expect(built.summary).toMatch(summaries[metric] ?? /^(Latest|Current) .* · low .* · high /);
   });
 
   it('hashprice: latest, low and high are the series’ own, and the line is drawn in the primary colour', async () => {

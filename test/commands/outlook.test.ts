@@ -51,9 +51,10 @@ export function expectOnEverySurface(reply: Reply, figures: string[]): void {
   expect(html.length).toBeLessThanOrEqual(TEXT_LIMIT);
   expect(splitHtml(html)).toHaveLength(1);
   expect(embed.description).toBe((reply.lines ?? []).map(escapeDiscord).join('\n'));
-  expect(embed.fields).toHaveLength(reply.sections.reduce((n, s) => n + s.fields.length + (s.title ? 1 : 0), 0));
-  expect(embed.fields!.length).toBeLessThanOrEqual(EMBED_LIMITS.fields);
-  const total = (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) + embed.fields!.reduce((n, f) => n + f.name.length + f.value.length, 0);
+  const fields = embed.fields ?? [];
+  expect(fields).toHaveLength(reply.sections.reduce((n, s) => n + s.fields.length + (s.title ? 1 : 0), 0));
+  expect(fields.length).toBeLessThanOrEqual(EMBED_LIMITS.fields);
+  const total = (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) + fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
   expect(total).toBeLessThanOrEqual(EMBED_LIMITS.total);
 }
 
@@ -112,5 +113,56 @@ describe('digest: models under water at the reference power price', () => {
     // At $0.10: E > 0.038864 / 0.0024 = 16.19 J/TH → all but the S21 XP Hyd (12), S21 XP (13.5) and S21 Pro (15): 14 of 17.
     const reply = await runCommand(commands, 'digest', {}, { ...ctx(), services: { benchmarks: { aiLeaseUsdPerMwYear: 1_800_000, referencePowerUsdPerKwh: 0.1 } } }, silentLogger);
     expect(renderText(reply)).toContain('14 of 17 at $0.1/kWh');
+  });
+});
+
+describe('/security at the coming halvings, and the revenue chart it offers', () => {
+  it('shows the budget after each of the next two halvings and the fee share that keeps today’s', async () => {
+    const reply = await run('security');
+    const [first, second] = reply.data!.halvings as Record<string, number>[];
+    // Today: 3.125 + 0.02 = 3.145 BTC a block. At 1,050,000 (1.5625 BTC): 144 × 1.5825 × 365.25 = 83,233.17 BTC a year
+    // against a supply of 210,000 × 96.875 + 1.5625 = 20,343,751.5625 BTC → 0.40913 %; fees to keep 3.145 − 1.5625 = 1.5825 → 50.32 %.
+    expect(first!.halvingHeight).toBe(1_050_000);
+    expect(first!.percentOfMarketCapPerYear).toBeCloseTo((144 * 1.5825 * 365.25 * 100) / 20_343_751.5625, 9);
+    expect(first!.feeShareToKeepBudget).toBeCloseTo(1.5825 / 3.145, 12);
+    // At 1,260,000 (0.78125 BTC): 144 × 0.80125 × 365.25 = 42,142.545 BTC a year over 20,671,875.78125 → 0.20386 %;
+    // fees to keep 3.145 − 0.78125 = 2.36375 → 75.16 %.
+    expect(second!.percentOfMarketCapPerYear).toBeCloseTo((144 * 0.80125 * 365.25 * 100) / 20_671_875.78125, 9);
+    expect(second!.feeShareToKeepBudget).toBeCloseTo(2.36375 / 3.145, 12);
+    expectOnEverySurface(reply, [
+      "After the halving at block 1,050,000 (1.5625 BTC): 0.41 % of the market cap a year; keeping today's budget takes fees of 50.3 % of revenue.",
+      "After the halving at block 1,260,000 (0.78125 BTC): 0.20 % of the market cap a year; keeping today's budget takes fees of 75.2 % of revenue.",
+      "Assumes today's price and fees per block",
+      'Source: mempool.space',
+    ]);
+    expect(reply.buttons?.map((b) => [b.command, b.args.metric, b.args.range])).toEqual([['chart', 'revenue', '30d'], ['chart', 'revenue', '90d'], ['chart', 'revenue', '1y']]);
+  });
+
+  it('leaves the halving lines out when the fees are missing (the budget would read low)', async () => {
+    fake.setFault('/api/v1/mining/reward-stats', { kind: '500' });
+    try {
+      const fresh = createMarket({ config: loadConfig({ ...fake.env }), logger: silentLogger, now: () => NOW });
+      const reply = await runCommand(commands, 'security', {}, { ...ctx(), market: fresh }, silentLogger);
+      expect(reply.data!.halvings).toEqual([]);
+      expect(renderText(reply)).not.toContain('After the halving');
+    } finally {
+      fake.clearFaults();
+    }
+  });
+
+  it('/chart revenue splits daily miner revenue into subsidy and fees', async () => {
+    const reply = await run('chart', { metric: 'revenue', range: '30d' });
+    expect(reply.tone, renderText(reply)).not.toBe('error');
+    const latest = reply.data!.latest as Record<string, number>;
+    // Tip day: 312,500,000 sats subsidy and 2,000,000 sats fees a block at $69,880:
+    // 3.125 × 144 × 69,880 = $31,446,000 subsidy; 0.02 × 144 × 69,880 = $201,254.40 fees; 0.02 / 3.145 = 0.636 %.
+    expect(latest.subsidyUsd).toBeCloseTo(31_446_000, 4);
+    expect(latest.feesUsd).toBeCloseTo(201_254.4, 6);
+    expect(latest.feeSharePercent).toBeCloseTo((0.02 / 3.145) * 100, 9);
+    // 30 daily points: the fake serves days 0..30 before the tip, and the range opens 30 days before now
+    // (7 min after the tip), which is after day 30's bucket.
+    expect(reply.data!.points).toBe(30);
+    expect(reply.chart!.filename).toBe('hashwatch-revenue-30d.png');
+    expectOnEverySurface(reply, ['Latest $31.65M a day (2025-04-01): subsidy $31.45M, fees $201,254 (0.64 %)', 'Source: mempool.space']);
   });
 });

@@ -17,9 +17,10 @@ describe('revenueDays', () => {
     );
     // Day 100: subsidy (320,000,000 − 7,500,000) sats = 3.125 BTC × 144 × $40,000 = $18,000,000; fees 0.075 × 144 × 40,000 = $432,000.
     // Day 200: subsidy 3.125 × 144 × 50,000 = $22,500,000; fees 0.025 × 144 × 50,000 = $180,000. Oldest first.
-    expect(days).toEqual([
-      { t: 100, subsidyUsd: 18_000_000, feesUsd: 432_000 },
-      { t: 200, subsidyUsd: 22_500_000, feesUsd: 180_000 },
-    ]);
+    expect(days.map((d) => d.t)).toEqual([100, 200]);
+    expect(days[0]!.subsidyUsd).toBeCloseTo(18_000_000, 6);
+    expect(days[0]!.feesUsd).toBeCloseTo(432_000, 6);
+    expect(days[1]!.subsidyUsd).toBeCloseTo(22_500_000, 6);
+    expect(days[1]!.feesUsd).toBeCloseTo(180_000, 6);
   });
 });

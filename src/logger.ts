@@ -44,3 +44,18 @@ export function createLogger(
 
 /** For tests and one-shot CLI runs where log lines would only be noise. */
 export const silentLogger: Logger = pino({ level: 'silent' });
+
+/**
+ * Runs background work (a timer's write, a back-fill) so that a failure is logged and the next run
+ * retries: a full disk or a locked database must cost one snapshot, not the process. Without
+ * this, a rejected promise nobody awaits ends Node.
+ */
+export function inBackground(log: Logger, what: string, work: () => Promise<unknown>): Promise<void> {
+  return work().then(
+    () => undefined,
+    (err: unknown) => {
+      const e = err as { code?: string; message?: string };
+      log.error({ code: e?.code, err: e?.message ?? String(err) }, `${what} failed; the next run retries`);
+    },
+  );
+}

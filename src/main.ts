@@ -12,12 +12,14 @@ import { benchmarksFrom } from './core/metrics/benchmarks.ts';
 import type { Sender } from './core/delivery.ts';
 import { CONSOLE_USER, consoleSender } from './adapters/console/sender.ts';
 import { runConsole } from './adapters/console/index.ts';
+import { waitingNotice } from './adapters/console/waiting.ts';
 import { loadHeadline } from './data/headline.ts';
 import { backfillHistory, recordSnapshot } from './history/backfill.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, inBackground, type Logger } from './logger.ts';
 import { startAlerts } from './scheduler/start.ts';
 import { createMarket } from './sources/index.ts';
-import { openStore, StoreError } from './store/index.ts';
+import { openStore, StoreError, type SnapshotRepo } from './store/index.ts';
+import type { Market } from './sources/types.ts';
 import { VERSION } from './version.ts';
 
 type Who = Pick<CommandContext, 'user' | 'chat'>;
@@ -37,16 +39,36 @@ function openStoreOrExit(path: string) {
   }
 }
 
+/**
+ * Records live points every `everyMs`. A failed write (SQLITE_FULL on a full disk) is logged and
+ * the next tick tries again; it never ends the process, so commands that only read keep working.
+ */
+export function startLiveSnapshots(
+  deps: { market: Market; snapshots: SnapshotRepo; logger: Logger; now(): number },
+  everyMs = SNAPSHOT_EVERY_MS,
+): () => void {
+  const { market, snapshots, logger, now } = deps;
+  const timer = setInterval(() => void inBackground(logger, 'live snapshot', () => recordSnapshot({ market, snapshots, logger, now: now() })), everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export async function startBot(config: Config): Promise<void> {
   // The store first: an unusable DATABASE_PATH is reported before anything else touches that folder.
   const store = openStoreOrExit(config.DATABASE_PATH);
   const inTerminal = !config.TELEGRAM_BOT_TOKEN && !config.DISCORD_TOKEN;
   // At the terminal prompt, log lines would bury the answers: they go to a file beside the database.
   const logFile = inTerminal ? join(dirname(config.DATABASE_PATH), 'hashwatch.log') : undefined;
-  const logger = createLogger(
-    { level: config.LOG_LEVEL, secrets: secretsOf(config) },
-    logFile ? pino.destination({ dest: logFile, mkdir: true, sync: false }) : undefined,
-  );
+  const logDestination = logFile ? pino.destination({ dest: logFile, mkdir: true, sync: false }) : undefined;
+  // An unhandled 'error' from the log file (ENOSPC on a full disk) would end the process; lines that
+  // cannot be written are lost instead, said once on the terminal, and later lines try again.
+  let logFileFailed = false;
+  logDestination?.on('error', (err: NodeJS.ErrnoException) => {
+    if (logFileFailed) return;
+    logFileFailed = true;
+    process.stderr.write(`hashwatch: cannot write ${logFile} (${err.code ?? err.message}); log lines are being dropped\n`);
+  });
+  const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) }, logDestination);
   const market = createMarket({ config, logger });
   const services: CommandServices = { historyStore: store.snapshots, benchmarks: benchmarksFrom(config) };
   const now = () => Date.now();
@@ -61,11 +83,14 @@ export async function startBot(config: Config): Promise<void> {
 
   const stops: (() => Promise<void>)[] = [];
   const senders: Sender[] = [];
+  /** An adapter that can no longer work (a revoked token): the process exits non-zero with its message. */
+  const fatal: Promise<Error>[] = [];
   if (config.TELEGRAM_BOT_TOKEN) {
     const { startTelegram } = await import('./adapters/telegram/index.ts');
     const telegram = await startTelegram({ config, logger, commands, makeContext: contextFor('telegram') });
     stops.push(telegram.stop);
     senders.push(telegram.sender);
+    fatal.push(telegram.failed);
     logger.info({ bot: telegram.botUsername }, 'telegram started');
   }
   if (config.DISCORD_TOKEN) {
@@ -89,29 +114,39 @@ export async function startBot(config: Config): Promise<void> {
   services.alerts = alerts.services.alerts;
   services.digests = alerts.services.digests;
 
-  void backfillHistory({ market, snapshots: store.snapshots, logger, now: now() });
-  const snapshots = setInterval(() => void recordSnapshot({ market, snapshots: store.snapshots, logger, now: now() }), SNAPSHOT_EVERY_MS);
-  snapshots.unref();
+  void inBackground(logger, 'history back-fill', () => backfillHistory({ market, snapshots: store.snapshots, logger, now: now() }));
+  const stopSnapshots = startLiveSnapshots({ market, snapshots: store.snapshots, logger, now });
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    clearInterval(snapshots);
+    stopSnapshots();
     // Adapters first (no new commands), then the outbox (finishes in-flight sends), then the store.
     await Promise.allSettled(stops.map((stop) => stop()));
     await alerts.stop();
     store.close();
     logger.flush();
-    process.exit(0);
+    process.exit(exitCode);
   };
+  void Promise.race(fatal).then((err) => {
+    process.stderr.write(`hashwatch: ${err.message}\n`);
+    void shutdown('fatal', 1);
+  });
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
   if (inTerminal) {
     const chat = { id: CONSOLE_USER.id, kind: 'private' as const, isAdmin: async () => true };
-    await runConsole({ commands, makeContext: () => contextFor('console')({ user: CONSOLE_USER, chat }), logger, logFile });
+    await runConsole({
+      commands,
+      makeContext: () => contextFor('console')({ user: CONSOLE_USER, chat }),
+      logger,
+      logFile,
+      waitingNotice: waitingNotice(config.MEMPOOL_API_URL),
+      chartsDir: join(dirname(config.DATABASE_PATH), 'charts'),
+    });
     await shutdown('console closed');
   }
 }

@@ -88,7 +88,13 @@ export class OutboxWorker {
       }
       if (this.stopping) break;
       if (this.kicked) continue;
-      const wait = this.sleepMs();
+      let wait = this.idleMs;
+      try {
+        wait = this.sleepMs();
+      } catch (err) {
+        // A failed read here would reject the loop nobody awaits and end the process.
+        this.opts.log.error({ err }, 'outbox: could not read the next due time; retrying');
+      }
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         this.timer = setTimeout(resolve, wait);

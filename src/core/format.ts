@@ -10,8 +10,24 @@ export function int(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/**
+ * The smallest amount shown as a number. Below it a figure reads "< $0.0001": printing 5e-324 as
+ * "$0.0000" says zero, and as "$5e-324" says nothing a reader can use.
+ */
+const USD_FLOOR = 0.0001;
+
+/** What a value that is not a number (a failed computation) shows instead of "NaN". */
+const UNAVAILABLE = 'n/a';
+
+/** "< $0.0001" for a tiny positive amount, "> −$0.0001" for a tiny negative one. */
+function belowFloor(n: number, unit = ''): string {
+  return n > 0 ? `< $${USD_FLOOR}${unit}` : `> ${MINUS}$${USD_FLOOR}${unit}`;
+}
+
 /** Dollars with cents below 1,000 (hashprice lives there), whole dollars above, B/T for huge sums. */
 export function usd(n: number): string {
+  if (!Number.isFinite(n)) return UNAVAILABLE;
+  if (n !== 0 && Math.abs(n) < USD_FLOOR) return belowFloor(n);
   const sign = n < 0 ? MINUS : '';
   const a = Math.abs(n);
   if (a >= 1e12) return `${sign}$${fixed(a / 1e12, 2)}T`;
@@ -20,6 +36,17 @@ export function usd(n: number): string {
   if (a >= 1000) return `${sign}$${int(a)}`;
   if (a >= 1) return `${sign}$${fixed(a, 2)}`;
   return `${sign}$${fixed(a, 4)}`;
+}
+
+/**
+ * A power price, "$0.06/kWh": as many decimals as it has, up to 4 (at least `minDigits`), never
+ * exponent notation; tiny values read "< $0.0001/kWh".
+ */
+export function usdPerKwh(n: number, minDigits = 2): string {
+  if (!Number.isFinite(n)) return UNAVAILABLE;
+  if (n !== 0 && Math.abs(n) < USD_FLOOR) return belowFloor(n, '/kWh');
+  const body = Math.abs(n).toLocaleString('en-US', { minimumFractionDigits: minDigits, maximumFractionDigits: Math.max(4, minDigits) });
+  return `${n < 0 ? MINUS : ''}$${body}/kWh`;
 }
 
 /** Money in another currency, e.g. "€64,823" or "64,823 CHF". */

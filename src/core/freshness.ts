@@ -4,6 +4,7 @@
  */
 import type { Sourced } from '../sources/types.ts';
 import { age, dateTime, int } from './format.ts';
+import type { FigureSource, Footer } from './reply.ts';
 
 export interface Provenance {
   /** What the figure is, e.g. "price", "difficulty". */
@@ -20,7 +21,7 @@ export function footerFor(
   nowMs: number,
   tip?: { height: number; timestampSec: number },
   clock: 'relative' | 'absolute' = 'relative',
-): string[] {
+): Footer {
   const when = (ms: number) => (clock === 'absolute' ? dateTime(ms) : age(ms, nowMs));
   const lines: string[] = [];
   if (tip) lines.push(`Block ${int(tip.height)} · mined ${when(tip.timestampSec * 1000)}`);
@@ -40,7 +41,17 @@ export function footerFor(
       lines.push(`ℹ ${what}: ${sourced.note}`);
     }
   }
-  return dedupe(lines);
+  // Not enumerable: the footer stays equal to its lines wherever it is compared or spread.
+  return Object.defineProperty(dedupe(lines), 'sources', { value: items.map((item) => figureSource(item, nowMs)) });
+}
+
+/**
+ * Everything known about where the figure came from except the value itself (that is in the data):
+ * flags on the item or its source (stale, a fallback's note, a degraded mark) pass through as they are.
+ */
+function figureSource({ what, sourced, ...itemFlags }: Provenance, nowMs: number): FigureSource {
+  const { value: _value, fetchedAt, ...flags } = sourced;
+  return { what, ...flags, ...itemFlags, fetchedAt: new Date(fetchedAt).toISOString(), ageSec: Math.max(0, Math.round((nowMs - fetchedAt) / 1000)) };
 }
 
 function dedupe(lines: string[]): string[] {

@@ -46,6 +46,34 @@ export interface Reply {
   ephemeral?: boolean;
 }
 
+/**
+ * Where one group of figures came from, for `--json`: the same facts the footer states in words.
+ * `fetchedAt` is ISO 8601; `ageSec` is its age when the reply was built. Any further flag the
+ * source carries (a fallback's note, a degraded mark) is passed through as is.
+ */
+export interface FigureSource {
+  what: string;
+  source: string;
+  fetchedAt: string;
+  ageSec: number;
+  stale: boolean;
+  note?: string;
+  [flag: string]: unknown;
+}
+
+/** A footer built by footerFor also carries its figures' sources in machine-readable form. */
+export type Footer = string[] & { sources?: readonly FigureSource[] };
+
+/**
+ * The reply as `--json` prints it: the command's data, then where its figures came from (per
+ * figure group, when the footer was built from sources) and the footer's own lines.
+ */
+export function replyJson(reply: Reply): Record<string, unknown> {
+  if (reply.tone === 'error') return { error: reply.title, message: reply.lines?.join('\n') };
+  const sources = (reply.footer as Footer).sources;
+  return { ...(reply.data ?? {}), ...(sources ? { provenance: sources } : {}), footer: reply.footer };
+}
+
 export function errorReply(title: string, message: string, footer: string[] = []): Reply {
   return { title, lines: [message], sections: [], footer, tone: 'error', ephemeral: true };
 }

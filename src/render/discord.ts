@@ -6,6 +6,7 @@
 import { AttachmentBuilder, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord.js';
 import type { Reply, ReplyButton, Tone } from '../core/reply.ts';
 import { encodeButtonId } from '../adapters/discord/custom-id.ts';
+import { proseParts } from './code-spans.ts';
 
 export const EMBED_LIMITS = {
   title: 256,
@@ -43,14 +44,13 @@ function truncate(text: string, max: number): string {
 }
 
 /**
- * Plain text → Discord markdown that shows exactly that text. `code spans` written by commands
- * (option names in validation messages) stay code; everything else is escaped, and mention syntax is
- * broken with a zero-width space so it never even looks like a ping.
+ * Plain text → Discord markdown that shows exactly that text. Option and command names a command
+ * quoted in `backticks` stay code; everything else is escaped. Mention syntax is broken with a
+ * zero-width space everywhere, code included, so it never even looks like a ping.
  */
 export function escapeDiscord(text: string): string {
-  return text
-    .split(/(`[^`\n]+`)/)
-    .map((part, i) => (i % 2 === 1 ? part : escapeMarkdown(defuseMentions(part))))
+  return proseParts(text)
+    .map((p) => (p.code ? `\`${defuseMentions(p.text)}\`` : escapeMarkdown(defuseMentions(p.text))))
     .join('');
 }
 

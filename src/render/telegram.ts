@@ -4,6 +4,7 @@
  */
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import type { Reply, ReplyButton } from '../core/reply.ts';
+import { proseParts } from './code-spans.ts';
 import { splitPieces, type Piece } from './split.ts';
 
 export const TEXT_LIMIT = 4096;
@@ -24,9 +25,9 @@ export function escapeHtml(text: string): string {
     .replace(/@(?=\w)/g, '@\u2060');
 }
 
-/** Prose may quote option names in `backticks` (validation messages do); show them as code. */
+/** Option and command names a command quoted in `backticks` show as code; all else is escaped text. */
 function prose(text: string): string {
-  return escapeHtml(text).replace(/`([^`\n]+)`/g, '<code>$1</code>');
+  return proseParts(text).map((p) => (p.code ? `<code>${escapeHtml(p.text)}</code>` : escapeHtml(p.text))).join('');
 }
 
 function titleOf(reply: Reply): string {

@@ -10,6 +10,7 @@ import type { Sender } from '../core/delivery.ts';
 import type { Headline } from '../core/headline.ts';
 import type { Market } from '../sources/types.ts';
 import type { Store } from '../store/index.ts';
+import { inBackground } from '../logger.ts';
 import { AlertEngine } from '../alerts/engine.ts';
 import { alertCommands, type AlertCommands } from '../alerts/service.ts';
 import { OutboxWorker } from '../alerts/outbox-worker.ts';
@@ -99,10 +100,12 @@ export async function startAlerts(deps: AlertsDeps): Promise<AlertsRuntime> {
   };
 
   worker.start();
-  await digests.tick();
+  // Digests missed while down are queued now; a failed write (full disk) must not stop start-up.
+  await inBackground(log, 'digest check', () => digests.tick());
   const stoppers: (() => void)[] = [];
   if (deps.timers !== false) {
-    const task = cron.schedule('* * * * *', () => void digests.tick(), { name: 'digests', noOverlap: true });
+    // A failed queue write (full disk) is logged and retried at the next minute, never fatal.
+    const task = cron.schedule('* * * * *', () => inBackground(log, 'digest check', () => digests.tick()), { name: 'digests', noOverlap: true });
     stoppers.push(() => void task.stop());
     const poll = setInterval(() => void pollOnce(), deps.config.POLL_INTERVAL_SEC * 1000);
     poll.unref();

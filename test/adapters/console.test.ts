@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createMarket } from '../../src/sources/index.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
+import { TIP_TIME_SEC } from '../fakes/world.ts';
 
 const exec = promisify(execFile);
 let fake: FakeMempool;
@@ -50,6 +51,58 @@ describe('terminal prompt', () => {
     expect(text).toContain('`currency` must be one of: USD, EUR');
     expect(text).toContain('/profit');
     expect(text.indexOf('Hashprice')).toBeLessThan(text.indexOf('There is no /nosuchthing'));
+  });
+});
+
+describe('terminal prompt safety and waiting', () => {
+  const prompt = async (lines: string, extra: { waitingNotice?: string; waitingAfterMs?: number; chartsDir?: string } = {}, now = Date.now) => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let text = '';
+    output.on('data', (d: Buffer) => (text += d.toString()));
+    const market = createMarket({ config: loadConfig(env), logger: silentLogger });
+    const done = runConsole({
+      commands,
+      logger: silentLogger,
+      input,
+      output,
+      ...extra,
+      makeContext: () => ({ market, now, platform: 'console', version: 'test', services: {} }),
+    });
+    input.write(lines);
+    await done;
+    return text;
+  };
+
+  it('never echoes a control sequence the user typed (issue 10 #9)', async () => {
+    const text = await prompt('/price currency=\u001b]0;pwned\u0007\u001b[2J\u0008\u009bX\n/quit\n');
+    expect(text).toContain('(got "]0;pwned[2JX")');
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
+  it('/chart saves the PNG under the charts folder and prints its path (issue 9 §3)', async () => {
+    const NOW = (TIP_TIME_SEC + 7 * 60) * 1000; // 2025-04-01 21:07:40 UTC, the fake's world
+    const chartsDir = join(mkdtempSync(join(tmpdir(), 'hashwatch-data-')), 'charts');
+    const text = await prompt('/chart hashprice 30d\n/quit\n', { chartsDir }, () => NOW);
+    const path = join(chartsDir, 'hashprice-30d-20250401-210740.png');
+    expect(text).toContain(`\nChart saved to ${path}\n`);
+    expect(readFileSync(path).subarray(1, 4).toString()).toBe('PNG');
+
+    const blocked = join(mkdtempSync(join(tmpdir(), 'hashwatch-data-')), 'charts');
+    writeFileSync(blocked, 'a file where the folder should be');
+    const refused = await prompt('/chart hashprice 30d\n/quit\n', { chartsDir: blocked }, () => NOW);
+    expect(refused).toContain(`Could not save the chart to ${join(blocked, 'hashprice-30d-20250401-210740.png')} (EEXIST); from a shell: hashwatch chart <metric> --out file.png`);
+  });
+
+  it('says once what it is fetching from when an answer is slow', async () => {
+    fake.setDelay('', 600);
+    try {
+      const text = await prompt('/difficulty\n/quit\n', { waitingNotice: 'fetching from mempool.example…', waitingAfterMs: 50 });
+      expect(text.split('fetching from mempool.example…')).toHaveLength(2);
+      expect(text.indexOf('fetching from')).toBeLessThan(text.indexOf('Difficulty adjustment'));
+    } finally {
+      fake.setDelay('', 0);
+    }
   });
 });
 

@@ -87,6 +87,13 @@ describe('renderDiscord', () => {
     expect(JSON.stringify(p.embeds)).not.toMatch(/@everyone|@here|<@1>/);
   });
 
+  it('defuses mentions inside backticks too, and shows user backticks literally (issue 10 #10)', () => {
+    expect(escapeDiscord('x `@everyone` y')).toBe('x \\`@\u200beveryone\\` y');
+    expect(escapeDiscord('no /`<@&1> *b*`')).toBe('no /\\`<@&\u200b1> \\*b\\*\\`');
+    expect(escapeDiscord('`/price` has no option `foo`')).toBe('`/price` has no option `foo`');
+    expect(escapeDiscord('`price` must be one of: USD (got "`usd`")')).toBe('`price` must be one of: USD (got "\\`usd\\`")');
+  });
+
   it('truncates with "…" instead of exceeding a limit', () => {
     const huge: Reply = {
       title: 'T'.repeat(300),

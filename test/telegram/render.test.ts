@@ -37,6 +37,25 @@ describe('renderTelegram', () => {
     expect(escapeHtml('a"b')).toBe('a&quot;b');
   });
 
+  it('shows user backticks as typed: only option and command names a command quoted become code (issue 10 #10)', () => {
+    const reply: Reply = {
+      title: 'x',
+      lines: [
+        'There is no /`rm -rf` or `@everyone` here.',
+        '`price` must be a number from 1 to 10,000,000 (got "`cheap`")',
+        '`/price` has no option `foo`; it takes: currency',
+      ],
+      sections: [],
+      footer: [],
+      tone: 'error',
+    };
+    const { html } = renderTelegram(reply);
+    expect(html).toContain('There is no /`rm -rf` or `@\u2060everyone` here.');
+    expect(html).toContain('<code>price</code> must be a number from 1 to 10,000,000 (got &quot;`cheap`&quot;)');
+    expect(html).toContain('<code>/price</code> has no option <code>foo</code>; it takes: currency');
+    expect(html.match(/<code>/g)).toHaveLength(3);
+  });
+
   it('property: any text renders to HTML Telegram accepts, with the text intact', () => {
     fc.assert(
       fc.property(fc.string(), fc.string(), (title, line) => {

@@ -2,11 +2,15 @@
  * The terminal as a chat: type /hashprice, /help … at a prompt. Lets anyone try the bot before
  * creating a Discord or Telegram app, and works with piped input too.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from 'pino';
 import { splitArgs, tokenize, type Command, type CommandContext } from '../../core/command.ts';
 import { findCommand, runCommand } from '../../core/run.ts';
-import { renderText } from '../../render/text.ts';
+import type { Reply } from '../../core/reply.ts';
+import { renderText, stripControls } from '../../render/text.ts';
+import { sayWhileWaiting } from './waiting.ts';
 
 export interface ConsoleDeps {
   commands: readonly Command[];
@@ -16,17 +20,44 @@ export interface ConsoleDeps {
   output?: NodeJS.WritableStream;
   /** Where the bot's log lines go while the prompt owns the terminal. */
   logFile?: string;
+  /** Printed once when an answer takes over a second, e.g. "fetching from mempool.space…". */
+  waitingNotice?: string;
+  /** Milliseconds before the waiting notice (tests shorten it). */
+  waitingAfterMs?: number;
+  /** Where charts asked for at the prompt are saved (a terminal cannot show a PNG). */
+  chartsDir?: string;
 }
 
-export async function handleConsoleLine(line: string, deps: Pick<ConsoleDeps, 'commands' | 'makeContext' | 'logger'>): Promise<string | undefined> {
+/** "hashprice-30d-20250401-210700.png": the chart's own name, stamped so a new one never replaces the last. */
+function chartFileName(reply: Reply, nowMs: number): string {
+  const base = reply.chart!.filename.replace(/^hashwatch-/, '').replace(/\.png$/i, '').replace(/[^\w.-]+/g, '_') || 'chart';
+  const stamp = new Date(nowMs).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+  return `${base}-${stamp}.png`;
+}
+
+/** Saves the reply's chart under chartsDir and says where, or why not, in one line. */
+function saveChart(reply: Reply, chartsDir: string, nowMs: number): string {
+  const path = join(chartsDir, chartFileName(reply, nowMs));
+  try {
+    mkdirSync(chartsDir, { recursive: true });
+    writeFileSync(path, reply.chart!.png);
+    return `Chart saved to ${path}`;
+  } catch (err) {
+    return `Could not save the chart to ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); from a shell: hashwatch chart <metric> --out file.png`;
+  }
+}
+
+export async function handleConsoleLine(line: string, deps: Pick<ConsoleDeps, 'commands' | 'makeContext' | 'logger' | 'chartsDir'>): Promise<string | undefined> {
   const text = line.trim();
   if (!text) return undefined;
   const [head = '', ...rest] = tokenize(text);
   const name = head.replace(/^\//, '');
   const command = findCommand(deps.commands, name);
   const raw = command ? splitArgs(command, rest) : {};
-  const reply = await runCommand(deps.commands, name, raw, deps.makeContext(), deps.logger);
-  return renderText(reply);
+  const ctx = deps.makeContext();
+  const reply = await runCommand(deps.commands, name, raw, ctx, deps.logger);
+  const rendered = renderText(reply);
+  return reply.chart && deps.chartsDir ? `${rendered}\n${stripControls(saveChart(reply, deps.chartsDir, ctx.now()))}` : rendered;
 }
 
 /** Resolves when the user quits or input ends. */
@@ -46,7 +77,9 @@ export function runConsole(deps: ConsoleDeps): Promise<void> {
       }
       // Answers print in the order asked, even when an earlier one waits on the network.
       queue = queue.then(async () => {
-        const text = await handleConsoleLine(line, deps);
+        const answer = handleConsoleLine(line, deps);
+        const notice = deps.waitingNotice;
+        const text = notice ? await sayWhileWaiting(answer, () => output.write(`${notice}\n`), deps.waitingAfterMs) : await answer;
         if (text) output.write(`${text}\n\n`);
         rl.prompt();
       });

@@ -166,3 +166,43 @@ describe('/security at the coming halvings, and the revenue chart it offers', ()
     expectOnEverySurface(reply, ['Latest $31.65M a day (2025-04-01): subsidy $31.45M, fees $201,254 (0.64 %)', 'Source: mempool.space']);
   });
 });
+
+describe('/profit with only a power price: every model, most efficient first', () => {
+  it('lists the 17 models with margin, power cost and breakeven, and counts those under water', async () => {
+    const reply = await run('profit', { power: '0.06' });
+    expect(reply.tone, renderText(reply)).not.toBe('error');
+    const rows = reply.data!.rows as { id: string; efficiencyJPerTh: number; marginPerThDay: number; powerCostPerThDay: number; breakevenPowerUsdPerKwh: number }[];
+    expect(rows).toHaveLength(17);
+    expect(rows.map((r) => r.efficiencyJPerTh)).toEqual([...rows.map((r) => r.efficiencyJPerTh)].sort((a, b) => a - b));
+    // Revenue $38.86398720675945 / 1000 = $0.038864 per TH/s per day. S21 XP Hyd: power 12 × 24 / 1000 × 0.06 = $0.01728,
+    // margin $0.021584; breaks even at 0.038864 / 0.288 = $0.13494/kWh.
+    expect(rows[0]!.id).toBe('s21xphyd');
+    expect(rows[0]!.powerCostPerThDay).toBeCloseTo(0.01728, 12);
+    expect(rows[0]!.marginPerThDay).toBeCloseTo(0.03886398720675945 - 0.01728, 12);
+    expect(rows[0]!.breakevenPowerUsdPerKwh).toBeCloseTo(0.03886398720675945 / 0.288, 12);
+    // Under water above 0.038864 / (0.024 × 0.06) = 26.99 J/TH: S19j Pro, S19 Pro (29.5), M30S++ (31), S19 (34.2).
+    expect(reply.data!.underWater).toBe(4);
+    expect(rows.filter((r) => r.marginPerThDay < 0).map((r) => r.id)).toEqual(['s19jpro', 's19pro', 'm30s++', 's19']);
+    expectOnEverySurface(reply, [
+      'At $0.06/kWh, 4 of 17 models lose money; the most efficient (Antminer S21 XP Hyd, 12 J/TH) breaks even up to $0.135/kWh.',
+      'Antminer S21 XP Hyd · 12 J/TH',
+      '$0.0216/TH/day (power $0.0173) · breaks even ≤ $0.135/kWh',
+      // S19: 34.2 × 0.024 × 0.06 = $0.049248; 0.038864 − 0.049248 = −$0.0104; 0.038864 / 0.8208 = $0.0473 → $0.047.
+      '⚠ −$0.0104/TH/day (power $0.0492) · breaks even ≤ $0.047/kWh',
+      'Source: mempool.space',
+    ]);
+  });
+
+  it('"all" uses the reference power price, saying so; a model or an efficiency still answers for one machine', async () => {
+    const all = await run('profit', { model: 'all' });
+    expect(all.data!.powerFrom).toBe('reference');
+    expect(renderText(all)).toContain('Power price: the reference $0.06/kWh');
+    // At $0.10: under water above 0.038864 / 0.0024 = 16.19 J/TH → 14 of 17.
+    const dear = await run('profit', { model: 'all', power: '0.1' });
+    expect(dear.data!.underWater).toBe(14);
+    expect(dear.title).toBe('Every model at $0.1/kWh');
+    const one = await run('profit', { efficiency: '25', power: '0.06' });
+    expect(one.title).toBe('Mining profit');
+    expect(one.data!.rows).toBeUndefined();
+  });
+});

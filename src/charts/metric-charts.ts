@@ -7,6 +7,8 @@ import { footerFor } from '../core/freshness.ts';
 import { BLOCKS_PER_DAY } from '../core/metrics/constants.ts';
 import { sma } from '../core/metrics/hashrate.ts';
 import { lowHigh, type Point } from '../core/metrics/history.ts';
+import { weeklyConcentration } from '../core/metrics/pool-history.ts';
+import { UNKNOWN_POOL } from '../core/metrics/pools.ts';
 import type { ReplyChart, Tone } from '../core/reply.ts';
 import { UpstreamError, type HistoryPeriod, type Market, type PoolWindow } from '../sources/types.ts';
 import { lastPerDay } from '../history/daily.ts';
@@ -209,6 +211,65 @@ async function lineChart(req: ChartRequest & { metric: LineMetric }): Promise<Bu
 }
 
 const TOP_POOLS = 8;
+/** Lines on the pools-over-time chart: more than five shares on one plot cannot be told apart. */
+const TOP_POOL_LINES = 5;
+/** Ranges long enough for mempool's weekly shares to draw a line (a 7-day range holds one week). */
+const POOL_HISTORY_RANGES: readonly ChartRange[] = ['30d', '90d', '1y'];
+
+/**
+ * How the largest pools' weekly shares and the Nakamoto coefficient moved over the range, from
+ * mempool's weekly pool index. The pools drawn are the largest of the latest week (Unknown, which
+ * is no pool, left out); the coefficient counts every bucket, as /pools does.
+ */
+async function poolHistoryChart(req: ChartRequest): Promise<BuiltChart> {
+  const history = await req.market.poolHistory(HISTORY_PERIOD[req.range]);
+  const toSec = Math.floor(req.now / 1000);
+  const fromSec = toSec - RANGE_DAYS[req.range] * DAY_SEC;
+  const weeks = weeklyConcentration(history.value).filter((w) => w.t >= fromSec);
+  const first = weeks[0];
+  const last = weeks.at(-1);
+  if (!first || !last || weeks.length < 2) throw new UpstreamError('pool-history', `Not enough weekly pool history for the ${RANGE_WORDS[req.range]}.`);
+  const top = last.shares.filter((s) => s.name !== UNKNOWN_POOL).slice(0, TOP_POOL_LINES).map((s) => s.name);
+  const shareIn = (w: (typeof weeks)[number], name: string) => w.shares.find((s) => s.name === name)?.share ?? 0;
+  const series: LineSeries[] = top.map((name, i) => ({ label: name, points: weeks.map((w) => ({ t: w.t, v: shareIn(w, name) * 100 })), color: POOL_PALETTE[i % POOL_PALETTE.length]!, width: 4 }));
+  const counted = weeks.filter((w) => w.nakamoto !== undefined);
+  series.push({ label: 'Nakamoto coefficient (right)', points: counted.map((w) => ({ t: w.t, v: w.nakamoto! })), color: COLORS.text, width: 3, stepped: true, right: true, dashed: true });
+  const maxNakamoto = Math.max(1, ...counted.map((w) => w.nakamoto!));
+  const png = renderChart({
+    kind: 'line',
+    title: 'Mining pools over time',
+    subtitle: `Weekly share of blocks, largest pools of the latest week · ${RANGE_WORDS[req.range]}`,
+    source: `Source: ${history.source} (weekly pool index)`,
+    generatedAtMs: req.now,
+    fromSec,
+    toSec,
+    yTitle: '% of the week\'s blocks',
+    formatY: (v) => `${num(v, 0)} %`,
+    series,
+    right: { title: 'Nakamoto coefficient', format: (v) => (Number.isInteger(v) ? String(v) : ''), min: 0, max: maxNakamoto + 1 },
+  });
+  const nk = (w: (typeof weeks)[number]) => (w.nakamoto === undefined ? 'n/a' : String(w.nakamoto));
+  const summary = `Largest pool ${first.top1.name} ${pct(first.top1.share * 100)} (week to ${date(first.t * 1000)}) → ${last.top1.name} ${pct(last.top1.share * 100)} (week to ${date(last.t * 1000)}) · Nakamoto coefficient ${nk(first)} → ${nk(last)}`;
+  return {
+    chart: {
+      png,
+      filename: filename('pools', req.range),
+      alt: `Line chart of the weekly share of blocks of ${top.join(', ')}, with the Nakamoto coefficient, ${RANGE_WORDS[req.range]} (${weeks.length} weeks). ${summary}.`,
+    },
+    title: `Mining pools over time · ${RANGE_WORDS[req.range]}`,
+    summary,
+    footer: [...footerFor([{ what: 'weekly pool history', sourced: history }], req.now), `Newest week ended ${dateTime(last.t * 1000)} (${age(last.t * 1000, req.now)})`],
+    notes: [],
+    tone: 'neutral',
+    data: {
+      // The /pools window covering the same period, so /chart pools 1m and /pools 1m name one span.
+      metric: 'pools', range: req.range, window: POOL_WINDOW[req.range], weeks: weeks.length, pools: top,
+      first: { t: first.t, top1: first.top1, nakamoto: first.nakamoto ?? null },
+      last: { t: last.t, top1: last.top1, nakamoto: last.nakamoto ?? null },
+      nakamoto: weeks.map((w) => ({ t: w.t, v: w.nakamoto ?? null })),
+    },
+  };
+}
 
 async function poolsChart(req: ChartRequest): Promise<BuiltChart> {
   const window = POOL_WINDOW[req.range];
@@ -334,7 +395,17 @@ async function revenueChart(req: ChartRequest): Promise<BuiltChart> {
 
 /** Loads the data, renders the PNG and writes the words around it. Throws UpstreamError when there is nothing to draw. */
 export async function buildChart(req: ChartRequest): Promise<BuiltChart> {
-  if (req.metric === 'pools') return poolsChart(req);
+  if (req.metric === 'pools') {
+    if (!POOL_HISTORY_RANGES.includes(req.range)) return poolsChart(req);
+    try {
+      return await poolHistoryChart(req);
+    } catch (err) {
+      // The weekly index is the better picture, but the window's shares still answer the question.
+      if (!(err instanceof UpstreamError)) throw err;
+      const built = await poolsChart(req);
+      return { ...built, notes: [...built.notes, `Weekly pool history unavailable (${err.message}); showing the shares of the whole range instead.`] };
+    }
+  }
   if (req.metric === 'revenue') return revenueChart(req);
   return lineChart({ ...req, metric: req.metric });
 }

@@ -19,6 +19,7 @@ import {
   mempoolPricesSchema,
   plainNumber,
   poolStats,
+  poolHistorySchema,
   poolsSchema,
   priceHistorySchema,
   recommendedFeesSchema,
@@ -196,6 +197,12 @@ export function createMarket(opts: MarketOptions): Market {
     ]),
   );
 
+  const poolHistory = perArgument((period: HistoryPeriod) =>
+    resource(`pool-history/${period}`, `weekly pool shares (${period})`, TTL_MS.history, [
+      fromMempool(() => getJson(mempool, `/v1/mining/hashrate/pools/${period}`, poolHistorySchema, logger)),
+    ]),
+  );
+
   const priceHistory = resource('price-history', 'BTC price history', TTL_MS.priceHistory, [
     fromMempool(() => getJson(mempool, '/v1/historical-price?currency=USD', priceHistorySchema, logger)),
   ]);
@@ -214,6 +221,7 @@ export function createMarket(opts: MarketOptions): Market {
     recommendedFees: () => recommendedFees.get(),
     rewardHistory: (period) => checked(period, HISTORY_PERIODS, 'period') ?? rewardHistory(period).get(),
     feeHistory: (period) => checked(period, HISTORY_PERIODS, 'period') ?? feeHistory(period).get(),
+    poolHistory: (period) => checked(period, HISTORY_PERIODS, 'period') ?? poolHistory(period).get(),
     priceHistory: () => priceHistory.get(),
     callCounts: () => ({ ...counts }),
   };

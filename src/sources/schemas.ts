@@ -9,6 +9,7 @@ import type {
   DifficultyAdjustment,
   FeeHistoryPoint,
   HashrateHistory,
+  PoolHistoryPoint,
   PoolStats,
   PoolWindow,
   PricePoint,
@@ -171,3 +172,28 @@ export const priceHistorySchema = z
       .map((p) => ({ timeSec: p.time, usd: p.USD }))
       .sort((a, b) => a.timeSec - b.timeSec),
   );
+
+const poolHistoryRow = z.object({
+  timestamp: positive,
+  avgHashrate: nonNegative,
+  share: numeric.pipe(z.number().min(0).max(1)),
+  poolName: z.string().trim().min(1),
+});
+
+/**
+ * mempool's /v1/mining/hashrate/pools/{interval} (mempool/mempool backend/src/repositories/
+ * HashratesRepository.ts, $getPoolsWeeklyHashrate): rows of { timestamp, avgHashrate, share,
+ * poolName }, one per pool per week. Checked row by row: a malformed row is dropped rather than
+ * sinking the history, but a body with rows and none readable is an upstream that changed.
+ */
+export const poolHistorySchema = z
+  .array(z.unknown())
+  .transform((rows, ctx): PoolHistoryPoint[] => {
+    const points: PoolHistoryPoint[] = [];
+    for (const row of rows) {
+      const p = poolHistoryRow.safeParse(row);
+      if (p.success) points.push({ timestampSec: p.data.timestamp, poolName: p.data.poolName, share: p.data.share, avgHashrate: p.data.avgHashrate });
+    }
+    if (rows.length > 0 && points.length === 0) ctx.addIssue({ code: 'custom', message: 'no readable pool history row' });
+    return points.sort((a, b) => a.timestampSec - b.timestampSec);
+  });

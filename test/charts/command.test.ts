@@ -57,7 +57,8 @@ describe('/chart against the fake mempool server', () => {
     const flagged = await typed('hashrate --range 1y', ctx(market));
     expect(flagged.title).toBe('Network hashrate · last 12 months');
     const plain = await typed('pools', ctx(market));
-    expect(plain.title).toBe('Mining pools · last 30 days');
+    // 30 days of pools is the weekly history since issue 13 (the bar chart stays for 24h and 7d).
+    expect(plain.title).toBe('Mining pools over time · last 30 days');
     expect(plain.chart?.png.length).toBeGreaterThan(10_000);
   });
 

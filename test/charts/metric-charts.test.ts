@@ -79,12 +79,13 @@ describe('buildChart', () => {
   });
 
   it('pools: top pools, Others and Unknown add up to 100 %', async () => {
-    const built = await buildChart({ metric: 'pools', range: '30d', market: stubMarket(NOW_SEC), now: NOW });
+    // 7 days is the bar chart of the whole window (30 days and more draw the weekly history).
+    const built = await buildChart({ metric: 'pools', range: '7d', market: stubMarket(NOW_SEC), now: NOW });
     const shares = built.data.shares as { name: string; percent: number }[];
     expect(shares.reduce((a, s) => a + s.percent, 0)).toBeCloseTo(100, 9);
     expect(shares.map((s) => s.name)).toContain('Unknown');
     expect(shares.some((s) => s.name.startsWith('Others ('))).toBe(true);
-    expect(built.data.window).toBe('1m');
+    expect(built.data.window).toBe('1w');
     expect(built.summary).toMatch(/^Largest: Foundry USA [\d.]+ % · top 3 together [\d.]+ % of [\d,]+ blocks · Unknown [\d.]+ %$/);
   });
 

@@ -206,3 +206,49 @@ describe('/profit with only a power price: every model, most efficient first', (
     expect(one.data!.rows).toBeUndefined();
   });
 });
+
+describe('pool concentration over time', () => {
+  it('/pools says whether concentration rose against 30 days earlier, in weekly shares', async () => {
+    const reply = await run('pools');
+    const trend = reply.data!.trend as { trend: string; then: { t: number; top1: { share: number }; nakamoto: number }; now: { t: number; top1: { share: number }; nakamoto: number } };
+    // Latest week (to 2025-03-31): Foundry USA 323 of 1,024 blocks = 31.54 %; 323 + 171 + 166 = 660 > 512 → Nakamoto 3.
+    // Nearest to 30 days earlier: the week to 2025-03-03 (28 days), Foundry 323 − 4 × 4 = 307 → 29.98 %; ViaBTC 182,
+    // 307 + 182 = 489 ≤ 512, + 171 → 3. Same coefficient, top share +1.56 points → rose.
+    expect(trend.trend).toBe('rose');
+    expect(trend.now.top1.share).toBeCloseTo(323 / 1024, 12);
+    expect(trend.then.top1.share).toBeCloseTo(307 / 1024, 12);
+    expect([trend.then.nakamoto, trend.now.nakamoto]).toEqual([3, 3]);
+    expectOnEverySurface(reply, [
+      'Against 30 days earlier, concentration rose: largest pool Foundry USA 30.0 % (week to 2025-03-03) → Foundry USA 31.5 % (week to 2025-03-31); Nakamoto coefficient 3 → 3 (weekly shares).',
+      'Source: mempool.space',
+    ]);
+  });
+
+  it('/chart pools 1y draws the weekly shares and the Nakamoto coefficient over the range', async () => {
+    const reply = await run('chart', { metric: 'pools', range: '1y' });
+    expect(reply.tone, renderText(reply)).not.toBe('error');
+    // Range opens 2024-04-01 21:07: first Monday 2024-04-08, 51 weeks before 2025-03-31 → 52 weeks.
+    expect(reply.data!.weeks).toBe(52);
+    expect(reply.data!.pools).toEqual(['Foundry USA', 'AntPool', 'ViaBTC', 'F2Pool', 'MARA Pool']);
+    // 51 weeks back: ViaBTC 166 + 204 = 370 (36.13 %), Foundry 323 − 204 = 119; 370 + AntPool 171 = 541 > 512 → 2.
+    expect(reply.data!.first).toMatchObject({ top1: { name: 'ViaBTC', share: 370 / 1024 }, nakamoto: 2 });
+    expect(reply.data!.last).toMatchObject({ top1: { name: 'Foundry USA', share: 323 / 1024 }, nakamoto: 3 });
+    expectOnEverySurface(reply, ['Largest pool ViaBTC 36.1 % (week to 2024-04-08) → Foundry USA 31.5 % (week to 2025-03-31) · Nakamoto coefficient 2 → 3', 'Source: mempool.space']);
+  });
+
+  it('falls back to the shares of the whole range when the weekly index fails, saying so', async () => {
+    fake.setFault('/api/v1/mining/hashrate/pools', { kind: '500' });
+    try {
+      const fresh = createMarket({ config: loadConfig({ ...fake.env }), logger: silentLogger, now: () => NOW });
+      const reply = await runCommand(commands, 'chart', { metric: 'pools', range: '90d' }, { ...ctx(), market: fresh }, silentLogger);
+      expect(reply.title).toBe('Mining pools · last 90 days');
+      expect(renderText(reply)).toContain('⚠ Weekly pool history unavailable');
+      const pools = await runCommand(commands, 'pools', {}, { ...ctx(), market: fresh }, silentLogger);
+      expect(pools.tone).not.toBe('error');
+      expect(pools.data!.trend).toBeNull();
+      expect(renderText(pools)).toContain('⚠ Weekly pool history unavailable');
+    } finally {
+      fake.clearFaults();
+    }
+  });
+});

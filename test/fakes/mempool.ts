@@ -149,6 +149,28 @@ function feesBody(period: Period, w: World) {
   return daysOf(period).map((d) => ({ avgHeight: heightAt(d), timestamp: TIP_TIME_SEC - d * DAY_SEC, avgFees: feesAt(d, w.feesSats), USD: priceAt(d, w.priceUsd) }));
 }
 
+/**
+ * Weekly pool shares as mempool/mempool backend/src/repositories/HashratesRepository.ts
+ * ($getPoolsWeeklyHashrate) returns them: { timestamp, avgHashrate, share, poolName } per pool per
+ * week, ordered by week, for the pools that found blocks in the last week. mempool's weeks end on a
+ * Monday at 00:00 (backend/src/api/mining/mining.ts, $generatePoolHashrateHistory): here the last is
+ * 2025-03-31, the Monday before the tip. Each week is the recorded 1w mix, except that going back k
+ * weeks Foundry USA found 4·k fewer of the 1,024 blocks and ViaBTC 4·k more (Foundry's share grew since;
+ * a year back ViaBTC leads and two pools found more than half).
+ */
+const LAST_MONDAY_SEC = Math.floor((TIP_TIME_SEC / DAY_SEC - 4) / 7) * 7 * DAY_SEC + 4 * DAY_SEC;
+function poolHistoryBody(period: Period) {
+  const rows: { timestamp: number; avgHashrate: number; share: number; poolName: string }[] = [];
+  for (let k = 0; LAST_MONDAY_SEC - k * 7 * DAY_SEC >= TIP_TIME_SEC - PERIOD_DAYS[period] * DAY_SEC; k++) {
+    for (const p of POOLS_1W.pools) {
+      const shift = p.slug === 'foundryusa' ? -4 * k : p.slug === 'viabtc' ? 4 * k : 0;
+      const share = (p.blockCount + shift) / POOLS_1W.blockCount;
+      rows.push({ timestamp: LAST_MONDAY_SEC - k * 7 * DAY_SEC, avgHashrate: share * CURRENT_HASHRATE, share, poolName: p.name });
+    }
+  }
+  return rows.sort((x, y) => x.timestamp - y.timestamp);
+}
+
 /** Like mempool: newest first. */
 function historicalPriceBody(w: World, timestamp?: number) {
   const prices = Array.from({ length: PRICE_HISTORY_DAYS + 1 }, (_, d) => ({ time: TIP_TIME_SEC - d * DAY_SEC, USD: priceAt(d, w.priceUsd) }));
@@ -222,6 +244,7 @@ function routeMempool(p: string, q: URLSearchParams, w: World): Answer {
   const historyPeriods = ['24h', '3d', '1w', '1m', '3m', '6m', '1y', '2y', '3y', 'all'];
   if (a === 'mining' && b === 'blocks' && c === 'rewards' && isPeriod(d, historyPeriods)) return json(rewardsBody(d, w));
   if (a === 'mining' && b === 'blocks' && c === 'fees' && isPeriod(d, historyPeriods)) return json(feesBody(d, w));
+  if (a === 'mining' && b === 'hashrate' && c === 'pools' && isPeriod(d, historyPeriods)) return json(poolHistoryBody(d));
   if (a === 'historical-price' && b === undefined) {
     if ((q.get('currency') ?? 'USD') !== 'USD') return notFound;
     const t = q.get('timestamp');

@@ -11,7 +11,7 @@ import { weeklyConcentration } from '../core/metrics/pool-history.ts';
 import { UNKNOWN_POOL } from '../core/metrics/pools.ts';
 import type { ReplyChart, Tone } from '../core/reply.ts';
 import { UpstreamError, type HistoryPeriod, type Market, type PoolWindow } from '../sources/types.ts';
-import { lastPerDay } from '../history/daily.ts';
+import { dailyMean, dayPrices, utcDay } from '../history/daily.ts';
 import { DAY_SEC, type HistoryMetric } from '../history/metrics.ts';
 import { loadSeries, type LoadedSeries, type SnapshotReader } from '../history/series.ts';
 import { renderChart, type LineSeries, type Marker } from './render.ts';
@@ -148,7 +148,7 @@ async function lineChart(req: ChartRequest & { metric: LineMetric }): Promise<Bu
   const markers: Marker[] = [];
   const data: Record<string, unknown> = {};
   if (req.metric === 'hashrate') {
-    const daily = lastPerDay(all);
+    const daily = dailyMean(all);
     const sma30 = sma(daily, 30).filter((p) => p.t >= fromSec);
     const sma60 = sma(daily, 60).filter((p) => p.t >= fromSec);
     series.push({ label: 'Daily estimate', points: plot(daily.filter((p) => p.t >= fromSec)), color: COLORS.primary, width: 2 });
@@ -324,24 +324,36 @@ export interface RevenueDay {
 }
 
 /**
- * Daily miner revenue from mempool's per-interval block averages (rewards include the fees): per
- * block × 144 blocks a day (the target rate, as /security counts) × that day's USD price. Rewards
- * and fees come from two endpoints over the same buckets, so they are joined on the bucket's time;
- * a bucket only one of them has is left out rather than drawn as zero fees.
+ * Daily miner revenue from mempool's per-bucket block averages (rewards include the fees; buckets
+ * run from 5 minutes to a day depending on the period): each UTC day's mean reward per block, split
+ * into subsidy and fees, × 144 blocks a day (the target rate, as /security counts) × the day's mean
+ * price linked to those blocks. Rewards and fees come from two endpoints over the same buckets, so
+ * they are joined on the bucket's time; a bucket only one of them has is left out rather than drawn
+ * as zero fees, and a day without a price is left out rather than drawn as $0.
  */
 export function revenueDays(
-  rewards: readonly { timestampSec: number; avgRewardsSats: number; usd: number }[],
+  rewards: readonly { timestampSec: number; avgRewardsSats: number; usd?: number }[],
   fees: readonly { timestampSec: number; avgFeesSats: number }[],
 ): RevenueDay[] {
   const feesAt = new Map(fees.map((f) => [f.timestampSec, f.avgFeesSats]));
-  const out: RevenueDay[] = [];
+  const subsidyBtc: Point[] = [];
+  const feesBtc: Point[] = [];
+  const linkedUsd: Point[] = [];
   for (const r of rewards) {
     const feeSats = feesAt.get(r.timestampSec);
-    if (feeSats === undefined || !(r.usd > 0)) continue;
-    const perDayUsd = (sats: number) => (sats / 1e8) * BLOCKS_PER_DAY * r.usd;
-    out.push({ t: r.timestampSec, subsidyUsd: perDayUsd(Math.max(0, r.avgRewardsSats - feeSats)), feesUsd: perDayUsd(feeSats) });
+    if (feeSats === undefined) continue;
+    subsidyBtc.push({ t: r.timestampSec, v: Math.max(0, r.avgRewardsSats - feeSats) / 1e8 });
+    feesBtc.push({ t: r.timestampSec, v: feeSats / 1e8 });
+    if (r.usd !== undefined && r.usd > 0) linkedUsd.push({ t: r.timestampSec, v: r.usd });
   }
-  return out.sort((a, b) => a.t - b.t);
+  const priceOf = dayPrices([], linkedUsd);
+  const feesByDay = new Map(dailyMean(feesBtc).map((p) => [utcDay(p.t), p.v]));
+  return dailyMean(subsidyBtc).flatMap((day) => {
+    const usd = priceOf(utcDay(day.t) * DAY_SEC);
+    const fee = feesByDay.get(utcDay(day.t));
+    if (usd === undefined || fee === undefined) return [];
+    return [{ t: day.t, subsidyUsd: day.v * BLOCKS_PER_DAY * usd, feesUsd: fee * BLOCKS_PER_DAY * usd }];
+  });
 }
 
 const millionsUsd = (v: number) => `$${sig(v / 1e6)}M`;

@@ -88,7 +88,7 @@ describe.each(cases)('/$name on Telegram and Discord', ({ name, telegram: typed,
     telegram.sendUserMessage({ chatId, text: typed });
     const m = await telegram.waitForSent((s) => s.chat_id === chatId);
     for (const f of figures) expect(m.plain).toContain(f);
-    expect(m.plain).toContain('Source: mempool.space');
+    expect(m.plain).toContain('Source: mempool (127.0.0.1)');
     expect(m.text?.length).toBeLessThanOrEqual(4096);
   });
 
@@ -96,7 +96,7 @@ describe.each(cases)('/$name on Telegram and Discord', ({ name, telegram: typed,
     const { text, message } = await discordAnswer(discord.sendCommand({ name, options, guildId: discord.guildId }));
     // Discord shows Markdown: the renderer escapes "~" and "*", so the figure arrives escaped.
     for (const f of figures) expect(text).toContain(escapeDiscord(f));
-    expect(text).toContain('Source: mempool.space');
+    expect(text).toContain('Source: mempool (127.0.0.1)');
     expect(message.embeds[0].fields.length).toBeLessThanOrEqual(25);
     expect(message.allowed_mentions).toEqual({ parse: [] });
   });

@@ -70,7 +70,7 @@ describe('/hashprice after the next adjustment', () => {
     // ETA: tip + 625 × 574,743 ms = 359,214,375 ms; now is 420,000 ms after the tip → 358,794,375 ms = 4.15 days.
     const line = reply.lines!.find((l) => l.startsWith('After the adjustment'));
     expect(line).toBe('After the adjustment in ~4.2 days, est. +5.9 %: $36.69/PH/day');
-    expectOnEverySurface(reply, [line!, 'Estimate: today\'s price and fees', 'Source: mempool.space']);
+    expectOnEverySurface(reply, [line!, 'Estimate: today\'s price and fees', 'Source: mempool (127.0.0.1)']);
   });
 
   it('carries a what-if price through, and leaves the estimate out for a what-if difficulty or height', async () => {
@@ -133,7 +133,7 @@ describe('/security at the coming halvings, and the revenue chart it offers', ()
       "After the halving at block 1,050,000 (1.5625 BTC): 0.41 % of the market cap a year; keeping today's budget takes fees of 50.3 % of revenue.",
       "After the halving at block 1,260,000 (0.78125 BTC): 0.20 % of the market cap a year; keeping today's budget takes fees of 75.2 % of revenue.",
       "Assumes today's price and fees per block",
-      'Source: mempool.space',
+      'Source: mempool (127.0.0.1)',
     ]);
     expect(reply.buttons?.map((b) => [b.command, b.args.metric, b.args.range])).toEqual([['chart', 'revenue', '30d'], ['chart', 'revenue', '90d'], ['chart', 'revenue', '1y']]);
   });
@@ -163,7 +163,7 @@ describe('/security at the coming halvings, and the revenue chart it offers', ()
     // (7 min after the tip), which is after day 30's bucket.
     expect(reply.data!.points).toBe(30);
     expect(reply.chart!.filename).toBe('hashwatch-revenue-30d.png');
-    expectOnEverySurface(reply, ['Latest $31.65M a day (2025-04-01): subsidy $31.45M, fees $201,254 (0.64 %)', 'Source: mempool.space']);
+    expectOnEverySurface(reply, ['Latest $31.65M a day (2025-04-01): subsidy $31.45M, fees $201,254 (0.64 %)', 'Source: mempool (127.0.0.1)']);
   });
 });
 
@@ -189,7 +189,7 @@ describe('/profit with only a power price: every model, most efficient first', (
       '$0.0216/TH/day (power $0.0173) · breaks even ≤ $0.135/kWh',
       // S19: 34.2 × 0.024 × 0.06 = $0.049248; 0.038864 − 0.049248 = −$0.0104; 0.038864 / 0.8208 = $0.0473 → $0.047.
       '⚠ −$0.0104/TH/day (power $0.0492) · breaks even ≤ $0.047/kWh',
-      'Source: mempool.space',
+      'Source: mempool (127.0.0.1)',
     ]);
   });
 
@@ -220,7 +220,7 @@ describe('pool concentration over time', () => {
     expect([trend.then.nakamoto, trend.now.nakamoto]).toEqual([3, 3]);
     expectOnEverySurface(reply, [
       'Against 30 days earlier, concentration rose: largest pool Foundry USA 30.0 % (week to 2025-03-03) → Foundry USA 31.5 % (week to 2025-03-31); Nakamoto coefficient 3 → 3 (weekly shares).',
-      'Source: mempool.space',
+      'Source: mempool (127.0.0.1)',
     ]);
   });
 
@@ -233,7 +233,7 @@ describe('pool concentration over time', () => {
     // 51 weeks back: ViaBTC 166 + 204 = 370 (36.13 %), Foundry 323 − 204 = 119; 370 + AntPool 171 = 541 > 512 → 2.
     expect(reply.data!.first).toMatchObject({ top1: { name: 'ViaBTC', share: 370 / 1024 }, nakamoto: 2 });
     expect(reply.data!.last).toMatchObject({ top1: { name: 'Foundry USA', share: 323 / 1024 }, nakamoto: 3 });
-    expectOnEverySurface(reply, ['Largest pool ViaBTC 36.1 % (week to 2024-04-08) → Foundry USA 31.5 % (week to 2025-03-31) · Nakamoto coefficient 2 → 3', 'Source: mempool.space']);
+    expectOnEverySurface(reply, ['Largest pool ViaBTC 36.1 % (week to 2024-04-08) → Foundry USA 31.5 % (week to 2025-03-31) · Nakamoto coefficient 2 → 3', 'Source: mempool (127.0.0.1)']);
   });
 
   it('falls back to the shares of the whole range when the weekly index fails, saying so', async () => {

@@ -11,6 +11,7 @@ export default defineCommand({
   name: 'security',
   description: 'Security budget: daily miner revenue, yearly spend and its share of the market cap',
   options: {},
+  shared: true,
   examples: ['/security', '/chart revenue 1y'],
   async run(ctx) {
     const inputs = await loadMiningInputs(ctx.market);

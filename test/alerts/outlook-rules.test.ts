@@ -82,6 +82,8 @@ describe('halving N blocks away', () => {
     at({ height: 1_049_500 });
     const added = await alerts.add(alice, { subject: 'halving', condition: '1000' }, 0);
     expect(added.data).toMatchObject({ alreadyTrue: true });
+    // 1,050,000 − 1,049,500 = 500 blocks.
+    expect(added.lines).toContain('The halving at block 1,050,000 is already 500 blocks away, within your 1,000: this rule fires for the halving after it, not this one.');
     expect(at({ height: 1_049_600 })).toBe(0);
   });
 });

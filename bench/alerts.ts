@@ -4,9 +4,7 @@
  *   or re-arm point lies between the old and the new value are touched) against a scan of all rules,
  *   on identical state, checked to agree;
  * - the same through the real AlertEngine with its SQLite store (state and outbox writes included);
- * - memory (RSS) with 1,000,000 rules loaded in the engine;
- * - delivery throughput through the outbox and the real Telegram delivery against the local stand-in
- *   enforcing 30 msg/s: achieved ÷ allowed rate, and 429s received.
+ * - memory (RSS) with 1,000,000 rules loaded in the engine.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,17 +12,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Telegraf } from 'telegraf';
 import { AlertEngine } from '../src/alerts/engine.ts';
 import { rearmMargin } from '../src/alerts/metrics.ts';
-import { OutboxWorker } from '../src/alerts/outbox-worker.ts';
 import { ThresholdIndex } from '../src/alerts/threshold-index.ts';
-import { TelegramDelivery } from '../src/adapters/telegram/delivery.ts';
-import { Pacer } from '../src/adapters/telegram/pacer.ts';
 import type { Headline } from '../src/core/headline.ts';
 import { silentLogger } from '../src/logger.ts';
 import { openStore } from '../src/store/index.ts';
-import { startFakeTelegram } from '../test/fakes/telegram.ts';
 import { median } from './stats.ts';
 import type { BenchResult } from './types.ts';
 
@@ -208,46 +201,6 @@ async function benchEngine(): Promise<BenchResult[]> {
   }
 }
 
-async function benchDelivery(): Promise<BenchResult[]> {
-  const ALLOWED = 30;
-  const MESSAGES = 300; // 10 s at the allowed rate
-  const fake = await startFakeTelegram({ maxPerSecond: ALLOWED });
-  const dir = mkdtempSync(join(tmpdir(), 'hashwatch-bench-'));
-  const store = openStore(join(dir, 'outbox.db'));
-  try {
-    const bot = new Telegraf(fake.token, { telegram: { apiRoot: `${fake.apiRoot}/` } });
-    const delivery = new TelegramDelivery(bot.telegram, new Pacer(), silentLogger);
-    const worker = new OutboxWorker({
-      store,
-      senders: [{ platform: 'telegram', send: (d, reply) => delivery.send(d.chatId, reply) }],
-      log: silentLogger,
-      concurrency: 32,
-    });
-    for (let i = 1; i <= MESSAGES; i++) {
-      store.outbox.enqueue(`bench:${i}`, { platform: 'telegram', chatId: String(i), kind: 'user' }, { title: `Alert ${i}`, lines: ['bench'], sections: [], footer: ['bench'], tone: 'neutral' }, Date.now());
-    }
-    const start = performance.now();
-    while (store.outbox.counts().sent < MESSAGES) await worker.drain().then(() => new Promise((r) => setTimeout(r, 5)));
-    const seconds = (performance.now() - start) / 1000;
-    const rate = MESSAGES / seconds;
-    return [
-      {
-        name: 'Telegram delivery rate ÷ allowed (stand-in enforcing 30 msg/s)',
-        value: Number((rate / ALLOWED).toFixed(3)),
-        unit: 'ratio',
-        target: '≥ 0.9',
-        ok: rate / ALLOWED >= 0.9,
-        details: { messages: MESSAGES, seconds: Number(seconds.toFixed(2)), msgPerSec: Number(rate.toFixed(1)) },
-      },
-      { name: '429s received during delivery', value: fake.count429, unit: 'count', target: '0', ok: fake.count429 === 0 },
-    ];
-  } finally {
-    store.close();
-    await fake.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 export async function run(): Promise<BenchResult[]> {
-  return [...benchIndex(), ...(await benchEngine()), ...(await benchDelivery())];
+  return [...benchIndex(), ...(await benchEngine())];
 }

@@ -1,15 +1,18 @@
 /**
- * `npm run bench`: runs every benchmark module present and prints a JSON summary and a table.
+ * `npm run bench`: runs every benchmark module present and prints a JSON summary and a table;
+ * `npm run bench -- telegram` runs only the named modules.
  * Numbers are medians and ratios: these machines are shared and noisy.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { BenchResult } from './types.ts';
 
-const MODULES = ['core', 'alerts', 'charts'];
+const MODULES = ['core', 'alerts', 'charts', 'telegram'];
+const chosen = process.argv.slice(2);
 
 const all: Record<string, BenchResult[]> = {};
 for (const name of MODULES) {
+  if (chosen.length && !chosen.includes(name)) continue;
   if (!existsSync(new URL(`./${name}.ts`, import.meta.url))) continue;
   process.stderr.write(`bench: ${name}…\n`);
   const out = execFileSync(process.execPath, ['--import', 'tsx', new URL('./child.ts', import.meta.url).pathname, name], {

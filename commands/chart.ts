@@ -1,5 +1,7 @@
 import { defineCommand } from '../src/core/command.ts';
-import { buildChart, CHART_METRICS, CHART_RANGES, type ChartMetric, type ChartRange } from '../src/charts/metric-charts.ts';
+import { buildChart, CHART_METRICS, CHART_RANGES, LINE_CHART_RANGES, type ChartMetric, type ChartRange } from '../src/charts/metric-charts.ts';
+import { errorReply } from '../src/core/reply.ts';
+import { periodAliases } from '../src/core/periods.ts';
 import type { SnapshotReader } from '../src/history/series.ts';
 
 declare module '../src/core/command.ts' {
@@ -32,19 +34,19 @@ export default defineCommand({
     range: {
       kind: 'choice',
       choices: CHART_RANGES,
-      aliases: {
-        '7': '7d', '1w': '7d', week: '7d', '7days': '7d',
-        '30': '30d', '1m': '30d', month: '30d', '30days': '30d',
-        '90': '90d', '3m': '90d', '90days': '90d', quarter: '90d',
-        '365': '1y', '365d': '1y', '12m': '1y', year: '1y', '1yr': '1y',
-      },
+      // The same spellings as /pools, so "/chart pools 24h" works wherever "/pools 24h" does.
+      aliases: periodAliases(CHART_RANGES),
       example: '90d',
-      description: 'Period shown (default 30d)',
+      description: 'Period shown (default 30d; 24h for pools only)',
     },
   },
   examples: ['/chart hashprice 90d', '/chart hashrate 1y', '/chart pools 30d', '/chart difficulty range=90d'],
   async run(ctx, args) {
     const range = (args.range ?? '30d') as ChartRange;
+    const ranges: readonly ChartRange[] = args.metric === 'pools' ? CHART_RANGES : LINE_CHART_RANGES;
+    if (!ranges.includes(range)) {
+      return errorReply(`/chart ${args.metric}: range ${range}`, `A ${args.metric} chart covers ${LINE_CHART_RANGES.join(', ')}; 24h is for /chart pools (or /pools 24h).`);
+    }
     const built = await buildChart({
       metric: args.metric as ChartMetric,
       range,
@@ -59,7 +61,7 @@ export default defineCommand({
       footer: built.footer,
       tone: built.tone,
       chart: built.chart,
-      buttons: CHART_RANGES.filter((r) => r !== range).map((r) => ({ label: r, command: 'chart', args: { metric: args.metric, range: r } })),
+      buttons: ranges.filter((r) => r !== range).map((r) => ({ label: r, command: 'chart', args: { metric: args.metric, range: r } })),
       data: built.data,
     };
   },

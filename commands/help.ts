@@ -1,4 +1,5 @@
 import { defineCommand, describeAccepted, type Command } from '../src/core/command.ts';
+import { unknownCommandText } from '../src/core/run.ts';
 import type { Field } from '../src/core/reply.ts';
 
 /** Built from the live registry so help can never drift from the commands that exist. */
@@ -18,7 +19,7 @@ export function helpCommand(all: () => readonly Command[]) {
         if (!c) {
           return {
             title: 'Help',
-            lines: [`There is no /${name.slice(0, 40)}. Commands: ${commands.map((x) => `/${x.name}`).join(', ')}`],
+            lines: [unknownCommandText(commands, name.slice(0, 40))],
             sections: [],
             footer: [],
             tone: 'error',
@@ -33,7 +34,8 @@ export function helpCommand(all: () => readonly Command[]) {
           title: `/${c.name}`,
           lines: [c.description, `Examples: ${c.examples.join('  ·  ')}`],
           sections: fields.length ? [{ title: 'Options', fields }] : [],
-          footer: ['Options go as name=value, or as plain words in the order listed.'],
+          // Option syntax only where there are options to give.
+          footer: fields.length ? ['Options go as name=value, or as plain words in the order listed.'] : [],
           tone: 'neutral',
         };
       }

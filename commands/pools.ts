@@ -4,16 +4,22 @@ import { footerFor } from '../src/core/freshness.ts';
 import { poolConcentration } from '../src/core/metrics/index.ts';
 import type { PoolWindow } from '../src/sources/types.ts';
 import { loadPools } from '../src/data/pools.ts';
+import { periodAliases } from '../src/core/periods.ts';
+import { plural } from '../src/core/plural.ts';
 
-const WINDOWS = ['24h', '1w', '1m'] as const satisfies readonly PoolWindow[];
-const WINDOW_WORDS: Record<(typeof WINDOWS)[number], string> = { '24h': 'the last 24 hours', '1w': 'the last week', '1m': 'the last month' };
+/** mempool serves these among others (mempool/mempool backend/src/api/common.ts getSqlInterval). */
+const WINDOWS = ['24h', '1w', '1m', '3m', '1y'] as const satisfies readonly PoolWindow[];
+/** The windows offered as buttons; the longer ones are there when typed, as in /chart pools 90d. */
+const BUTTON_WINDOWS = ['24h', '1w', '1m'] as const;
+const WINDOW_WORDS: Record<(typeof WINDOWS)[number], string> = { '24h': 'the last 24 hours', '1w': 'the last week', '1m': 'the last month', '3m': 'the last 3 months', '1y': 'the last year' };
 const SHOWN = 10;
 
 export default defineCommand({
   name: 'pools',
   description: 'Mining pool shares of blocks found, top-1/top-3, Nakamoto coefficient and HHI',
   options: {
-    window: { kind: 'choice', choices: WINDOWS, aliases: { day: '24h', '1d': '24h', week: '1w', '7d': '1w', month: '1m', '30d': '1m' }, example: '1w', description: 'Window: 24h, 1w or 1m (default 1w)' },
+    // The same spellings as /chart pools (24h, 7d, 30d, 90d, 1y and their synonyms).
+    window: { kind: 'choice', choices: WINDOWS, aliases: periodAliases(WINDOWS), example: '1w', description: 'Window: 24h, 1w, 1m, 3m or 1y (default 1w)' },
   },
   examples: ['/pools', '/pools 24h', '/pools window=1m'],
   async run(ctx, args) {
@@ -44,13 +50,13 @@ export default defineCommand({
           title: 'Share of blocks',
           fields: [
             ...c.shares.slice(0, SHOWN).map((p) => ({ label: p.name, value: `${pct(p.share * 100)} (${int(p.blocks)})`, inline: true })),
-            ...(rest.length ? [{ label: `${rest.length} others`, value: pct(restShare * 100), inline: true }] : []),
+            ...(rest.length ? [{ label: plural(rest.length, 'other'), value: pct(restShare * 100), inline: true }] : []),
           ],
         },
       ],
       footer: footerFor([{ what: 'pool stats', sourced: stats }], ctx.now()),
       tone: 'neutral',
-      buttons: WINDOWS.filter((w) => w !== window).map((w) => ({ label: w, command: 'pools', args: { window: w } })),
+      buttons: BUTTON_WINDOWS.filter((w) => w !== window).map((w) => ({ label: w, command: 'pools', args: { window: w } })),
       data: { window, ...c },
     };
   },

@@ -1,15 +1,47 @@
 import { defineCommand } from '../src/core/command.ts';
-import { pctChange, usd, usdPerKwh } from '../src/core/format.ts';
+import { int, pctChange, usd, usdPerKwh } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
-import { ASIC_MODELS, findAsic, hashprice, miningEconomics } from '../src/core/metrics/index.ts';
-import type { Field } from '../src/core/reply.ts';
+import { ASIC_MODELS, findAsic, hashprice, machineEconomics, miningEconomics, normaliseModelName, type AsicModel } from '../src/core/metrics/index.ts';
+import type { Field, Reply } from '../src/core/reply.ts';
 import { loadHashpriceInputs } from '../src/data/hashprice-inputs.ts';
+
+/** Every model with its nameplate figures: the answer to "which models are there?". */
+function modelList(): Reply {
+  return {
+    title: '/profit: which machine?',
+    lines: ['Give a model (e.g. /profit s19jpro 0.06; "Antminer S19j Pro" works too) or an efficiency in J/TH (e.g. /profit efficiency=25 power=0.06).'],
+    sections: [{
+      title: 'Models (maker nameplate)',
+      fields: ASIC_MODELS.map((m) => ({ label: `${m.name} (${m.id})`, value: `${int(m.hashrateThs)} TH/s · ${int(m.powerW)} W · ${m.efficiencyJPerTh} J/TH`, inline: true })),
+    }],
+    footer: ['Figures are the makers\' nameplate specs; each model\'s source is shown with its answer.'],
+    tone: 'neutral',
+    ephemeral: true,
+    data: { models: ASIC_MODELS.map((m) => ({ id: m.id, name: m.name, hashrateThs: m.hashrateThs, powerW: m.powerW, efficiencyJPerTh: m.efficiencyJPerTh })) },
+  };
+}
+
+/** What the verdict calls the machine, saying plainly when the user's efficiency replaced the model's. */
+function machineName(model: AsicModel | undefined, efficiency: number, overridden: boolean): string {
+  if (!model) return `${efficiency} J/TH`;
+  if (!overridden) return `${model.name} (${efficiency} J/TH)`;
+  return `${model.name} with your ${efficiency} J/TH (replacing its nameplate ${model.efficiencyJPerTh} J/TH)`;
+}
 
 export default defineCommand({
   name: 'profit',
   description: 'Mining profit for an ASIC model or efficiency at your power price, with breakevens',
   options: {
-    model: { kind: 'choice', choices: ASIC_MODELS.map((m) => m.id), autocomplete: true, example: 's19jpro', description: 'ASIC model, e.g. s21, s19jpro, m60s' },
+    model: {
+      kind: 'choice',
+      choices: ASIC_MODELS.map((m) => m.id),
+      // "Antminer S19j Pro", "whatsminer m60s", "S21-XP" name the same machines as the ids.
+      normalise: normaliseModelName,
+      label: (id) => findAsic(id)?.name ?? id,
+      autocomplete: true,
+      example: 's19jpro',
+      description: 'ASIC model, e.g. s21, s19jpro, m60s',
+    },
     power: { kind: 'number', min: 0, max: 2, unit: 'USD per kWh', example: '0.06', description: 'Power price in USD per kWh (default 0.06)' },
     hashrate: { kind: 'number', min: 0.001, max: 1e9, unit: 'TH/s', example: 'hashrate=2000', description: 'Your fleet hashrate in TH/s, for daily and monthly totals' },
     efficiency: { kind: 'number', min: 1, max: 500, unit: 'J/TH', example: 'efficiency=21.5', description: 'Efficiency in J/TH, instead of a model' },
@@ -18,21 +50,13 @@ export default defineCommand({
   async run(ctx, args) {
     const model = args.model ? findAsic(args.model) : undefined;
     const efficiency = args.efficiency ?? model?.efficiencyJPerTh;
-    if (efficiency === undefined) {
-      return {
-        title: '/profit: which machine?',
-        lines: [`Give a model (e.g. /profit s19jpro 0.06) or an efficiency in J/TH (e.g. /profit efficiency=25 power=0.06). Models: ${ASIC_MODELS.map((m) => m.id).join(', ')}.`],
-        sections: [],
-        footer: [],
-        tone: 'error',
-        ephemeral: true,
-      };
-    }
+    if (efficiency === undefined) return modelList();
+    const overridden = model !== undefined && args.efficiency !== undefined;
     const power = args.power ?? 0.06;
     const inputs = await loadHashpriceInputs(ctx.market);
     const hp = hashprice(inputs);
     const e = miningEconomics({ efficiencyJPerTh: efficiency, powerUsdPerKwh: power, hashpriceUsdPerPhDay: hp.usdPerPhDay, fleetThs: args.hashrate });
-    const machine = args.efficiency !== undefined ? `${efficiency} J/TH` : `${model!.name} (${efficiency} J/TH)`;
+    const machine = machineName(model, efficiency, overridden);
     const perTh: Field[] = [
       { label: 'Revenue /TH/day', value: usd(e.revenuePerThDay), inline: true },
       { label: 'Power cost /TH/day', value: usd(e.powerCostPerThDay), inline: true },
@@ -42,6 +66,21 @@ export default defineCommand({
       { label: 'Hashprice now', value: `${usd(hp.usdPerPhDay)}/PH/day`, inline: true },
     ];
     const sections = [{ title: 'Per TH/s', fields: perTh }];
+    let perMachine: ReturnType<typeof machineEconomics> | undefined;
+    if (model) {
+      // The nameplate hashrate; with the user's efficiency the draw follows it (J/TH × TH/s = W).
+      const powerW = overridden ? efficiency * model.hashrateThs : model.powerW;
+      perMachine = machineEconomics({ hashrateThs: model.hashrateThs, powerW, powerUsdPerKwh: power, hashpriceUsdPerPhDay: hp.usdPerPhDay });
+      sections.push({
+        title: `Per machine (${int(model.hashrateThs)} TH/s, ${int(powerW)} W)`,
+        fields: [
+          { label: 'Revenue /day', value: usd(perMachine.revenuePerDay), inline: true },
+          { label: 'Power cost /day', value: usd(perMachine.powerCostPerDay), inline: true },
+          { label: 'Margin /day', value: usd(perMachine.marginPerDay), inline: true },
+          { label: 'Margin /month', value: usd(perMachine.marginPerMonth), inline: true },
+        ],
+      });
+    }
     if (e.fleet) {
       sections.push({
         title: `Fleet of ${e.fleet.ths.toLocaleString('en-US')} TH/s`,
@@ -60,13 +99,13 @@ export default defineCommand({
       lines: [
         verdict,
         'Power only: no pool fees, hosting, cooling overhead or depreciation.',
-        ...(model && args.efficiency === undefined ? [`Efficiency source: ${model.source}.`] : []),
+        ...(model ? [`${overridden ? 'Nameplate' : 'Efficiency'} source: ${model.source}.`] : []),
         ...inputs.warnings.map((w) => `⚠ ${w}`),
       ],
       sections,
       footer: footerFor(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined),
       tone: e.marginPerThDay >= 0 ? 'up' : 'down',
-      data: { machine, efficiencyJPerTh: efficiency, powerUsdPerKwh: power, hashpriceUsdPerPhDay: hp.usdPerPhDay, ...e },
+      data: { machine, model: model?.id ?? null, efficiencyJPerTh: efficiency, efficiencyFrom: args.efficiency !== undefined ? 'you' : 'nameplate', powerUsdPerKwh: power, hashpriceUsdPerPhDay: hp.usdPerPhDay, ...e, perMachine: perMachine ?? null },
     };
   },
 });

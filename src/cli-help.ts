@@ -15,8 +15,8 @@ const GLOBAL_FLAGS = ['--help', '--version'] as const;
 export const VARIABLE_HELP: Readonly<Record<string, string>> = {
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
   MEMPOOL_API_URL: 'mempool REST base (a self-hosted mempool works the same)',
-  PRICE_FALLBACK_URL: 'price fallback when mempool is down (Coinbase API base)',
-  CHAIN_FALLBACK_URL: 'height/difficulty/hashrate fallback (blockchain.info base)',
+  PRICE_FALLBACK_URL: 'price fallback when mempool is down (Coinbase API base; set empty for none)',
+  CHAIN_FALLBACK_URL: 'height/difficulty/hashrate fallback (blockchain.info base; set empty for none)',
   HTTP_TIMEOUT_MS: 'timeout of one upstream request, ms',
   DISCORD_TOKEN: 'Discord bot token; empty disables Discord',
   DISCORD_API_URL: 'Discord REST base (a proxy or a local stand-in)',

@@ -11,7 +11,7 @@ import { splitArgs } from './core/command.ts';
 import { bashCompletion, usage, zshCompletion } from './cli-help.ts';
 import { benchmarksFrom } from './core/metrics/benchmarks.ts';
 import { replyJson } from './core/reply.ts';
-import { findCommand, runCommand } from './core/run.ts';
+import { findCommand, runCommand, suggestCommand } from './core/run.ts';
 import { createLogger, scrub, silentLogger } from './logger.ts';
 import { renderText, stripControls } from './render/text.ts';
 import { createMarket } from './sources/index.ts';
@@ -54,7 +54,9 @@ async function runOnce(name: string, argv: string[]): Promise<number> {
   const rest = argv.filter((a, i) => a !== '--json' && (outIndex < 0 || (i !== outIndex && i !== outIndex + 1)));
   const command = findCommand(commands, name);
   if (!command) {
-    fail(`unknown command "${name.slice(0, 40)}"; commands: ${commands.map((c) => c.name).join(', ')} (hashwatch --help says more)`);
+    const near = suggestCommand(commands, name);
+    const guess = near ? ` — did you mean "hashwatch ${near.name}"?` : '';
+    fail(`unknown command "${name.slice(0, 40)}"${guess}\ncommands: ${commands.map((c) => c.name).join(', ')} (hashwatch --help says more)`);
     return 2;
   }
   const outError = outIndex >= 0 ? outProblem(out) : undefined;

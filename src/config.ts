@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { parseTimeOfDay } from './scheduler/local-time.ts';
 
 const url = (what: string) =>
   z
@@ -59,10 +60,10 @@ const schema = z.object({
 
   DATABASE_PATH: z.string().trim().min(1, 'expected a file path').default('./data/hashwatch.db'),
   MAX_ALERTS_PER_USER: int(1, 1000).default(25),
+  // The same reading as "/digest dm 7:30": one parser for a time of day everywhere.
   DIGEST_DEFAULT_TIME: z
     .string()
-    .trim()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24 h), e.g. 14:00')
+    .transform((v, ctx) => parseTimeOfDay(v) ?? (ctx.addIssue({ code: 'custom', message: 'expected HH:MM (24 h), e.g. 14:00 or 7:30' }), z.NEVER))
     .default('14:00'),
   POLL_INTERVAL_SEC: int(10, 3600).default(60),
 

@@ -83,11 +83,14 @@ export async function startBot(config: Config): Promise<void> {
 
   const stops: (() => Promise<void>)[] = [];
   const senders: Sender[] = [];
+  /** An adapter that can no longer work (a revoked token): the process exits non-zero with its message. */
+  const fatal: Promise<Error>[] = [];
   if (config.TELEGRAM_BOT_TOKEN) {
     const { startTelegram } = await import('./adapters/telegram/index.ts');
     const telegram = await startTelegram({ config, logger, commands, makeContext: contextFor('telegram') });
     stops.push(telegram.stop);
     senders.push(telegram.sender);
+    fatal.push(telegram.failed);
     logger.info({ bot: telegram.botUsername }, 'telegram started');
   }
   if (config.DISCORD_TOKEN) {
@@ -115,7 +118,7 @@ export async function startBot(config: Config): Promise<void> {
   const stopSnapshots = startLiveSnapshots({ market, snapshots: store.snapshots, logger, now });
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
@@ -125,8 +128,12 @@ export async function startBot(config: Config): Promise<void> {
     await alerts.stop();
     store.close();
     logger.flush();
-    process.exit(0);
+    process.exit(exitCode);
   };
+  void Promise.race(fatal).then((err) => {
+    process.stderr.write(`hashwatch: ${err.message}\n`);
+    void shutdown('fatal', 1);
+  });
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 

@@ -21,6 +21,7 @@ import { changeMargin, METRICS, rearmMargin, snapshotRows } from './metrics.ts';
 import { isRuleSpec } from './parse.ts';
 import { describeRule, type RuleSpec } from './rules.ts';
 import { ThresholdIndex } from './threshold-index.ts';
+import { plural } from '../core/plural.ts';
 
 const DAY_SEC = 86_400;
 /** A snapshot counts as "the value N days ago" only if it is this close to that moment. */
@@ -255,7 +256,7 @@ export class AlertEngine {
           x,
           holds: down ? x <= -spec.percent : x >= spec.percent,
           rearms: down ? x > -spec.percent + m : x < spec.percent - m,
-          shown: `${pctChange(x, 1)} over ${spec.windowDays} days (now ${METRICS[spec.metric].format(METRICS[spec.metric].read(h) ?? Number.NaN)})`,
+          shown: `${pctChange(x, 1)} over ${plural(spec.windowDays, 'day')} (now ${METRICS[spec.metric].format(METRICS[spec.metric].read(h) ?? Number.NaN)})`,
         };
       }
       case 'hashprice_low': {

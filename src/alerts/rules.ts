@@ -3,6 +3,7 @@
  * in engine.ts and the chat syntax in parse.ts.
  */
 import { METRICS, type MetricId } from './metrics.ts';
+import { plural } from '../core/plural.ts';
 
 export type RuleSpec =
   | { kind: 'threshold'; metric: MetricId; direction: 'above' | 'below'; value: number }
@@ -22,7 +23,7 @@ export function describeRule(spec: RuleSpec): string {
       return `${m.label} ${spec.direction} ${m.format(spec.value)}`;
     }
     case 'change':
-      return `${METRICS[spec.metric].label} ${spec.direction} ${spec.percent} % or more over ${spec.windowDays} days`;
+      return `${METRICS[spec.metric].label} ${spec.direction} ${spec.percent} % or more over ${plural(spec.windowDays, 'day')}`;
     case 'retarget':
       return 'every difficulty adjustment (with the actual change)';
     case 'hashprice_low':

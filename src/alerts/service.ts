@@ -10,6 +10,7 @@ import type { Store } from '../store/index.ts';
 import type { AlertEngine } from './engine.ts';
 import { ADD_EXAMPLES, isRuleSpec, parseRule, type RuleWords } from './parse.ts';
 import { DEFAULT_COOLDOWN_SEC, describeRule, type RuleSpec } from './rules.ts';
+import { plural } from '../core/plural.ts';
 
 export interface AlertUser {
   platform: string;
@@ -83,7 +84,7 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
       return errorReply('Alert already exists', `You already have this alert: #${twin.id}${status}. Two identical rules would send every alert twice.`);
     }
     if (rows.length >= deps.maxPerUser) {
-      return errorReply('Alert limit reached', `You already have ${deps.maxPerUser} alerts, the most allowed. Remove one first (/alert list, then /alert remove <id>).`);
+      return errorReply('Alert limit reached', `You already have ${plural(deps.maxPerUser, 'alert')}, the most allowed. Remove one first (/alert list, then /alert remove <id>).`);
     }
     return undefined;
   };

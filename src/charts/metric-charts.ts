@@ -13,15 +13,18 @@ import { DAY_SEC, type HistoryMetric } from '../history/metrics.ts';
 import { loadSeries, type LoadedSeries, type SnapshotReader } from '../history/series.ts';
 import { renderChart, type LineSeries, type Marker } from './render.ts';
 import { COLORS, POOL_PALETTE } from './theme.ts';
+import { plural } from '../core/plural.ts';
 
 export const CHART_METRICS = ['hashprice', 'hashprice-btc', 'hashrate', 'price', 'difficulty', 'fees', 'pools'] as const;
 export type ChartMetric = (typeof CHART_METRICS)[number];
-export const CHART_RANGES = ['7d', '30d', '90d', '1y'] as const;
+/** 24h is for pools only (mempool's /v1/mining/pools/24h); a day is too short for the daily lines. */
+export const CHART_RANGES = ['24h', '7d', '30d', '90d', '1y'] as const;
 export type ChartRange = (typeof CHART_RANGES)[number];
+export const LINE_CHART_RANGES = ['7d', '30d', '90d', '1y'] as const satisfies readonly ChartRange[];
 
-export const RANGE_DAYS: Record<ChartRange, number> = { '7d': 7, '30d': 30, '90d': 90, '1y': 365 };
-const RANGE_WORDS: Record<ChartRange, string> = { '7d': 'last 7 days', '30d': 'last 30 days', '90d': 'last 90 days', '1y': 'last 12 months' };
-const POOL_WINDOW: Record<ChartRange, PoolWindow> = { '7d': '1w', '30d': '1m', '90d': '3m', '1y': '1y' };
+export const RANGE_DAYS: Record<ChartRange, number> = { '24h': 1, '7d': 7, '30d': 30, '90d': 90, '1y': 365 };
+const RANGE_WORDS: Record<ChartRange, string> = { '24h': 'last 24 hours', '7d': 'last 7 days', '30d': 'last 30 days', '90d': 'last 90 days', '1y': 'last 12 months' };
+const POOL_WINDOW: Record<ChartRange, PoolWindow> = { '24h': '24h', '7d': '1w', '30d': '1m', '90d': '3m', '1y': '1y' };
 
 export interface ChartRequest {
   metric: ChartMetric;
@@ -170,7 +173,7 @@ async function lineChart(req: ChartRequest & { metric: Exclude<ChartMetric, 'poo
     series,
     markers,
   });
-  const extras = req.metric === 'difficulty' ? ` · ${markers.length} adjustment${markers.length === 1 ? '' : 's'}` : '';
+  const extras = req.metric === 'difficulty' ? ` · ${plural(markers.length, 'adjustment')}` : '';
   const ribbons = req.metric === 'hashrate' && data.sma30 !== undefined && data.sma60 !== undefined
     ? ` · 30-day avg ${fmtHashrate(data.sma30 as number)} ${(data.sma30 as number) < (data.sma60 as number) ? 'below' : 'above'} 60-day avg ${fmtHashrate(data.sma60 as number)}`
     : '';

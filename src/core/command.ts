@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Reply } from './reply.ts';
 import type { Market } from '../sources/types.ts';
+import { closest } from './suggest.ts';
 
 export type Platform = 'discord' | 'telegram' | 'console' | 'cli';
 
@@ -55,10 +56,19 @@ export interface ChoiceSpec extends BaseSpec {
   aliases?: Readonly<Record<string, string>>;
   /** Discord: suggest choices as the user types instead of a fixed list (needed past 25 choices). */
   autocomplete?: boolean;
+  /**
+   * How typed text and choices are compared (both go through it). Default: lowercase without
+   * spaces, dashes or underscores. ASIC models also drop maker words ("Antminer S19j Pro").
+   */
+  normalise?: (typed: string) => string;
+  /** A choice's full name for messages, e.g. "Antminer S21 XP" for s21xp. */
+  label?: (choice: string) => string;
 }
 export interface TextSpec extends BaseSpec {
   kind: 'text';
   maxLength: number;
+  /** What a valid value looks like, for help and errors (default: "text of at most N characters"). */
+  accepts?: string;
 }
 export type OptionSpec = NumberSpec | ChoiceSpec | TextSpec;
 
@@ -88,30 +98,61 @@ export function defineCommand<const O extends OptionSpecs>(command: Command<O>):
 }
 
 // No 'e' (exa): it would make "1e" ambiguous with scientific notation.
-const SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, g: 1e9, t: 1e12, p: 1e15 };
+const SUFFIX = new Map([['k', 1e3], ['m', 1e6], ['g', 1e9], ['t', 1e12], ['p', 1e15]]);
 
 /**
- * Numbers as people type them: "60000", "60,000", "60_000", "60k", "1.2e14", "113.76T", "$60k", "6%".
- * Returns NaN for anything else so validation can say what is accepted.
+ * Numbers as people type them: "60000", "60,000", "60 000", "60_000", "60k", "1.2e14", "113.76T",
+ * "120 T", "$60k", "6%". Returns NaN for anything else so validation can say what is accepted.
  */
 export function parseHumanNumber(raw: unknown): number {
   if (typeof raw === 'number') return raw;
   if (typeof raw !== 'string') return Number.NaN;
-  const s = raw.trim().replace(/^\$/, '').replace(/[,_]/g, '').replace(/%$/, '');
+  const s = raw
+    .trim()
+    .replace(/^\$\s*/, '')
+    // Many people group thousands with spaces ("60 000") or set a suffix apart ("120 T").
+    .replace(/^[+-]?\d{1,3}(?: \d{3})+(?=$|[.,%\s]|[kmgtp]$)/i, (groups) => groups.replace(/ /g, ''))
+    .replace(/(\d) ([kmgtp])$/i, '$1$2')
+    .replace(/[,_]/g, '')
+    .replace(/%$/, '');
   const m = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)([kmgtp])?$/i.exec(s);
   if (!m) return Number.NaN;
   const base = Number(m[1]);
-  return m[2] ? base * (SUFFIX[m[2].toLowerCase()] ?? Number.NaN) : base;
+  return m[2] ? base * (SUFFIX.get(m[2].toLowerCase()) ?? Number.NaN) : base;
+}
+
+const squash = (s: string) => s.trim().toLowerCase().replace(/[\s_-]+/g, '');
+const lookups = new WeakMap<ChoiceSpec, Map<string, string>>();
+
+/**
+ * Every spelling of a spec's choices, normalised, → the choice. A Map rather than an object, so
+ * text such as "constructor" or "__proto__" is an ordinary miss, never a hit on Object.prototype.
+ */
+function choiceLookup(spec: ChoiceSpec): Map<string, string> {
+  let map = lookups.get(spec);
+  if (!map) {
+    const norm = spec.normalise ?? squash;
+    map = new Map(spec.choices.map((c) => [norm(c), c]));
+    for (const [alias, choice] of Object.entries(spec.aliases ?? {})) {
+      if (spec.choices.includes(choice) && !map.has(norm(alias))) map.set(norm(alias), choice);
+    }
+    lookups.set(spec, map);
+  }
+  return map;
 }
 
 export function normaliseChoice(spec: ChoiceSpec, raw: string): string | undefined {
-  const key = raw.trim().toLowerCase();
-  const squashed = key.replace(/[\s_-]+/g, '');
-  const direct = spec.choices.find((c) => c.toLowerCase() === key || c.toLowerCase().replace(/[\s_-]+/g, '') === squashed);
-  if (direct) return direct;
-  const alias = spec.aliases?.[key] ?? spec.aliases?.[squashed];
-  return alias;
+  const key = (spec.normalise ?? squash)(raw);
+  return key ? choiceLookup(spec).get(key) : undefined;
 }
+
+/** The choice a mistyped value most likely meant ("s21 xpp" → s21xp), or undefined. */
+export function suggestChoice(spec: ChoiceSpec, raw: string): string | undefined {
+  const near = closest((spec.normalise ?? squash)(raw), choiceLookup(spec).keys());
+  return near === undefined ? undefined : choiceLookup(spec).get(near);
+}
+
+const showChoice = (spec: ChoiceSpec, c: string) => (spec.label ? `${c} (${spec.label(c)})` : c);
 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 6 });
 
@@ -123,12 +164,11 @@ export function describeAccepted(name: string, spec: OptionSpec): string {
       const unit = spec.unit ? ` ${spec.unit}` : '';
       return `\`${name}\` must be ${what} from ${fmt(spec.min)} to ${fmt(spec.max)}${unit}, e.g. ${spec.example}`;
     }
-    case 'choice': {
-      const shown = spec.choices.length > 12 ? `${spec.choices.slice(0, 12).join(', ')}, …` : spec.choices.join(', ');
-      return `\`${name}\` must be one of: ${shown}`;
-    }
+    case 'choice':
+      // Every choice, never cut short: a list with "…" hides the one the user was looking for.
+      return `\`${name}\` must be one of: ${spec.choices.map((c) => showChoice(spec, c)).join(', ')}`;
     case 'text':
-      return `\`${name}\` must be text of at most ${spec.maxLength} characters`;
+      return `\`${name}\` must be ${spec.accepts ?? `text of at most ${spec.maxLength} characters`}`;
   }
 }
 
@@ -150,6 +190,8 @@ function schemaFor(spec: OptionSpec): z.ZodType<string | number> {
   }
 }
 
+const fits = (spec: OptionSpec | undefined, value: string) => spec !== undefined && schemaFor(spec).safeParse(value).success;
+
 export type ParseResult<O extends OptionSpecs> =
   | { ok: true; args: ArgsOf<O> }
   | { ok: false; message: string };
@@ -158,6 +200,24 @@ const shorten = (v: unknown) => {
   const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
   return s.length > 40 ? `${s.slice(0, 39)}…` : s;
 };
+
+/** A plain word right after a named option ("price=60 000x"), so its error can say why it landed where it did. */
+interface Origin {
+  /** The word(s) as typed. */
+  typed: string;
+  /** The named option before it as typed, and the options plain words fill. */
+  after: { typed: string; open: readonly string[] };
+}
+/** Filled by splitArgs for the objects it returns; Discord's typed options have no such story. */
+const origins = new WeakMap<object, ReadonlyMap<string, Origin>>();
+
+function valueProblem(name: string, spec: OptionSpec, value: unknown, origin: Origin | undefined): string {
+  const near = spec.kind === 'choice' && typeof value === 'string' ? suggestChoice(spec, value) : undefined;
+  if (near !== undefined) return `No ${name} "${shorten(value)}" — did you mean ${showChoice(spec as ChoiceSpec, near)}?\n${describeAccepted(name, spec)}`;
+  // The user likely meant the word as part of the option before it; say why it landed here.
+  const why = origin ? `, the word after "${shorten(origin.after.typed)}"; words without name= fill the open options in order: ${origin.after.open.join(', ')}` : '';
+  return `${describeAccepted(name, spec)} (got "${shorten(origin?.typed ?? value)}"${why})`;
+}
 
 /**
  * Validates raw option values from any platform (strings from chat text, numbers from Discord).
@@ -169,32 +229,124 @@ export function parseOptions<O extends OptionSpecs>(
 ): ParseResult<O> {
   const problems: string[] = [];
   const args: Record<string, string | number> = {};
-  for (const key of Object.keys(raw)) {
-    if (!Object.hasOwn(command.options, key)) {
-      const known = Object.keys(command.options);
-      if (key.startsWith('#')) {
-        problems.push(`Too many values: "${shorten(raw[key])}" has no option left to fill; \`/${command.name}\` takes: ${known.join(', ') || 'no options'}`);
-        continue;
-      }
-      problems.push(
-        known.length
-          ? `\`/${command.name}\` has no option \`${shorten(key)}\`; it takes: ${known.join(', ')}`
-          : `\`/${command.name}\` takes no options`,
-      );
+  const typedAs = origins.get(raw);
+  const known = Object.keys(command.options);
+  const surplus = Object.keys(raw).filter((key) => key.startsWith('#')).map((key) => `"${shorten(raw[key])}"`);
+  if (surplus.length) {
+    // One line however many words were pasted.
+    const shown = surplus.length > 3 ? `${surplus.slice(0, 3).join(', ')} and ${surplus.length - 3} more` : surplus.join(', ');
+    problems.push(`Too many values: ${shown} ${surplus.length === 1 ? 'has' : 'have'} no option left to fill; \`/${command.name}\` takes: ${known.join(', ') || 'no options'}`);
+  }
+  const unknown = Object.keys(raw).filter((key) => !Object.hasOwn(command.options, key) && !key.startsWith('#'));
+  if (unknown.length && !known.length) problems.push(`\`/${command.name}\` takes no options`);
+  else {
+    for (const key of unknown.slice(0, 3)) {
+      const near = closest(key.toLowerCase(), known);
+      problems.push(`\`/${command.name}\` has no option \`${shorten(key)}\`${near ? ` — did you mean \`${near}\`? It` : '; it'} takes: ${known.join(', ')}`);
     }
+    if (unknown.length > 3) problems.push(`… and ${unknown.length - 3} more options it does not have`);
   }
   for (const [name, spec] of Object.entries(command.options)) {
-    const value = raw[name];
+    const value = Object.hasOwn(raw, name) ? raw[name] : undefined;
     if (value === undefined || value === null || value === '') {
       if (spec.required) problems.push(`\`${name}\` is required: ${describeAccepted(name, spec)}`);
       continue;
     }
     const parsed = schemaFor(spec).safeParse(value);
     if (parsed.success) args[name] = parsed.data;
-    else problems.push(`${describeAccepted(name, spec)} (got "${shorten(value)}")`);
+    else problems.push(valueProblem(name, spec, value, typedAs?.get(name)));
   }
   if (problems.length) return { ok: false, message: problems.join('\n') };
   return { ok: true, args: args as ArgsOf<O> };
+}
+
+interface Item {
+  /** Set when the user named the option (price=…, --price …, price = …). */
+  name?: string;
+  value: string;
+  typed: string;
+}
+
+const FLAG = /^--?([a-z][\w-]*)(?:=(.*))?$/i;
+const PAIR = /^([a-z][\w-]*)[=:](.*)$/i;
+const NAME = /^[a-z][\w-]*$/i;
+
+/** Tokens → named values and plain words; "price = 60000" and "price= 60000" are one named value. */
+function readItems(tokens: readonly string[]): Item[] {
+  const items: Item[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const next = tokens[i + 1];
+    const flag = FLAG.exec(t);
+    const pair = PAIR.exec(t);
+    if (flag && !/^-\d/.test(t)) {
+      const name = flag[1]!.toLowerCase();
+      if (flag[2] !== undefined) items.push({ name, value: flag[2], typed: t });
+      else if (next !== undefined) items.push({ name, value: tokens[++i]!, typed: `${t} ${next}` });
+      else items.push({ name, value: '', typed: t });
+    } else if (NAME.test(t) && next?.startsWith('=')) {
+      const name = t.toLowerCase();
+      if (next !== '=') {
+        items.push({ name, value: next.slice(1), typed: `${t} ${next}` });
+        i += 1;
+      } else {
+        const value = tokens[i + 2] ?? '';
+        items.push({ name, value, typed: `${t} = ${value}`.trim() });
+        i += 2;
+      }
+    } else if (pair) {
+      const name = pair[1]!.toLowerCase();
+      if (pair[2] === '' && next !== undefined && !FLAG.test(next) && !PAIR.test(next)) {
+        items.push({ name, value: next, typed: `${t} ${next}` });
+        i += 1;
+      } else {
+        items.push({ name, value: pair[2]!, typed: t });
+      }
+    } else {
+      items.push({ value: t, typed: t });
+    }
+  }
+  return items;
+}
+
+/** How many plain words the longest choice phrase starting here may take ("bitmain antminer s19j pro"). */
+const MAX_PHRASE_WORDS = 5;
+
+/**
+ * How many of the plain words after a value belong to it rather than to the next option:
+ * the rest of a model name ("s19j pro"), a thousands group ("60 000") or a suffix ("120 T").
+ * Only where that reading is unambiguous: the words do not fit the option they would otherwise fill.
+ */
+function continuation(spec: OptionSpec | undefined, value: string, words: readonly string[], nextSpec: OptionSpec | undefined): number {
+  if (spec?.kind === 'choice') {
+    const phrase = (k: number) => [value, ...words.slice(0, k)].join(' ');
+    const max = Math.min(words.length, MAX_PHRASE_WORDS - 1);
+    for (let k = max; k > 0; k--) if (normaliseChoice(spec, phrase(k)) !== undefined) return k;
+    // A near miss ("s21 xpp") stays one value, so the error can suggest the model rather than
+    // blame the power price for "xpp".
+    // Only when the words change the guess: "hashprice 2y" is hashprice and a bad range.
+    const alone = normaliseChoice(spec, value);
+    let k = 0;
+    while (k < max && Number.isNaN(parseHumanNumber(words[k])) && !fits(nextSpec, words[k]!)) k++;
+    const run = k;
+    for (; k > 0; k--) {
+      const near = suggestChoice(spec, phrase(k));
+      if (near !== undefined && near !== alone) return k;
+    }
+    // A miss either way ("antminer s9"): one error quoting the whole name, rather than a second one
+    // blaming the power price for "s9".
+    return alone === undefined ? run : 0;
+  }
+  if (spec?.kind === 'number' || spec?.kind === 'integer') {
+    let k = 0;
+    let joined = value;
+    while (k < words.length && /^(?:\d{3}|[kmgtp])$/i.test(words[k]!) && fits(spec, `${joined} ${words[k]}`) && !fits(nextSpec, words[k]!)) {
+      joined = `${joined} ${words[k]}`;
+      k++;
+    }
+    return k;
+  }
+  return 0;
 }
 
 /**
@@ -202,30 +354,42 @@ export function parseOptions<O extends OptionSpecs>(
  * Bare words fill the options without a value yet, in declaration order.
  */
 export function splitArgs(command: Command, tokens: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    const flag = /^--?([a-z][\w-]*)(?:=(.*))?$/i.exec(t);
-    const pair = /^([a-z][\w-]*)[=:](.*)$/i.exec(t);
-    if (flag && !/^-\d/.test(t)) {
-      const name = flag[1]!.toLowerCase();
-      if (flag[2] !== undefined) out[name] = flag[2];
-      else if (i + 1 < tokens.length) out[name] = tokens[++i]!;
-      else out[name] = '';
-    } else if (pair) {
-      out[pair[1]!.toLowerCase()] = pair[2]!;
-    } else {
-      positional.push(t);
+  const items = readItems(tokens);
+  const specOf = (name: string | undefined) => (name !== undefined && Object.hasOwn(command.options, name) ? command.options[name] : undefined);
+  const named = new Set(items.flatMap((it) => (it.name === undefined ? [] : [it.name])));
+  const free = Object.keys(command.options).filter((n) => !named.has(n));
+  const out = new Map<string, string>();
+  const from = new Map<string, Origin>();
+  let nextFree = 0;
+  let words = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const plain = item.name === undefined;
+    if (plain) words++;
+    const name = plain ? free[nextFree++] : item.name!;
+    if (name === undefined) {
+      out.set(`#${words}`, item.value);
+      continue;
     }
+    // A few words are enough for any model name or spaced number; a pasted essay is not looked at.
+    let end = i + 1;
+    while (end < items.length && end <= i + MAX_PHRASE_WORDS + 3 && items[end]!.name === undefined) end++;
+    const following = items.slice(i + 1, end).map((it) => it.value);
+    const k = continuation(specOf(name), item.value, following, specOf(free[nextFree]));
+    const value = [item.value, ...following.slice(0, k)].join(' ');
+    const typed = [item.typed, ...following.slice(0, k)].join(' ');
+    words += k;
+    i += k;
+    out.set(name, value);
+    const previous = items[i - k - 1];
+    // A named value is quoted as its value (the option's name is in the message already); a plain
+    // word is quoted with the named option before it, which is where the user probably meant it.
+    if (plain && previous?.name !== undefined) from.set(name, { typed, after: { typed: previous.typed, open: free } });
   }
-  const free = Object.keys(command.options).filter((n) => !(n in out));
-  positional.forEach((value, i) => {
-    const name = free[i];
-    if (name) out[name] = value;
-    else out[`#${i + 1}`] = value;
-  });
-  return out;
+  // fromEntries defines own properties, so even a "__proto__=" option reaches validation as typed.
+  const raw = Object.fromEntries(out);
+  origins.set(raw, from);
+  return raw;
 }
 
 /** Chat text after the command name, split on whitespace, keeping "quoted words" together. */

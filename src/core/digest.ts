@@ -7,6 +7,7 @@ import type { Headline, PartialHeadline } from './headline.ts';
 import { changePercent, lowestSince } from './metrics/index.ts';
 import { date, hashrate, pct, pctChange, usd } from './format.ts';
 import type { Field, Reply } from './reply.ts';
+import { plural } from './plural.ts';
 
 const DAY = 86_400;
 
@@ -68,7 +69,7 @@ export function digestInsights(h: DigestInput): string[] {
     const top2 = h.pools1w.slice(0, 2).reduce((a, p) => a + p.sharePercent, 0);
     out.push({
       weight: h.topPool.sharePercent >= 30 ? 6 : 3,
-      text: `The top 2 pools found ${pct(top2, 0)} of blocks this week (${h.pools1w.slice(0, 2).map((p) => p.name).join(', ')}); ${h.nakamoto} pools together found more than half.`,
+      text: `The top 2 pools found ${pct(top2, 0)} of blocks this week (${h.pools1w.slice(0, 2).map((p) => p.name).join(', ')}); ${plural(h.nakamoto, 'pool')} ${h.nakamoto === 1 ? 'alone' : 'together'} found more than half.`,
     });
   }
   if (h.difficultyChangePercent !== undefined && Math.abs(h.difficultyChangePercent) >= 2) {

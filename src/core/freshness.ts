@@ -41,7 +41,8 @@ export function footerFor(
       lines.push(`ℹ ${what}: ${sourced.note}`);
     }
   }
-  return Object.assign(dedupe(lines), { sources: items.map((item) => figureSource(item, nowMs)) });
+  // Not enumerable: the footer stays equal to its lines wherever it is compared or spread.
+  return Object.defineProperty(dedupe(lines), 'sources', { value: items.map((item) => figureSource(item, nowMs)) });
 }
 
 /**

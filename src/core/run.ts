@@ -5,11 +5,29 @@
 import type { Logger } from 'pino';
 import { parseOptions, type Command, type CommandContext } from './command.ts';
 import { errorReply, type Reply } from './reply.ts';
+import { closest } from './suggest.ts';
 import { UpstreamError } from '../sources/types.ts';
 
+const commandName = (typed: string) => typed.trim().replace(/^\//, '').toLowerCase();
+
 export function findCommand(commands: readonly Command[], name: string): Command | undefined {
-  const wanted = name.trim().replace(/^\//, '').toLowerCase();
+  const wanted = commandName(name);
   return commands.find((c) => c.name === wanted);
+}
+
+/** The command a mistyped name most likely meant ("hashprise" → hashprice), or undefined. */
+export function suggestCommand(commands: readonly Command[], name: string): Command | undefined {
+  const near = closest(commandName(name), commands.map((c) => c.name));
+  return commands.find((c) => c.name === near);
+}
+
+/** "There is no /hashprise — did you mean /hashprice?" with the command list, for chats and help. */
+export function unknownCommandText(commands: readonly Command[], name: string): string {
+  const bare = name.trim().replace(/^\//, '');
+  const shown = bare.length > 32 ? `${bare.slice(0, 31)}…` : bare;
+  const near = suggestCommand(commands, name);
+  const guess = near ? ` — did you mean /${near.name}?` : '.';
+  return `There is no /${shown}${guess} Commands: ${commands.map((c) => `/${c.name}`).join(', ')}`;
 }
 
 export async function runCommand(
@@ -21,11 +39,7 @@ export async function runCommand(
 ): Promise<Reply> {
   const command = findCommand(commands, name);
   if (!command) {
-    const shown = name.length > 32 ? `${name.slice(0, 31)}…` : name;
-    return errorReply(
-      'Unknown command',
-      `There is no /${shown}. Commands: ${commands.map((c) => `/${c.name}`).join(', ')}`,
-    );
+    return errorReply('Unknown command', unknownCommandText(commands, name));
   }
   const parsed = parseOptions(command, raw);
   if (!parsed.ok) {

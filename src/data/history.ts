@@ -5,6 +5,7 @@
 import { hashpriceSeries, type Point } from '../core/metrics/index.ts';
 import type { Provenance } from '../core/freshness.ts';
 import { UpstreamError, type Market } from '../sources/types.ts';
+import { plural } from '../core/plural.ts';
 
 /** Hash ribbons need a 60-day average; fewer points means the instance does not index mining data. */
 const MIN_HASHRATE_DAYS = 60;
@@ -40,7 +41,7 @@ export async function loadHashrateSeries(market: Market, period: '1y' | 'all') {
   if (history.value.hashrates.length < MIN_HASHRATE_DAYS) {
     throw new UpstreamError(
       'hashrate history',
-      `${history.source} returned only ${history.value.hashrates.length} days of hashrate history (at least ${MIN_HASHRATE_DAYS} are needed); a self-hosted mempool needs mining indexing enabled.`,
+      `${history.source} returned only ${plural(history.value.hashrates.length, 'day')} of hashrate history (at least ${MIN_HASHRATE_DAYS} are needed); a self-hosted mempool needs mining indexing enabled.`,
     );
   }
   return {

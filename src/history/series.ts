@@ -11,6 +11,7 @@ import { UpstreamError, type Market } from '../sources/types.ts';
 import type { SnapshotRepo } from '../store/snapshots.ts';
 import { historyFromMarket, periodCovering } from './from-market.ts';
 import { DAY_SEC, type HistoryMetric } from './metrics.ts';
+import { plural } from '../core/plural.ts';
 
 export type SnapshotReader = Pick<SnapshotRepo, 'atOrBefore'>;
 
@@ -111,7 +112,7 @@ export async function loadSeries(req: SeriesRequest): Promise<LoadedSeries> {
       origin: 'store',
       sources: storedSources,
       provenance: [],
-      notes: [`History upstream unavailable (${err.message}); showing the ${stored.length} points stored so far.`],
+      notes: [`History upstream unavailable (${err.message}); showing the ${plural(stored.length, 'point')} stored so far.`],
     };
   }
 }

@@ -13,8 +13,8 @@ export const digestOptions = {
   action: { kind: 'choice', choices: DIGEST_ACTIONS, aliases: { stop: 'unsubscribe', start: 'subscribe', schedule: 'subscribe' }, example: 'subscribe', description: 'show (default), subscribe, unsubscribe, preview, or dm (daily by DM)' },
   // Longer than HH:MM on purpose: "/digest subscribe Europe/Berlin" puts the zone here, and
   // "14:00:00" deserves the HH:MM message rather than a length error.
-  time: { kind: 'text', maxLength: 64, example: '14:00', description: 'Daily time for subscribe/dm, HH:MM (default 14:00)' },
-  timezone: { kind: 'text', maxLength: 64, example: 'Europe/Berlin', description: 'IANA time zone for the time (default UTC)' },
+  time: { kind: 'text', maxLength: 64, accepts: 'a time of day like 07:30 or 7:30 (24 h), optionally followed by a time zone such as Europe/Berlin', example: '07:30', description: 'Daily time for subscribe/dm, like 07:30 (24 h; default 14:00)' },
+  timezone: { kind: 'text', maxLength: 64, accepts: 'an IANA time zone such as Europe/Berlin, America/New_York or UTC', example: 'Europe/Berlin', description: 'IANA time zone for the time (default UTC)' },
 } as const;
 
 export async function digestAction(

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, statfsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.ts';
+import { plural } from '../core/plural.ts';
 
 export class StoreError extends Error {
   override name = 'StoreError';
@@ -91,7 +92,7 @@ export function openDatabase(path: string): Database.Database {
     migrate(db);
     db.pragma('foreign_keys = ON');
     const broken = db.pragma('foreign_key_check') as unknown[];
-    if (broken.length) throw new StoreError(`DATABASE_PATH ${path}: ${broken.length} rows reference missing rows after the schema upgrade`);
+    if (broken.length) throw new StoreError(`DATABASE_PATH ${path}: ${plural(broken.length, 'row')} left pointing at missing rows after the schema upgrade`);
     return db;
   } catch (err) {
     db?.close();

@@ -89,7 +89,7 @@ describe('/chart with bad options', () => {
   it('names the accepted ranges', async () => {
     const reply = await typed('hashprice 2y', c());
     expect(reply.tone).toBe('error');
-    expect(reply.lines?.join('\n')).toContain('`range` must be one of: 7d, 30d, 90d, 1y (got "2y")');
+    expect(reply.lines?.join('\n')).toContain('`range` must be one of: 24h, 7d, 30d, 90d, 1y (got "2y")');
   });
 
   it('asks for the metric when it is missing', async () => {

@@ -43,7 +43,7 @@ describe('slash commands generated from the command declarations', () => {
   });
 
   it('lists short choice sets and autocompletes ASIC models and currencies', () => {
-    expect(optionsOf(byName(set, 'pools'))[0]).toMatchObject({ type: T.String, choices: [{ name: '24h', value: '24h' }, { name: '1w', value: '1w' }, { name: '1m', value: '1m' }] });
+    expect(optionsOf(byName(set, 'pools'))[0]).toMatchObject({ type: T.String, choices: [{ name: '24h', value: '24h' }, { name: '1w', value: '1w' }, { name: '1m', value: '1m' }, { name: '3m', value: '3m' }, { name: '1y', value: '1y' }] });
     const model = optionsOf(byName(set, 'profit')).find((o) => o.name === 'model');
     expect(model).toMatchObject({ type: T.String, autocomplete: true });
     expect(model.choices).toBeUndefined();
@@ -168,6 +168,13 @@ describe('autocomplete suggestions', () => {
     for (const c of got) expect(c.toLowerCase()).toContain('s19');
     expect(suggestChoices(model, '').length).toBe(Math.min(25, model.choices.length));
     expect(suggestChoices(model, 'zzzz-no-such')).toEqual([]);
+  });
+
+  it('reads model names as people type them: maker words, full names, typos', () => {
+    expect(suggestChoices(model, 'antminer s19')).toEqual(['s19xp', 's19kpro', 's19jpro', 's19pro', 's19']);
+    expect(suggestChoices(model, 'whatsminer')).toEqual(['m60s', 'm50s', 'm30s++']);
+    expect(suggestChoices(model, 'S21 XP')).toEqual(['s21xphyd', 's21xp']);
+    expect(suggestChoices(model, 's21xpp')).toEqual(['s21xp']);
   });
 
   it('prefix matches before substring matches, and aliases lead to their canonical choice', () => {

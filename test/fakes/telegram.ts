@@ -28,6 +28,19 @@ export type Fault =
   | { code: 403; description?: string }
   | { code: 400; migrateTo: number };
 
+/**
+ * What getUpdates can answer instead of updates. Every error is `{ ok: false, error_code, description }`
+ * (https://core.telegram.org/bots/api#making-requests); the codes and texts are the ones the real
+ * server sends:
+ * - 409 "Conflict: terminated by other getUpdates request": a second instance polls the same token
+ *   (during a deploy both run for a moment); https://core.telegram.org/bots/api#getupdates allows
+ *   one poller per bot, the newer request wins and the older one gets this 409;
+ * - 401 "Unauthorized": the token was revoked (@BotFather /revoke) or never existed;
+ * - 400 with the given description: the request itself was refused;
+ * - 502 "Bad Gateway": Telegram's front end while its servers restart.
+ */
+export type UpdatesFault = { code: 409 } | { code: 401 } | { code: 400; description: string } | { code: 502 };
+
 export interface FakeTelegram {
   apiRoot: string;
   token: string;
@@ -48,6 +61,14 @@ export interface FakeTelegram {
   /** The webhook registered with setWebhook, if any. */
   webhook?: { url: string; secretToken?: string };
   failNext(method: string, fault: Fault, times?: number): void;
+  failUpdates(fault: UpdatesFault, times?: number): void;
+  /**
+   * The next `times` calls of `method` ('*' for any) are read but never answered, as when a network
+   * path or Telegram stalls mid-request; they end (connection reset) only at close().
+   */
+  hangNext(method: string, times?: number): void;
+  /** Requests currently held open by hangNext. */
+  hanging: number;
   blockChat(chatId: number): void;
   setAdmins(chatId: number, userIds: number[]): void;
   count429: number;
@@ -189,6 +210,9 @@ export async function startFakeTelegram(
   const blocked = new Set<number>();
   const admins = new Map<number, number[]>();
   const sendTimes: number[] = [];
+  const updatesFaults: UpdatesFault[] = [];
+  const hangs = new Map<string, number>();
+  const hangRelease = new Set<() => void>();
   const sentWaiters = new Set<() => void>();
   let closed = false;
 
@@ -201,6 +225,7 @@ export async function startFakeTelegram(
     myCommands: [],
     calls: [],
     count429: 0,
+    hanging: 0,
     sendUserMessage(m) {
       const chatType = m.chatType ?? (m.chatId < 0 ? 'supergroup' : 'private');
       const fromId = m.fromId ?? (chatType === 'private' ? m.chatId : 1000);
@@ -254,6 +279,12 @@ export async function startFakeTelegram(
       for (let i = 0; i < times; i++) list.push(fault);
       faults.set(method, list);
     },
+    failUpdates(fault, times = 1) {
+      for (let i = 0; i < times; i++) updatesFaults.push(fault);
+    },
+    hangNext(method, times = 1) {
+      hangs.set(method, (hangs.get(method) ?? 0) + times);
+    },
     blockChat(chatId) {
       blocked.add(chatId);
     },
@@ -263,6 +294,7 @@ export async function startFakeTelegram(
     async close() {
       closed = true;
       for (const wake of pollers) wake();
+      for (const release of hangRelease) release();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -318,9 +350,16 @@ export async function startFakeTelegram(
     }
     if (blocked.has(chatId)) throw new ApiError(403, 'Forbidden: bot was blocked by the user');
     if (opts.maxPerSecond !== undefined) {
+      // https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this: "the API
+      // will not allow more than 30 messages per second or so" across chats. Enforced strictly, as a
+      // sliding window: any one-second span (t - 1 s, t] holds at most maxPerSecond accepted sends.
+      // A refused send is not counted; retry_after is the whole seconds until the oldest one leaves.
       const now = Date.now();
       while (sendTimes.length && sendTimes[0]! <= now - 1000) sendTimes.shift();
-      if (sendTimes.length >= opts.maxPerSecond) throw new ApiError(429, 'Too Many Requests: retry after 1', { retry_after: 1 });
+      if (sendTimes.length >= opts.maxPerSecond) {
+        const retryAfter = Math.max(1, Math.ceil((sendTimes[0]! + 1000 - now) / 1000));
+        throw new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
+      }
       sendTimes.push(now);
     }
   }
@@ -365,6 +404,11 @@ export async function startFakeTelegram(
   const methods: Record<string, (p: Record<string, any>, files: Record<string, Buffer>) => unknown | Promise<unknown>> = {
     getMe: () => ({ id: botId, is_bot: true, first_name: 'Hashwatch', username: botUsername, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false }),
     async getUpdates(p) {
+      const fault = updatesFaults.shift();
+      if (fault?.code === 409) throw new ApiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
+      if (fault?.code === 401) throw new ApiError(401, 'Unauthorized');
+      if (fault?.code === 400) throw new ApiError(400, fault.description);
+      if (fault?.code === 502) throw new ApiError(502, 'Bad Gateway');
       if (fake.webhook) throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
       const offset = Number(p.offset ?? 0);
       const limit = Math.min(Math.max(Number(p.limit ?? 100), 1), 100);
@@ -488,6 +532,23 @@ export async function startFakeTelegram(
       const impl = methods[method];
       if (!impl) throw new ApiError(404, 'Not Found: method not found');
       const { params, files } = await readBody(req);
+      const hang = hangs.get(method) ? method : hangs.get('*') ? '*' : undefined;
+      if (hang) {
+        hangs.set(hang, hangs.get(hang)! - 1);
+        fake.hanging++;
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            hangRelease.delete(done);
+            resolve();
+          };
+          hangRelease.add(done);
+          // The client gave up (its deadline): the request is over for both sides.
+          res.once('close', done);
+        });
+        fake.hanging--;
+        req.socket.destroy();
+        return;
+      }
       const result = await impl(params, files);
       reply(200, { ok: true, result });
     } catch (err) {

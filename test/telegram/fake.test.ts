@@ -92,6 +92,33 @@ describe('fake Telegram Bot API', () => {
     expect(fake.callbackAnswers.at(-1)).toMatchObject({ callback_query_id: id, text: 'ok' });
   });
 
+  it('answers getUpdates with injected 409, 401, 400 and 502, then with updates again', async () => {
+    fake.failUpdates({ code: 409 });
+    fake.failUpdates({ code: 401 });
+    fake.failUpdates({ code: 400, description: 'Bad Request: wrong offset' });
+    fake.failUpdates({ code: 502 });
+    const poll = () => tg.callApi('getUpdates', { offset: 0, timeout: 0 });
+    const conflict = await apiError(poll());
+    expect([conflict.code, conflict.description]).toEqual([409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running']);
+    expect((await apiError(poll())).code).toBe(401);
+    expect((await apiError(poll())).description).toBe('Bad Request: wrong offset');
+    expect((await apiError(poll())).code).toBe(502);
+    expect(Array.isArray(await poll())).toBe(true);
+  });
+
+  it('holds a hung call open until the client gives up, then answers the next one', async () => {
+    fake.hangNext('getChatMember');
+    const controller = new AbortController();
+    const hung = tg.callApi('getChatMember', { chat_id: -5, user_id: 1 }, { signal: controller.signal as any });
+    for (let i = 0; i < 100 && fake.hanging === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(fake.hanging).toBe(1);
+    controller.abort();
+    await expect(hung).rejects.toMatchObject({ name: 'AbortError' });
+    for (let i = 0; i < 100 && fake.hanging === 1; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(fake.hanging).toBe(0);
+    expect((await tg.getChatMember(-5, 1)).status).toBe('member');
+  });
+
   it('enforces a global rate with 429 + retry_after', async () => {
     const limited = await startFakeTelegram({ maxPerSecond: 2 });
     try {

@@ -4,20 +4,29 @@ import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import type { Command, CommandContext } from '../../src/core/command.ts';
 import type { Market } from '../../src/sources/types.ts';
-import { startTelegram, type TelegramBot } from '../../src/adapters/telegram/index.ts';
+import { startTelegram, type TelegramBot, type TelegramTiming } from '../../src/adapters/telegram/index.ts';
+import type { Logger } from '../../src/logger.ts';
 import type { FakeTelegram } from '../fakes/telegram.ts';
 
 export async function startBot(
   fake: FakeTelegram,
   commands: readonly Command[],
-  opts: { market?: Market; env?: Record<string, string>; now?: () => number; answerCallbackAfterMs?: number } = {},
+  opts: {
+    market?: Market;
+    env?: Record<string, string>;
+    now?: () => number;
+    answerCallbackAfterMs?: number;
+    timing?: Partial<TelegramTiming>;
+    logger?: Logger;
+  } = {},
 ): Promise<TelegramBot> {
   const config = loadConfig({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, LOG_LEVEL: 'silent', ...opts.env });
   const market = opts.market ?? ({} as Market);
   return startTelegram({
     config,
-    logger: silentLogger,
+    logger: opts.logger ?? silentLogger,
     commands,
+    ...(opts.timing ? { timing: opts.timing } : {}),
     ...(opts.answerCallbackAfterMs !== undefined ? { answerCallbackAfterMs: opts.answerCallbackAfterMs } : {}),
     makeContext: ({ user, chat }): CommandContext => ({
       market,

@@ -58,10 +58,13 @@ describe('renderTelegram', () => {
 
   it('property: any text renders to HTML Telegram accepts, with the text intact', () => {
     fc.assert(
-      fc.property(fc.string(), fc.string(), (title, line) => {
+      // Quotes are left out here: text inside "quotes" is an echoed value and keeps its backticks (tested above).
+      fc.property(fc.string(), fc.string().filter((s) => !s.includes('"')), (title, line) => {
         const { html } = renderTelegram({ title, lines: [line], sections: [], footer: [], tone: 'neutral' });
         const plain = parseTelegramHtml(html);
-        expect(plain.replace(/\u2060/g, '')).toContain(line.replace(/`([^`\n]+)`/g, '$1'));
+        // Only a quoted option or command name becomes code (and loses its backticks); any other text is literal.
+        const shown = line.replace(/`([^`\n]+)`/g, (span, inner: string) => (/^\/?[a-z][a-z0-9_-]{0,31}$/i.test(inner) ? inner : span));
+        expect(plain.replace(/\u2060/g, '')).toContain(shown);
       }),
     );
   });

@@ -8,6 +8,7 @@ import type { Config } from '../../config.ts';
 import type { Command, CommandContext } from '../../core/command.ts';
 import type { Sender } from '../../core/delivery.ts';
 import type { Logger } from '../../logger.ts';
+import { STOP_GRACE_MS } from '../grace.ts';
 import { describe, handleInteraction } from './interactions.ts';
 import { syncCommands } from './register.ts';
 import { restOptions } from './rest.ts';
@@ -36,7 +37,6 @@ export interface DiscordHandle {
 }
 
 const DEFAULT_DEFER_AFTER_MS = 1_500;
-const STOP_GRACE_MS = 10_000;
 
 export async function startDiscord(deps: DiscordDeps): Promise<DiscordHandle> {
   const { config, commands } = deps;

@@ -11,6 +11,13 @@ import type { Config } from '../../config.ts';
  */
 const WAIT_AT_MOST_MS = 5_000;
 
+/**
+ * Each REST attempt ends within this; a timed-out or 5xx request is tried once more, so a call
+ * settles within about 20 s and a hung send cannot hold an outbox slot or a shutdown.
+ */
+export const CALL_TIMEOUT_MS = 10_000;
+const RETRIES = 1;
+
 export function restOptions(config: Config): Partial<RESTOptions> {
   return {
     api: config.DISCORD_API_URL,
@@ -19,5 +26,7 @@ export function restOptions(config: Config): Partial<RESTOptions> {
     // (charts) fail with "action is not a function". Node's fetch serialises the form itself.
     makeRequest: (url, init) => fetch(url, init as RequestInit) as Promise<unknown> as Promise<ResponseLike>,
     rejectOnRateLimit: (r: RateLimitData) => r.retryAfter > WAIT_AT_MOST_MS,
+    timeout: CALL_TIMEOUT_MS,
+    retries: RETRIES,
   };
 }

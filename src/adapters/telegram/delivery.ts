@@ -140,12 +140,18 @@ export class TelegramDelivery {
   private async attempt<T>(target: Target, call: (chat: number | string) => Promise<T>, finishing = false): Promise<Attempt<T>> {
     let lastFailure: Attempt<T> | undefined;
     for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
-      await this.pacer.acquire(target.id);
+      const release = await this.pacer.acquire(target.id);
+      if (!release) {
+        // Shutting down: nothing was sent, so the caller (the outbox) may send it after the restart.
+        const reason = 'not sent: the bot is shutting down';
+        return { ok: false, failure: { ok: false, permanent: false, reason }, description: reason };
+      }
       try {
         return { ok: true, value: await call(chatRef(target.id)) };
       } catch (err) {
         if (!(err instanceof TelegramError)) {
-          // The request may have reached Telegram: resending could duplicate, so the caller decides.
+          // The request may have reached Telegram (a timed-out call too): resending could duplicate,
+          // so the caller decides; the outbox retries it, a command reply is logged as not delivered.
           const reason = `Telegram unreachable: ${(err as Error).message}`;
           return { ok: false, failure: { ok: false, permanent: false, reason }, description: reason };
         }
@@ -170,6 +176,8 @@ export class TelegramDelivery {
         const failure: Failure = { ok: false, permanent, reason: description };
         if (target.migratedTo) failure.migratedTo = target.migratedTo;
         return { ok: false, failure, description };
+      } finally {
+        release();
       }
     }
     return lastFailure ?? { ok: false, failure: { ok: false, permanent: false, reason: 'gave up after retries' }, description: 'gave up' };

@@ -1,11 +1,12 @@
 /**
  * The Telegram adapter: turns messages and button presses into command runs and sends the replies
  * back. Updates arrive by long polling, or by webhook when TELEGRAM_WEBHOOK_URL is set. Handling is
- * detached from update intake so one slow answer never delays the next chat.
+ * detached from update intake so one slow answer never delays the next chat, and bounded per chat
+ * and overall (intake.ts) so one flooding chat cannot starve the rest.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Telegraf } from 'telegraf';
+import { Telegraf, TelegramError } from 'telegraf';
 import type { CallbackQuery, Message, Update, User } from 'telegraf/types';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
@@ -14,9 +15,15 @@ import { splitArgs, tokenize, type Command, type CommandContext } from '../../co
 import type { Sender } from '../../core/delivery.ts';
 import { errorReply, type Reply } from '../../core/reply.ts';
 import { decodeCallback } from '../../render/telegram.ts';
+import { STOP_GRACE_MS } from '../grace.ts';
 import { parseCommand } from './commands.ts';
+import { SLOW_DOWN, STALE_BUTTON, startReply } from './replies.ts';
+import { Throttle } from './throttle.ts';
+import { addDeadlines } from './deadline.ts';
 import { TelegramDelivery } from './delivery.ts';
+import { INTAKE_LIMITS, Intake, type IntakeLimits } from './intake.ts';
 import { Pacer } from './pacer.ts';
+import { classifyPollError, POLL_TIMING, pollUpdates, type PollTiming } from './polling.ts';
 
 export interface TelegramDeps {
   config: Config;
@@ -29,37 +36,49 @@ export interface TelegramDeps {
    * (the user's client shows a spinner until then, and Telegram expires unanswered queries); default 2,000 ms.
    */
   answerCallbackAfterMs?: number;
+  /** Deadlines and bounds; the defaults are for production, tests shorten them. */
+  timing?: Partial<TelegramTiming>;
 }
+
+export interface TelegramTiming {
+  /** Every Bot API call ends within this (a long poll: its own timeout plus this). */
+  callTimeoutMs: number;
+  /** stop() lets running commands answer for this long, then drops what is left. */
+  stopGraceMs: number;
+  poll: PollTiming;
+  intake: IntakeLimits;
+  /** One "typing…" per chat per this long: the Bot API shows a chat action for 5 s or until a message arrives. */
+  chatActionEveryMs: number;
+  /** A flooding chat hears "slow down" at most once per this long. */
+  slowDownEveryMs: number;
+}
+
+const TIMING: TelegramTiming = {
+  callTimeoutMs: 10_000,
+  stopGraceMs: STOP_GRACE_MS,
+  poll: POLL_TIMING,
+  intake: INTAKE_LIMITS,
+  chatActionEveryMs: 4_000,
+  slowDownEveryMs: 60_000,
+};
 
 export interface TelegramBot {
   sender: Sender;
   botUsername: string;
   /** The local port of the webhook listener, in webhook mode. */
   webhookPort?: number;
+  /**
+   * Resolves (never rejects) only when Telegram refused polling for good (a revoked token): the bot
+   * is deaf, so the process should exit non-zero with this message.
+   */
+  failed: Promise<Error>;
   stop(): Promise<void>;
 }
 
 const UPDATES = ['message', 'callback_query'] as const;
 const ADMIN_STATUSES = new Set(['creator', 'administrator']);
-const STALE_BUTTON = 'This button no longer works. Send the command again (see /help).';
-
 type ChatKind = NonNullable<CommandContext['chat']>['kind'];
 const kindOf = (type: string): ChatKind => (type === 'private' ? 'private' : type === 'channel' ? 'channel' : 'group');
-
-function startReply(commands: readonly Command[], version: string): Reply {
-  const shown = commands.slice(0, 6).map((c) => `/${c.name}`).join(', ');
-  return {
-    title: 'Welcome to hashwatch',
-    lines: [
-      'I report Bitcoin mining economics: hashprice (what a petahash earns per day), hashrate, difficulty, fees, pools and profitability.',
-      'Every figure says where it came from and how fresh it is. Works here and in groups.',
-      `Try ${shown}, or /help for every command.`,
-    ],
-    sections: [],
-    footer: [`hashwatch ${version}`],
-    tone: 'neutral',
-  };
-}
 
 export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
   const { config, commands } = deps;
@@ -67,15 +86,39 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
   const token = config.TELEGRAM_BOT_TOKEN;
   if (!token) throw new Error('TELEGRAM_BOT_TOKEN is not set');
 
+  const timing: TelegramTiming = { ...TIMING, ...deps.timing };
   const bot = new Telegraf(token, {
     // A trailing slash keeps a path prefix of a self-hosted Bot API server in the URL.
     telegram: { apiRoot: `${config.TELEGRAM_API_ROOT}/`, webhookReply: false },
   });
-  const me = await bot.telegram.getMe();
+  const cancelCalls = new AbortController();
+  addDeadlines(bot.telegram, timing.callTimeoutMs, cancelCalls.signal);
+  const me = await bot.telegram.getMe().catch((err: unknown) => {
+    const verdict = err instanceof TelegramError ? classifyPollError(err) : undefined;
+    throw verdict && !verdict.retry ? verdict.error : err;
+  });
   bot.botInfo = me;
   const botUsername = me.username;
-  const delivery = new TelegramDelivery(bot.telegram, new Pacer(), log);
-  const inFlight = new Set<Promise<void>>();
+  const pacer = new Pacer();
+  const delivery = new TelegramDelivery(bot.telegram, pacer, log);
+  const typing = new Throttle(timing.chatActionEveryMs);
+  const slowDown = new Throttle(timing.slowDownEveryMs);
+
+  /** "typing…" while a command runs; at most one per chat per chatActionEveryMs, so a flood fires few. */
+  const showTyping = (chatId: number) => {
+    if (!typing.allow(String(chatId))) return;
+    void bot.telegram.sendChatAction(chatId, 'typing').catch(() => undefined);
+  };
+
+  const intake = new Intake(
+    timing.intake,
+    ({ chatId, dropped }) => {
+      if (dropped > 1) return;
+      log.warn({ chatId, queued: timing.intake.perChat }, 'telegram: chat is flooding; dropping its commands beyond the queue bound');
+      if (slowDown.allow(chatId)) void delivery.send(chatId, SLOW_DOWN);
+    },
+    ({ chatId, dropped }) => log.warn({ chatId, dropped }, 'telegram: flood over; commands dropped from this chat'),
+  );
 
   const who = (from: User | undefined, chat: { id: number; type: string }, senderChatId?: number) => {
     const kind = kindOf(chat.type);
@@ -119,7 +162,7 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
     } else if (!command && !isPrivate && !parsed.addressed) {
       return; // Probably meant for another bot in the group.
     } else {
-      void bot.telegram.sendChatAction(msg.chat.id, 'typing').catch(() => undefined);
+      showTyping(msg.chat.id);
       const raw = command ? splitArgs(command, tokenize(parsed.rest)) : {};
       reply = await runCommand(commands, parsed.name, raw, context(), log);
     }
@@ -194,10 +237,14 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
     }
   }
 
-  bot.use((ctx) => {
-    const job = handle(ctx.update).finally(() => inFlight.delete(job));
-    inFlight.add(job);
-  });
+  const accept = (update: Update) => {
+    const chat = 'message' in update ? update.message.chat : 'callback_query' in update ? update.callback_query.message?.chat : undefined;
+    const from = 'callback_query' in update ? update.callback_query.from : undefined;
+    const chatId = chat?.id ?? from?.id;
+    if (chatId === undefined) return;
+    intake.push(String(chatId), () => handle(update));
+  };
+  bot.use((ctx) => accept(ctx.update));
   bot.catch((err, ctx) => log.error({ err, updateId: ctx.update.update_id }, 'telegram: middleware error'));
 
   // Decorative: the command menu in clients. Useful, never worth failing start-up over.
@@ -210,6 +257,9 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
 
   let webhook: Server | undefined;
   let polling: Promise<void> | undefined;
+  const stopPolling = new AbortController();
+  let failedWith!: (err: Error) => void;
+  const failed = new Promise<Error>((resolve) => (failedWith = resolve));
   if (config.TELEGRAM_WEBHOOK_URL) {
     const url = new URL(config.TELEGRAM_WEBHOOK_URL);
     // telegraf answers 403 to any request without the right secret token or path.
@@ -227,8 +277,20 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
     }
     log.info({ botUsername, port: (server.address() as AddressInfo).port }, 'telegram: webhook mode');
   } else {
-    polling = bot.launch({ allowedUpdates: [...UPDATES] }).catch((err: unknown) => {
-      log.error({ err }, 'telegram: polling stopped');
+    // A webhook left set would answer every getUpdates with 409.
+    await bot.telegram.deleteWebhook().catch((err: unknown) => {
+      log.warn({ err: (err as Error).message }, 'telegram: deleteWebhook failed; polling will retry until it is gone');
+    });
+    polling = pollUpdates({
+      telegram: bot.telegram,
+      allowedUpdates: UPDATES,
+      onUpdate: (update) => accept(update),
+      log,
+      timing: timing.poll,
+      signal: stopPolling.signal,
+    }).catch((err: unknown) => {
+      log.fatal({ err: (err as Error).message }, 'telegram: polling cannot continue');
+      failedWith(err as Error);
     });
     log.info({ botUsername }, 'telegram: long polling');
   }
@@ -243,15 +305,44 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
     },
   };
 
+  const within = (work: Promise<unknown>, ms: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    return Promise.race([work.then(() => true as const), late]).finally(() => clearTimeout(timer));
+  };
+
+  /**
+   * No new updates; commands not yet started are dropped; running ones get until the grace period
+   * ends, then their waiting sends are given up and calls in flight aborted. Each drop is logged
+   * with its count and chats. The sender keeps working afterwards (the outbox may still send)
+   * unless the grace period ran out.
+   */
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      if (polling) {
-        bot.stop('shutdown');
-        await polling;
+      const deadline = Date.now() + timing.stopGraceMs;
+      stopPolling.abort();
+      if (webhook) {
+        const server = webhook;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await within(closed, Math.max(0, deadline - Date.now()));
       }
-      if (webhook) await new Promise<void>((resolve) => webhook.close(() => resolve()));
-      await Promise.allSettled([...inFlight]);
+      const notStarted = intake.close();
+      if (notStarted.size) {
+        log.warn(
+          { dropped: [...notStarted.values()].reduce((a, b) => a + b, 0), chats: [...notStarted.keys()] },
+          'telegram: shutting down; dropped commands that had not started',
+        );
+      }
+      const finished = await within(Promise.all([intake.settled(), polling]), Math.max(0, deadline - Date.now()));
+      if (!finished) {
+        const chats = intake.runningChats();
+        log.warn({ dropped: chats.length, chats, graceMs: timing.stopGraceMs }, 'telegram: shutdown grace period over; dropping the replies still being made');
+        pacer.close();
+        cancelCalls.abort();
+        await within(Promise.all([intake.settled(), polling]), 1_000);
+      }
       log.info('telegram: stopped');
     })());
 
@@ -259,6 +350,7 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
     sender,
     botUsername,
     ...(webhook ? { webhookPort: (webhook.address() as AddressInfo).port } : {}),
+    failed,
     stop,
   };
 }

@@ -47,8 +47,11 @@ export const ASIC_MODELS: readonly AsicModel[] = Object.freeze([
 /** Maker and family words users may or may not type ("Bitmain Antminer S21" = "s21"). */
 const BRAND_WORDS = /^(bitmain|microbt|canaan)?(antminer|whatsminer|avalonminer|avalon)?/;
 
-/** Lowercase, without spaces, dashes, underscores or dots; "plus" → "+", "hydro" → "hyd". */
-function normalise(s: string): string {
+/**
+ * Lowercase, without spaces, dashes, underscores, dots or the maker's words; "plus" → "+",
+ * "hydro" → "hyd". Also how /profit compares what people type with the model ids.
+ */
+export function normaliseModelName(s: string): string {
   return s
     .toLowerCase()
     .replace(/[\s\-_.]+/g, '')
@@ -59,11 +62,11 @@ function normalise(s: string): string {
 
 const BY_KEY = new Map<string, AsicModel>();
 for (const m of ASIC_MODELS) {
-  BY_KEY.set(normalise(m.id), m);
-  BY_KEY.set(normalise(m.name), m);
+  BY_KEY.set(normaliseModelName(m.id), m);
+  BY_KEY.set(normaliseModelName(m.name), m);
 }
 
 /** A model by id or name, ignoring case, spaces, dashes and the maker's brand; undefined if unknown. */
 export function findAsic(idOrName: string): AsicModel | undefined {
-  return BY_KEY.get(normalise(idOrName));
+  return BY_KEY.get(normaliseModelName(idOrName));
 }

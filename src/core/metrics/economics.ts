@@ -72,3 +72,32 @@ export function miningEconomics(i: EconomicsInput): MiningEconomics {
   }
   return result;
 }
+
+export interface MachineInput {
+  hashrateThs: number;
+  /** Power at the wall, W. */
+  powerW: number;
+  powerUsdPerKwh: number;
+  hashpriceUsdPerPhDay: number;
+}
+
+export interface MachineEconomics {
+  revenuePerDay: number;
+  powerCostPerDay: number;
+  marginPerDay: number;
+  /** Over a 30.4375-day month (DAYS_PER_MONTH). */
+  marginPerMonth: number;
+}
+
+/** One machine's day from its own hashrate and power draw, as its owner pays for it. */
+export function machineEconomics(i: MachineInput): MachineEconomics {
+  requirePositive('hashrate (TH/s)', i.hashrateThs);
+  requirePositive('power (W)', i.powerW);
+  requirePositive('hashprice ($/PH/day)', i.hashpriceUsdPerPhDay);
+  if (!(i.powerUsdPerKwh >= 0) || !Number.isFinite(i.powerUsdPerKwh)) throw new RangeError(`power price ($/kWh) must be zero or more, got ${i.powerUsdPerKwh}`);
+  const revenuePerDay = (i.hashpriceUsdPerPhDay / 1000) * i.hashrateThs;
+  // W × 24 h / 1000 = kWh per day.
+  const powerCostPerDay = ((i.powerW * 24) / 1000) * i.powerUsdPerKwh;
+  const marginPerDay = revenuePerDay - powerCostPerDay;
+  return { revenuePerDay, powerCostPerDay, marginPerDay, marginPerMonth: marginPerDay * DAYS_PER_MONTH };
+}

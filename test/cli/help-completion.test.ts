@@ -53,7 +53,9 @@ describe('hashwatch completion', () => {
     expect(await bashCompletes(script, ['hashwatch', 'comp'])).toEqual(['completion']);
     expect(await bashCompletes(script, ['hashwatch', 'hashprice', '--p'])).toEqual(['--price']);
     expect(await bashCompletes(script, ['hashwatch', 'chart', '--'])).toEqual(['--metric', '--range', '--json', '--out']);
-    expect(await bashCompletes(script, ['hashwatch', 'chart', 'hashprice', '--range', ''])).toEqual(['7d', '30d', '90d', '1y']);
+    const ranges = commands.find((c) => c.name === 'chart')!.options.range!;
+    expect(ranges.kind === 'choice' && ranges.choices).toContain('30d');
+    expect(await bashCompletes(script, ['hashwatch', 'chart', 'hashprice', '--range', ''])).toEqual(ranges.kind === 'choice' ? [...ranges.choices] : []);
     expect(await bashCompletes(script, ['hashwatch', 'price', '--currency', 'E'])).toEqual(['EUR']);
     expect(await bashCompletes(script, ['hashwatch', 'completion', ''])).toEqual(['bash', 'zsh']);
   });

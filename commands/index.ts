@@ -5,6 +5,7 @@ import chart from './chart.ts';
 import difficulty from './difficulty.ts';
 import digest from './digest.ts';
 import fees from './fees.ts';
+import forget from './forget.ts';
 import halving from './halving.ts';
 import hashprice from './hashprice.ts';
 import hashrate from './hashrate.ts';
@@ -30,5 +31,6 @@ export const commands: Command[] = [
   chart,
   digest,
   alert,
+  forget,
 ];
 commands.push(helpCommand(() => commands), about);

@@ -2,6 +2,7 @@ import { defineCommand } from '../src/core/command.ts';
 import { date, money, pctChange, usd } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { changePercent, drawdown } from '../src/core/metrics/index.ts';
+import { loadDailyPrices } from '../src/data/history.ts';
 import { optional } from '../src/data/optional.ts';
 
 /** The currencies mempool.space serves; the Coinbase fallback serves these too. */
@@ -19,7 +20,7 @@ export default defineCommand({
     const warnings: string[] = [];
     const [prices, history] = await Promise.all([
       ctx.market.prices(),
-      optional(ctx.market.priceHistory(), warnings, 'Price history'),
+      optional(loadDailyPrices(ctx.market), warnings, 'Price history'),
     ]);
     const rate = prices.value.rates[currency];
     if (rate === undefined) {
@@ -36,14 +37,15 @@ export default defineCommand({
     const fields = [{ label: `BTC/${currency}`, value: money(rate, currency), inline: true }];
     const lines: string[] = [];
     const data: Record<string, unknown> = { currency, price: rate, priceUsd: usdNow };
-    if (history && history.value.length) {
-      const points = history.value.map((p) => ({ t: p.timeSec, v: p.usd }));
+    if (history && history.points.length) {
+      // One mean per UTC day: mempool's rows are hourly, and an hour's spike is not the day's price.
+      const points = history.points;
       const anchor = prices.value.timeSec;
       const changes = [1, 7, 30].map((days) => [days, changePercent(points, usdNow, anchor, days)] as const);
       fields.push({ label: 'Change (USD)', value: changes.map(([d, c]) => `${d}d ${c === undefined ? 'n/a' : pctChange(c, 1)}`).join(' · '), inline: false });
       const dd = drawdown([...points.filter((p) => p.t < anchor), { t: anchor, v: usdNow }]);
       if (dd) {
-        fields.push({ label: 'All-time high (daily close)', value: `${usd(dd.ath.v)} on ${date(dd.ath.t * 1000)}`, inline: true });
+        fields.push({ label: 'All-time high (daily mean)', value: `${usd(dd.ath.v)} on ${date(dd.ath.t * 1000)}`, inline: true });
         fields.push({ label: 'Below ATH', value: `${dd.percentBelowAth.toFixed(1)} %`, inline: true });
         data.athUsd = dd.ath.v;
         data.percentBelowAth = dd.percentBelowAth;
@@ -51,7 +53,7 @@ export default defineCommand({
       data.changes = Object.fromEntries(changes.map(([d, c]) => [`${d}d`, c ?? null]));
       if (currency !== 'USD') lines.push('Changes and the all-time high are in USD.');
     }
-    const provenance = [{ what: 'price', sourced: prices }, ...(history ? [{ what: 'price history', sourced: history }] : [])];
+    const provenance = [{ what: 'price', sourced: prices }, ...(history?.provenance ?? [])];
     const change30 = (data.changes as Record<string, number | null> | undefined)?.['30d'];
     return {
       title: `Bitcoin price (${currency})`,

@@ -13,6 +13,14 @@ const url = (what: string) =>
     .refine((v) => /^https?:\/\/[^\s]+$/i.test(v) && URL.canParse(v), `expected an http(s) URL (${what})`)
     .transform((v) => v.replace(/\/+$/, ''));
 
+/** Unset: the default URL. Set to an empty value: off (nothing is ever sent there). */
+const fallbackUrl = (what: string, fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v.trim() === '' ? undefined : v))
+    .pipe(url(what).optional());
+
 const optionalText = z
   .string()
   .trim()
@@ -39,8 +47,8 @@ const optionalNumber = (min: number, max: number, what: string) => {
 const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MEMPOOL_API_URL: url('mempool REST base, e.g. https://mempool.space/api').default('https://mempool.space/api'),
-  PRICE_FALLBACK_URL: url('Coinbase API base').default('https://api.coinbase.com'),
-  CHAIN_FALLBACK_URL: url('blockchain.info base').default('https://blockchain.info'),
+  PRICE_FALLBACK_URL: fallbackUrl('Coinbase API base, or empty for no price fallback', 'https://api.coinbase.com'),
+  CHAIN_FALLBACK_URL: fallbackUrl('blockchain.info base, or empty for no chain fallback', 'https://blockchain.info'),
   HTTP_TIMEOUT_MS: int(100, 120_000).default(8_000),
 
   DISCORD_TOKEN: optionalText,

@@ -113,6 +113,7 @@ export async function startBot(config: Config): Promise<void> {
   });
   services.alerts = alerts.services.alerts;
   services.digests = alerts.services.digests;
+  services.account = alerts.services.account;
 
   void inBackground(logger, 'history back-fill', () => backfillHistory({ market, snapshots: store.snapshots, logger, now: now() }));
   const stopSnapshots = startLiveSnapshots({ market, snapshots: store.snapshots, logger, now });

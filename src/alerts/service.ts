@@ -39,7 +39,7 @@ const ok = (title: string, lines: string[], data?: Record<string, unknown>): Rep
 });
 
 /** A stored spec, or undefined when the row cannot be read (that rule is skipped, not fatal). */
-function readSpec(json: string): RuleSpec | undefined {
+export function readSpec(json: string): RuleSpec | undefined {
   try {
     const v: unknown = JSON.parse(json);
     return isRuleSpec(v) ? v : undefined;
@@ -80,7 +80,7 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
       return stored !== undefined && sameSpec(stored, spec);
     });
     if (twin) {
-      const status = twin.disabledReason ? ` (disabled: remove it and add it again)` : twin.paused ? ` (paused: /alert resume ${twin.id})` : '';
+      const status = twin.disabledReason ? ' (paused: messages to you failed; any command in a direct message restarts it)' : twin.paused ? ` (paused: /alert resume ${twin.id})` : '';
       return errorReply('Alert already exists', `You already have this alert: #${twin.id}${status}. Two identical rules would send every alert twice.`);
     }
     if (rows.length >= deps.maxPerUser) {
@@ -133,9 +133,11 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
       const lines = rows.map((r) => {
         const spec = readSpec(r.specJson);
         const what = spec ? describeRule(spec) : 'unreadable rule';
-        const status = r.disabledReason ? ` (disabled: ${r.disabledReason})` : r.paused ? ' (paused)' : '';
+        const status = r.disabledReason ? ' (paused: messages to you failed)' : r.paused ? ' (paused)' : '';
         return `#${r.id}: ${what}${status}`;
       });
+      const unreachable = rows.find((r) => r.disabledReason);
+      if (unreachable) lines.push(unreachableLine(unreachable.disabledReason!));
       return ok(`Your alerts (${rows.length} of ${deps.maxPerUser})`, lines, { rules: rows.map((r) => r.id) });
     },
 
@@ -157,9 +159,7 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
       const found = store.users.find(user.platform, user.id);
       const row = found && store.rules.getForUser(found.id, ruleId);
       if (!found || !row) return notFound(ruleId);
-      if (row.disabledReason) {
-        return errorReply('Alert disabled', `Alert #${ruleId} was disabled because messages to you failed (${row.disabledReason}). Remove it and add it again once the bot can message you.`);
-      }
+      if (row.disabledReason) return errorReply(`Alert #${ruleId} is paused`, unreachableLine(row.disabledReason));
       const spec = readSpec(row.specJson);
       if (!spec) return errorReply('Alert unreadable', `Alert #${ruleId} cannot be read; remove it and add it again.`);
       // Resuming is like creating: what became true while paused waits for the next crossing.
@@ -174,6 +174,11 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
       return ok(`Alert #${ruleId} resumed`, lines, { ruleId, alreadyTrue });
     },
   };
+}
+
+/** Why a rule stopped without the user pausing it, and what brings it back. */
+function unreachableLine(reason: string): string {
+  return `Paused by me, not deleted: messages to you failed (${reason}). Send me any command in a direct message and your alerts start again.`;
 }
 
 /** What "already true" means for this kind of rule, with the numbers that make it so. */

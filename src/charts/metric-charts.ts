@@ -8,7 +8,7 @@ import { sma } from '../core/metrics/hashrate.ts';
 import { lowHigh, type Point } from '../core/metrics/history.ts';
 import type { ReplyChart, Tone } from '../core/reply.ts';
 import { UpstreamError, type Market, type PoolWindow } from '../sources/types.ts';
-import { lastPerDay } from '../history/daily.ts';
+import { dailyMean } from '../history/daily.ts';
 import { DAY_SEC, type HistoryMetric } from '../history/metrics.ts';
 import { loadSeries, type LoadedSeries, type SnapshotReader } from '../history/series.ts';
 import { renderChart, type LineSeries, type Marker } from './render.ts';
@@ -142,7 +142,7 @@ async function lineChart(req: ChartRequest & { metric: Exclude<ChartMetric, 'poo
   const markers: Marker[] = [];
   const data: Record<string, unknown> = {};
   if (req.metric === 'hashrate') {
-    const daily = lastPerDay(all);
+    const daily = dailyMean(all);
     const sma30 = sma(daily, 30).filter((p) => p.t >= fromSec);
     const sma60 = sma(daily, 60).filter((p) => p.t >= fromSec);
     series.push({ label: 'Daily estimate', points: plot(daily.filter((p) => p.t >= fromSec)), color: COLORS.primary, width: 2 });

@@ -35,6 +35,8 @@ export interface CommandServices {
   alerts?: import('../alerts/service.ts').AlertCommands;
   /** Daily digest subscriptions (/digest subscribe…); absent where there is no store. */
   digests?: import('../scheduler/digests.ts').DigestCommands;
+  /** A person's data as a whole (/forget; paused deliveries resumed when they write again). */
+  account?: import('../alerts/account.ts').AccountService;
 }
 
 interface BaseSpec {

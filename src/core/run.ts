@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { parseOptions, type Command, type CommandContext } from './command.ts';
 import { errorReply, type Reply } from './reply.ts';
 import { closest } from './suggest.ts';
+import { COMMAND_DEADLINE_MS, withDeadline } from '../sources/deadline.ts';
 import { UpstreamError } from '../sources/types.ts';
 
 const commandName = (typed: string) => typed.trim().replace(/^\//, '').toLowerCase();
@@ -13,6 +14,25 @@ const commandName = (typed: string) => typed.trim().replace(/^\//, '').toLowerCa
 export function findCommand(commands: readonly Command[], name: string): Command | undefined {
   const wanted = commandName(name);
   return commands.find((c) => c.name === wanted);
+}
+
+/**
+ * A user who writes to the bot may be reachable again after their direct messages failed: their
+ * paused deliveries resume, and these lines say so. Never throws (a failed write is logged).
+ */
+export function resumeDeliveries(ctx: CommandContext, log?: Logger): string[] {
+  const account = ctx.services.account;
+  if (!account || !ctx.user) return [];
+  try {
+    return account.welcomeBack({ platform: ctx.user.platform, id: ctx.user.id }, ctx.chat?.kind);
+  } catch (err) {
+    log?.error({ err }, 'could not resume deliveries for a returning user');
+    return [];
+  }
+}
+
+export function withLines(reply: Reply, lines: readonly string[]): Reply {
+  return lines.length ? { ...reply, lines: [...(reply.lines ?? []), ...lines] } : reply;
 }
 
 /** The command a mistyped name most likely meant ("hashprise" → hashprice), or undefined. */
@@ -37,6 +57,18 @@ export async function runCommand(
   ctx: CommandContext,
   log?: Logger,
 ): Promise<Reply> {
+  const reply = await answer(commands, name, raw, ctx, log);
+  // After the command: /alert list still shows why rules were paused, and /forget leaves nothing to resume.
+  return withLines(reply, resumeDeliveries(ctx, log));
+}
+
+async function answer(
+  commands: readonly Command[],
+  name: string,
+  raw: Record<string, unknown>,
+  ctx: CommandContext,
+  log?: Logger,
+): Promise<Reply> {
   const command = findCommand(commands, name);
   if (!command) {
     return errorReply('Unknown command', unknownCommandText(commands, name));
@@ -48,7 +80,8 @@ export async function runCommand(
     return reply;
   }
   try {
-    return await command.run(ctx, parsed.args);
+    // Every upstream request this command makes shares one deadline (a hanging upstream costs it once).
+    return await withDeadline(COMMAND_DEADLINE_MS, () => command.run(ctx, parsed.args));
   } catch (err) {
     if (err instanceof UpstreamError) {
       log?.warn({ command: command.name, resource: err.resource, err: err.message }, 'upstream unavailable');

@@ -1,9 +1,11 @@
 /**
- * Daily series built from mempool's history endpoints, shared by commands, the digest and alerts.
- * Historical hashprice uses the same formula as the live figure (see hashpriceSeries).
+ * Daily series built from mempool's history endpoints, shared by commands, the digest and alerts:
+ * one point per UTC day, the day's mean, at 00:00 UTC (src/history/daily.ts). Historical hashprice
+ * uses the same formula as the live figure, with the price of the day it describes.
  */
-import { hashpriceSeries, type Point } from '../core/metrics/index.ts';
+import type { Point } from '../core/metrics/index.ts';
 import type { Provenance } from '../core/freshness.ts';
+import { dailyHashprice, dailyMean } from '../history/daily.ts';
 import { UpstreamError, type Market } from '../sources/types.ts';
 import { plural } from '../core/plural.ts';
 
@@ -19,19 +21,42 @@ export interface Series {
   provenance: Provenance[];
 }
 
+/**
+ * Without the newest day: it is still in progress (a mean of its first hours), and the live figure
+ * stands for it; kept, it would tie with the live value and read as "lowest since today".
+ */
+function completeDays<T>(days: T[]): T[] {
+  return days.slice(0, -1);
+}
+
 export async function loadHashpriceHistory(market: Market): Promise<Series> {
-  const [rewards, hashrate] = await Promise.all([
+  const [rewards, hashrate, prices] = await Promise.all([
     market.rewardHistory(HASHPRICE_HISTORY_PERIOD),
     market.hashrateHistory(HASHPRICE_HISTORY_PERIOD),
+    // Without the price history the days keep the prices mempool linked to their blocks.
+    market.priceHistory().catch((err: unknown) => {
+      if (err instanceof UpstreamError) return undefined;
+      throw err;
+    }),
   ]);
-  const points = hashpriceSeries(rewards.value, hashrate.value.difficulty);
+  const days = completeDays(dailyHashprice(rewards.value, hashrate.value.difficulty, prices?.value ?? []));
   return {
-    usd: points.map((p) => ({ t: p.timestampSec, v: p.usdPerPhDay })),
-    btc: points.map((p) => ({ t: p.timestampSec, v: p.btcPerPhDay })),
+    usd: days.flatMap((d) => (d.usdPerPhDay === undefined ? [] : [{ t: d.t, v: d.usdPerPhDay }])),
+    btc: days.map((d) => ({ t: d.t, v: d.btcPerPhDay })),
     provenance: [
       { what: 'reward history', sourced: rewards },
       { what: 'difficulty history', sourced: hashrate },
+      ...(prices ? [{ what: 'price history', sourced: prices }] : []),
     ],
+  };
+}
+
+/** The USD price per UTC day (mean of mempool's hourly or weekly rows), for changes and the all-time high. */
+export async function loadDailyPrices(market: Market): Promise<{ points: Point[]; provenance: Provenance[] }> {
+  const history = await market.priceHistory();
+  return {
+    points: completeDays(dailyMean(history.value.map((p) => ({ t: p.timeSec, v: p.usd })))),
+    provenance: [{ what: 'price history', sourced: history }],
   };
 }
 

@@ -11,7 +11,7 @@ import type { Provenance } from '../core/freshness.ts';
 import { loadHashpriceInputs } from '../data/hashprice-inputs.ts';
 import type { Market } from '../sources/types.ts';
 import { snapshotSlot, type SnapshotRepo, type SnapshotRow } from '../store/snapshots.ts';
-import { lastPerDay, stepAtMidnights, utcDay } from './daily.ts';
+import { stepAtMidnights, utcDay } from './daily.ts';
 import { historyFromMarket } from './from-market.ts';
 import { DAY_SEC, HISTORY_DAYS, HISTORY_METRICS, type HistoryMetric } from './metrics.ts';
 
@@ -40,10 +40,13 @@ function missingDays(snapshots: SnapshotWriter, metric: HistoryMetric, fromSec: 
   return missing;
 }
 
-/** Daily points for the window; difficulty gets its value at each midnight plus the exact retargets. */
+/**
+ * Daily points for the window (historyFromMarket already gives one mean per UTC day, at 00:00);
+ * difficulty gets its value at each midnight plus the exact retargets.
+ */
 function dailyPoints(metric: HistoryMetric, points: Point[], fromSec: number, nowSec: number): Point[] {
-  const inWindow = points.filter((p) => p.t >= fromSec && p.t <= nowSec);
-  if (metric !== 'difficulty') return lastPerDay(inWindow);
+  const inWindow = points.filter((p) => utcDay(p.t) >= utcDay(fromSec) && p.t <= nowSec);
+  if (metric !== 'difficulty') return inWindow;
   return [...stepAtMidnights(points, fromSec, nowSec), ...inWindow].sort((a, b) => a.t - b.t);
 }
 

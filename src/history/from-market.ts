@@ -1,13 +1,15 @@
 /**
- * Turns mempool's history endpoints (through the Market) into per-metric series in the stored
- * units. Historical hashprice goes through hashpriceSeries, i.e. the live formula, point by point.
+ * Turns mempool's history endpoints (through the Market) into per-metric daily series in the stored
+ * units: one point per UTC day, the day's mean, at 00:00 UTC (see daily.ts). Historical hashprice uses
+ * the live formula with that day's price (dailyHashprice).
  */
 import type { Provenance } from '../core/freshness.ts';
-import { hashpriceSeries, type Point } from '../core/metrics/history.ts';
+import type { Point } from '../core/metrics/history.ts';
 import { feeShare } from '../core/metrics/hashprice.ts';
 import { subsidyBtc } from '../core/metrics/subsidy.ts';
 import { SATS_PER_BTC } from '../core/metrics/constants.ts';
 import type { HistoryPeriod, Market } from '../sources/types.ts';
+import { dailyHashprice, dailyMean } from './daily.ts';
 import { DAY_SEC, type HistoryMetric } from './metrics.ts';
 
 export interface MetricHistory {
@@ -40,20 +42,28 @@ export async function historyFromMarket(market: Market, metric: HistoryMetric, p
     case 'hashprice_btc': {
       // The retarget in force when the period opens is up to ~2 weeks older than the period itself.
       const difficultyPeriod = periodCovering(daysOf(period) + 30);
-      const [rewards, hashrate] = await Promise.all([market.rewardHistory(period), market.hashrateHistory(difficultyPeriod)]);
-      const series = hashpriceSeries(rewards.value, hashrate.value.difficulty);
+      const [rewards, hashrate, prices] = await Promise.all([
+        market.rewardHistory(period),
+        market.hashrateHistory(difficultyPeriod),
+        metric === 'hashprice_usd' ? market.priceHistory() : undefined,
+      ]);
+      const series = dailyHashprice(rewards.value, hashrate.value.difficulty, prices?.value ?? []);
       return {
-        points: series.map((p) => ({ t: p.timestampSec, v: metric === 'hashprice_usd' ? p.usdPerPhDay : p.btcPerPhDay })),
+        points: series.flatMap((p) => {
+          const v = metric === 'hashprice_usd' ? p.usdPerPhDay : p.btcPerPhDay;
+          return v === undefined ? [] : [{ t: p.t, v }];
+        }),
         provenance: [
           { what: 'reward history', sourced: rewards },
           { what: 'difficulty history', sourced: hashrate },
+          ...(prices ? [{ what: 'price history', sourced: prices }] : []),
         ],
       };
     }
     case 'hashrate': {
       const h = await market.hashrateHistory(period);
       return {
-        points: h.value.hashrates.map((p) => ({ t: p.timestampSec, v: p.avgHashrate })).filter(positive),
+        points: dailyMean(h.value.hashrates.map((p) => ({ t: p.timestampSec, v: p.avgHashrate })).filter(positive)),
         provenance: [{ what: 'hashrate history', sourced: h }],
       };
     }
@@ -70,7 +80,8 @@ export async function historyFromMarket(market: Market, metric: HistoryMetric, p
       const days = daysOf(period);
       const newest = Math.max(...prices.value.map((p) => p.timeSec));
       return {
-        points: prices.value.map((p) => ({ t: p.timeSec, v: p.usd })).filter((p) => positive(p) && p.t >= newest - days * DAY_SEC),
+        // Hourly rows since mid-2022: a day is their mean, never its highest or last hour.
+        points: dailyMean(prices.value.map((p) => ({ t: p.timeSec, v: p.usd })).filter((p) => positive(p) && p.t >= newest - days * DAY_SEC)),
         provenance: [{ what: 'price history', sourced: prices }],
       };
     }
@@ -78,9 +89,11 @@ export async function historyFromMarket(market: Market, metric: HistoryMetric, p
       const fees = await market.feeHistory(period);
       return {
         // Same formula as the live fee share: fees over subsidy + fees at that height.
-        points: fees.value
-          .filter((f) => f.avgHeight >= 0 && f.avgFeesSats >= 0)
-          .map((f) => ({ t: f.timestampSec, v: feeShare(subsidyBtc(Math.round(f.avgHeight)), f.avgFeesSats / SATS_PER_BTC) * 100 })),
+        points: dailyMean(
+          fees.value
+            .filter((f) => f.avgHeight >= 0 && f.avgFeesSats >= 0)
+            .map((f) => ({ t: f.timestampSec, v: feeShare(subsidyBtc(Math.round(f.avgHeight)), f.avgFeesSats / SATS_PER_BTC) * 100 })),
+        ),
         provenance: [{ what: 'fee history', sourced: fees }],
       };
     }

@@ -12,6 +12,7 @@ import type { Market } from '../sources/types.ts';
 import type { Store } from '../store/index.ts';
 import { inBackground } from '../logger.ts';
 import { AlertEngine } from '../alerts/engine.ts';
+import { accountService, type AccountService } from '../alerts/account.ts';
 import { alertCommands, type AlertCommands } from '../alerts/service.ts';
 import { OutboxWorker } from '../alerts/outbox-worker.ts';
 import { DigestScheduler, digestCommands, type BuildDigest, type DigestCommands } from './digests.ts';
@@ -33,7 +34,7 @@ export interface AlertsDeps {
 }
 
 export interface AlertsRuntime {
-  services: { alerts: AlertCommands; digests: DigestCommands };
+  services: { alerts: AlertCommands; digests: DigestCommands; account: AccountService };
   /** Evaluates every rule against these numbers and wakes the sender. */
   evaluate(h: Headline): void;
   /** One market poll: tip, then headline, then evaluation. Never throws. */
@@ -126,6 +127,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<AlertsRuntime> {
         fetchHeadline: async () => (await deps.loadHeadline(market, now())).headline,
       }),
       digests: digestCommands({ store, now, defaultTime: deps.config.DIGEST_DEFAULT_TIME, buildDigest: deps.buildDigest }),
+      account: accountService({ store, engine, now }),
     },
     evaluate,
     pollOnce,

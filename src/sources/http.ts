@@ -6,6 +6,7 @@
 import { request, type Dispatcher } from 'undici';
 import type { Logger } from '../logger.ts';
 import { VERSION } from '../version.ts';
+import { remainingMs } from './deadline.ts';
 
 /** Why an upstream gave us nothing usable; `reason` is short and user-safe, e.g. "HTTP 500". */
 export class FetchFailure extends Error {
@@ -76,8 +77,10 @@ export class Upstream {
       if (now < this.blockedUntil) {
         throw new FetchFailure(this.source, path, `${this.blockedReason}, retry after ${seconds(this.blockedUntil - now)}`);
       }
+      const timeoutMs = Math.min(this.deps.timeoutMs, remainingMs());
+      if (timeoutMs <= 0) throw new FetchFailure(this.source, path, 'no time left to ask');
       this.deps.count(key);
-      const outcome = await this.attempt(path);
+      const outcome = await this.attempt(path, timeoutMs);
       if (outcome.ok) return outcome.body;
       this.deps.logger.warn({ source: this.source, path, attempt, reason: outcome.reason }, 'upstream request failed');
       if (outcome.waitMs !== undefined && outcome.waitMs > RETRY_AFTER_CAP_MS) {
@@ -87,17 +90,20 @@ export class Upstream {
       }
       if (!outcome.retry || attempt >= MAX_ATTEMPTS) throw new FetchFailure(this.source, path, outcome.reason);
       const backoff = BACKOFF_BASE_MS * 2 ** (attempt - 1);
-      await this.deps.sleep(outcome.waitMs ?? backoff + Math.floor(this.deps.random() * backoff));
+      const waitMs = outcome.waitMs ?? backoff + Math.floor(this.deps.random() * backoff);
+      // Waiting past the command's deadline only delays the same failure.
+      if (waitMs >= remainingMs()) throw new FetchFailure(this.source, path, outcome.reason);
+      await this.deps.sleep(waitMs);
     }
   }
 
-  private async attempt(path: string): Promise<Outcome> {
+  private async attempt(path: string, timeoutMs: number): Promise<Outcome> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, this.deps.timeoutMs);
+    }, timeoutMs);
     try {
       const res = await request(this.baseUrl + path, {
         method: 'GET',
@@ -126,7 +132,7 @@ export class Upstream {
       }
       return { ok: false, reason, retry: res.statusCode >= 500 };
     } catch (err) {
-      if (timedOut) return { ok: false, reason: `timeout after ${seconds(this.deps.timeoutMs)}`, retry: false };
+      if (timedOut) return { ok: false, reason: `timeout after ${seconds(timeoutMs)}`, retry: false };
       const code = (err as { code?: unknown }).code;
       return { ok: false, reason: `connection failed${typeof code === 'string' ? ` (${code})` : ''}`, retry: true };
     } finally {

@@ -10,6 +10,8 @@ import type { Logger } from '../logger.ts';
 import { FetchFailure, Upstream, type HttpDeps } from './http.ts';
 import { Resource, type SourceAttempt } from './resource.ts';
 import {
+  BodySchema,
+  type Drop,
   blocksSchema,
   coinbasePrices,
   coinbaseRatesSchema,
@@ -59,22 +61,48 @@ const GH = 1e9;
 const POOL_WINDOWS: readonly PoolWindow[] = ['24h', '3d', '1w', '1m', '3m', '6m', '1y'];
 const HISTORY_PERIODS: readonly HistoryPeriod[] = ['1w', '1m', '3m', '6m', '1y', '2y', '3y', 'all'];
 
-async function getJson<S extends z.ZodType>(upstream: Upstream, path: string, schema: S, logger: Logger): Promise<z.output<S>> {
+/**
+ * Logs dropped or clamped rows at warn once per endpoint (its path without the period), then at debug:
+ * mempool's genesis row comes back with every refresh and must not fill the log.
+ */
+function rowReporter(logger: Logger) {
+  const warned = new Set<string>();
+  return (source: string, path: string, notes: string[]) => {
+    if (notes.length === 0) return;
+    const endpoint = `${source} ${path.split('?')[0]!.replace(/\/(24h|3d|1w|1m|3m|6m|1y|2y|3y|all|\d+)$/, '/…')}`;
+    const level = warned.has(endpoint) ? 'debug' : 'warn';
+    warned.add(endpoint);
+    logger[level]({ source, path, dropped: notes.length, first: notes.slice(0, 3) }, 'upstream rows dropped or clamped; the rest is used');
+  };
+}
+type ReportRows = ReturnType<typeof rowReporter>;
+
+async function getJson<T>(upstream: Upstream, path: string, schema: z.ZodType<T> | BodySchema<T>, logger: Logger, report: ReportRows): Promise<T> {
   const body = await upstream.get(path);
   let data: unknown;
   try {
     data = JSON.parse(body);
   } catch {
-    logger.warn({ source: upstream.source, path }, 'upstream sent invalid JSON');
-    throw new FetchFailure(upstream.source, path, 'invalid JSON');
+    // mempool answers 200 with an empty body where its repository returned null (mining-routes.ts
+    // `$getHistoricalPrice`: `res.status(200).send(response)` with response null).
+    const reason = body.trim() === '' ? 'empty answer' : 'invalid JSON';
+    logger.warn({ source: upstream.source, path }, `upstream sent ${reason === 'empty answer' ? 'an empty body' : 'invalid JSON'}`);
+    throw new FetchFailure(upstream.source, path, reason);
   }
-  const parsed = schema.safeParse(data);
+  const notes: string[] = [];
+  const drop: Drop = (note) => notes.push(note);
+  const parsed = schema instanceof BodySchema ? schema.safeParse(data, drop) : schema.safeParse(data);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    logger.warn({ source: upstream.source, path, at: issue?.path.join('.'), issue: issue?.message }, 'upstream response has an unexpected shape');
-    throw new FetchFailure(upstream.source, path, 'unexpected response shape');
+    const { at, message, placeholder } =
+      'issues' in parsed.error
+        ? { at: parsed.error.issues[0]?.path.join('.'), message: parsed.error.issues[0]?.message, placeholder: false }
+        : parsed.error;
+    logger.warn({ source: upstream.source, path, at, issue: message }, placeholder ? 'upstream sent a placeholder where a figure is needed' : 'upstream response has an unexpected shape');
+    // A placeholder answer ("no price right now") is named as such; anything else is a changed API.
+    throw new FetchFailure(upstream.source, path, placeholder && message ? message : 'unexpected response shape');
   }
-  return parsed.data;
+  report(upstream.source, path, notes);
+  return parsed.data as T;
 }
 
 async function getNumber(upstream: Upstream, path: string, logger: Logger): Promise<number> {
@@ -84,6 +112,16 @@ async function getNumber(upstream: Upstream, path: string, logger: Logger): Prom
     throw new FetchFailure(upstream.source, path, 'unexpected response shape');
   }
   return parsed.data;
+}
+
+/**
+ * How replies name the mempool instance: "mempool.space" only when it is mempool.space; a self-hosted
+ * instance is named by its host ("mempool (mempool.example.org)"), so a footer never credits a server
+ * that was not asked.
+ */
+export function mempoolSourceName(apiUrl: string): string {
+  const host = new URL(apiUrl).hostname.toLowerCase();
+  return host === 'mempool.space' || host.endsWith('.mempool.space') ? 'mempool.space' : `mempool (${host})`;
 }
 
 /** One Resource per argument, made on first use (arguments are checked against a fixed list first). */
@@ -115,17 +153,22 @@ export function createMarket(opts: MarketOptions): Market {
       counts[key] = (counts[key] ?? 0) + 1;
     },
   };
-  const mempool = new Upstream('mempool.space', config.MEMPOOL_API_URL, deps);
-  const coinbase = new Upstream('Coinbase', config.PRICE_FALLBACK_URL, deps);
-  const bcinfo = new Upstream('blockchain.info', config.CHAIN_FALLBACK_URL, deps);
+  const mempool = new Upstream(mempoolSourceName(config.MEMPOOL_API_URL), config.MEMPOOL_API_URL, deps);
+  // A fallback set to an empty URL is off (privacy, self-hosting): nothing is ever sent there.
+  const coinbase = config.PRICE_FALLBACK_URL ? new Upstream('Coinbase', config.PRICE_FALLBACK_URL, deps) : undefined;
+  const bcinfo = config.CHAIN_FALLBACK_URL ? new Upstream('blockchain.info', config.CHAIN_FALLBACK_URL, deps) : undefined;
+  const report = rowReporter(logger);
+  const json = <T>(upstream: Upstream, path: string, schema: z.ZodType<T> | BodySchema<T>) => getJson(upstream, path, schema, logger, report);
 
-  const resource = <T>(key: string, what: string, ttlMs: number, sources: SourceAttempt<T>[]) =>
-    new Resource<T>({ key, what, ttlMs, sources, now, logger });
+  // A quarter of the request timeout (2 s at the default) without an answer starts the fallback.
+  const hedgeAfterMs = Math.ceil(config.HTTP_TIMEOUT_MS / 4);
+  const resource = <T>(key: string, what: string, ttlMs: number, sources: (SourceAttempt<T> | undefined)[]) =>
+    new Resource<T>({ key, what, ttlMs, sources: sources.filter((x): x is SourceAttempt<T> => x !== undefined), hedgeAfterMs, now, logger });
   const fromMempool = <T>(fetch: () => Promise<T>): SourceAttempt<T> => ({ source: mempool.source, fetch });
 
   const tip = resource<ChainTip>('tip', 'the chain tip', TTL_MS.tip, [
-    fromMempool(() => getJson(mempool, '/v1/blocks', blocksSchema, logger)),
-    {
+    fromMempool(() => json(mempool, '/v1/blocks', blocksSchema)),
+    bcinfo && {
       source: bcinfo.source,
       caveat: 'block time unknown, fetch time shown',
       fetch: async () => {
@@ -137,10 +180,13 @@ export function createMarket(opts: MarketOptions): Market {
 
   const network = resource<NetworkStats>('network', 'network hashrate and difficulty', TTL_MS.network, [
     fromMempool(async () => {
-      const [height, h] = await Promise.all([getNumber(mempool, '/blocks/tip/height', logger), getJson(mempool, '/v1/mining/hashrate/3d', hashrateSchema, logger)]);
+      const [height, h] = await Promise.all([getNumber(mempool, '/blocks/tip/height', logger), json(mempool, '/v1/mining/hashrate/3d', hashrateSchema)]);
+      if (h.currentDifficulty === undefined || h.currentHashrate === undefined) {
+        throw new FetchFailure(mempool.source, '/v1/mining/hashrate/3d', 'current hashrate unknown (mempool cannot reach its node)');
+      }
       return { height, difficulty: h.currentDifficulty, hashrate: h.currentHashrate };
     }),
-    {
+    bcinfo && {
       source: bcinfo.source,
       fetch: async () => {
         const [height, difficulty, hashrateGh] = await Promise.all([
@@ -154,50 +200,50 @@ export function createMarket(opts: MarketOptions): Market {
   ]);
 
   const prices = resource('prices', 'the BTC price', TTL_MS.prices, [
-    fromMempool(() => getJson(mempool, '/v1/prices', mempoolPricesSchema, logger)),
-    { source: coinbase.source, fetch: async () => coinbasePrices(await getJson(coinbase, '/v2/exchange-rates?currency=BTC', coinbaseRatesSchema, logger), now()) },
+    fromMempool(() => json(mempool, '/v1/prices', mempoolPricesSchema)),
+    coinbase && { source: coinbase.source, fetch: async () => coinbasePrices(await json(coinbase, '/v2/exchange-rates?currency=BTC', coinbaseRatesSchema), now()) },
   ]);
 
   const difficultyAdjustment = resource('difficulty-adjustment', 'the difficulty adjustment estimate', TTL_MS.difficultyAdjustment, [
-    fromMempool(() => getJson(mempool, '/v1/difficulty-adjustment', difficultyAdjustmentSchema, logger)),
+    fromMempool(() => json(mempool, '/v1/difficulty-adjustment', difficultyAdjustmentSchema)),
   ]);
 
   const recommendedFees = resource('fees', 'recommended fee rates', TTL_MS.recommendedFees, [
-    fromMempool(() => getJson(mempool, '/v1/fees/recommended', recommendedFeesSchema, logger)),
+    fromMempool(() => json(mempool, '/v1/fees/recommended', recommendedFeesSchema)),
   ]);
 
   const rewardStats = perArgument((blocks: number) =>
     resource(`reward-stats/${blocks}`, `reward stats of the last ${blocks} blocks`, TTL_MS.rewardStats, [
-      fromMempool(() => getJson(mempool, `/v1/mining/reward-stats/${blocks}`, rewardStatsSchema, logger)),
+      fromMempool(() => json(mempool, `/v1/mining/reward-stats/${blocks}`, rewardStatsSchema)),
     ]),
   );
 
   const hashrateHistory = perArgument((period: HistoryPeriod) =>
     resource(`hashrate/${period}`, `hashrate history (${period})`, TTL_MS.history, [
-      fromMempool(() => getJson(mempool, `/v1/mining/hashrate/${period}`, hashrateSchema, logger)),
+      fromMempool(() => json(mempool, `/v1/mining/hashrate/${period}`, hashrateSchema)),
     ]),
   );
 
   const pools = perArgument((window: PoolWindow) =>
     resource(`pools/${window}`, `mining pool shares (${window})`, TTL_MS.pools, [
-      fromMempool(async () => poolStats(window, await getJson(mempool, `/v1/mining/pools/${window}`, poolsSchema, logger))),
+      fromMempool(async () => poolStats(window, await json(mempool, `/v1/mining/pools/${window}`, poolsSchema))),
     ]),
   );
 
   const rewardHistory = perArgument((period: HistoryPeriod) =>
     resource(`reward-history/${period}`, `block reward history (${period})`, TTL_MS.history, [
-      fromMempool(() => getJson(mempool, `/v1/mining/blocks/rewards/${period}`, rewardHistorySchema, logger)),
+      fromMempool(() => json(mempool, `/v1/mining/blocks/rewards/${period}`, rewardHistorySchema)),
     ]),
   );
 
   const feeHistory = perArgument((period: HistoryPeriod) =>
     resource(`fee-history/${period}`, `block fee history (${period})`, TTL_MS.history, [
-      fromMempool(() => getJson(mempool, `/v1/mining/blocks/fees/${period}`, feeHistorySchema, logger)),
+      fromMempool(() => json(mempool, `/v1/mining/blocks/fees/${period}`, feeHistorySchema)),
     ]),
   );
 
   const priceHistory = resource('price-history', 'BTC price history', TTL_MS.priceHistory, [
-    fromMempool(() => getJson(mempool, '/v1/historical-price?currency=USD', priceHistorySchema, logger)),
+    fromMempool(() => json(mempool, '/v1/historical-price?currency=USD', priceHistorySchema)),
   ]);
 
   return {

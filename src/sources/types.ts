@@ -72,14 +72,15 @@ export interface DifficultyPoint {
   timeSec: number;
   height: number;
   difficulty: number;
-  /** Ratio, 1.0123 = +1.23 %. */
-  adjustment: number;
+  /** Ratio, 1.0123 = +1.23 %; absent on the genesis row, which has no earlier epoch. */
+  adjustment?: number;
 }
 export interface HashrateHistory {
   hashrates: HashratePoint[];
   difficulty: DifficultyPoint[];
-  currentHashrate: number;
-  currentDifficulty: number;
+  /** Absent while mempool cannot reach its own node (it sends 0 then). */
+  currentHashrate?: number;
+  currentDifficulty?: number;
 }
 
 export type PoolWindow = '24h' | '3d' | '1w' | '1m' | '3m' | '6m' | '1y';
@@ -104,14 +105,14 @@ export interface RewardHistoryPoint {
   avgHeight: number;
   timestampSec: number;
   avgRewardsSats: number;
-  /** BTC price in USD at that time. */
-  usd: number;
+  /** The price mempool linked to these blocks (the next price row after them); absent when it had none. */
+  usd?: number;
 }
 export interface FeeHistoryPoint {
   avgHeight: number;
   timestampSec: number;
   avgFeesSats: number;
-  usd: number;
+  usd?: number;
 }
 export interface PricePoint {
   timeSec: number;

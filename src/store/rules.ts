@@ -44,6 +44,8 @@ export interface RuleRepo {
   saveState(ruleId: number, state: AlertState, nowMs: number): void;
   /** The owner cannot be reached any more (blocked the bot…): stop evaluating their rules. */
   disableForUser(platform: string, externalId: string, reason: string): number;
+  /** The owner can be reached again (they wrote to the bot): undoes disableForUser; the ids it re-enabled. */
+  enableForUser(platform: string, externalId: string): number[];
 }
 
 const SELECT = `
@@ -89,6 +91,11 @@ export function ruleRepo(db: Database): RuleRepo {
     `UPDATE alert_rules SET disabled_reason = ?
      WHERE disabled_reason IS NULL AND user_id IN (SELECT id FROM users WHERE platform = ? AND external_id = ?)`,
   );
+  const enable = db.prepare(
+    `UPDATE alert_rules SET disabled_reason = NULL
+     WHERE disabled_reason IS NOT NULL AND user_id IN (SELECT id FROM users WHERE platform = ? AND external_id = ?)
+     RETURNING id`,
+  ).pluck();
   const saveState = (ruleId: number, s: AlertState, nowMs: number) => {
     upsertState.run(ruleId, s.armed === null ? null : s.armed ? 1 : 0, s.episode, s.lastFiredMs, s.memo, nowMs);
   };
@@ -117,5 +124,6 @@ export function ruleRepo(db: Database): RuleRepo {
     },
     saveState,
     disableForUser: (platform, externalId, reason) => disable.run(reason, platform, externalId).changes,
+    enableForUser: (platform, externalId) => (enable.all(platform, externalId) as number[]).sort((a, b) => a - b),
   };
 }

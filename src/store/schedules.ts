@@ -25,6 +25,8 @@ export interface ScheduleRepo {
   active(): ScheduleRow[];
   markDate(id: number, localDate: string): void;
   disableFor(platform: string, chatId: string, reason: string): number;
+  /** The chat can be reached again: undoes disableFor. */
+  enableFor(platform: string, chatId: string): number;
   /** Telegram group became a supergroup: the schedule follows it. */
   migrate(platform: string, fromChatId: string, toChatId: string): number;
 }
@@ -48,6 +50,9 @@ export function scheduleRepo(db: Database): ScheduleRepo {
   const disable = db.prepare(
     'UPDATE digest_schedules SET disabled_reason = ? WHERE platform = ? AND chat_id = ? AND disabled_reason IS NULL',
   );
+  const enable = db.prepare(
+    'UPDATE digest_schedules SET disabled_reason = NULL WHERE platform = ? AND chat_id = ? AND disabled_reason IS NOT NULL',
+  );
   const migrate = db.prepare(
     `UPDATE OR REPLACE digest_schedules SET chat_id = ? WHERE platform = ? AND chat_id = ?`,
   );
@@ -58,6 +63,7 @@ export function scheduleRepo(db: Database): ScheduleRepo {
     active: () => active.all() as ScheduleRow[],
     markDate: (id, localDate) => void mark.run(localDate, id),
     disableFor: (platform, chatId, reason) => disable.run(reason, platform, chatId).changes,
+    enableFor: (platform, chatId) => enable.run(platform, chatId).changes,
     migrate: (platform, fromChatId, toChatId) => migrate.run(toChatId, platform, fromChatId).changes,
   };
 }

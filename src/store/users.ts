@@ -7,10 +7,35 @@ export interface UserRow {
   name: string | null;
 }
 
+/** Everything stored about one person, counted (what /forget shows before and after deleting). */
+export interface UserData {
+  /** Their alert rules (with each rule's evaluation state). */
+  rules: number;
+  ruleIds: number[];
+  /** Their daily digest by direct message (0 or 1: one schedule per chat). */
+  dmDigests: number;
+  /** Messages to them not sent yet (queued or in flight). */
+  queued: number;
+  /** The record of messages already sent to them (or given up on): what was said, and when. */
+  delivered: number;
+  /** Channel digests they set up: these stay with the channel; only their id is taken off them. */
+  channelDigests: number;
+  /** Their user record (platform id, display name, first-seen time). */
+  account: number;
+}
+
 export interface UserRepo {
   /** The user's row id, creating the row on first contact. */
   ensure(platform: string, externalId: string, name: string | undefined, nowMs: number): number;
   find(platform: string, externalId: string): UserRow | undefined;
+  /** What is stored about this person, without changing anything. */
+  dataOf(platform: string, externalId: string): UserData;
+  /**
+   * Deletes everything stored about this person, in one transaction, and says what went. Every
+   * per-user table is named here: a new one (settings…) is one more line in `forget` and `dataOf`.
+   * Their direct messages are the destination (platform, externalId), as everywhere else.
+   */
+  forget(platform: string, externalId: string): UserData;
 }
 
 export function userRepo(db: Database): UserRepo {
@@ -22,9 +47,60 @@ export function userRepo(db: Database): UserRepo {
   const find = db.prepare(
     'SELECT id, platform, external_id AS externalId, name FROM users WHERE platform = ? AND external_id = ?',
   );
+  // Every statement takes @platform and @id (the person's platform id).
+  const OWNER = 'SELECT id FROM users WHERE platform = @platform AND external_id = @id';
+  const DM = `platform = @platform AND chat_id = @id AND dest_kind = 'user'`;
+  const ruleIds = db.prepare(`SELECT id FROM alert_rules WHERE user_id IN (${OWNER}) ORDER BY id`).pluck();
+  const count = {
+    dmDigests: db.prepare(`SELECT COUNT(*) FROM digest_schedules WHERE platform = @platform AND chat_id = @id AND kind = 'user'`).pluck(),
+    queued: db.prepare(`SELECT COUNT(*) FROM outbox WHERE ${DM} AND status IN ('pending', 'sending')`).pluck(),
+    delivered: db.prepare(`SELECT COUNT(*) FROM outbox WHERE ${DM} AND status IN ('sent', 'failed')`).pluck(),
+    channelDigests: db.prepare(`SELECT COUNT(*) FROM digest_schedules WHERE platform = @platform AND created_by = @id AND kind = 'channel'`).pluck(),
+    account: db.prepare(`SELECT COUNT(*) FROM users WHERE platform = @platform AND external_id = @id`).pluck(),
+  };
+  const remove = {
+    ruleState: db.prepare(`DELETE FROM alert_state WHERE rule_id IN (SELECT id FROM alert_rules WHERE user_id IN (${OWNER}))`),
+    rules: db.prepare(`DELETE FROM alert_rules WHERE user_id IN (${OWNER})`),
+    dmDigests: db.prepare(`DELETE FROM digest_schedules WHERE platform = @platform AND chat_id = @id AND kind = 'user'`),
+    queued: db.prepare(`DELETE FROM outbox WHERE ${DM} AND status IN ('pending', 'sending')`),
+    delivered: db.prepare(`DELETE FROM outbox WHERE ${DM}`),
+    // The channel keeps its digest (it belongs to the channel's admins); only who set it up is forgotten.
+    channelDigests: db.prepare(`UPDATE digest_schedules SET created_by = NULL WHERE platform = @platform AND created_by = @id AND kind = 'channel'`),
+    account: db.prepare(`DELETE FROM users WHERE platform = @platform AND external_id = @id`),
+  };
+  const dataOf = (platform: string, externalId: string): UserData => {
+    const who = { platform, id: externalId };
+    const ids = ruleIds.all(who) as number[];
+    const n = (s: { get(p: object): unknown }) => s.get(who) as number;
+    return {
+      rules: ids.length,
+      ruleIds: ids,
+      dmDigests: n(count.dmDigests),
+      queued: n(count.queued),
+      delivered: n(count.delivered),
+      channelDigests: n(count.channelDigests),
+      account: n(count.account),
+    };
+  };
+  const forget = db.transaction((platform: string, externalId: string): UserData => {
+    const who = { platform, id: externalId };
+    const ids = ruleIds.all(who) as number[];
+    remove.ruleState.run(who);
+    return {
+      rules: remove.rules.run(who).changes,
+      ruleIds: ids,
+      dmDigests: remove.dmDigests.run(who).changes,
+      queued: remove.queued.run(who).changes,
+      delivered: remove.delivered.run(who).changes,
+      channelDigests: remove.channelDigests.run(who).changes,
+      account: remove.account.run(who).changes,
+    };
+  });
   return {
     ensure: (platform, externalId, name, nowMs) =>
       (insert.get(platform, externalId, name ?? null, nowMs) as { id: number }).id,
     find: (platform, externalId) => find.get(platform, externalId) as UserRow | undefined,
+    dataOf,
+    forget: (platform, externalId) => forget(platform, externalId),
   };
 }

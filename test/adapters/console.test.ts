@@ -157,7 +157,7 @@ describe('hashwatch CLI', () => {
     const r = await cli(['hashrate'], { MEMPOOL_API_URL: 'http://127.0.0.1:9/api', PRICE_FALLBACK_URL: 'http://127.0.0.1:9', CHAIN_FALLBACK_URL: 'http://127.0.0.1:9', HTTP_TIMEOUT_MS: '300' });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/data unavailable/);
-    expect(r.stdout).toMatch(/mempool\.space/);
+    expect(r.stdout).toMatch(/mempool \(127\.0\.0\.1\)/);
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
 });

@@ -47,8 +47,10 @@ describe('/chart against the fake mempool server', () => {
     expect(reply.chart!.filename).toBe('hashwatch-hashprice-90d.png');
     // The newest history point is the tip day, built from the same inputs as /hashprice ($38.86).
     expect(reply.lines?.[0]).toMatch(/^Latest \$38\.86\/PH\/day \(2025-04-01\) · low \$[\d.]+\/PH\/day \(\d{4}-\d\d-\d\d\) · high \$[\d.]+\/PH\/day \(\d{4}-\d\d-\d\d\)$/);
-    expect(reply.footer).toContain('Source: mempool.space (fetched just now)');
-    expect(reply.footer.at(-1)).toBe('Newest point 2025-04-01 21:00 UTC (7 min ago)');
+    expect(reply.footer).toContain('Source: mempool (127.0.0.1) (fetched just now)');
+    // The newest 2-hour bucket of the 3m rewards (mining.ts getTimeRange '3m' → 7200 s) holds the six blocks
+    // 20:00:40 … 20:50:40 (the tip block, 21:00:40, has no price row after it yet): mean time 20:25:40.
+    expect(reply.footer.at(-1)).toBe('Newest point 2025-04-01 20:25 UTC (42 min ago)');
     expect(reply.buttons?.map((b) => b.args.range)).toEqual(['7d', '30d', '1y']);
     expect(renderText(reply)).toContain('Latest $38.86/PH/day');
   });
@@ -72,7 +74,7 @@ describe('/chart against the fake mempool server', () => {
     await backfillHistory({ market, snapshots: store.snapshots, logger: silentLogger, now: NOW });
     const reply = await typed('price 1y', ctx(market, { historyStore: store.snapshots }));
     expect(reply.data?.origin).toBe('store');
-    expect(reply.footer[0]).toBe('Source: mempool.space (history stored by hashwatch)');
+    expect(reply.footer[0]).toBe('Source: mempool (127.0.0.1) (history stored by hashwatch)');
   });
 });
 

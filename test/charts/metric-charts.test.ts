@@ -4,7 +4,7 @@ import { buildChart, CHART_METRICS } from '../../src/charts/metric-charts.ts';
 import { COLORS } from '../../src/charts/theme.ts';
 import { sma } from '../../src/core/metrics/hashrate.ts';
 import { backfillHistory } from '../../src/history/backfill.ts';
-import { lastPerDay } from '../../src/history/daily.ts';
+import { dailyMean } from '../../src/history/daily.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { UpstreamError } from '../../src/sources/types.ts';
 import { openStore } from '../../src/store/index.ts';
@@ -48,7 +48,7 @@ describe('buildChart', () => {
   it('hashrate: the 30- and 60-day ribbons are sma() of the daily series, drawn in their colours', async () => {
     const market = stubMarket(NOW_SEC);
     const built = await buildChart({ metric: 'hashrate', range: '90d', market, now: NOW });
-    const daily = lastPerDay(market.history.hashrates.map((p) => ({ t: p.timestampSec, v: p.avgHashrate })));
+    const daily = dailyMean(market.history.hashrates.map((p) => ({ t: p.timestampSec, v: p.avgHashrate })));
     expect(built.data.sma30).toBeCloseTo(sma(daily, 30).at(-1)!.v, -6);
     expect(built.data.sma60).toBeCloseTo(sma(daily, 60).at(-1)!.v, -6);
     expect(built.summary).toMatch(/30-day avg [\d.]+ EH\/s (below|above) 60-day avg [\d.]+ EH\/s/);

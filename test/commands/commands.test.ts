@@ -43,7 +43,7 @@ describe('/hashprice', () => {
     const text = renderText(reply);
     expect(text).toContain('$38.86');
     expect(text).toContain('Block 890,447 · mined 7 min ago');
-    expect(text).toMatch(/Source: mempool\.space/);
+    expect(text).toMatch(/Source: mempool \(127\.0\.0\.1\)/);
     expect(text).toMatch(/Change \(USD\)\s+1d [+−]/);
     expect(text).toMatch(/30-day low \/ high/);
   });
@@ -88,7 +88,7 @@ describe('/hashprice', () => {
     });
     const reply = await run('hashprice', {}, offline);
     expect(reply.tone).toBe('error');
-    expect(renderText(reply)).toMatch(/mempool\.space|Coinbase|blockchain\.info/);
+    expect(renderText(reply)).toMatch(/mempool \(127\.0\.0\.1\)|Coinbase|blockchain\.info/);
     expect(renderText(reply)).toMatch(/unreachable|refused|failed|timeout/i);
   });
 
@@ -100,14 +100,15 @@ describe('/hashprice', () => {
 });
 
 describe('every command', () => {
-  // /alert manages the asker's rules (a store and a user): test/alerts covers it.
-  const dataCommands = commands.map((c) => c.name).filter((n) => n !== 'alert');
+  // /alert and /forget manage the asker's own data (a store and a user): test/alerts and
+  // test/commands/forget.test.ts cover them.
+  const dataCommands = commands.map((c) => c.name).filter((n) => n !== 'alert' && n !== 'forget');
   it.each(dataCommands)('/%s answers with a footer saying where and how fresh', async (name) => {
     const sample: Record<string, Record<string, string>> = { profit: { model: 's19jpro', power: '0.06' }, chart: { metric: 'hashprice' } };
     const reply = await run(name, sample[name] ?? {});
     expect(reply.tone, renderText(reply)).not.toBe('error');
     expect(reply.title.length).toBeGreaterThan(0);
-    if (!['help'].includes(name)) expect(reply.footer.join('\n')).toMatch(/mempool\.space/);
+    if (!['help'].includes(name)) expect(reply.footer.join('\n')).toMatch(/mempool \(127\.0\.0\.1\)/);
   });
 
   it('never crashes on arbitrary option input (property)', async () => {

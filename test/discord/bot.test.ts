@@ -171,7 +171,7 @@ describe('slash commands', () => {
     expect(message.flags ?? 0).toBe(0);
     expect(message.embeds[0].title).toBe('Hashprice');
     expect(fieldValues(message)).toContain('$38.86');
-    expect(message.embeds[0].footer.text).toMatch(/Block 890,447 · mined 10 min ago[\s\S]*mempool\.space/);
+    expect(message.embeds[0].footer.text).toMatch(/Block 890,447 · mined 10 min ago[\s\S]*mempool \(127\.0\.0\.1\)/);
     expect(message.allowed_mentions).toEqual({ parse: [] });
   });
 

@@ -229,6 +229,10 @@ export async function startFakeTelegram(
     sendUserMessage(m) {
       const chatType = m.chatType ?? (m.chatId < 0 ? 'supergroup' : 'private');
       const fromId = m.fromId ?? (chatType === 'private' ? m.chatId : 1000);
+      // A user writing to the bot in private has it unblocked: a private chat's bot status changes
+      // only when the user blocks or unblocks it (https://core.telegram.org/bots/api#update,
+      // my_chat_member), and the client's "Restart" after a block unblocks and sends /start.
+      if (chatType === 'private') blocked.delete(m.chatId);
       const command = /^\/[\w@]+/.exec(m.text);
       const message = {
         message_id: nextMessageId++,

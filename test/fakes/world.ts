@@ -40,8 +40,6 @@ export const HASHRATE_ATH = 9.0e20;
 /** How far back each history goes (days); 'all' is six years, enough for two halvings of rewards. */
 export const PERIOD_DAYS = { '24h': 1, '3d': 3, '1w': 7, '1m': 30, '3m': 90, '6m': 180, '1y': 365, '2y': 730, '3y': 1095, all: 2190 } as const;
 export type Period = keyof typeof PERIOD_DAYS;
-/** Days of /v1/historical-price. */
-export const PRICE_HISTORY_DAYS = 730;
 
 /** A deterministic value in [-1, 1) for (day, salt): the same day always gets the same noise. */
 export function noise(day: number, salt: number): number {
@@ -106,11 +104,6 @@ export function subsidySatsAt(height: number): number {
   return Math.floor(5_000_000_000 / 2 ** Math.floor(height / 210_000));
 }
 
-/** Approximate height `daysBefore` days before the tip (144 blocks a day). */
-export function heightAt(daysBefore: number): number {
-  return TIP_HEIGHT - Math.round(daysBefore * 144);
-}
-
 /** The last retarget at or below the tip, and its approximate time (600 s per block). */
 export const LAST_RETARGET_HEIGHT = Math.floor(TIP_HEIGHT / 2016) * 2016;
 
@@ -151,4 +144,68 @@ export function hashrateSma(days: number, daysBefore: number): number {
   let sum = 0;
   for (let d = daysBefore; d < daysBefore + days; d++) sum += hashrateAt(d);
   return sum / days;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The resolution mempool really serves (see mempool.ts for the route-by-route citations).
+
+/** UTC day number of the tip's day (2025-04-01). */
+export const TIP_DAY = Math.floor(TIP_TIME_SEC / DAY_SEC);
+/** Whole UTC days between the day of tSec and the tip's day (0 on 2025-04-01). */
+export const utcDaysBeforeTip = (tSec: number): number => TIP_DAY - Math.floor(tSec / DAY_SEC);
+
+/**
+ * mempool's own price indexer writes one row an hour since it was introduced on 2022-06-23
+ * (backend/src/tasks/price-updater.ts `$updatePrice`, `nowRounded` to the hour); before that the table
+ * holds Kraken's weekly candles (`$insertHistoricalPrices` → KrakenApi `$insertHistoricalPrice`).
+ */
+export const HOURLY_PRICES_SINCE_SEC = Date.UTC(2022, 5, 23) / 1000;
+/** The oldest row: MtGox's weekly close of 2010-07-19 (backend/src/tasks/price-feeds/mtgox-weekly.json). */
+export const OLDEST_PRICE_ROW = { time: 1279497600, USD: 0.08584 } as const;
+/** Blocks below this height are all linked to the oldest price row (mining.ts `$indexBlockPrices`). */
+export const FIRST_PRICED_HEIGHT = 68951;
+
+/**
+ * The hourly price: the day's price ±1 % (+ before 12:00 UTC, − after), so every full day averages
+ * exactly priceAt(d) while its last hour is 1 % below it. The tip's day is flat at the live price.
+ */
+export function hourlyPriceAt(tSec: number, lastUsd: number = PRICE_USD): number {
+  const d = utcDaysBeforeTip(tSec);
+  const day = priceAt(d, lastUsd);
+  if (d <= 0) return day;
+  const swing = Math.round(day * 0.01);
+  return (tSec % DAY_SEC) / 3600 < 12 ? day + swing : day - swing;
+}
+
+/**
+ * Rows of mempool's prices table, oldest first, as `/v1/historical-price` lists them (newest first
+ * there): the MtGox row, weekly rows (Thursdays 00:00 UTC, Kraken's week start) from the start of the
+ * generated world to 2022-06-23, then hourly rows up to the last full hour before `untilSec`.
+ */
+export function priceRows(lastUsd: number = PRICE_USD, untilSec: number = TIP_TIME_SEC): { time: number; USD: number }[] {
+  const rows: { time: number; USD: number }[] = [{ ...OLDEST_PRICE_ROW }];
+  const worldStart = TIP_TIME_SEC - PERIOD_DAYS.all * DAY_SEC;
+  // 1970-01-01 was a Thursday: Thursdays 00:00 UTC are multiples of 7 days.
+  for (let t = Math.ceil(worldStart / (7 * DAY_SEC)) * 7 * DAY_SEC; t < HOURLY_PRICES_SINCE_SEC; t += 7 * DAY_SEC) {
+    rows.push({ time: t, USD: priceAt(utcDaysBeforeTip(t), lastUsd) });
+  }
+  for (let t = HOURLY_PRICES_SINCE_SEC; t <= untilSec; t += 3600) rows.push({ time: t, USD: hourlyPriceAt(t, lastUsd) });
+  return rows;
+}
+
+/**
+ * The bucket size of `/v1/mining/blocks/{rewards,fees}/{period}` (backend/src/api/mining/mining.ts
+ * `getTimeRange`): 5 min for 1w up to 24 h for the whole history; one row per block for 24h and 3d.
+ */
+export const BUCKET_SEC: Record<Period, number> = { '24h': 1, '3d': 1, '1w': 300, '1m': 1800, '3m': 7200, '6m': 10800, '1y': 28800, '2y': 28800, '3y': 43200, all: 86400 };
+
+/** Generated blocks: one every 600 s back from the tip (height TIP_HEIGHT − k at TIP_TIME_SEC − 600 k). */
+export interface FakeBlock {
+  height: number;
+  time: number;
+}
+
+/** Fees per block (sats) of the UTC day a block falls on; the tip's day is the live world's value. */
+export function feesOfBlock(b: FakeBlock, lastFeesSats: number = AVG_FEES_SATS): number {
+  return feesAt(Math.max(0, utcDaysBeforeTip(b.time)), lastFeesSats);
 }

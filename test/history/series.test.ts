@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastPerDay, stepAtMidnights } from '../../src/history/daily.ts';
+import { dailyMean, stepAtMidnights } from '../../src/history/daily.ts';
 import { periodCovering } from '../../src/history/from-market.ts';
 import { loadSeries, thin } from '../../src/history/series.ts';
 import { openStore } from '../../src/store/index.ts';
@@ -11,11 +11,13 @@ const NOW_SEC = Date.UTC(2025, 3, 1, 15) / 1000;
 const historyCalls = (calls: Record<string, number>) => Object.entries(calls).filter(([k]) => /History/.test(k)).reduce((a, [, n]) => a + n, 0);
 
 describe('daily helpers', () => {
-  it('lastPerDay keeps the last point of each UTC day, oldest first', () => {
+  it('dailyMean averages each UTC day (not its last point), labelled at 00:00 UTC, oldest first', () => {
     const d = Date.UTC(2025, 0, 1) / 1000;
-    expect(lastPerDay([{ t: d + 10, v: 1 }, { t: d + DAY + 5, v: 3 }, { t: d + 500, v: 2 }, { t: d + DAY - 1, v: 9 }])).toEqual([
-      { t: d + DAY - 1, v: 9 },
-      { t: d + DAY + 5, v: 3 },
+    // day 1: (1 + 2 + 9) / 3 = 4 (the last point, 9, was what the back-fill used to keep);
+    // day 2, the newest, still in progress: (3 + 5) / 2 = 4, labelled with its latest observation
+    expect(dailyMean([{ t: d + 10, v: 1 }, { t: d + DAY + 5, v: 3 }, { t: d + 500, v: 2 }, { t: d + DAY - 1, v: 9 }, { t: d + DAY + 60, v: 5 }])).toEqual([
+      { t: d, v: 4 },
+      { t: d + DAY + 60, v: 4 },
     ]);
   });
 

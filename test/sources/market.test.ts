@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { avgFeesBtcFromRewardStats, hashprice, impliedHashrate, subsidyBtc } from '../../src/core/metrics/index.ts';
 import { createLogger, silentLogger } from '../../src/logger.ts';
-import { createMarket, TTL_MS } from '../../src/sources/index.ts';
+import { createMarket, mempoolSourceName, TTL_MS } from '../../src/sources/index.ts';
 import { UpstreamError } from '../../src/sources/types.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 import {
@@ -68,7 +68,7 @@ describe('healthy upstream: every resource, normalised', () => {
   it('tip, reward stats and price give the hand-checked hashprice', async () => {
     const { market } = setup();
     const [tip, stats, prices] = await Promise.all([market.tip(), market.rewardStats(144), market.prices()]);
-    expect(tip).toEqual({ value: { height: TIP_HEIGHT, timestampSec: TIP_TIME_SEC, difficulty: DIFFICULTY }, source: 'mempool.space', fetchedAt: T0, stale: false });
+    expect(tip).toEqual({ value: { height: TIP_HEIGHT, timestampSec: TIP_TIME_SEC, difficulty: DIFFICULTY }, source: 'mempool (127.0.0.1)', fetchedAt: T0, stale: false });
     expect(stats.value).toEqual({ startBlock: 890304, endBlock: 890447, totalRewardSats: 45288000000, totalFeeSats: 288000000, totalTx: 520000 });
     expect(prices.value.rates.USD).toBe(PRICE_USD);
     const hp = hashprice({
@@ -105,19 +105,24 @@ describe('healthy upstream: every resource, normalised', () => {
   });
 
   it('histories are sorted oldest first and end at the live world', async () => {
-    const { market } = setup();
+    // A long timeout: the fake builds three years of 12-hour buckets on first ask; this is about shape.
+    const { market } = setup(10_000);
     const [hr, rewards, feeHist, prices] = await Promise.all([market.hashrateHistory('1y'), market.rewardHistory('3y'), market.feeHistory('1m'), market.priceHistory()]);
     for (const series of [hr.value.hashrates.map((p) => p.timestampSec), rewards.value.map((p) => p.timestampSec), prices.value.map((p) => p.timeSec)]) {
       expect(series).toEqual([...series].sort((a, b) => a - b));
-      expect(series.at(-1)).toBe(TIP_TIME_SEC);
     }
+    // mempool's daily hashrate rows sit at UTC midnight
+    expect(hr.value.hashrates.at(-1)?.timestampSec).toBe(Math.floor(TIP_TIME_SEC / 86_400) * 86_400);
+    // The last hourly price row is 21:00:00, 40 s before the tip block.
+    expect(prices.value.at(-1)).toEqual({ timeSec: TIP_TIME_SEC - 40, usd: PRICE_USD });
     expect(hr.value.currentDifficulty).toBe(DIFFICULTY);
     expect(hr.value.difficulty.at(-1)?.difficulty).toBe(DIFFICULTY);
-    expect(rewards.value.at(-1)).toEqual({ avgHeight: TIP_HEIGHT, timestampSec: TIP_TIME_SEC, avgRewardsSats: 314_500_000, usd: PRICE_USD });
+    // Newest 12-hour bucket (3y): the 54 blocks 12:00:40 … 20:50:40 (the tip block has no price row after
+    // it yet): avgHeight 890,447 − 27.5 → 890,420; time 12:00:40 + 26.5 × 600 s = 16:25:40 = tip − 16,500 s.
+    expect(rewards.value.at(-1)).toEqual({ avgHeight: 890_420, timestampSec: TIP_TIME_SEC - 16_500, avgRewardsSats: 314_500_000, usd: PRICE_USD });
     // before the 2024 halving the subsidy was 6.25 BTC
     expect(rewards.value[0]!.avgRewardsSats).toBeGreaterThan(625_000_000);
     expect(feeHist.value.at(-1)?.avgFeesSats).toBe(AVG_FEES_SATS);
-    expect(prices.value.at(-1)?.usd).toBe(PRICE_USD);
   });
 
   it('follows a moving world once the cache expires', async () => {
@@ -145,7 +150,7 @@ describe('coalescing: upstream calls do not grow with users', () => {
     const { market } = setup();
     const answers = await Promise.all(Array.from({ length: 10_000 }, () => market.prices()));
     expect(fake.hits('/api/v1/prices')).toBe(1);
-    expect(market.callCounts()).toEqual({ 'mempool.space /v1/prices': 1 });
+    expect(market.callCounts()).toEqual({ 'mempool (127.0.0.1) /v1/prices': 1 });
     expect(new Set(answers.map((a) => a.value.rates.USD))).toEqual(new Set([PRICE_USD]));
   });
 
@@ -171,7 +176,7 @@ describe('fallbacks', () => {
     const p = await market.prices();
     expect(p.source).toBe('Coinbase');
     expect(p.stale).toBe(false);
-    expect(p.note).toBe('mempool.space failed (HTTP 500); using Coinbase');
+    expect(p.note).toBe('mempool (127.0.0.1) failed (HTTP 500); using Coinbase');
     expect(p.value.rates).toMatchObject({ USD: COINBASE_USD, EUR: COINBASE_EUR });
     expect(Object.keys(p.value.rates).sort()).toEqual(['AUD', 'CAD', 'CHF', 'EUR', 'GBP', 'JPY', 'USD']);
     expect(p.value.timeSec).toBe(Math.floor(T0 / 1000));
@@ -186,7 +191,7 @@ describe('fallbacks', () => {
     const n = await market.network();
     expect(n.source).toBe('blockchain.info');
     expect(n.value).toEqual({ height: TIP_HEIGHT, difficulty: DIFFICULTY, hashrate: CURRENT_HASHRATE });
-    expect(n.note).toMatch(/^mempool\.space failed \(HTTP 500\); using blockchain\.info$/);
+    expect(n.note).toMatch(/^mempool \(127\.0\.0\.1\) failed \(HTTP 500\); using blockchain\.info$/);
   });
 
   it('tip: blockchain.info has no block time, so the fetch time is used and said', async () => {
@@ -195,7 +200,7 @@ describe('fallbacks', () => {
     const tip = await market.tip();
     expect(tip.source).toBe('blockchain.info');
     expect(tip.value).toEqual({ height: TIP_HEIGHT, difficulty: DIFFICULTY, timestampSec: Math.floor(T0 / 1000) });
-    expect(tip.note).toBe('mempool.space failed (HTTP 500); using blockchain.info; block time unknown, fetch time shown');
+    expect(tip.note).toBe('mempool (127.0.0.1) failed (HTTP 500); using blockchain.info; block time unknown, fetch time shown');
   });
 
   it('every source down and nothing cached → UpstreamError naming each source and failure', async () => {
@@ -206,7 +211,7 @@ describe('fallbacks', () => {
     expect(err).toBeInstanceOf(UpstreamError);
     expect((err as UpstreamError).resource).toBe('prices');
     expect((err as Error).message).toBe(
-      'Could not get the BTC price: mempool.space failed (HTTP 500) and Coinbase failed (unexpected response shape), and no earlier value is cached.',
+      'Could not get the BTC price: mempool (127.0.0.1) failed (HTTP 500) and Coinbase failed (unexpected response shape), and no earlier value is cached.',
     );
   });
 });
@@ -219,7 +224,7 @@ describe('stale values', () => {
     fake.setFault('/coinbase', { kind: '500' });
     clock.t += TTL_MS.prices + 1000;
     const stale = await market.prices();
-    expect(stale).toEqual({ value: good.value, source: 'mempool.space', fetchedAt: T0, stale: true, note: 'mempool.space: HTTP 500; Coinbase: HTTP 500' });
+    expect(stale).toEqual({ value: good.value, source: 'mempool (127.0.0.1)', fetchedAt: T0, stale: true, note: 'mempool (127.0.0.1): HTTP 500; Coinbase: HTTP 500' });
     expect(clock.t - stale.fetchedAt).toBe(61_000);
   });
 
@@ -232,10 +237,10 @@ describe('stale values', () => {
     clock.t += TTL_MS.pools;
     const [pools, stats] = await Promise.all([market.pools('1w'), market.rewardStats(144)]);
     expect(pools.stale).toBe(true);
-    expect(pools.note).toBe('mempool.space: invalid JSON');
+    expect(pools.note).toBe('mempool (127.0.0.1): invalid JSON');
     expect(pools.value.blockCount).toBe(1024);
     expect(stats.stale).toBe(true);
-    expect(stats.note).toBe('mempool.space: unexpected response shape');
+    expect(stats.note).toBe('mempool (127.0.0.1): unexpected response shape');
     // bad bodies are not retried: the same bytes would come back
     expect(fake.hits('/api/v1/mining/pools')).toBe(2);
   });
@@ -244,7 +249,7 @@ describe('stale values', () => {
     const { market } = setup();
     fake.setFault('/api/v1/mining/hashrate/1y', { kind: 'malformed' });
     await expect(market.hashrateHistory('1y')).rejects.toThrow(
-      'Could not get hashrate history (1y): mempool.space failed (invalid JSON), and no earlier value is cached.',
+      'Could not get hashrate history (1y): mempool (127.0.0.1) failed (invalid JSON), and no earlier value is cached.',
     );
   });
 
@@ -261,7 +266,7 @@ describe('rate limits and timeouts', () => {
     const { market, sleeps } = setup();
     fake.setFault('/api/v1/prices', { kind: '429', retryAfterSec: 3, times: 1 });
     const p = await market.prices();
-    expect(p.source).toBe('mempool.space');
+    expect(p.source).toBe('mempool (127.0.0.1)');
     expect(sleeps).toEqual([3000]);
     expect(fake.hits('/api/v1/prices')).toBe(2);
   });
@@ -271,7 +276,7 @@ describe('rate limits and timeouts', () => {
     fake.setFault('/api', { kind: '429', retryAfterSec: 120 });
     const p = await market.prices();
     expect(p.source).toBe('Coinbase');
-    expect(p.note).toBe('mempool.space failed (rate limited (HTTP 429), retry after 120 s); using Coinbase');
+    expect(p.note).toBe('mempool (127.0.0.1) failed (rate limited (HTTP 429), retry after 120 s); using Coinbase');
     expect(sleeps).toEqual([]);
     expect(fake.hits('/api')).toBe(1);
 
@@ -279,22 +284,23 @@ describe('rate limits and timeouts', () => {
     clock.t += 60_000;
     const tip = await market.tip();
     expect(tip.source).toBe('blockchain.info');
-    expect(tip.note).toMatch(/^mempool\.space failed \(rate limited \(HTTP 429\), retry after 60 s\); using blockchain\.info/);
+    expect(tip.note).toMatch(/^mempool \(127\.0\.0\.1\) failed \(rate limited \(HTTP 429\), retry after 60 s\); using blockchain\.info/);
     expect(fake.hits('/api')).toBe(1);
 
     // after Retry-After has passed, mempool is asked again
     fake.clearFaults();
     clock.t += 61_000;
-    expect((await market.prices()).source).toBe('mempool.space');
+    expect((await market.prices()).source).toBe('mempool (127.0.0.1)');
     expect(fake.hits('/api')).toBe(2);
   });
 
-  it('timeout → fallback at once (not retried), the wait is named', async () => {
+  it('a hanging primary: the fallback starts after a quarter of the timeout (not after it), the wait is named', async () => {
     const { market } = setup();
     fake.setFault('/api/v1/prices', { kind: 'timeout' });
     const p = await market.prices();
     expect(p.source).toBe('Coinbase');
-    expect(p.note).toBe('mempool.space failed (timeout after 0.3 s); using Coinbase');
+    // 300 ms timeout → Coinbase asked after 75 ms, while mempool was still silent (issue 10 item 8).
+    expect(p.note).toMatch(/^mempool \(127\.0\.0\.1\) did not answer within 0\.\d s; using Coinbase$/);
     expect(fake.hits('/api/v1/prices')).toBe(1);
   });
 
@@ -302,7 +308,7 @@ describe('rate limits and timeouts', () => {
     const { market } = setup();
     fake.setFault('/api/v1/fees/recommended', { kind: 'timeout' });
     await expect(market.recommendedFees()).rejects.toThrow(
-      'Could not get recommended fee rates: mempool.space failed (timeout after 0.3 s), and no earlier value is cached.',
+      'Could not get recommended fee rates: mempool (127.0.0.1) failed (timeout after 0.3 s), and no earlier value is cached.',
     );
   });
 
@@ -330,9 +336,9 @@ describe('rate limits and timeouts', () => {
         sleeps.push(ms);
       },
     });
-    await expect(market.difficultyAdjustment()).rejects.toThrow(/mempool\.space failed \(connection failed \(ECONNREFUSED\)\)/);
+    await expect(market.difficultyAdjustment()).rejects.toThrow(/mempool \(127\.0\.0\.1\) failed \(connection failed \(ECONNREFUSED\)\)/);
     expect(sleeps).toHaveLength(2);
-    expect(market.callCounts()['mempool.space /v1/difficulty-adjustment']).toBe(3);
+    expect(market.callCounts()['mempool (127.0.0.1) /v1/difficulty-adjustment']).toBe(3);
   });
 });
 
@@ -349,7 +355,29 @@ describe('logging', () => {
     await market.prices();
     const warnings = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.level === 40);
     expect(warnings.filter((w) => w.msg === 'upstream request failed')).toHaveLength(3);
-    expect(warnings[0]).toMatchObject({ source: 'mempool.space', path: '/v1/prices', reason: 'HTTP 500', attempt: 1 });
-    expect(lines.join('\n')).not.toContain('127.0.0.1');
+    expect(warnings[0]).toMatchObject({ source: 'mempool (127.0.0.1)', path: '/v1/prices', reason: 'HTTP 500', attempt: 1 });
+    expect(lines.join('\n')).not.toContain('http://127.0.0.1');
+  });
+});
+
+describe('configured sources (issue 9 §3)', () => {
+  it('the footer names the mempool that was asked: mempool.space only for mempool.space, else its host', () => {
+    expect(mempoolSourceName('https://mempool.space/api')).toBe('mempool.space');
+    expect(mempoolSourceName('https://mempool.space/signet/api')).toBe('mempool.space');
+    expect(mempoolSourceName('https://mempool.example.org/api')).toBe('mempool (mempool.example.org)');
+    expect(mempoolSourceName('http://umbrel.local:3006/api')).toBe('mempool (umbrel.local)');
+  });
+
+  it('PRICE_FALLBACK_URL= and CHAIN_FALLBACK_URL= set empty turn the fallbacks off: nothing is sent there', async () => {
+    const config = loadConfig({ ...fake.env, PRICE_FALLBACK_URL: '', CHAIN_FALLBACK_URL: ' ', HTTP_TIMEOUT_MS: String(TIMEOUT_MS) });
+    expect(config.PRICE_FALLBACK_URL).toBeUndefined();
+    expect(config.CHAIN_FALLBACK_URL).toBeUndefined();
+    // unset keeps the public defaults
+    expect(loadConfig({}).PRICE_FALLBACK_URL).toBe('https://api.coinbase.com');
+    const market = createMarket({ config, logger: silentLogger, now: () => T0, sleep: async () => undefined });
+    fake.setFault('/api', { kind: '500' });
+    await expect(market.prices()).rejects.toThrow(/^Could not get the BTC price: mempool \(127\.0\.0\.1\) failed \(HTTP 500\), and no earlier value is cached\.$/);
+    await expect(market.tip()).rejects.toThrow(/^Could not get the chain tip: mempool \(127\.0\.0\.1\) failed \(HTTP 500\), and/);
+    expect(fake.hits('/coinbase') + fake.hits('/bcinfo')).toBe(0);
   });
 });

@@ -14,6 +14,7 @@ import {
   poolsSchema,
   priceHistorySchema,
   recommendedFeesSchema,
+  rewardHistorySchema,
   rewardStatsSchema,
 } from '../../src/sources/schemas.ts';
 
@@ -135,5 +136,84 @@ describe('Retry-After', () => {
     expect(parseRetryAfter('Tue, 01 Apr 2025 11:00:00 GMT', now)).toBe(0);
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
+  });
+});
+
+describe('rows, not bodies (issue 9: mempool sends odd rows and placeholders)', () => {
+  const notes = () => {
+    const list: string[] = [];
+    return { list, drop: (n: string) => list.push(n) };
+  };
+
+  it('the genesis difficulty row (adjustment 0) keeps its difficulty and gets no adjustment; the rest is kept', () => {
+    const { list, drop } = notes();
+    const h = hashrateSchema.parse(
+      {
+        hashrates: [{ timestamp: 1231006505, avgHashrate: 7158278.8 }, { timestamp: 1231027200, avgHashrate: 0 }, { timestamp: 1743465600, avgHashrate: 8.1e20 }],
+        difficulty: [{ time: 1231006505, height: 0, difficulty: 1, adjustment: 0 }, { time: 1262152739, height: 32256, difficulty: 1.182899534312841, adjustment: 1.182899 }],
+        currentHashrate: 8.1e20,
+        currentDifficulty: 113757508810854,
+      },
+      drop,
+    );
+    expect(h.difficulty).toEqual([
+      { timeSec: 1231006505, height: 0, difficulty: 1 },
+      { timeSec: 1262152739, height: 32256, difficulty: 1.182899534312841, adjustment: 1.182899 },
+    ]);
+    // the zero-hashrate day (no block indexed that day) is a placeholder: dropped and reported
+    expect(h.hashrates.map((p) => p.timestampSec)).toEqual([1231006505, 1743465600]);
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatch(/^hashrates\[1\] dropped/);
+  });
+
+  it('current hashrate and difficulty of 0 (mempool cannot reach its node) are unknown, the history is kept', () => {
+    const { list, drop } = notes();
+    const h = hashrateSchema.parse({ hashrates: [{ timestamp: 10, avgHashrate: 1 }], difficulty: [], currentHashrate: 0, currentDifficulty: 0 }, drop);
+    expect(h).toEqual({ hashrates: [{ timestampSec: 10, avgHashrate: 1 }], difficulty: [] });
+    expect(list[0]).toMatch(/currentHashrate\/currentDifficulty are 0/);
+  });
+
+  it('a non-genesis row with adjustment 0 or a null is dropped, not the body', () => {
+    const { list, drop } = notes();
+    const h = hashrateSchema.parse(
+      { hashrates: [{ timestamp: 10, avgHashrate: null }, { timestamp: 20, avgHashrate: 2 }], difficulty: [{ time: 15, height: 2016, difficulty: 5, adjustment: 0 }, { time: 16, height: 4032, difficulty: 6, adjustment: 1.2 }], currentHashrate: 2, currentDifficulty: 6 },
+      drop,
+    );
+    expect(h.hashrates).toEqual([{ timestampSec: 20, avgHashrate: 2 }]);
+    expect(h.difficulty).toEqual([{ timeSec: 16, height: 4032, difficulty: 6, adjustment: 1.2 }]);
+    expect(list).toHaveLength(2);
+  });
+
+  it('mempool prices: -1 currencies dropped; USD -1 / time 0 (feeds down) is no price, named as such', () => {
+    const { list, drop } = notes();
+    expect(mempoolPricesSchema.parse({ time: 1711854906, USD: 69880, EUR: 64823, AUD: -1 }, drop)).toEqual({ timeSec: 1711854906, rates: { USD: 69880, EUR: 64823 } });
+    expect(list).toEqual(['AUD dropped (placeholder -1)']);
+    expect(mempoolPricesSchema.safeParse({ time: 0, USD: -1, EUR: -1 })).toEqual({
+      success: false,
+      error: { message: "no price (USD -1, time 0: mempool's price feeds are down)", at: 'USD', placeholder: true },
+    });
+  });
+
+  it('reward rows with no linked price (USD 0) keep their BTC figures; price rows of 0 are dropped', () => {
+    expect(rewardHistorySchema.parse([{ avgHeight: 1, timestamp: 10, avgRewards: 5_000_000_000, USD: 0 }])).toEqual([{ avgHeight: 1, timestampSec: 10, avgRewardsSats: 5_000_000_000 }]);
+    const { list, drop } = notes();
+    expect(priceHistorySchema.parse({ prices: [{ time: 20, USD: 0 }, { time: 10, USD: 5 }] }, drop)).toEqual([{ timeSec: 10, usd: 5 }]);
+    expect(list).toHaveLength(1);
+  });
+
+  it('one bad block row does not hide the tip; a body with no valid row is still refused', () => {
+    expect(blocksSchema.parse([{ height: 890447, timestamp: 1743541240, difficulty: 113757508810854 }, { height: 890446, timestamp: null, difficulty: 1 }])).toEqual({
+      height: 890447,
+      timestampSec: 1743541240,
+      difficulty: 113757508810854,
+    });
+    expect(blocksSchema.safeParse([{ height: 'x' }]).success).toBe(false);
+  });
+
+  it('a difficulty estimate computed before mempool synced its node (previousTime 0) is refused', () => {
+    const recorded = fixture('mempool/2024-03-31/v1-difficulty-adjustment.json') as Record<string, number>;
+    const parsed = difficultyAdjustmentSchema.safeParse({ ...recorded, previousTime: 0, previousRetarget: 0 });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toBe('previousTime is 0: mempool has not synced its node yet');
   });
 });

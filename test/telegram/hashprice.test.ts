@@ -42,8 +42,8 @@ describe('/hashprice on Telegram', () => {
     expect(EXPECTED.hashpriceUsdPerPhDay.toFixed(2)).toBe('38.86');
     expect(m.plain).toContain('USD per PH/day: $38.86');
     expect(m.plain).toContain('Block 890,447 · mined 7 min ago');
-    expect(m.plain).toMatch(/mempool\.space/);
-    expect(m.plain).toMatch(/Source: mempool\.space/);
+    expect(m.plain).toMatch(/mempool \(127\.0\.0\.1\)/);
+    expect(m.plain).toMatch(/Source: mempool \(127\.0\.0\.1\)/);
   });
 
   it('takes a what-if price and escapes hostile option values', async () => {
@@ -75,7 +75,7 @@ describe('/hashprice on Telegram', () => {
     const edited = await fake.waitForSent((s) => s.chat_id === 206 && s.method === 'editMessageText');
     expect(edited.message_id).toBe(first.message_id);
     expect(edited.plain).toContain('Bitcoin price (GBP)');
-    expect(edited.plain).toMatch(/Source: mempool\.space/);
+    expect(edited.plain).toMatch(/Source: mempool \(127\.0\.0\.1\)/);
   });
 
   it('/chart hashprice 30d comes as a photo with its caption, and a range button swaps the chart in place', async () => {

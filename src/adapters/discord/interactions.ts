@@ -103,17 +103,20 @@ async function answerCommand(interaction: ChatInputCommandInteraction, ctx: Comm
 }
 
 async function answerButton(interaction: ButtonInteraction, ctx: CommandContext, run: Promise<Reply>, deps: InteractionDeps): Promise<void> {
+  // A personal answer replaces the message it was pressed on when only the presser could see that
+  // message (/forget's question becomes its result, and its button goes away).
+  const inPlace = (reply: Reply) => !reply.ephemeral || (reply.tone !== 'error' && interaction.message.flags.has(MessageFlags.Ephemeral));
   const early = await within(run, deps.deferAfterMs);
   if (early !== NOT_YET) {
     // An error goes to the presser alone and leaves the shared message as it was.
-    if (early.ephemeral) await interaction.reply(replyOptions(early, ctx.now()));
-    else await interaction.update(editOptions(early, ctx.now()));
+    if (inPlace(early)) await interaction.update(editOptions(early, ctx.now()));
+    else await interaction.reply(replyOptions(early, ctx.now()));
     return;
   }
   await interaction.deferUpdate();
   const reply = await run;
-  if (reply.ephemeral) await interaction.followUp(replyOptions(reply, ctx.now()));
-  else await interaction.editReply(editOptions(reply, ctx.now()));
+  if (inPlace(reply)) await interaction.editReply(editOptions(reply, ctx.now()));
+  else await interaction.followUp(replyOptions(reply, ctx.now()));
 }
 
 const adminRefusal = (name: string) =>

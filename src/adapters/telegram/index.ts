@@ -10,7 +10,7 @@ import { Telegraf, TelegramError } from 'telegraf';
 import type { CallbackQuery, Message, Update, User } from 'telegraf/types';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
-import { findCommand, runCommand } from '../../core/run.ts';
+import { findCommand, resumeDeliveries, runCommand, withLines } from '../../core/run.ts';
 import { splitArgs, tokenize, type Command, type CommandContext } from '../../core/command.ts';
 import type { Sender } from '../../core/delivery.ts';
 import { errorReply, type Reply } from '../../core/reply.ts';
@@ -158,7 +158,9 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
     const context = () => deps.makeContext(who(msg.from, msg.chat, 'sender_chat' in msg ? msg.sender_chat?.id : undefined));
     let reply: Reply;
     if (!command && parsed.name === 'start') {
-      reply = startReply(commands, context().version);
+      // Unblocking a bot sends /start: deliveries paused while it was blocked resume here.
+      const ctx = context();
+      reply = withLines(startReply(commands, ctx.version), resumeDeliveries(ctx, log));
     } else if (!command && !isPrivate && !parsed.addressed) {
       return; // Probably meant for another bot in the group.
     } else {

@@ -1,55 +1,12 @@
 /**
- * Historical hashprice and the small series helpers shared by hashprice, hashrate and price
- * history. Series may arrive in any order; "latest" and "earlier" always mean by time, not by index.
+ * The small series helpers shared by hashprice, hashrate and price history (historical hashprice
+ * itself is built per UTC day in src/history/daily.ts). Series may arrive in any order; "latest" and
+ * "earlier" always mean by time, not by index.
  */
-import type { DifficultyPoint, RewardHistoryPoint } from '../../sources/types.ts';
-import { SATS_PER_BTC, SECONDS_PER_DAY } from './constants.ts';
-import { hashprice } from './hashprice.ts';
+import { SECONDS_PER_DAY } from './constants.ts';
 
 /** One observation: t in seconds since the epoch, v in the series' own unit. */
 export type Point = { t: number; v: number };
-
-export interface HashpricePoint {
-  timestampSec: number;
-  usdPerPhDay: number;
-  btcPerPhDay: number;
-}
-
-/** Difficulty entries sorted by time, then the last one at or before tSec (binary search). */
-function difficultyAt(sorted: DifficultyPoint[], tSec: number): number | undefined {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  let found: number | undefined;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const entry = sorted[mid]!;
-    if (entry.timeSec <= tSec) {
-      found = entry.difficulty;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return found;
-}
-
-/**
- * Hashprice at each reward-history point with the live formula: the difficulty in force at that time
- * and the observed average reward per block (subsidy + fees). Points before the first known
- * difficulty are skipped, as are points without a positive USD price (mempool reports 0 where it
- * has no price), because a $0 hashprice would read as a record low.
- */
-export function hashpriceSeries(rewards: RewardHistoryPoint[], difficulty: DifficultyPoint[]): HashpricePoint[] {
-  const sorted = [...difficulty].sort((a, b) => a.timeSec - b.timeSec);
-  const out: HashpricePoint[] = [];
-  for (const r of [...rewards].sort((a, b) => a.timestampSec - b.timestampSec)) {
-    const d = difficultyAt(sorted, r.timestampSec);
-    if (d === undefined || !(d > 0) || !(r.usd > 0)) continue;
-    const hp = hashprice({ difficulty: d, subsidyBtc: r.avgRewardsSats / SATS_PER_BTC, avgFeesBtc: 0, priceUsd: r.usd });
-    out.push({ timestampSec: r.timestampSec, usdPerPhDay: hp.usdPerPhDay, btcPerPhDay: hp.btcPerPhDay });
-  }
-  return out;
-}
 
 /** The point with the greatest t at or before tSec. */
 function pointAt(series: Point[], tSec: number): Point | undefined {

@@ -1,57 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import fc from 'fast-check';
-import type { DifficultyPoint, RewardHistoryPoint } from '../../../src/sources/types.ts';
-import { changePercent, hashprice, hashpriceSeries, lowHigh, lowestSince, valueAt, type Point } from '../../../src/core/metrics/index.ts';
+import { changePercent, lowHigh, lowestSince, valueAt, type Point } from '../../../src/core/metrics/index.ts';
 
 const DAY = 86_400;
-const D = 113_757_508_810_854;
-
-const diff = (timeSec: number, difficulty: number): DifficultyPoint => ({ timeSec, height: 0, difficulty, adjustment: 1 });
-const reward = (timestampSec: number, avgRewardsSats: number, usd: number): RewardHistoryPoint => ({ avgHeight: 0, timestampSec, avgRewardsSats, usd });
-
-describe('hashpriceSeries', () => {
-  it('uses the difficulty in force at each point and the observed reward per block', () => {
-    const difficulty = [diff(2000, 2 * D), diff(1000, D)]; // deliberately out of order
-    const rewards = [
-      reward(500, 314_500_000, 69_880), // before the first difficulty entry: skipped
-      reward(1000, 314_500_000, 69_880), // entry at exactly this time applies (<=)
-      reward(1999, 314_500_000, 69_880),
-      reward(2500, 314_500_000, 69_880), // difficulty doubled: half the hashprice
-    ];
-    const series = hashpriceSeries(rewards, difficulty);
-    // 314,500,000 sats = 3.145 BTC per block, the live hand check: $38.86398720675945/PH/day at D.
-    expect(series.map((p) => p.timestampSec)).toEqual([1000, 1999, 2500]);
-    expect(series[0]!.usdPerPhDay).toBeCloseTo(38.86398720675945, 10);
-    expect(series[0]!.btcPerPhDay).toBeCloseTo(0.0005561532227641592, 15);
-    expect(series[1]!.usdPerPhDay).toBeCloseTo(38.86398720675945, 10);
-    expect(series[2]!.usdPerPhDay).toBeCloseTo(38.86398720675945 / 2, 10);
-  });
-
-  it('skips points without a USD price instead of reporting a $0 record low', () => {
-    const series = hashpriceSeries([reward(100, 5_000_000_000, 0), reward(200, 5_000_000_000, 1)], [diff(0, 1e6)]);
-    expect(series.map((p) => p.timestampSec)).toEqual([200]);
-  });
-
-  it('returns an empty series for empty inputs', () => {
-    expect(hashpriceSeries([], [diff(0, D)])).toEqual([]);
-    expect(hashpriceSeries([reward(100, 1, 1)], [])).toEqual([]);
-  });
-
-  it('gives exactly the live hashprice() for the same inputs', () => {
-    fc.assert(
-      fc.property(
-        fc.double({ min: 1e9, max: 1e16, noNaN: true }),
-        fc.integer({ min: 1, max: 10_000_000_000 }),
-        fc.double({ min: 0.01, max: 1e6, noNaN: true }),
-        (d, sats, usd) => {
-          const [p] = hashpriceSeries([reward(10, sats, usd)], [diff(0, d)]);
-          const live = hashprice({ difficulty: d, subsidyBtc: sats / 1e8, avgFeesBtc: 0, priceUsd: usd });
-          return p!.usdPerPhDay === live.usdPerPhDay && p!.btcPerPhDay === live.btcPerPhDay;
-        },
-      ),
-    );
-  });
-});
 
 const series: Point[] = [
   { t: 0, v: 10 },

@@ -1,0 +1,73 @@
+/**
+ * A person's data as a whole, across alerts and digests: /forget deletes it, and someone whose
+ * direct messages failed for good (blocked the bot on Telegram, left every server shared with it on
+ * Discord) gets their paused alerts and direct-message digest back when they next write to the bot.
+ */
+import type { Store } from '../store/index.ts';
+import type { UserData } from '../store/users.ts';
+import type { AlertEngine } from './engine.ts';
+import { readSpec } from './service.ts';
+
+export interface AccountUser {
+  platform: string;
+  id: string;
+}
+
+export interface AccountService {
+  /** What is stored about this person (for /forget's question). */
+  dataOf(user: AccountUser): UserData;
+  /** Deletes it all in one transaction; their rules stop being evaluated at once. */
+  forget(user: AccountUser): UserData;
+  /**
+   * Called before every command. A command sent in a direct message proves the bot can write
+   * there again (a Telegram user cannot write to a bot they blocked; a Discord DM needs a shared
+   * server), so deliveries paused by a failed DM resume. Returns what to tell them, if anything.
+   * A command in a group proves nothing about their DMs, so nothing changes there.
+   */
+  welcomeBack(user: AccountUser, chatKind: 'private' | 'group' | 'channel' | undefined): string[];
+}
+
+export function accountService(deps: { store: Store; engine: AlertEngine; now(): number }): AccountService {
+  const { store, engine } = deps;
+  return {
+    dataOf: (user) => store.users.dataOf(user.platform, user.id),
+
+    forget(user) {
+      const removed = store.users.forget(user.platform, user.id);
+      for (const id of removed.ruleIds) engine.untrack(id);
+      return removed;
+    },
+
+    welcomeBack(user, chatKind) {
+      if (chatKind !== 'private') return [];
+      const owner = store.users.find(user.platform, user.id);
+      const paused = owner ? store.rules.listForUser(owner.id).filter((r) => r.disabledReason !== null) : [];
+      const digest = store.schedules.get(user.platform, user.id);
+      const digestPaused = digest?.kind === 'user' && digest.disabledReason !== null;
+      if (!paused.length && !digestPaused) return [];
+      const reason = paused[0]?.disabledReason ?? digest?.disabledReason;
+      const ids = store.transaction(() => {
+        const enabled = store.rules.enableForUser(user.platform, user.id);
+        for (const id of enabled) {
+          const row = store.rules.get(id)!;
+          // As after /alert resume: what became true while paused waits for the next crossing.
+          const spec = readSpec(row.specJson);
+          if (!spec) continue;
+          const { state } = engine.initialState(spec);
+          store.rules.saveState(id, { ...state, episode: row.state.episode, lastFiredMs: row.state.lastFiredMs }, deps.now());
+        }
+        if (digestPaused) store.schedules.enableFor(user.platform, user.id);
+        return enabled;
+      });
+      for (const id of ids) {
+        const row = store.rules.get(id);
+        if (row && !row.paused) engine.track(row);
+      }
+      const what = [
+        ...(ids.length ? [`${ids.length === 1 ? 'alert' : 'alerts'} ${ids.map((id) => `#${id}`).join(', ')}`] : []),
+        ...(digestPaused ? ['your daily digest by direct message'] : []),
+      ].join(' and ');
+      return [`Welcome back: messages to you had failed (${reason}), so I had paused ${what}. You can be reached again, so they are back on.`];
+    },
+  };
+}

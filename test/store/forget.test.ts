@@ -1,0 +1,164 @@
+/**
+ * store.users.forget: after it, nothing stored can reach the forgotten person (no rule of theirs,
+ * no digest by DM, no unsent message to them, and the running engine no longer evaluates their
+ * rules), while every other person's rows are exactly as before.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { accountService } from '../../src/alerts/account.ts';
+import { AlertEngine } from '../../src/alerts/engine.ts';
+import type { Destination } from '../../src/core/delivery.ts';
+import type { Reply } from '../../src/core/reply.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
+import { headline } from '../alerts/headline.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'hashwatch-forget-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The same id on two platforms is two people: forgetting one must not touch the other. */
+const PEOPLE = [
+  { platform: 'telegram', id: '1001' },
+  { platform: 'telegram', id: '1002' },
+  { platform: 'discord', id: '1001' },
+  { platform: 'discord', id: '200000000000000001' },
+] as const;
+const CHANNELS = [
+  { platform: 'telegram', chatId: '-100555' },
+  { platform: 'discord', chatId: '300000000000000001' },
+] as const;
+const STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
+const reply = (title: string): Reply => ({ title, sections: [], footer: ['test'], tone: 'neutral' });
+
+const world = fc.record({
+  rules: fc.array(fc.record({ owner: fc.nat(3), above: fc.integer({ min: 10_000, max: 80_000 }), paused: fc.boolean() }), { maxLength: 12 }),
+  unreachable: fc.array(fc.nat(3), { maxLength: 2 }),
+  dmDigests: fc.array(fc.nat(3), { maxLength: 4 }),
+  channelDigests: fc.array(fc.record({ channel: fc.nat(1), creator: fc.nat(3) }), { maxLength: 2 }),
+  messages: fc.array(fc.record({ to: fc.nat(5), status: fc.constantFrom(...STATUSES) }), { maxLength: 16 }),
+  target: fc.nat(3),
+});
+type World = typeof world extends fc.Arbitrary<infer W> ? W : never;
+
+function destination(to: number): Destination {
+  if (to < PEOPLE.length) return { platform: PEOPLE[to]!.platform as Destination['platform'], chatId: PEOPLE[to]!.id, kind: 'user' };
+  const c = CHANNELS[to - PEOPLE.length]!;
+  return { platform: c.platform as Destination['platform'], chatId: c.chatId, kind: 'channel' };
+}
+
+function build(store: Store, w: World): void {
+  const t0 = Date.UTC(2025, 0, 1);
+  for (const [i, r] of w.rules.entries()) {
+    const who = PEOPLE[r.owner]!;
+    const owner = store.users.ensure(who.platform, who.id, `name ${r.owner}`, t0);
+    const spec = { kind: 'threshold', metric: 'price', direction: 'above', value: r.above };
+    const id = store.rules.insert({ userId: owner, specJson: JSON.stringify(spec), cooldownSec: 0, createdMs: t0 + i }, { armed: true, episode: 0, lastFiredMs: null, memo: null });
+    if (r.paused) store.rules.setPaused(owner, id, true);
+  }
+  for (const u of w.unreachable) store.rules.disableForUser(PEOPLE[u]!.platform, PEOPLE[u]!.id, 'Forbidden: bot was blocked by the user');
+  for (const u of new Set(w.dmDigests)) {
+    const who = PEOPLE[u]!;
+    store.schedules.upsert({ platform: who.platform, chatId: who.id, kind: 'user', time: '07:30', timezone: 'UTC', createdBy: who.id, lastDate: null, createdMs: t0 });
+  }
+  for (const c of w.channelDigests) {
+    const ch = CHANNELS[c.channel]!;
+    store.schedules.upsert({ platform: ch.platform, chatId: ch.chatId, kind: 'channel', time: '14:00', timezone: 'UTC', createdBy: PEOPLE[c.creator]!.id, lastDate: null, createdMs: t0 });
+  }
+  // Rows to be left 'sending' are the only ones due at t0, so one claim takes exactly those.
+  w.messages.forEach((m, i) => store.outbox.enqueue(`m:${i}`, destination(m.to), reply(`m${i}`), m.status === 'sending' ? t0 : t0 + 1e9));
+  const platforms = ['telegram', 'discord'];
+  expect(store.outbox.claim(t0, 60_000, 1000, platforms)).toHaveLength(w.messages.filter((m) => m.status === 'sending').length);
+  w.messages.forEach((m, i) => {
+    if (m.status === 'sent') store.outbox.markSent(i + 1, t0);
+    if (m.status === 'failed') store.outbox.fail(i + 1, 'test');
+  });
+}
+
+/** Every row of every per-user table, as stored. */
+function dump(path: string) {
+  const raw = new Database(path, { readonly: true });
+  try {
+    return {
+      users: raw.prepare('SELECT * FROM users ORDER BY id').all() as Record<string, unknown>[],
+      rules: raw.prepare('SELECT r.*, u.platform, u.external_id FROM alert_rules r JOIN users u ON u.id = r.user_id ORDER BY r.id').all() as Record<string, unknown>[],
+      states: raw.prepare('SELECT * FROM alert_state ORDER BY rule_id').all() as Record<string, unknown>[],
+      schedules: raw.prepare('SELECT * FROM digest_schedules ORDER BY id').all() as Record<string, unknown>[],
+      outbox: raw.prepare('SELECT * FROM outbox ORDER BY id').all() as Record<string, unknown>[],
+    };
+  } finally {
+    raw.close();
+  }
+}
+
+let run = 0;
+
+describe('store.users.forget', () => {
+  it('leaves nothing that can reach the forgotten person, and every other row as it was', () => {
+    fc.assert(
+      fc.property(world, (w) => {
+        const path = join(dir, `forget-${run++}.db`);
+        const store = openStore(path);
+        try {
+          build(store, w);
+          const engine = new AlertEngine(store, silentLogger);
+          engine.load();
+          const account = accountService({ store, engine, now: () => Date.UTC(2025, 0, 2) });
+          const target = PEOPLE[w.target]!;
+          const isTarget = (platform: unknown, id: unknown) => platform === target.platform && id === target.id;
+          const before = dump(path);
+          const stored = account.dataOf(target);
+
+          const removed = account.forget(target);
+          const after = dump(path);
+
+          // What it says it removed is what was there (and what /forget's question showed).
+          expect(removed).toEqual(stored);
+          expect(removed.rules).toBe(before.rules.filter((r) => isTarget(r.platform, r.external_id)).length);
+          expect(removed.queued).toBe(before.outbox.filter((o) => isTarget(o.platform, o.chat_id) && o.dest_kind === 'user' && (o.status === 'pending' || o.status === 'sending')).length);
+          // Nothing of theirs is left, and nothing addressed to them.
+          expect(after.users.filter((u) => isTarget(u.platform, u.external_id))).toEqual([]);
+          expect(after.rules.filter((r) => isTarget(r.platform, r.external_id))).toEqual([]);
+          expect(after.states.filter((s) => !after.rules.some((r) => r.id === s.rule_id))).toEqual([]);
+          expect(after.schedules.filter((s) => isTarget(s.platform, s.chat_id) && s.kind === 'user')).toEqual([]);
+          expect(after.schedules.filter((s) => s.platform === target.platform && s.created_by === target.id)).toEqual([]);
+          expect(after.outbox.filter((o) => isTarget(o.platform, o.chat_id) && o.dest_kind === 'user')).toEqual([]);
+          expect(account.dataOf(target)).toEqual({ rules: 0, ruleIds: [], dmDigests: 0, queued: 0, delivered: 0, channelDigests: 0, account: 0 });
+          // Everyone else's rows are untouched; channel digests stay, only the creator's id goes.
+          expect(after.users).toEqual(before.users.filter((u) => !isTarget(u.platform, u.external_id)));
+          expect(after.rules).toEqual(before.rules.filter((r) => !isTarget(r.platform, r.external_id)));
+          expect(after.states).toEqual(before.states.filter((s) => after.rules.some((r) => r.id === s.rule_id)));
+          expect(after.outbox).toEqual(before.outbox.filter((o) => !(isTarget(o.platform, o.chat_id) && o.dest_kind === 'user')));
+          expect(after.schedules).toEqual(
+            before.schedules
+              .filter((s) => !(isTarget(s.platform, s.chat_id) && s.kind === 'user'))
+              .map((s) => (s.kind === 'channel' && s.platform === target.platform && s.created_by === target.id ? { ...s, created_by: null } : s)),
+          );
+
+          // The running engine forgot them too: a price above every threshold alerts only the others.
+          const pendingBefore = store.outbox.counts().pending;
+          engine.evaluate(headline({ priceUsd: 90_000 }));
+          const due = store.outbox.claim(Date.UTC(2030, 0, 1), 60_000, 10_000, ['telegram', 'discord']);
+          expect(due.filter((o) => isTarget(o.destination.platform, o.destination.chatId) && o.destination.kind === 'user')).toEqual([]);
+          const activeOthers = after.rules.filter((r) => r.paused === 0 && r.disabled_reason === null).length;
+          expect(due.length - pendingBefore).toBe(activeOthers);
+        } finally {
+          store.close();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('deletes nothing and counts zero for someone never seen', () => {
+    const store = openStore(':memory:');
+    const owner = store.users.ensure('telegram', '1001', 'alice', 0);
+    store.rules.insert({ userId: owner, specJson: '{"kind":"retarget"}', cooldownSec: 0, createdMs: 0 }, { armed: null, episode: 0, lastFiredMs: null, memo: null });
+    expect(store.users.forget('telegram', '9999')).toEqual({ rules: 0, ruleIds: [], dmDigests: 0, queued: 0, delivered: 0, channelDigests: 0, account: 0 });
+    expect(store.rules.listForUser(owner)).toHaveLength(1);
+    store.close();
+  });
+});

@@ -123,7 +123,7 @@ const adminRefusal = (name: string) =>
   errorReply(`/${name} is for channel admins`, 'Changing this needs the Manage Server or Manage Channels permission in this server.');
 
 const notMemberRefusal = (name: string) =>
-  errorReply(`/${name} does not work here`, 'It changes how I post in a server, and I am not a member of this one (you installed me for yourself). A server admin can add me to the server to use it.');
+  errorReply(`/${name} does not work here`, 'It changes how I post in a server, and I am not a member here (you installed me for yourself). Use it in a server I was added to.');
 
 /** Admin commands administer a server the bot is in; a stale registration could still offer them elsewhere. */
 function refusal(command: Command | undefined, interaction: Repliable): Reply | undefined {

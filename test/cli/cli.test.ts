@@ -65,8 +65,8 @@ describe('--json', () => {
     const price = json.provenance.find((p) => p.what === 'price')!;
     expect(price.source).toBe('Coinbase');
     expect(price.stale).toBe(false);
-    expect(price.note).toMatch(/mempool\.space/);
-    const difficulty = json.provenance.find((p) => p.source === 'mempool.space')!;
+    expect(price.note).toMatch(/mempool \(127\.0\.0\.1\)/);
+    const difficulty = json.provenance.find((p) => p.source === 'mempool (127.0.0.1)')!;
     expect(difficulty.stale).toBe(false);
     for (const p of json.provenance) {
       expect(p.ageSec).toBeGreaterThanOrEqual(0);

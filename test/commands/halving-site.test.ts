@@ -79,7 +79,7 @@ describe('/halving', () => {
     expect(reply.lines![1]).toBe('The subsidy halves from 3.125 to 1.5625 BTC: hashprice would fall from $38.86 to $19.56/PH/day (−49.7 %).');
     expect(reply.lines![2]).toBe("To keep hashprice where it is, fees would have to average 1.5825 BTC per block (79× today's 0.0200 BTC): at least 158 sat/vB across a full block.");
     expect(reply.lines![3]).toMatch(/^Assumes today's price \$69,880, difficulty 113\.76 T and fees 0\.0200 BTC\/block hold; ETA from the mean interval over the last 1,391 blocks/);
-    expect(reply.footer).toEqual(['Block 890,447 · mined 7 min ago', 'Source: mempool.space (fetched just now)']);
+    expect(reply.footer).toEqual(['Block 890,447 · mined 7 min ago', 'Source: mempool (127.0.0.1) (fetched just now)']);
     expectOnEverySurface(reply, ['159,553', '2028-02-27', '$19.56/PH/day', '1.5825 BTC', '158 sat/vB', '50.3 %']);
   });
 
@@ -129,7 +129,7 @@ describe('/site', () => {
     expect(reply.lines![1]).toBe('Mining would match the lease at a hashprice of $111.44/PH/day (now $38.86).');
     expect(reply.lines!.join('\n')).toMatch(/median of four disclosed miner-to-AI leases/);
     expect(reply.lines!.join('\n')).toMatch(/^Left out: .*PUE/m);
-    expect(reply.footer).toEqual(['Block 890,447 · mined 7 min ago', 'Source: mempool.space (fetched just now)']);
+    expect(reply.footer).toEqual(['Block 890,447 · mined 7 min ago', 'Source: mempool (127.0.0.1) (fetched just now)']);
     expectOnEverySurface(reply, ['$67,596', '$43,830', '$23,766', '$150,000', '$111.44/PH/day']);
   });
 

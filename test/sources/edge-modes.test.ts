@@ -30,8 +30,8 @@ const run = (market: Market, name: string, raw: Record<string, unknown> = {}) =>
   runCommand(commands, name, raw, { market, now: () => NOW, platform: 'cli', version: 'test', services: {} }, silentLogger);
 
 const SAMPLE: Record<string, Record<string, string>> = { profit: { model: 's19jpro', power: '0.06' }, chart: { metric: 'hashprice' } };
-// /alert manages the asker's rules (a store and a user): test/alerts covers it.
-const DATA_COMMANDS = commands.map((c) => c.name).filter((n) => n !== 'alert');
+// /alert and /forget manage the asker's stored data (a store and a user): test/alerts and test/commands/forget cover them.
+const DATA_COMMANDS = commands.map((c) => c.name).filter((n) => n !== 'alert' && n !== 'forget');
 
 async function runAll(market: Market) {
   const out: Record<string, { tone: string | undefined; text: string }> = {};

@@ -2,10 +2,53 @@ import { defineCommand } from '../src/core/command.ts';
 import { int, moneyPerKwh, pctChange } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { ASIC_MODELS, findAsic, hashprice, machineEconomics, miningEconomics, normaliseModelName, type AsicModel } from '../src/core/metrics/index.ts';
+import { DEFAULT_BENCHMARKS, REFERENCE_POWER } from '../src/core/metrics/benchmarks.ts';
+import { fleetEconomics, fleetRowField, fleetSummary, kwhPrice } from '../src/core/metrics/fleet.ts';
 import { errorReply, type Field, type Reply } from '../src/core/reply.ts';
-import { loadHashpriceInputs } from '../src/data/hashprice-inputs.ts';
-import { loadFx } from '../src/data/fx.ts';
+import { loadHashpriceInputs, type HashpriceInputs } from '../src/data/hashprice-inputs.ts';
+import { loadFx, type Fx } from '../src/data/fx.ts';
 import { DEFAULT_PREFS, MAX_POWER_PER_KWH, type SettingOrigin } from '../src/core/prefs.ts';
+
+/** The model choice that asks for every model at once ("/profit all 0.05"). */
+const ALL_MODELS = 'all';
+
+/**
+ * Every model at one power price, most efficient first: which machines still earn more than their
+ * power costs. One field per model (17 models and the section title fit Discord's 25 fields).
+ */
+function fleetReply(inputs: HashpriceInputs, power: number, powerFrom: 'you' | 'reference', footer: string[], fx: Fx): Reply {
+  const amount = fx.fromUsd;
+  const perKwh = fx.perKwhFromUsd;
+  const fmt = { amount, perKwh: fx.currency === 'USD' ? kwhPrice : perKwh };
+  const hp = hashprice(inputs);
+  const f = fleetEconomics({ powerUsdPerKwh: power, hashpriceUsdPerPhDay: hp.usdPerPhDay });
+  const revenue = f.rows[0]!.economics.revenuePerThDay;
+  return {
+    title: `Every model at ${fmt.perKwh(power)}`,
+    lines: [
+      fleetSummary(f, fmt),
+      `Each TH/s earns ${amount(revenue)} a day at today's ${amount(hp.usdPerPhDay)}/PH/day; rows show what is left after power (the power cost in brackets) and the power price where each breaks even. ⚠ marks a loss.`,
+      ...(powerFrom === 'reference' ? [`Power price: the reference ${perKwh(power)} (${REFERENCE_POWER.citation}); give yours with power=.`] : []),
+      ...fx.lines,
+      'Power only: no pool fees, hosting, cooling overhead or depreciation. Efficiencies are makers\' nameplate specs (/profit <model> shows each source).',
+      ...inputs.warnings.map((w) => `⚠ ${w}`),
+    ],
+    sections: [{ title: 'Margin per TH/s per day, most efficient first', fields: f.rows.map((r) => ({ ...fleetRowField(r, fmt), inline: false })) }],
+    footer,
+    tone: f.underWater > f.total / 2 ? 'down' : 'neutral',
+    data: {
+      powerUsdPerKwh: power,
+      powerFrom,
+      currency: fx.currency,
+      perUsd: fx.perUsd,
+      hashpriceUsdPerPhDay: hp.usdPerPhDay,
+      revenuePerThDay: revenue,
+      underWater: f.underWater,
+      total: f.total,
+      rows: f.rows.map((r) => ({ id: r.id, name: r.name, efficiencyJPerTh: r.efficiencyJPerTh, underWater: r.underWater, ...r.economics })),
+    },
+  };
+}
 
 /** Every model with its nameplate figures: the answer to "which models are there?". */
 function modelList(): Reply {
@@ -38,26 +81,29 @@ export default defineCommand({
   options: {
     model: {
       kind: 'choice',
-      choices: ASIC_MODELS.map((m) => m.id),
+      choices: [...ASIC_MODELS.map((m) => m.id), ALL_MODELS],
       // "Antminer S19j Pro", "whatsminer m60s", "S21-XP" name the same machines as the ids.
       normalise: normaliseModelName,
       label: (id) => findAsic(id)?.name ?? id,
       autocomplete: true,
       example: 's19jpro',
-      description: 'ASIC model, e.g. s21, s19jpro, m60s',
+      description: 'ASIC model, e.g. s21, s19jpro, m60s; "all" for every model',
     },
-    power: { kind: 'number', min: 0, max: MAX_POWER_PER_KWH.JPY, unit: 'per kWh', example: '0.06', description: 'Power price per kWh in your /settings currency (USD unless set; default 0.06 USD)' },
+    power: { kind: 'number', min: 0, max: MAX_POWER_PER_KWH.JPY, unit: 'per kWh', example: '0.06', description: `Power price per kWh in your /settings currency (USD unless set; default ${REFERENCE_POWER.value} USD)` },
     hashrate: { kind: 'number', min: 0.001, max: 1e9, unit: 'TH/s', example: 'hashrate=2000', description: 'Your fleet hashrate in TH/s, for daily and monthly totals' },
     efficiency: { kind: 'number', min: 1, max: 500, unit: 'J/TH', example: 'efficiency=21.5', description: 'Efficiency in J/TH, instead of a model' },
   },
   shared: true,
-  examples: ['/profit s19jpro 0.06', '/profit s21 0.045 hashrate=20000', '/profit efficiency=25 power=0.07'],
+  examples: ['/profit s19jpro 0.06', '/profit all 0.05', '/profit power=0.05', '/profit s21 0.045 hashrate=20000', '/profit efficiency=25 power=0.07'],
   async run(ctx, args) {
-    const model = args.model ? findAsic(args.model) : undefined;
+    const everyModel = args.model === ALL_MODELS;
+    const model = args.model && !everyModel ? findAsic(args.model) : undefined;
     const prefs = ctx.prefs ?? DEFAULT_PREFS;
-    // Options beat /settings: a model or efficiency= given here wins over the stored efficiency.
-    const efficiency = args.efficiency ?? model?.efficiencyJPerTh ?? prefs.efficiencyJPerTh;
-    if (efficiency === undefined) return modelList();
+    // Options beat /settings: a model, "all" or efficiency= given here wins over the stored efficiency.
+    const efficiency = args.efficiency ?? model?.efficiencyJPerTh ?? (everyModel ? undefined : prefs.efficiencyJPerTh);
+    // A power price alone (or "all") asks about every machine; nothing at all asks which there are.
+    const fleet = efficiency === undefined && (everyModel || args.power !== undefined);
+    if (efficiency === undefined && !fleet) return modelList();
     const overridden = model !== undefined && args.efficiency !== undefined;
     const inputs = await loadHashpriceInputs(ctx.market);
     const fx = await loadFx(ctx.market, prefs.currency, ctx.now());
@@ -68,11 +114,14 @@ export default defineCommand({
     // power= is in the reply's currency; a stored price in its own; both become USD through the one quote.
     const storedFx = prefs.power && prefs.power.currency !== cur ? await loadFx(ctx.market, prefs.power.currency, ctx.now()) : fx;
     const storedPower = prefs.power && storedFx.currency === prefs.power.currency ? prefs.power.perKwh / storedFx.perUsd : undefined;
-    const power = args.power !== undefined ? args.power / fx.perUsd : storedPower ?? 0.06;
+    const reference = (ctx.services.benchmarks ?? DEFAULT_BENCHMARKS).referencePowerUsdPerKwh;
+    const power = args.power !== undefined ? args.power / fx.perUsd : storedPower ?? reference;
     const powerFrom = args.power !== undefined ? undefined : storedPower !== undefined ? whose(prefs.origin.power) : prefs.power ? `the default (no ${prefs.power.currency} price to convert your setting)` : undefined;
     const amount = fx.fromUsd;
     const perKwh = fx.perKwhFromUsd;
     const powerShown = args.power !== undefined ? moneyPerKwh(args.power, cur) : perKwh(power);
+    const footer = footerFor(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined);
+    if (efficiency === undefined) return fleetReply(inputs, power, args.power === undefined ? (storedPower === undefined ? 'reference' : 'you') : 'you', footer, fx);
     const hp = hashprice(inputs);
     const e = miningEconomics({ efficiencyJPerTh: efficiency, powerUsdPerKwh: power, hashpriceUsdPerPhDay: hp.usdPerPhDay, fleetThs: args.hashrate });
     const machine = machineName(model, efficiency, overridden);
@@ -125,9 +174,9 @@ export default defineCommand({
         ...inputs.warnings.map((w) => `⚠ ${w}`),
       ],
       sections,
-      footer: footerFor(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined),
+      footer,
       tone: e.marginPerThDay >= 0 ? 'up' : 'down',
-      data: { machine, model: model?.id ?? null, efficiencyJPerTh: efficiency, efficiencyFrom: args.efficiency !== undefined ? 'you' : 'nameplate', powerUsdPerKwh: power, hashpriceUsdPerPhDay: hp.usdPerPhDay, ...e, perMachine: perMachine ?? null, currency: cur, perUsd: fx.perUsd },
+      data: { machine, model: model?.id ?? null, efficiencyJPerTh: efficiency, efficiencyFrom: args.efficiency !== undefined ? 'you' : model ? 'nameplate' : 'settings', powerUsdPerKwh: power, hashpriceUsdPerPhDay: hp.usdPerPhDay, ...e, perMachine: perMachine ?? null, currency: cur, perUsd: fx.perUsd },
     };
   },
 });

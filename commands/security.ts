@@ -2,16 +2,19 @@ import { defineCommand } from '../src/core/command.ts';
 import { btc, pct } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { securityBudget, securityBudgetBtc } from '../src/core/metrics/index.ts';
+import { budgetAtHalvings, HALVING_BUDGET_ASSUMPTIONS, halvingBudgetLine } from '../src/core/metrics/security-outlook.ts';
 import { loadMiningInputs } from '../src/data/hashprice-inputs.ts';
 import { loadFx } from '../src/data/fx.ts';
 import { DEFAULT_PREFS } from '../src/core/prefs.ts';
+
+const REVENUE_RANGES = ['30d', '90d', '1y'] as const;
 
 export default defineCommand({
   name: 'security',
   description: 'Security budget: daily miner revenue, yearly spend and its share of the market cap',
   options: {},
   shared: true,
-  examples: ['/security'],
+  examples: ['/security', '/chart revenue 1y'],
   async run(ctx) {
     const inputs = await loadMiningInputs(ctx.market);
     const b = securityBudgetBtc(inputs);
@@ -28,6 +31,10 @@ export default defineCommand({
       : [`Miners earn about ${btc(b.dailyRevenueBtc, 2)} a day${mark}; the USD figures need a price, which is unavailable.`];
     if (!degraded) lines.push(`Fees are ${pct(b.feeShare * 100, 2)} of it; the rest is the block subsidy, which halves every 210,000 blocks.`);
     lines.push('Assumes 144 blocks a day at the average fees of the last 144 blocks.');
+    // The coming halvings at today's price and fees: only on a full budget, since without the fees
+    // the share fees must make up would be computed against a revenue that reads low.
+    const halvings = s && !degraded ? budgetAtHalvings({ height: inputs.height, avgFeesBtc: inputs.avgFeesBtc, priceUsd: inputs.priceUsd! }) : [];
+    if (halvings.length) lines.push(...halvings.map(halvingBudgetLine), HALVING_BUDGET_ASSUMPTIONS);
     if (inputs.missing.price) lines.push(`⚠ ${inputs.missing.price}.`);
     else lines.push(...fx.lines);
     return {
@@ -46,7 +53,9 @@ export default defineCommand({
       ],
       footer: footerFor(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined),
       tone: 'neutral',
-      data: { ...b, ...s, currency: fx.currency, perUsd: fx.perUsd, feeShare: degraded ? null : b.feeShare, degraded, missingInputs: inputs.missing },
+      // The revenue history (subsidy and fees per day) is a chart of its own: offered, not drawn on every ask.
+      buttons: REVENUE_RANGES.map((range) => ({ label: `Revenue ${range}`, command: 'chart', args: { metric: 'revenue', range } })),
+      data: { ...b, ...s, currency: fx.currency, perUsd: fx.perUsd, feeShare: degraded ? null : b.feeShare, degraded, missingInputs: inputs.missing, halvings },
     };
   },
 });

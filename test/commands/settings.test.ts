@@ -104,6 +104,8 @@ describe('/settings on the terminal', () => {
     const out = renderText(reply);
     for (const f of HASHPRICE_FIGURES) expect(out).toContain(f);
     expect(out).not.toContain('USD per PH/day');
+    // The hashprice after the next adjustment too: $38.86 × 1/1.0591 × 64,823/69,880 = €34.04.
+    expect(out).toMatch(/After the adjustment in ~4\.2 days, est\. \+5\.9 %: €34\.04\/PH\/day/);
     // Changes and the 30-day range come from USD history; converting them at today's rate would be false.
     expect(out).toContain('30-day low / high (USD)');
   });

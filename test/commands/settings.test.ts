@@ -168,6 +168,19 @@ describe('/settings on the terminal', () => {
     expect(renderText(await terminal('settings', { action: 'reset', currency: 'eur' }))).toContain('`reset` goes alone');
   });
 
+  it('asks at the same moment with different settings each get their own currency (shared runs keyed by settings)', async () => {
+    const ctx = (currency: 'EUR' | 'GBP' | 'USD') => ({ ...contextFor('console')(consoleUser), prefs: resolvePrefs({ currency }) });
+    const [eur, gbp, usd] = await Promise.all([
+      runCommand(commands, 'hashprice', {}, ctx('EUR'), silentLogger),
+      runCommand(commands, 'hashprice', {}, ctx('GBP'), silentLogger),
+      runCommand(commands, 'hashprice', {}, ctx('USD'), silentLogger),
+    ]);
+    // 0.00055615322 BTC/PH/day × €64,823 / £55,198 / $69,880.
+    expect(renderText(eur)).toContain('€36.05');
+    expect(renderText(gbp)).toContain('£30.70');
+    expect(renderText(usd)).toContain('$38.86');
+  });
+
   it('JPY amounts are whole yen', async () => {
     await terminal('settings', { currency: 'jpy' });
     // 0.00055615322 × ¥10,601,000 = ¥5,895.8/PH/day; ¥5.9 per TH/day reads ¥6.

@@ -4,7 +4,7 @@ import { footerFor } from '../src/core/freshness.ts';
 import type { Reply, ReplyChart } from '../src/core/reply.ts';
 import { renderDigestChart } from '../src/charts/digest.ts';
 import { loadHeadlineParts } from '../src/data/headline.ts';
-import { UpstreamError } from '../src/sources/types.ts';
+import { UpstreamError } from '../src/core/market.ts';
 import { digestAction, digestOptions } from '../src/scheduler/digest-command.ts';
 
 /**

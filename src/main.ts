@@ -19,7 +19,7 @@ import { createLogger, inBackground, type Logger } from './logger.ts';
 import { startAlerts } from './scheduler/start.ts';
 import { createMarket } from './sources/index.ts';
 import { openStore, StoreError, type SnapshotRepo } from './store/index.ts';
-import type { Market } from './sources/types.ts';
+import type { Market } from './core/market.ts';
 import { VERSION } from './version.ts';
 
 type Who = Pick<CommandContext, 'user' | 'chat'>;

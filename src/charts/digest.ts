@@ -1,6 +1,6 @@
 /** The one chart the daily digest carries: USD hashprice over the last 30 days. */
 import type { ReplyChart } from '../core/reply.ts';
-import type { Market } from '../sources/types.ts';
+import type { Market } from '../core/market.ts';
 import type { SnapshotReader } from '../history/series.ts';
 import { buildChart } from './metric-charts.ts';
 

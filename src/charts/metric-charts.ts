@@ -7,7 +7,7 @@ import { footerFor } from '../core/freshness.ts';
 import { sma } from '../core/metrics/hashrate.ts';
 import { lowHigh, type Point } from '../core/metrics/history.ts';
 import type { ReplyChart, Tone } from '../core/reply.ts';
-import { UpstreamError, type Market, type PoolWindow } from '../sources/types.ts';
+import { UpstreamError, type Market, type PoolWindow } from '../core/market.ts';
 import { dailyMean } from '../history/daily.ts';
 import { DAY_SEC, type HistoryMetric } from '../history/metrics.ts';
 import { loadSeries, type LoadedSeries, type SnapshotReader } from '../history/series.ts';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Reply } from './reply.ts';
-import type { Market } from '../sources/types.ts';
+import type { Market } from './market.ts';
 import { closest } from './suggest.ts';
 
 export type Platform = 'discord' | 'telegram' | 'console' | 'cli';

@@ -6,8 +6,8 @@ import type { Logger } from 'pino';
 import { parseOptions, type Command, type CommandContext } from './command.ts';
 import { errorReply, type Reply } from './reply.ts';
 import { closest } from './suggest.ts';
-import { COMMAND_DEADLINE_MS, withDeadline } from '../sources/deadline.ts';
-import { UpstreamError } from '../sources/types.ts';
+import { COMMAND_DEADLINE_MS, withDeadline } from './deadline.ts';
+import { UpstreamError } from './market.ts';
 
 const commandName = (typed: string) => typed.trim().replace(/^\//, '').toLowerCase();
 

@@ -7,7 +7,7 @@
  */
 import type { Provenance } from '../core/freshness.ts';
 import type { Point } from '../core/metrics/history.ts';
-import { UpstreamError, type Market } from '../sources/types.ts';
+import { UpstreamError, type Market } from '../core/market.ts';
 import type { SnapshotRepo } from '../store/snapshots.ts';
 import { historyFromMarket, periodCovering } from './from-market.ts';
 import { DAY_SEC, type HistoryMetric } from './metrics.ts';

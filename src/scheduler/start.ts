@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Sender } from '../core/delivery.ts';
 import type { Headline } from '../core/headline.ts';
-import type { Market } from '../sources/types.ts';
+import type { Market } from '../core/market.ts';
 import type { Store } from '../store/index.ts';
 import { inBackground } from '../logger.ts';
 import { AlertEngine } from '../alerts/engine.ts';

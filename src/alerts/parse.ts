@@ -2,7 +2,7 @@
  * The chat syntax of `/alert add`: subject, condition, value, window. Every mistake gets a
  * message saying what is accepted, with an example.
  */
-import { parseHumanNumber } from '../core/command.ts';
+import { parseHumanNumber } from '../core/numbers.ts';
 import { METRIC_IDS, METRICS, typed, type MetricId } from './metrics.ts';
 import type { RuleSpec } from './rules.ts';
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Reply } from './reply.ts';
 import type { Market } from './market.ts';
+import type { CommandServices } from './services.ts';
 import { parseHumanNumber } from './numbers.ts';
 import { closest } from './suggest.ts';
 
@@ -22,16 +23,6 @@ export interface CommandContext {
   /** Where it was asked. isAdmin is asked lazily: it costs a platform call on Telegram. */
   chat?: { id: string; kind: 'private' | 'group' | 'channel'; isAdmin(): Promise<boolean> };
   services: CommandServices;
-}
-
-/** Stateful services some commands need (alerts, digest subscriptions); filled in by main. */
-export interface CommandServices {
-  /** Personal alert rules (/alert); absent where there is no store (e.g. one-shot CLI runs). */
-  alerts?: import('../alerts/service.ts').AlertCommands;
-  /** Daily digest subscriptions (/digest subscribe…); absent where there is no store. */
-  digests?: import('../scheduler/digests.ts').DigestCommands;
-  /** A person's data as a whole (/forget; paused deliveries resumed when they write again). */
-  account?: import('../alerts/account.ts').AccountService;
 }
 
 interface BaseSpec {

@@ -101,7 +101,7 @@ async function answer(
 
 const sharedRuns = new WeakMap<CommandContext['market'], Map<string, Promise<Reply>>>();
 
-async function execute(command: Command, args: Record<string, unknown>, ctx: CommandContext, log?: Logger): Promise<Reply> {
+async function execute(command: Command, args: Record<string, unknown>, ctx: CommandContext, log?: CommandLog): Promise<Reply> {
   try {
     // Every upstream request this command makes shares one deadline (a hanging upstream costs it once).
     return await withDeadline(COMMAND_DEADLINE_MS, () => command.run(ctx, args as never));

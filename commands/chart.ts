@@ -5,7 +5,7 @@ import { periodAliases } from '../src/core/periods.ts';
 
 export default defineCommand({
   name: 'chart',
-  description: 'A chart (PNG) of hashprice, hashrate, price, difficulty, fee share or pools over 7d to 1y',
+  description: 'A chart (PNG) of hashprice, hashrate, price, difficulty, fee share, revenue or pools, 7d to 1y',
   options: {
     metric: {
       kind: 'choice',
@@ -19,6 +19,7 @@ export default defineCommand({
         diff: 'difficulty',
         fee: 'fees', feeshare: 'fees',
         pool: 'pools', miningpools: 'pools',
+        rewards: 'revenue', reward: 'revenue', budget: 'revenue', security: 'revenue',
       },
       example: 'hashprice',
       description: 'What to chart',

@@ -32,7 +32,7 @@ export interface AlertCommands {
 export interface DigestRequest {
   platform: DeliveryPlatform;
   user?: { id: string; name?: string };
-  chat?: { id: string; kind: 'private' | 'group' | 'channel'; isAdmin(): Promise<boolean> };
+  chat?: { id: string; kind: 'private' | 'group' | 'channel'; postable?: boolean; isAdmin(): Promise<boolean> };
   time?: string;
   timezone?: string;
 }

@@ -46,9 +46,9 @@ describe('a degraded figure (reward stats failing)', () => {
     // Healthy world: hashprice $38.86 (EXPECTED), fee share 0.636 %. Both rules are armed.
     const first = await start(clock);
     await first.pollOnce();
-    first.services.alerts.add(alice, { subject: 'hashprice', condition: 'below', value: '38.80' }, 0);
-    first.services.alerts.add(alice, { subject: 'fees', condition: 'below', value: '0.5' }, 0);
-    first.services.alerts.add(alice, { subject: 'hashprice_btc', condition: 'below', value: '0.000556' }, 0);
+    await first.services.alerts.add(alice, { subject: 'hashprice', condition: 'below', value: '38.80' }, 0);
+    await first.services.alerts.add(alice, { subject: 'fees', condition: 'below', value: '0.5' }, 0);
+    await first.services.alerts.add(alice, { subject: 'hashprice_btc', condition: 'below', value: '0.000556' }, 0);
     await first.stop();
     const rowsBefore = store.snapshots.atOrBefore('hashprice_usd', Number.MAX_SAFE_INTEGER);
 

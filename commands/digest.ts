@@ -5,7 +5,7 @@ import { DEFAULT_BENCHMARKS } from '../src/core/metrics/benchmarks.ts';
 import type { Reply, ReplyChart } from '../src/core/reply.ts';
 import { renderDigestChart } from '../src/charts/digest.ts';
 import { loadHeadlineParts } from '../src/data/headline.ts';
-import { UpstreamError } from '../src/sources/types.ts';
+import { UpstreamError } from '../src/core/market.ts';
 import { digestAction, digestOptions } from '../src/scheduler/digest-command.ts';
 
 /**

@@ -7,7 +7,8 @@ import { pino } from 'pino';
 import { buildDigest } from '../commands/digest.ts';
 import { commands } from '../commands/index.ts';
 import { secretsOf, type Config } from './config.ts';
-import type { CommandContext, CommandServices, Platform } from './core/command.ts';
+import type { CommandContext, Platform } from './core/command.ts';
+import type { CommandServices } from './core/services.ts';
 import { benchmarksFrom } from './core/metrics/benchmarks.ts';
 import type { Sender } from './core/delivery.ts';
 import { CONSOLE_USER, consoleSender } from './adapters/console/sender.ts';
@@ -19,7 +20,7 @@ import { createLogger, inBackground, type Logger } from './logger.ts';
 import { startAlerts } from './scheduler/start.ts';
 import { createMarket } from './sources/index.ts';
 import { openStore, StoreError, type SnapshotRepo } from './store/index.ts';
-import type { Market } from './sources/types.ts';
+import type { Market } from './core/market.ts';
 import { VERSION } from './version.ts';
 
 type Who = Pick<CommandContext, 'user' | 'chat'>;

@@ -11,6 +11,7 @@
 import type { Logger } from 'pino';
 import type { Destination, DeliveryPlatform } from '../core/delivery.ts';
 import type { Reply } from '../core/reply.ts';
+import type { DigestCommands, DigestRequest } from '../core/services.ts';
 import { errorReply } from '../core/reply.ts';
 import type { ScheduleRow, Store } from '../store/index.ts';
 import { canonicalTimeZone, localClock, minutesOf, parseTimeOfDay } from './local-time.ts';
@@ -90,23 +91,6 @@ export class DigestScheduler {
     if (queued) this.deps.onQueued?.();
     return queued;
   }
-}
-
-export interface DigestRequest {
-  platform: DeliveryPlatform;
-  user?: { id: string; name?: string };
-  chat?: { id: string; kind: 'private' | 'group' | 'channel'; postable?: boolean; isAdmin(): Promise<boolean> };
-  time?: string;
-  timezone?: string;
-}
-
-export interface DigestCommands {
-  /** In a group/channel: that chat (admins only). In a private chat: the asker's DM. */
-  subscribe(req: DigestRequest): Promise<Reply>;
-  unsubscribe(req: DigestRequest): Promise<Reply>;
-  /** The asker's DM, from anywhere. */
-  subscribeDm(req: DigestRequest): Promise<Reply>;
-  preview(req: DigestRequest): Promise<Reply>;
 }
 
 const ok = (title: string, lines: string[], data?: Record<string, unknown>): Reply => ({

@@ -8,14 +8,15 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Sender } from '../core/delivery.ts';
 import type { Headline } from '../core/headline.ts';
-import type { Market } from '../sources/types.ts';
+import type { Market } from '../core/market.ts';
 import type { Store } from '../store/index.ts';
 import { inBackground } from '../logger.ts';
 import { AlertEngine } from '../alerts/engine.ts';
-import { accountService, type AccountService } from '../alerts/account.ts';
-import { alertCommands, type AlertCommands } from '../alerts/service.ts';
+import { accountService } from '../alerts/account.ts';
+import { alertCommands } from '../alerts/service.ts';
+import type { AccountService, AlertCommands, DigestCommands } from '../core/services.ts';
 import { OutboxWorker } from '../alerts/outbox-worker.ts';
-import { DigestScheduler, digestCommands, type BuildDigest, type DigestCommands } from './digests.ts';
+import { DigestScheduler, digestCommands, type BuildDigest } from './digests.ts';
 
 /** The tip is cached for 30 s upstream-side, so checking it this often costs at most 2 calls a minute. */
 const TIP_CHECK_MS = 15_000;

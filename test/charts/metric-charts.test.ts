@@ -6,7 +6,7 @@ import { sma } from '../../src/core/metrics/hashrate.ts';
 import { backfillHistory } from '../../src/history/backfill.ts';
 import { dailyMean } from '../../src/history/daily.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { UpstreamError } from '../../src/sources/types.ts';
+import { UpstreamError } from '../../src/core/market.ts';
 import { openStore } from '../../src/store/index.ts';
 import { stubMarket } from '../history/stub-market.ts';
 import { countColour, decode, pngSize } from './png.ts';

@@ -14,7 +14,7 @@ import type { Command, CommandContext } from '../../src/core/command.ts';
 import { runCommand } from '../../src/core/run.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { startAlerts, type AlertsRuntime } from '../../src/scheduler/start.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { headline } from '../alerts/headline.ts';
 

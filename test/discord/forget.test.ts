@@ -14,7 +14,7 @@ import type { Headline } from '../../src/core/headline.ts';
 import { startDiscord, type DiscordHandle } from '../../src/adapters/discord/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { startAlerts, type AlertsRuntime } from '../../src/scheduler/start.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { EPHEMERAL, startFakeDiscord, type FakeDiscord, type FakeUser, type RecordedRequest } from '../fakes/discord.ts';
 import { headline } from '../alerts/headline.ts';

@@ -13,7 +13,7 @@ import type { Reply } from '../../src/core/reply.ts';
 import { runCommand } from '../../src/core/run.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { registerCommands, startDiscord, type DiscordHandle } from '../../src/adapters/discord/index.ts';
 import { buildSlashCommands, normaliseCommandSet } from '../../src/adapters/discord/slash.ts';
 import { digestCommands } from '../../src/scheduler/digests.ts';

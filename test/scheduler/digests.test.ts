@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DigestScheduler, digestCommands, isDue, type DigestRequest } from '../../src/scheduler/digests.ts';
+import { DigestScheduler, digestCommands, isDue } from '../../src/scheduler/digests.ts';
+import type { DigestRequest } from '../../src/core/services.ts';
 import { digestAction } from '../../src/scheduler/digest-command.ts';
 import type { CommandContext } from '../../src/core/command.ts';
 import { canonicalTimeZone, localClock, parseTimeOfDay } from '../../src/scheduler/local-time.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.ts';
 import { startAlerts } from '../../src/scheduler/start.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { openStore } from '../../src/store/index.ts';
 import { headline } from '../alerts/headline.ts';
 

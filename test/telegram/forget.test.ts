@@ -13,7 +13,7 @@ import type { Headline } from '../../src/core/headline.ts';
 import { startTelegram, type TelegramBot } from '../../src/adapters/telegram/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { startAlerts, type AlertsRuntime } from '../../src/scheduler/start.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { startFakeTelegram, type FakeTelegram, type SentMessage } from '../fakes/telegram.ts';
 import { headline } from '../alerts/headline.ts';

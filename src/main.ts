@@ -9,7 +9,7 @@ import { commands } from '../commands/index.ts';
 import { secretsOf, type Config } from './config.ts';
 import type { CommandContext, CommandServices, Platform } from './core/command.ts';
 import { benchmarksFrom } from './core/metrics/benchmarks.ts';
-import type { Sender } from './core/delivery.ts';
+import type { Sender } from './delivery/sender.ts';
 import { CONSOLE_USER, consoleSender } from './adapters/console/sender.ts';
 import { runConsole } from './adapters/console/index.ts';
 import { waitingNotice } from './adapters/console/waiting.ts';

@@ -6,7 +6,7 @@
 import cron from 'node-cron';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import type { Sender } from '../core/delivery.ts';
+import type { Sender } from '../delivery/sender.ts';
 import type { Headline } from '../core/headline.ts';
 import type { Market } from '../sources/types.ts';
 import type { Store } from '../store/index.ts';
@@ -14,7 +14,7 @@ import { inBackground } from '../logger.ts';
 import { AlertEngine } from '../alerts/engine.ts';
 import { accountService, type AccountService } from '../alerts/account.ts';
 import { alertCommands, type AlertCommands } from '../alerts/service.ts';
-import { OutboxWorker } from '../alerts/outbox-worker.ts';
+import { OutboxWorker } from '../delivery/outbox-worker.ts';
 import { DigestScheduler, digestCommands, type BuildDigest, type DigestCommands } from './digests.ts';
 
 /** The tip is cached for 30 s upstream-side, so checking it this often costs at most 2 calls a minute. */

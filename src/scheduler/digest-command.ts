@@ -5,7 +5,7 @@
 import type { CommandContext } from '../core/command.ts';
 import type { DeliveryPlatform } from '../core/delivery.ts';
 import { errorReply, type Reply } from '../core/reply.ts';
-import { canonicalTimeZone, parseTimeOfDay } from './local-time.ts';
+import { canonicalTimeZone, parseTimeOfDay } from '../core/local-time.ts';
 
 export const DIGEST_ACTIONS = ['show', 'subscribe', 'unsubscribe', 'preview', 'dm'] as const;
 

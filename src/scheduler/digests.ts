@@ -13,7 +13,7 @@ import type { Destination, DeliveryPlatform } from '../core/delivery.ts';
 import type { Reply } from '../core/reply.ts';
 import { errorReply } from '../core/reply.ts';
 import type { ScheduleRow, Store } from '../store/index.ts';
-import { canonicalTimeZone, localClock, minutesOf, parseTimeOfDay } from './local-time.ts';
+import { canonicalTimeZone, localClock, minutesOf, parseTimeOfDay } from '../core/local-time.ts';
 
 export type BuildDigest = (destination: Destination) => Promise<Reply>;
 

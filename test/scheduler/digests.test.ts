@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DigestScheduler, digestCommands, isDue, type DigestRequest } from '../../src/scheduler/digests.ts';
 import { digestAction } from '../../src/scheduler/digest-command.ts';
 import type { CommandContext } from '../../src/core/command.ts';
-import { canonicalTimeZone, localClock, parseTimeOfDay } from '../../src/scheduler/local-time.ts';
+import { canonicalTimeZone, localClock, parseTimeOfDay } from '../../src/core/local-time.ts';
 import type { Destination } from '../../src/core/delivery.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { createLogger, silentLogger } from '../../src/logger.ts';

@@ -28,7 +28,9 @@ export interface CommandServices {
   /** Personal alert rules (/alert); absent where there is no store (e.g. one-shot CLI runs). */
   alerts?: import('../alerts/service.ts').AlertCommands;
   /** Daily digest subscriptions (/digest subscribe…); absent where there is no store. */
-  digests?: import('../scheduler/digests.ts').DigestCommands;
+  digests?: import('../digests/subscriptions.ts').DigestCommands;
+  /** The digest's last chart, shared by /digest and the scheduled digests; absent: rendered each time. */
+  digestCharts?: import('../digests/build.ts').DigestChartCache;
   /** A person's data as a whole (/forget; paused deliveries resumed when they write again). */
   account?: import('../alerts/account.ts').AccountService;
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/logger.ts';
-import { startAlerts } from '../../src/scheduler/start.ts';
-import type { Market } from '../../src/sources/types.ts';
-import { openStore } from '../../src/store/index.ts';
-import { headline } from '../alerts/headline.ts';
+import { silentLogger } from '../src/logger.ts';
+import { startBackground } from '../src/background.ts';
+import type { Market } from '../src/sources/types.ts';
+import { openStore } from '../src/store/index.ts';
+import { headline } from './alerts/headline.ts';
 
 describe('evaluation on each new block', () => {
   it('evaluates when the tip moves, not when it stays', async () => {
@@ -11,7 +11,7 @@ describe('evaluation on each new block', () => {
     let loads = 0;
     const market = { tip: async () => ({ value: { height, timestampSec: 1, difficulty: 1 }, source: 'test', fetchedAt: 0, stale: false }) } as unknown as Market;
     const store = openStore(':memory:');
-    const runtime = await startAlerts({
+    const runtime = await startBackground({
       config: { MAX_ALERTS_PER_USER: 25, DIGEST_DEFAULT_TIME: '14:00', POLL_INTERVAL_SEC: 600 },
       logger: silentLogger,
       store,

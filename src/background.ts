@@ -71,7 +71,13 @@ export interface Background {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the outbox worker, queues the digests missed while down, then (unless `timers` is false)
+ * the digest check every minute, the market poll and tip watch, the history back-fill and the live
+ * snapshots. stop() ends them all and waits for in-flight sends.
+ */
 export async function startBackground(deps: BackgroundDeps): Promise<Background> {
+  // Log lines keep the part name they had before the background work was gathered here.
   const log = deps.logger.child({ part: 'alerts' });
   const now = deps.now ?? Date.now;
   const { store, market } = deps;

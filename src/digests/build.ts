@@ -6,6 +6,7 @@
 import type { CommandContext } from '../core/command.ts';
 import { digestReply } from '../core/digest.ts';
 import { footerFor } from '../core/freshness.ts';
+import { DEFAULT_BENCHMARKS } from '../core/metrics/benchmarks.ts';
 import type { Reply, ReplyChart } from '../core/reply.ts';
 import type { Market } from '../sources/types.ts';
 import { UpstreamError } from '../sources/types.ts';
@@ -55,7 +56,8 @@ export async function buildDigest(ctx: Pick<CommandContext, 'market' | 'now' | '
   // Missing parts and a missing fee input are named by the digest itself, so no separate warnings.
   const { headline, provenance } = await loadHeadlineParts(ctx.market, ctx.now());
   const tip = headline.height === undefined || headline.tipTimeSec === undefined ? undefined : { height: headline.height, timestampSec: headline.tipTimeSec };
-  const reply = digestReply(headline, footerFor(provenance, ctx.now(), tip, clock));
+  const power = (ctx.services.benchmarks ?? DEFAULT_BENCHMARKS).referencePowerUsdPerKwh;
+  const reply = digestReply(headline, footerFor(provenance, ctx.now(), tip, clock), [], power);
   const chart = await digestChart(ctx, `${headline.height}:${headline.hashpriceUsdPerPhDay}:${Math.floor(ctx.now() / 3_600_000)}`);
   return chart ? { ...reply, chart } : reply;
 }

@@ -5,7 +5,7 @@
  */
 import type { DeliveryPlatform } from './delivery.ts';
 import type { Benchmarks } from './metrics/benchmarks.ts';
-import type { Reply } from './reply.ts';
+import type { Reply, ReplyChart } from './reply.ts';
 
 export interface AlertUser {
   platform: string;
@@ -100,4 +100,11 @@ export interface CommandServices {
   historyStore?: SnapshotReader;
   /** The cited defaults with the operator's overrides (AI_LEASE_USD_PER_MW_YEAR, REFERENCE_POWER_USD_PER_KWH). */
   benchmarks?: Benchmarks;
+  /** The digest's last chart, shared by /digest and the scheduled digests; absent: rendered each time. */
+  digestCharts?: ChartCache;
+}
+
+/** Keeps the last rendered chart under a key, so the same picture is not drawn again for every asker. */
+export interface ChartCache {
+  get(key: string, render: () => Promise<ReplyChart>): Promise<ReplyChart>;
 }

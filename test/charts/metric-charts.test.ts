@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderDigestChart } from '../../src/charts/digest.ts';
+import { renderDigestChart } from '../../src/digests/build.ts';
 import { buildChart, CHART_METRICS } from '../../src/charts/metric-charts.ts';
 import { COLORS } from '../../src/charts/theme.ts';
 import { sma } from '../../src/core/metrics/hashrate.ts';

@@ -16,7 +16,7 @@ import { createMarket } from '../../src/sources/index.ts';
 import type { Market } from '../../src/core/market.ts';
 import { registerCommands, startDiscord, type DiscordHandle } from '../../src/adapters/discord/index.ts';
 import { buildSlashCommands, normaliseCommandSet } from '../../src/adapters/discord/slash.ts';
-import { digestCommands } from '../../src/scheduler/digests.ts';
+import { digestCommands } from '../../src/digests/subscriptions.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { EPHEMERAL, startFakeDiscord, type FakeDiscord, type RecordedRequest } from '../fakes/discord.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';

@@ -6,7 +6,7 @@ import type { Section } from '../src/core/reply.ts';
 import { optional } from '../src/data/optional.ts';
 import { fxFrom } from '../src/data/fx.ts';
 import { DEFAULT_PREFS } from '../src/core/prefs.ts';
-import { UpstreamError } from '../src/sources/types.ts';
+import { UpstreamError } from '../src/core/market.ts';
 
 export default defineCommand({
   name: 'fees',

@@ -2,15 +2,8 @@ import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { CURRENCIES, dateTime, moneyPerKwh, type Currency } from '../src/core/format.ts';
 import { MAX_POWER_PER_KWH, type Prefs, type SettingOrigin, type Settings } from '../src/core/prefs.ts';
 import { errorReply, type Field, type Reply } from '../src/core/reply.ts';
-import { canonicalTimeZone } from '../src/scheduler/local-time.ts';
-import type { SettingsRepo, SettingsScope } from '../src/store/settings.ts';
-
-declare module '../src/core/command.ts' {
-  interface CommandServices {
-    /** Stored /settings; absent where there is no store (one-shot CLI runs use USD and UTC). */
-    settings?: SettingsRepo;
-  }
-}
+import { canonicalTimeZone } from '../src/core/local-time.ts';
+import type { SettingsScope } from '../src/core/services.ts';
 
 const ORIGIN_WORDS: Record<SettingOrigin, string> = { user: 'yours', chat: "this chat's", default: 'default' };
 const ZONE_EXAMPLES = 'Europe/Berlin, America/New_York, Asia/Tokyo or UTC';

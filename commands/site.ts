@@ -9,13 +9,6 @@ import { loadHashpriceInputs } from '../src/data/hashprice-inputs.ts';
 import { loadFx, type Fx } from '../src/data/fx.ts';
 import { DEFAULT_PREFS } from '../src/core/prefs.ts';
 
-declare module '../src/core/command.ts' {
-  interface CommandServices {
-    /** The cited defaults with the operator's overrides (AI_LEASE_USD_PER_MW_YEAR, REFERENCE_POWER_USD_PER_KWH). */
-    benchmarks?: Benchmarks;
-  }
-}
-
 /** A current-generation air-cooled fleet when the user names no machine. */
 const DEFAULT_MODEL = 's21';
 

@@ -5,7 +5,7 @@
  * cross rate from another source or another moment.
  */
 import { age, money, moneyPerKwh, type Currency } from '../core/format.ts';
-import { UpstreamError, type Market, type Prices, type Sourced } from '../sources/types.ts';
+import { UpstreamError, type Market, type Prices, type Sourced } from '../core/market.ts';
 
 export interface Fx {
   /** The currency amounts are shown in (USD when the chosen one could not be had). */

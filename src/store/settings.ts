@@ -2,30 +2,15 @@
 import type { Database } from 'better-sqlite3';
 import { isCurrency } from '../core/format.ts';
 import { resolvePrefs, type Prefs, type Settings } from '../core/prefs.ts';
+import type { SettingsScope, SettingsStore, SettingsSubject } from '../core/services.ts';
 import type { UserRepo } from './users.ts';
 
-export type SettingsScope = 'user' | 'chat';
-export interface SettingsSubject {
-  platform: string;
-  id: string;
-  name?: string;
-  by?: string;
-}
+export type { SettingsScope, SettingsSubject } from '../core/services.ts';
 
-export interface SettingsRepo {
-  /** What is stored for the user (platform + their id) or the chat, only the fields set. */
-  get(scope: SettingsScope, platform: string, id: string): Settings;
-  /**
-   * Sets the given fields, keeps the others; returns what is stored afterwards. `who` is the user
-   * (with their display name) or the chat (with `by`, the platform id of the admin changing it).
-   */
-  set(scope: SettingsScope, who: SettingsSubject, patch: Settings, nowMs: number): Settings;
-  /** Forgets every field; false when nothing was stored. */
-  reset(scope: SettingsScope, platform: string, id: string): boolean;
+/** The settings port of core/services.ts, plus what only the store's own callers need. */
+export interface SettingsRepo extends SettingsStore {
   /** Telegram group became a supergroup: its settings follow it (an older row at the new id gives way). */
   migrateChat(platform: string, fromChatId: string, toChatId: string): number;
-  /** The settings in effect for one command: the user's over the chat's over the defaults. */
-  prefsFor(platform: string, userId: string | undefined, chatId: string | undefined): Prefs;
 }
 
 interface Row {

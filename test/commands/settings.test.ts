@@ -14,7 +14,7 @@ import { runCommand } from '../../src/core/run.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { renderText } from '../../src/render/text.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { startDiscord, type DiscordHandle } from '../../src/adapters/discord/index.ts';
 import { startTelegram, type TelegramBot } from '../../src/adapters/telegram/index.ts';

@@ -1,18 +1,17 @@
 /**
- * `npm run bench`: runs every benchmark module present and prints a JSON summary and a table;
- * `npm run bench -- telegram` runs only the named modules.
+ * `npm run bench [module…]`: runs every benchmark module present (or the ones named) and prints a JSON summary and a table.
  * Numbers are medians and ratios: these machines are shared and noisy.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { BenchResult } from './types.ts';
 
-const MODULES = ['core', 'alerts', 'charts', 'telegram'];
-const chosen = process.argv.slice(2);
+const ALL = ['start', 'core', 'alerts', 'charts', 'telegram'];
+/** `npm run bench -- alerts start` runs just those modules. */
+const MODULES = process.argv.length > 2 ? process.argv.slice(2).filter((m) => ALL.includes(m)) : ALL;
 
 const all: Record<string, BenchResult[]> = {};
 for (const name of MODULES) {
-  if (chosen.length && !chosen.includes(name)) continue;
   if (!existsSync(new URL(`./${name}.ts`, import.meta.url))) continue;
   process.stderr.write(`bench: ${name}…\n`);
   const out = execFileSync(process.execPath, ['--import', 'tsx', new URL('./child.ts', import.meta.url).pathname, name], {

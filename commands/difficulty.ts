@@ -7,6 +7,7 @@ export default defineCommand({
   name: 'difficulty',
   description: 'Next difficulty adjustment: progress, estimated change, ETA, blocks left, previous change',
   options: {},
+  shared: true,
   examples: ['/difficulty'],
   async run(ctx) {
     const [adj, net] = await Promise.all([ctx.market.difficultyAdjustment(), ctx.market.network()]);

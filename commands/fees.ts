@@ -10,6 +10,7 @@ export default defineCommand({
   name: 'fees',
   description: 'Fees: their share of miner revenue over the last 144 blocks and the recommended rates now',
   options: {},
+  shared: true,
   examples: ['/fees'],
   async run(ctx) {
     // Each part stands alone: the fee share needs no price, the rates need neither.

@@ -20,6 +20,7 @@ export default defineCommand({
     fees: { kind: 'number', min: 0, max: 100, unit: 'BTC per block', example: 'fees=0.05', description: 'What-if average fees per block, in BTC' },
     height: { kind: 'integer', min: 0, max: 13_440_000, example: 'height=1050000', description: 'What-if block height (sets the subsidy)' },
   },
+  shared: true,
   examples: ['/hashprice', '/hashprice price=60000', '/hashprice price=80k difficulty=130T fees=0.02 height=900000'],
   async run(ctx, args) {
     const given: WhatIf = { ...args };

@@ -14,6 +14,7 @@ export default defineCommand({
   name: 'hashrate',
   description: 'Network hashrate: 7-day average, change over 7 and 30 days, drop from the high, hash ribbons',
   options: {},
+  shared: true,
   examples: ['/hashrate'],
   async run(ctx) {
     const [series, net] = await Promise.all([loadHashrateSeries(ctx.market, 'all'), ctx.market.network()]);

@@ -21,6 +21,7 @@ export default defineCommand({
     // The same spellings as /chart pools (24h, 7d, 30d, 90d, 1y and their synonyms).
     window: { kind: 'choice', choices: WINDOWS, aliases: periodAliases(WINDOWS), example: '1w', description: 'Window: 24h, 1w, 1m, 3m or 1y (default 1w)' },
   },
+  shared: true,
   examples: ['/pools', '/pools 24h', '/pools window=1m'],
   async run(ctx, args) {
     const window = (args.window ?? '1w') as (typeof WINDOWS)[number];

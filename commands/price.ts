@@ -14,6 +14,7 @@ export default defineCommand({
   options: {
     currency: { kind: 'choice', choices: CURRENCIES, autocomplete: true, example: 'eur', description: 'Currency (USD, EUR, GBP, CAD, CHF, AUD, JPY)' },
   },
+  shared: true,
   examples: ['/price', '/price eur'],
   async run(ctx, args) {
     const currency = args.currency ?? 'USD';

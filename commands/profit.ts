@@ -46,6 +46,7 @@ export default defineCommand({
     hashrate: { kind: 'number', min: 0.001, max: 1e9, unit: 'TH/s', example: 'hashrate=2000', description: 'Your fleet hashrate in TH/s, for daily and monthly totals' },
     efficiency: { kind: 'number', min: 1, max: 500, unit: 'J/TH', example: 'efficiency=21.5', description: 'Efficiency in J/TH, instead of a model' },
   },
+  shared: true,
   examples: ['/profit s19jpro 0.06', '/profit s21 0.045 hashrate=20000', '/profit efficiency=25 power=0.07'],
   async run(ctx, args) {
     const model = args.model ? findAsic(args.model) : undefined;

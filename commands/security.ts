@@ -8,6 +8,7 @@ export default defineCommand({
   name: 'security',
   description: 'Security budget: daily miner revenue, yearly spend and its share of the market cap',
   options: {},
+  shared: true,
   examples: ['/security'],
   async run(ctx) {
     const inputs = await loadMiningInputs(ctx.market);

@@ -144,10 +144,6 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (first === '--version' || first === '-v') {
-    process.stdout.write(`${VERSION}\n`);
-    return 0;
-  }
   if (first === undefined || first === 'start') {
     const { startBot } = await import('./main.ts');
     await startBot(configOrExit());

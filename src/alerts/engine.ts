@@ -15,12 +15,12 @@ import type { Logger } from 'pino';
 import { dateTime, difficulty as fmtDifficulty, int, pct, pctChange } from '../core/format.ts';
 import type { Headline } from '../core/headline.ts';
 import type { Reply } from '../core/reply.ts';
-import type { Destination, DeliveryPlatform } from '../core/delivery.ts';
+import type { Destination } from '../core/delivery.ts';
 import type { AlertState, RuleRow, Store } from '../store/index.ts';
 import { changeMargin, METRICS, rearmMargin, snapshotRows } from './metrics.ts';
 import { isRuleSpec } from './parse.ts';
 import { describeRule, type RuleSpec } from './rules.ts';
-import { ThresholdIndex } from './threshold-index.ts';
+import { ThresholdRules } from './threshold-rules.ts';
 import { plural } from '../core/plural.ts';
 
 const DAY_SEC = 86_400;
@@ -50,19 +50,12 @@ export interface EvaluationResult {
   checked: number;
 }
 
-export function destinationOf(platform: string, externalId: string): Destination {
-  return { platform: platform as DeliveryPlatform, chatId: externalId, kind: 'user' };
-}
-
 export class AlertEngine {
-  private rules = new Map<number, Live>();
-  private index = new ThresholdIndex();
-  /** Threshold rules whose next step does not depend on a crossing: never evaluated, or held by cooldown. */
-  private unsettled = new Set<number>();
-  private others = new Set<number>();
+  /** Threshold rules in columns (most rules are these); the other kinds as objects. */
+  private thresholds = new ThresholdRules();
+  private others = new Map<number, Live>();
   private lastValue = new Map<string, number>();
   private lastHeadline: Headline | undefined;
-  private destinations = new Map<string, Destination>();
 
   constructor(
     private readonly store: Store,
@@ -71,17 +64,14 @@ export class AlertEngine {
 
   /** Loads every active rule from the store (start-up). */
   load(): void {
-    this.rules.clear();
-    this.index = new ThresholdIndex();
-    this.unsettled.clear();
+    this.thresholds = new ThresholdRules(this.store.rules.countActive());
     this.others.clear();
-    this.destinations.clear();
     this.store.rules.eachActive((row) => this.track(row));
-    this.index.build();
+    this.thresholds.build();
   }
 
   get size(): number {
-    return this.rules.size;
+    return this.thresholds.size + this.others.size;
   }
 
   /** The most recent headline evaluated, so a new rule can say whether it already holds. */
@@ -100,39 +90,24 @@ export class AlertEngine {
       this.log.error({ ruleId: row.id }, 'alert rule has an unreadable spec; skipping it');
       return;
     }
-    const live: Live = { id: row.id, destination: this.destinationFor(row), spec, cooldownSec: row.cooldownSec, state: row.state };
-    if (this.rules.has(row.id)) this.untrack(row.id);
-    this.rules.set(row.id, live);
+    this.untrack(row.id);
     if (spec.kind === 'threshold') {
-      this.index.add(row.id, spec.metric, spec.direction, spec.value, rearmMargin(spec.metric, spec.value));
-      // Looked at on the next evaluation whatever its state: it may be new, or held by a cooldown.
-      this.unsettled.add(row.id);
+      this.thresholds.add(row.id, spec, row.cooldownSec, row.platform, row.externalId, row.state);
     } else {
-      this.others.add(row.id);
+      const destination = this.thresholds.destination(row.platform, row.externalId);
+      this.others.set(row.id, { id: row.id, destination, spec, cooldownSec: row.cooldownSec, state: row.state });
     }
-  }
-
-  /** Up to 25 rules share an owner: one Destination object per owner keeps a large rule set small. */
-  private destinationFor(row: RuleRow): Destination {
-    const key = `${row.platform}:${row.externalId}`;
-    let d = this.destinations.get(key);
-    if (!d) {
-      d = destinationOf(row.platform, row.externalId);
-      this.destinations.set(key, d);
-    }
-    return d;
   }
 
   untrack(id: number): void {
-    this.rules.delete(id);
-    this.index.remove(id);
-    this.unsettled.delete(id);
+    this.thresholds.remove(id);
     this.others.delete(id);
   }
 
   /** The owner cannot be reached (their rules were disabled in the store): stop evaluating them. */
   untrackDestination(d: Destination): void {
-    for (const rule of [...this.rules.values()]) {
+    this.thresholds.removeOwner(d);
+    for (const rule of [...this.others.values()]) {
       if (rule.destination.platform === d.platform && rule.destination.chatId === d.chatId) this.untrack(rule.id);
     }
   }
@@ -157,21 +132,20 @@ export class AlertEngine {
     const writes = new Map<number, AlertState>();
     const messages: { rule: Live; reply: Reply }[] = [];
     let checked = 0;
-    const candidates = new Set<number>(this.unsettled);
+    // Slots of threshold rules to look at: the unsettled ones and those a move crossed.
+    const candidates = new Set<number>(this.thresholds.unsettled());
     for (const id of Object.keys(METRICS) as (keyof typeof METRICS)[]) {
       const x = METRICS[id].read(h);
       if (x === undefined || !Number.isFinite(x)) continue;
       const before = this.lastValue.get(id);
       if (before === undefined) {
-        for (const rule of this.rules.values()) if (rule.spec.kind === 'threshold' && rule.spec.metric === id) candidates.add(rule.id);
+        for (const slot of this.thresholds.index.slotsOf(id)) candidates.add(slot);
       } else {
-        for (const ruleId of this.index.crossed(id, before, x)) candidates.add(ruleId);
+        for (const slot of this.thresholds.index.crossedSlots(id, before, x)) candidates.add(slot);
       }
       this.lastValue.set(id, x);
     }
-    for (const ruleId of [...candidates, ...this.others]) {
-      const rule = this.rules.get(ruleId);
-      if (!rule) continue;
+    const decide = (rule: Live): void => {
       checked++;
       const out = this.step(rule, h);
       if (out) {
@@ -179,16 +153,25 @@ export class AlertEngine {
         writes.set(rule.id, out.state);
         if (out.reply) messages.push({ rule, reply: out.reply });
       }
-      if (rule.spec.kind === 'threshold') this.settle(rule, h);
+    };
+    for (const slot of candidates) {
+      const rule = this.thresholds.rule(slot);
+      if (!rule) continue;
+      decide(rule);
+      this.thresholds.write(slot, rule.state);
+      this.settle(slot, rule, h);
     }
+    for (const rule of this.others.values()) decide(rule);
     const nowMs = h.atMs;
     try {
+      // One statement per kind of write, however many rules changed.
       this.store.transaction(() => {
         this.store.snapshots.upsertMany(snapshotRows(h));
-        for (const [ruleId, state] of writes) this.store.rules.saveState(ruleId, state, nowMs);
-        for (const { rule, reply } of messages) {
-          this.store.outbox.enqueue(`alert:${rule.id}:${rule.state.episode}`, rule.destination, reply, nowMs);
-        }
+        this.store.rules.saveStates([...writes].map(([ruleId, state]) => ({ ruleId, state })), nowMs);
+        this.store.outbox.enqueueMany(
+          messages.map(({ rule, reply }) => ({ idemKey: `alert:${rule.id}:${rule.state.episode}`, destination: rule.destination, reply })),
+          nowMs,
+        );
       });
     } catch (err) {
       // Nothing was committed: forget what this pass decided, so the next one decides it again.
@@ -209,11 +192,10 @@ export class AlertEngine {
   }
 
   /** Only a rule armed while its condition holds (held by cooldown) can change without a crossing. */
-  private settle(rule: Live, h: Headline): void {
+  private settle(slot: number, rule: Live, h: Headline): void {
     const level = this.level(rule.spec, h);
     if (!level) return;
-    if (rule.state.armed !== false && level.holds) this.unsettled.add(rule.id);
-    else this.unsettled.delete(rule.id);
+    this.thresholds.settle(slot, rule.state.armed !== false && level.holds);
   }
 
   /** The next state of one rule, and the alert to send if it fires; undefined when nothing changes. */

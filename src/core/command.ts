@@ -85,6 +85,11 @@ export interface Command<O extends OptionSpecs = OptionSpecs> {
   adminOnly?: boolean;
   /** Every reply is for the asker alone (alerts): platforms never show it, or a placeholder, to others. */
   personal?: boolean;
+  /**
+   * The reply depends only on the options and market data (not on who asks or where), so
+   * concurrent identical asks share one run (see runCommand).
+   */
+  shared?: boolean;
   examples: string[];
   run(ctx: CommandContext, args: ArgsOf<O>): Promise<Reply>;
 }

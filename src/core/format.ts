@@ -2,12 +2,25 @@
 
 const MINUS = '−';
 
+/**
+ * One formatter per digit count, made once: toLocaleString with options builds a new
+ * Intl.NumberFormat on every call, which dominated the CPU profile of a burst of replies.
+ */
+const formatters = new Map<number, Intl.NumberFormat>();
+
 function fixed(n: number, digits: number): string {
-  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  let f = formatters.get(digits);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    formatters.set(digits, f);
+  }
+  return f.format(n);
 }
 
+const integer = new Intl.NumberFormat('en-US');
+
 export function int(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return integer.format(Math.round(n));
 }
 
 /**

@@ -79,9 +79,27 @@ async function answer(
     reply.lines = [...parsed.message.split('\n'), `Example: ${command.examples[0] ?? `/${command.name}`}`];
     return reply;
   }
+  if (!command.shared) return execute(command, parsed.args, ctx, log);
+  // A burst of identical asks (a cold start with users waiting) shares one run: computed per ask,
+  // every reply waited until all of them had been computed (the CPU profile of 10,000 cold
+  // /hashprice). Keyed per market, so separate markets (tests, what-ifs) never mix.
+  let inflight = sharedRuns.get(ctx.market);
+  if (!inflight) sharedRuns.set(ctx.market, (inflight = new Map()));
+  const key = `${command.name}\0${ctx.platform}\0${ctx.version}\0${JSON.stringify(parsed.args)}`;
+  const running = inflight.get(key);
+  if (running) return running;
+  const run = execute(command, parsed.args, ctx, log);
+  inflight.set(key, run);
+  void run.finally(() => inflight.delete(key));
+  return run;
+}
+
+const sharedRuns = new WeakMap<CommandContext['market'], Map<string, Promise<Reply>>>();
+
+async function execute(command: Command, args: Record<string, unknown>, ctx: CommandContext, log?: Logger): Promise<Reply> {
   try {
     // Every upstream request this command makes shares one deadline (a hanging upstream costs it once).
-    return await withDeadline(COMMAND_DEADLINE_MS, () => command.run(ctx, parsed.args));
+    return await withDeadline(COMMAND_DEADLINE_MS, () => command.run(ctx, args as never));
   } catch (err) {
     if (err instanceof UpstreamError) {
       log?.warn({ command: command.name, resource: err.resource, err: err.message }, 'upstream unavailable');

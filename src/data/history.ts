@@ -29,6 +29,39 @@ function completeDays<T>(days: T[]): T[] {
   return days.slice(0, -1);
 }
 
+type RewardHistory = Awaited<ReturnType<Market['rewardHistory']>>['value'];
+type HashrateHistory = Awaited<ReturnType<Market['hashrateHistory']>>['value'];
+type PriceHistory = Awaited<ReturnType<Market['priceHistory']>>['value'];
+const NO_PRICES: PriceHistory = [];
+
+interface DailySeries {
+  hashrate: HashrateHistory;
+  prices: PriceHistory;
+  usd: Point[];
+  btc: Point[];
+}
+
+/**
+ * The series computed once per set of cached upstream values (a cached resource hands out the same
+ * value object until it refreshes): a burst of /hashprice computed it once per request, which
+ * held every reply back until all of them had done it. Callers only read the arrays.
+ */
+const seriesMemo = new WeakMap<RewardHistory, DailySeries>();
+
+function seriesFor(rewards: RewardHistory, hashrate: HashrateHistory, prices: PriceHistory): { usd: Point[]; btc: Point[] } {
+  const memo = seriesMemo.get(rewards);
+  if (memo && memo.hashrate === hashrate && memo.prices === prices) return memo;
+  const days = completeDays(dailyHashprice(rewards, hashrate.difficulty, prices));
+  const made = {
+    hashrate,
+    prices,
+    usd: days.flatMap((d) => (d.usdPerPhDay === undefined ? [] : [{ t: d.t, v: d.usdPerPhDay }])),
+    btc: days.map((d) => ({ t: d.t, v: d.btcPerPhDay })),
+  };
+  seriesMemo.set(rewards, made);
+  return made;
+}
+
 export async function loadHashpriceHistory(market: Market): Promise<Series> {
   const [rewards, hashrate, prices] = await Promise.all([
     market.rewardHistory(HASHPRICE_HISTORY_PERIOD),
@@ -39,10 +72,10 @@ export async function loadHashpriceHistory(market: Market): Promise<Series> {
       throw err;
     }),
   ]);
-  const days = completeDays(dailyHashprice(rewards.value, hashrate.value.difficulty, prices?.value ?? []));
+  const { usd, btc } = seriesFor(rewards.value, hashrate.value, prices?.value ?? NO_PRICES);
   return {
-    usd: days.flatMap((d) => (d.usdPerPhDay === undefined ? [] : [{ t: d.t, v: d.usdPerPhDay }])),
-    btc: days.map((d) => ({ t: d.t, v: d.btcPerPhDay })),
+    usd,
+    btc,
     provenance: [
       { what: 'reward history', sourced: rewards },
       { what: 'difficulty history', sourced: hashrate },

@@ -24,6 +24,8 @@ export interface OutboxRow {
 export interface OutboxRepo {
   /** False when the key is already there (the same episode or digest day was queued before). */
   enqueue(idemKey: string, destination: Destination, reply: Reply, nowMs: number): boolean;
+  /** Many messages in one statement (an evaluation pass); keys already queued are skipped. Returns how many were added. */
+  enqueueMany(items: readonly { idemKey: string; destination: Destination; reply: Reply }[], nowMs: number): number;
   /** Whether a message with this key was ever queued (whatever became of it). */
   has(idemKey: string): boolean;
   /** Leases up to `limit` due rows for these platforms (status → sending, attempts + 1). */
@@ -91,6 +93,11 @@ export function outboxRepo(db: Database): OutboxRepo {
     `INSERT INTO outbox (idem_key, platform, chat_id, dest_kind, payload, next_attempt_ms, created_ms)
      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idem_key) DO NOTHING`,
   );
+  const insertMany = db.prepare(
+    `INSERT INTO outbox (idem_key, platform, chat_id, dest_kind, payload, next_attempt_ms, created_ms)
+     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, @now, @now FROM json_each(@rows) WHERE true
+     ON CONFLICT (idem_key) DO NOTHING`,
+  );
   const has = db.prepare('SELECT 1 FROM outbox WHERE idem_key = ?').pluck();
   const claim = db.prepare(
     `UPDATE outbox SET status = 'sending', lease_until_ms = @lease, attempts = attempts + 1
@@ -118,6 +125,11 @@ export function outboxRepo(db: Database): OutboxRepo {
   const dueBy = db.prepare(`SELECT platform, MIN(next_attempt_ms) AS t FROM outbox WHERE status = 'pending' GROUP BY platform`);
   return {
     enqueue: (key, d, reply, nowMs) => insert.run(key, d.platform, d.chatId, d.kind, encodeReply(reply), nowMs, nowMs).changes > 0,
+    enqueueMany: (items, nowMs) => {
+      if (items.length === 0) return 0;
+      const rows = items.map(({ idemKey, destination: d, reply }) => [idemKey, d.platform, d.chatId, d.kind, encodeReply(reply)]);
+      return insertMany.run({ rows: JSON.stringify(rows), now: nowMs }).changes;
+    },
     has: (key) => has.get(key) !== undefined,
     claim: (nowMs, leaseMs, limit, platforms) =>
       (claim.all({ now: nowMs, lease: nowMs + leaseMs, limit, platforms: JSON.stringify(platforms) }) as Raw[]).map(toRow).sort((a, b) => a.id - b.id),

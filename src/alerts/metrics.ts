@@ -12,8 +12,10 @@
 import { btc, difficulty as fmtDifficulty, hashrate, pct, pctChange, usd } from '../core/format.ts';
 import { snapshotSlot } from '../store/snapshots.ts';
 import { trustedFigure, type Headline } from '../core/headline.ts';
+import { RETARGET_INTERVAL } from '../core/metrics/constants.ts';
+import { subsidyBtc } from '../core/metrics/subsidy.ts';
 
-export const METRIC_IDS = ['hashprice', 'hashprice_btc', 'price', 'hashrate', 'difficulty', 'difficulty_change', 'fees', 'toppool', 'nakamoto'] as const;
+export const METRIC_IDS = ['hashprice', 'hashprice_btc', 'price', 'hashrate', 'difficulty', 'difficulty_change', 'fees', 'toppool', 'nakamoto', 'hashprice_next'] as const;
 export type MetricId = (typeof METRIC_IDS)[number];
 
 export interface MetricDef {
@@ -145,6 +147,17 @@ export const METRICS: Record<MetricId, MetricDef> = {
     max: 100,
     step: 0.1,
   },
+  hashprice_next: {
+    label: 'hashprice after the next adjustment (estimate, USD per PH/s per day)',
+    unit: 'USD/PH/day',
+    read: hashpriceAfterRetarget,
+    format: (v) => `${usd(v)}/PH/day`,
+    marginFloor: 0,
+    snapshot: 'hashprice_next_usd',
+    min: 0,
+    max: 1e6,
+    step: 0.01,
+  },
   nakamoto: {
     label: 'Nakamoto coefficient (pools)',
     unit: 'pools',
@@ -157,6 +170,31 @@ export const METRICS: Record<MetricId, MetricDef> = {
     step: 1,
   },
 };
+
+/**
+ * Hashprice once the estimated retarget takes effect, at today's price and fees (what /hashprice
+ * shows as "after the adjustment"): hashprice is (subsidy + fees) × price / difficulty, so the
+ * difficulty factor is 1 / (1 + change) and, when a halving falls inside the epoch, the revenue
+ * factor is (subsidy then + fees) / (subsidy now + fees), with fees per block from the fee share
+ * (fees = subsidy × share / (1 − share)). Undefined while the estimate is too early, or when the
+ * hashprice (or, across a halving, the fee share) was computed with an input missing.
+ */
+export function hashpriceAfterRetarget(h: Headline): number | undefined {
+  const hp = trustedFigure(h, 'hashpriceUsdPerPhDay');
+  const change = h.difficultyChangePercent;
+  if (hp === undefined || change === undefined || !(change > -100) || !Number.isSafeInteger(h.height) || h.height < 0) return undefined;
+  const retargetHeight = h.height - (h.height % RETARGET_INTERVAL) + RETARGET_INTERVAL;
+  const now = subsidyBtc(h.height);
+  const then = subsidyBtc(retargetHeight);
+  let revenue = 1;
+  if (then !== now) {
+    const share = trustedFigure(h, 'feeSharePercent');
+    if (share === undefined || !(share < 100)) return undefined;
+    const fees = (now * share) / (100 - share);
+    revenue = (then + fees) / (now + fees);
+  }
+  return (hp * revenue) / (1 + change / 100);
+}
 
 /**
  * Difficulty as miners say it: "120", "120T" and "120 T" mean 120 × 10¹² (a bare number below a

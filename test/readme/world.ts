@@ -6,16 +6,17 @@
 import type { LookupFunction } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { Agent } from 'undici';
-import { buildDigest } from '../../commands/digest.ts';
 import { commands } from '../../commands/index.ts';
 import { handleConsoleLine } from '../../src/adapters/console/index.ts';
 import { CONSOLE_USER, consoleSender } from '../../src/adapters/console/sender.ts';
 import { loadConfig } from '../../src/config.ts';
-import type { CommandContext, CommandServices } from '../../src/core/command.ts';
+import type { CommandContext } from '../../src/core/command.ts';
+import type { CommandServices } from '../../src/core/services.ts';
 import { benchmarksFrom } from '../../src/core/metrics/benchmarks.ts';
 import { loadHeadline } from '../../src/data/headline.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { startAlerts } from '../../src/scheduler/start.ts';
+import { startBackground } from '../../src/background.ts';
+import { buildDigest, DigestChartCache } from '../../src/digests/build.ts';
 import { createMarket } from '../../src/sources/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { VERSION } from '../../src/version.ts';
@@ -52,8 +53,8 @@ export async function startExampleWorld(): Promise<ExampleWorld> {
   const dispatcher = toLocalhost();
   const market = createMarket({ config, logger: silentLogger, now, dispatcher, sleep: async () => {} });
   const store = openStore(':memory:');
-  const services: CommandServices = { historyStore: store.snapshots, benchmarks: benchmarksFrom(config) };
-  const runtime = await startAlerts({
+  const services: CommandServices = { historyStore: store.snapshots, benchmarks: benchmarksFrom(config), digestCharts: new DigestChartCache() };
+  const runtime = await startBackground({
     config,
     logger: silentLogger,
     store,

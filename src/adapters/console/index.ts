@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { splitArgs, tokenize, type Command, type CommandContext } from '../../core/command.ts';
 import { findCommand, runCommand } from '../../core/run.ts';
 import type { Reply } from '../../core/reply.ts';
-import { renderText, stripControls } from '../../render/text.ts';
+import { renderText, stripControls } from './format.ts';
 import { sayWhileWaiting } from './waiting.ts';
 
 export interface ConsoleDeps {

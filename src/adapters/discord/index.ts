@@ -16,7 +16,7 @@ import { createDiscordSender } from './sender.ts';
 
 export { buildSlashCommands, slashCommandProblems } from './slash.ts';
 export { registerCommands } from './register.ts';
-export { renderDiscord } from '../../render/discord.ts';
+export { renderDiscord } from './format.ts';
 
 export interface DiscordDeps {
   config: Config;

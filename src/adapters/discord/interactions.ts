@@ -18,7 +18,7 @@ import type { Command, CommandContext } from '../../core/command.ts';
 import { errorReply, type Reply } from '../../core/reply.ts';
 import { findCommand, runCommand } from '../../core/run.ts';
 import type { Logger } from '../../logger.ts';
-import { renderDiscord } from '../../render/discord.ts';
+import { renderDiscord } from './format.ts';
 import { suggestChoices } from './autocomplete.ts';
 import { decodeButtonId } from './custom-id.ts';
 import { botIsMember, whereInvoked } from './where.ts';

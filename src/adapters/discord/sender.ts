@@ -6,7 +6,7 @@ import { DiscordAPIError, RateLimitError, Routes, type REST, type RawFile } from
 import type { Destination, SendResult, Sender } from '../../core/delivery.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { Logger } from '../../logger.ts';
-import { renderDiscord } from '../../render/discord.ts';
+import { renderDiscord } from './format.ts';
 import { describe } from './interactions.ts';
 
 /**

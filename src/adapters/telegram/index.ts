@@ -14,7 +14,7 @@ import { findCommand, resumeDeliveries, runCommand, withLines } from '../../core
 import { splitArgs, tokenize, type Command, type CommandContext } from '../../core/command.ts';
 import type { Sender } from '../../core/delivery.ts';
 import { errorReply, type Reply } from '../../core/reply.ts';
-import { decodeCallback } from '../../render/telegram.ts';
+import { decodeCallback } from './format.ts';
 import { STOP_GRACE_MS } from '../grace.ts';
 import { parseCommand } from './commands.ts';
 import { SLOW_DOWN, STALE_BUTTON, startReply } from './replies.ts';

@@ -13,6 +13,7 @@ import type { Logger } from '../../logger.ts';
 import { findCommand, resumeDeliveries, runCommand, withLines } from '../../core/run.ts';
 import { splitArgs, tokenize, type Command, type CommandContext } from '../../core/command.ts';
 import type { Sender } from '../../core/delivery.ts';
+import type { PlatformAdapter } from '../../core/platform.ts';
 import { errorReply, type Reply } from '../../core/reply.ts';
 import { decodeCallback } from './format.ts';
 import { STOP_GRACE_MS } from '../grace.ts';
@@ -377,5 +378,17 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
     ...(webhook ? { webhookPort: (webhook.address() as AddressInfo).port } : {}),
     failed,
     stop,
+  };
+}
+
+/** Telegram as one of main's platforms. */
+export function telegramPlatform(deps: Omit<TelegramDeps, 'makeContext'>): PlatformAdapter {
+  return {
+    platform: 'telegram',
+    async start(makeContext) {
+      const telegram = await startTelegram({ ...deps, makeContext });
+      deps.logger.info({ bot: telegram.botUsername }, 'telegram started');
+      return { sender: telegram.sender, ended: telegram.failed, stop: telegram.stop };
+    },
   };
 }

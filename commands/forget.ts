@@ -85,10 +85,10 @@ export default defineCommand({
     confirm: { kind: 'text', maxLength: 60, example: 'confirm', description: 'Leave empty to see what is stored first; "confirm" deletes it' },
   },
   personal: true,
-  needs: {
+  needs: () => ({
     account: { title: 'Nothing stored here', text: 'Commands run from a shell store nothing about you. /forget works where the bot runs with its database (Discord, Telegram or the npm start prompt).' },
     user: { title: 'Who are you?', text: 'I cannot tell who is asking here, so there is nothing of yours to delete.' },
-  },
+  }),
   examples: ['/forget', '/forget confirm'],
   async run(ctx, args) {
     const account = ctx.services.account!;

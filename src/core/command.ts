@@ -107,8 +107,12 @@ export interface Command<O extends OptionSpecs = OptionSpecs> {
    * others, and it is refused where everyone in the chat would see it (core/preconditions.ts).
    */
   personal?: boolean;
-  /** What it cannot run without, each with what to say where it is missing (core/preconditions.ts). */
-  needs?: Needs;
+  /**
+   * What it cannot run without, each with what to say where it is missing (core/preconditions.ts).
+   * Given the parsed options, since actions of one command may differ (showing the digest needs
+   * nothing; subscribing to it, the store).
+   */
+  needs?(args: ArgsOf<O>): Needs | undefined;
   /**
    * The reply depends only on the options and market data (not on who asks or where), so
    * concurrent identical asks share one run (see runCommand).

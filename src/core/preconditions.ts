@@ -14,9 +14,10 @@ function unmet(need: keyof Needs, ctx: CommandContext): boolean {
   return !ctx.user || ctx.user.platform === 'cli';
 }
 
-export async function preconditionRefusal(command: Command, ctx: CommandContext): Promise<Reply | undefined> {
+export async function preconditionRefusal(command: Command, args: Record<string, unknown>, ctx: CommandContext): Promise<Reply | undefined> {
+  const needs = command.needs?.(args as never);
   for (const need of NEED_ORDER) {
-    const refusal = command.needs?.[need];
+    const refusal = needs?.[need];
     if (refusal && unmet(need, ctx)) return errorReply(refusal.title, refusal.text);
   }
   const chat = ctx.chat;

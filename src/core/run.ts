@@ -86,7 +86,7 @@ async function answer(
     reply.lines = [...parsed.message.split('\n'), `Example: ${command.examples[0] ?? `/${command.name}`}`];
     return reply;
   }
-  const refused = await preconditionRefusal(command, ctx);
+  const refused = await preconditionRefusal(command, parsed.args, ctx);
   if (refused) return refused;
   if (!command.shared) return execute(command, parsed.args, ctx, log);
   // A burst of identical asks (a cold start with users waiting) shares one run: computed per ask,

@@ -57,7 +57,7 @@ describe('preconditions, checked once in core for every platform', () => {
   });
 
   it('says what is missing first: the service, then an asker it can tell apart', async () => {
-    const needy = probe({ needs: { alerts: { title: 'No store', text: 'a' }, user: { title: 'No asker', text: 'b' } } });
+    const needy = probe({ needs: () => ({ alerts: { title: 'No store', text: 'a' }, user: { title: 'No asker', text: 'b' } }) });
     ran = 0;
     expect((await runCommand([needy], 'probe', {}, context({ platform: 'cli', user: undefined }))).title).toBe('No store');
     const alerts = {} as NonNullable<CommandContext['services']['alerts']>;
@@ -72,6 +72,16 @@ describe('preconditions, checked once in core for every platform', () => {
       const reply = await runCommand(commands, name, {}, context({ services }, {}));
       expect(reply.title).toBe('Send this in a private chat');
       expect(reply.lines?.[0]).toBe(`Send /${name} to me in a private chat: what is yours stays between us.`);
+    }
+  });
+
+  it('/digest declares per action: showing needs nothing, scheduling needs the store', async () => {
+    const digest = commands.find((c) => c.name === 'digest')!;
+    expect(digest.needs?.({})).toBeUndefined();
+    expect(digest.needs?.({ action: 'show' })).toBeUndefined();
+    for (const action of ['subscribe', 'unsubscribe', 'dm', 'preview']) {
+      const reply = await runCommand(commands, 'digest', { action }, context({}, { kind: 'private' }));
+      expect(reply.title).toBe('Digest subscriptions unavailable');
     }
   });
 });

@@ -5,7 +5,7 @@
  * are answered in updates.ts, inline queries in inline.ts, askers told apart in asker.ts; replies
  * and posts go out through delivery.ts, paced by pacer.ts, rendered by format.ts.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { Update } from 'telegraf/types';
@@ -16,6 +16,8 @@ import type { Sender } from '../../delivery/sender.ts';
 import type { PlatformAdapter } from '../../core/platform.ts';
 import { STOP_GRACE_MS } from '../grace.ts';
 import { askerOf } from './asker.ts';
+import { commandMenu } from './commands.ts';
+import { listenForWebhook } from './webhook.ts';
 import { SLOW_DOWN } from './replies.ts';
 import { createTelegramSender } from './sender.ts';
 import { createUpdateHandler } from './updates.ts';
@@ -164,10 +166,7 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
   bot.catch((err, ctx) => log.error({ err, updateId: ctx.update.update_id }, 'telegram: middleware error'));
 
   // Decorative: the command menu in clients. Useful, never worth failing start-up over.
-  const menu = commands
-    .filter((c) => /^[a-z0-9_]{1,32}$/.test(c.name) && c.description.trim() !== '')
-    .map((c) => ({ command: c.name, description: c.description.slice(0, 256) }));
-  await bot.telegram.setMyCommands(menu.slice(0, 100)).catch((err: unknown) => {
+  await bot.telegram.setMyCommands(commandMenu(commands)).catch((err: unknown) => {
     log.warn({ err: (err as Error).message }, 'telegram: setMyCommands failed; the command menu may be out of date');
   });
 
@@ -178,19 +177,8 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
   const failed = new Promise<Error>((resolve) => (failedWith = resolve));
   if (config.TELEGRAM_WEBHOOK_URL) {
     const url = new URL(config.TELEGRAM_WEBHOOK_URL);
-    // telegraf answers 403 to any request without the right secret token or path.
-    const server = createServer(bot.webhookCallback(`${url.pathname}${url.search}`, { secretToken: config.TELEGRAM_WEBHOOK_SECRET }));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.TELEGRAM_WEBHOOK_PORT, () => resolve());
-    });
+    const server = await listenForWebhook(bot, config, url, UPDATES);
     webhook = server;
-    try {
-      await bot.telegram.setWebhook(url.href, { secret_token: config.TELEGRAM_WEBHOOK_SECRET, allowed_updates: [...UPDATES] });
-    } catch (err) {
-      server.close();
-      throw err;
-    }
     log.info({ botUsername, port: (server.address() as AddressInfo).port }, 'telegram: webhook mode');
   } else {
     // A webhook left set would answer every getUpdates with 409.

@@ -6,7 +6,7 @@
 import type { Point } from '../core/metrics/index.ts';
 import type { Provenance } from '../core/freshness.ts';
 import { dailyHashprice, dailyMean } from '../history/daily.ts';
-import { UpstreamError, type Market } from '../sources/types.ts';
+import { UpstreamError, type Market } from '../core/market.ts';
 import { plural } from '../core/plural.ts';
 
 /** Hash ribbons need a 60-day average; fewer points means the instance does not index mining data. */

@@ -9,7 +9,7 @@ import { hashprice, feeShare } from '../core/metrics/hashprice.ts';
 import type { Point } from '../core/metrics/history.ts';
 import type { Provenance } from '../core/freshness.ts';
 import { loadHashpriceInputs } from '../data/hashprice-inputs.ts';
-import type { Market } from '../sources/types.ts';
+import type { Market } from '../core/market.ts';
 import { snapshotSlot, type SnapshotRepo, type SnapshotRow } from '../store/snapshots.ts';
 import { stepAtMidnights, utcDay } from './daily.ts';
 import { historyFromMarket } from './from-market.ts';

@@ -7,13 +7,12 @@
  */
 import type { Provenance } from '../core/freshness.ts';
 import type { Point } from '../core/metrics/history.ts';
-import { UpstreamError, type Market } from '../sources/types.ts';
-import type { SnapshotRepo } from '../store/snapshots.ts';
+import { UpstreamError, type Market } from '../core/market.ts';
+import type { SnapshotReader } from '../core/services.ts';
 import { historyFromMarket, periodCovering } from './from-market.ts';
 import { DAY_SEC, type HistoryMetric } from './metrics.ts';
 import { plural } from '../core/plural.ts';
 
-export type SnapshotReader = Pick<SnapshotRepo, 'atOrBefore'>;
 
 export interface SeriesRequest {
   metric: HistoryMetric;

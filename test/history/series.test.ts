@@ -3,7 +3,7 @@ import { dailyMean, stepAtMidnights } from '../../src/history/daily.ts';
 import { periodCovering } from '../../src/history/from-market.ts';
 import { loadSeries, thin } from '../../src/history/series.ts';
 import { openStore } from '../../src/store/index.ts';
-import { UpstreamError } from '../../src/sources/types.ts';
+import { UpstreamError } from '../../src/core/market.ts';
 import { stubMarket } from './stub-market.ts';
 
 const DAY = 86_400;

@@ -8,8 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { runCommand } from '../../src/core/run.ts';
-import { startLiveSnapshots } from '../../src/main.ts';
-import { startAlerts } from '../../src/scheduler/start.ts';
+import { startBackground, startLiveSnapshots } from '../../src/background.ts';
 import { createMarket } from '../../src/sources/index.ts';
 import { openStore, type SnapshotRepo } from '../../src/store/index.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
@@ -80,7 +79,7 @@ describe('background snapshot writes that fail', () => {
       throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
     };
     const digest = { title: 'Daily digest', sections: [], footer: [], tone: 'neutral' as const };
-    const runtime = await startAlerts({
+    const runtime = await startBackground({
       config: { MAX_ALERTS_PER_USER: 25, DIGEST_DEFAULT_TIME: '14:00', POLL_INTERVAL_SEC: 60 },
       logger,
       store,

@@ -1,7 +1,7 @@
 import { defineCommand } from '../src/core/command.ts';
 import { age, int } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
-import { optional } from '../src/data/optional.ts';
+import { optional } from '../src/market-data/optional.ts';
 import { TTL_MS } from '../src/sources/index.ts';
 
 const secs = (ms: number) => (ms >= 60_000 ? `${ms / 60_000} min` : `${ms / 1000} s`);

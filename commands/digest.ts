@@ -3,7 +3,7 @@ import { digestReply } from '../src/core/digest.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import type { Reply, ReplyChart } from '../src/core/reply.ts';
 import { renderDigestChart } from '../src/charts/digest.ts';
-import { loadHeadlineParts } from '../src/data/headline.ts';
+import { loadHeadlineParts } from '../src/market-data/headline.ts';
 import { UpstreamError } from '../src/sources/types.ts';
 import { digestAction, digestOptions } from '../src/scheduler/digest-command.ts';
 

@@ -3,7 +3,7 @@ import { int, pct } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { poolConcentration } from '../src/core/metrics/index.ts';
 import type { PoolWindow } from '../src/sources/types.ts';
-import { loadPools } from '../src/data/pools.ts';
+import { loadPools } from '../src/market-data/pools.ts';
 import { periodAliases } from '../src/core/periods.ts';
 import { plural } from '../src/core/plural.ts';
 

@@ -3,7 +3,7 @@ import { int, pctChange, usd, usdPerKwh } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { ASIC_MODELS, findAsic, hashprice, machineEconomics, miningEconomics, normaliseModelName, type AsicModel } from '../src/core/metrics/index.ts';
 import type { Field, Reply } from '../src/core/reply.ts';
-import { loadHashpriceInputs } from '../src/data/hashprice-inputs.ts';
+import { loadHashpriceInputs } from '../src/market-data/hashprice-inputs.ts';
 
 /** Every model with its nameplate figures: the answer to "which models are there?". */
 function modelList(): Reply {

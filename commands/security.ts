@@ -2,7 +2,7 @@ import { defineCommand } from '../src/core/command.ts';
 import { btc, pct, usd } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { securityBudget, securityBudgetBtc } from '../src/core/metrics/index.ts';
-import { loadMiningInputs } from '../src/data/hashprice-inputs.ts';
+import { loadMiningInputs } from '../src/market-data/hashprice-inputs.ts';
 
 export default defineCommand({
   name: 'security',

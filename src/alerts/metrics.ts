@@ -192,7 +192,7 @@ export function changeMargin(percent: number): number {
 
 /**
  * Every headline metric as snapshot rows, so change rules (and charts) have a history to look back
- * on. Names and units match src/history/metrics.ts where both keep a metric. A headline built on a
+ * on. Names and units match src/market-data/metrics.ts where both keep a metric. A headline built on a
  * stale input writes nothing: an old value must not be stored under a new timestamp.
  */
 export function snapshotRows(h: Headline): { metric: string; tsSec: number; value: number; source: string }[] {

@@ -1,7 +1,7 @@
 /** The one chart the daily digest carries: USD hashprice over the last 30 days. */
 import type { ReplyChart } from '../core/reply.ts';
 import type { Market } from '../sources/types.ts';
-import type { SnapshotReader } from '../history/series.ts';
+import type { SnapshotReader } from '../market-data/series.ts';
 import { buildChart } from './metric-charts.ts';
 
 /** Throws UpstreamError when no hashprice history can be had; the digest should then go out without it. */

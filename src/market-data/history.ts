@@ -1,11 +1,11 @@
 /**
  * Daily series built from mempool's history endpoints, shared by commands, the digest and alerts:
- * one point per UTC day, the day's mean, at 00:00 UTC (src/history/daily.ts). Historical hashprice
+ * one point per UTC day, the day's mean, at 00:00 UTC (src/market-data/daily.ts). Historical hashprice
  * uses the same formula as the live figure, with the price of the day it describes.
  */
 import type { Point } from '../core/metrics/index.ts';
 import type { Provenance } from '../core/freshness.ts';
-import { dailyHashprice, dailyMean } from '../history/daily.ts';
+import { dailyHashprice, dailyMean } from './daily.ts';
 import { UpstreamError, type Market } from '../sources/types.ts';
 import { plural } from '../core/plural.ts';
 

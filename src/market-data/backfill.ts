@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { hashprice, feeShare } from '../core/metrics/hashprice.ts';
 import type { Point } from '../core/metrics/history.ts';
 import type { Provenance } from '../core/freshness.ts';
-import { loadHashpriceInputs } from '../data/hashprice-inputs.ts';
+import { loadHashpriceInputs } from './hashprice-inputs.ts';
 import type { Market } from '../sources/types.ts';
 import { snapshotSlot, type SnapshotRepo, type SnapshotRow } from '../store/snapshots.ts';
 import { stepAtMidnights, utcDay } from './daily.ts';

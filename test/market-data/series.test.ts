@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dailyMean, stepAtMidnights } from '../../src/history/daily.ts';
-import { periodCovering } from '../../src/history/from-market.ts';
-import { loadSeries, thin } from '../../src/history/series.ts';
+import { dailyMean, stepAtMidnights } from '../../src/market-data/daily.ts';
+import { periodCovering } from '../../src/market-data/from-market.ts';
+import { loadSeries, thin } from '../../src/market-data/series.ts';
 import { openStore } from '../../src/store/index.ts';
 import { UpstreamError } from '../../src/sources/types.ts';
 import { stubMarket } from './stub-market.ts';

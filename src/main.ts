@@ -14,18 +14,15 @@ import { CONSOLE_USER, consoleSender } from './adapters/console/sender.ts';
 import { runConsole } from './adapters/console/index.ts';
 import { waitingNotice } from './adapters/console/waiting.ts';
 import { loadHeadline } from './market-data/headline.ts';
-import { backfillHistory, recordSnapshot } from './market-data/backfill.ts';
+import { backfillHistory } from './market-data/backfill.ts';
 import { createLogger, inBackground, type Logger } from './logger.ts';
 import { startAlerts } from './scheduler/start.ts';
 import { createMarket } from './sources/index.ts';
-import { openStore, StoreError, type SnapshotRepo } from './store/index.ts';
+import { openStore, StoreError } from './store/index.ts';
 import type { Market } from './sources/types.ts';
 import { VERSION } from './version.ts';
 
 type Who = Pick<CommandContext, 'user' | 'chat'>;
-
-/** Live points for the charts between back-fills; daily resolution needs no more. */
-const SNAPSHOT_EVERY_MS = 10 * 60_000;
 
 function openStoreOrExit(path: string) {
   try {
@@ -37,20 +34,6 @@ function openStoreOrExit(path: string) {
     }
     throw err;
   }
-}
-
-/**
- * Records live points every `everyMs`. A failed write (SQLITE_FULL on a full disk) is logged and
- * the next tick tries again; it never ends the process, so commands that only read keep working.
- */
-export function startLiveSnapshots(
-  deps: { market: Market; snapshots: SnapshotRepo; logger: Logger; now(): number },
-  everyMs = SNAPSHOT_EVERY_MS,
-): () => void {
-  const { market, snapshots, logger, now } = deps;
-  const timer = setInterval(() => void inBackground(logger, 'live snapshot', () => recordSnapshot({ market, snapshots, logger, now: now() })), everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
 }
 
 export async function startBot(config: Config): Promise<void> {
@@ -116,14 +99,12 @@ export async function startBot(config: Config): Promise<void> {
   services.account = alerts.services.account;
 
   void inBackground(logger, 'history back-fill', () => backfillHistory({ market, snapshots: store.snapshots, logger, now: now() }));
-  const stopSnapshots = startLiveSnapshots({ market, snapshots: store.snapshots, logger, now });
 
   let stopping = false;
   const shutdown = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    stopSnapshots();
     // Adapters first (no new commands), then the outbox (finishes in-flight sends), then the store.
     await Promise.allSettled(stops.map((stop) => stop()));
     await alerts.stop();

@@ -17,7 +17,8 @@ import type { Headline } from '../core/headline.ts';
 import type { Reply } from '../core/reply.ts';
 import type { Destination } from '../core/delivery.ts';
 import type { AlertState, RuleRow, Store } from '../store/index.ts';
-import { changeMargin, METRICS, rearmMargin, snapshotRows } from './metrics.ts';
+import { changeMargin, METRICS, rearmMargin } from './metrics.ts';
+import { recordHeadline } from '../market-data/recorder.ts';
 import { isRuleSpec } from './parse.ts';
 import { describeRule, type RuleSpec } from './rules.ts';
 import { ThresholdRules } from './threshold-rules.ts';
@@ -166,7 +167,7 @@ export class AlertEngine {
     try {
       // One statement per kind of write, however many rules changed.
       this.store.transaction(() => {
-        this.store.snapshots.upsertMany(snapshotRows(h));
+        recordHeadline(this.store.snapshots, h);
         this.store.rules.saveStates([...writes].map(([ruleId, state]) => ({ ruleId, state })), nowMs);
         this.store.outbox.enqueueMany(
           messages.map(({ rule, reply }) => ({ idemKey: `alert:${rule.id}:${rule.state.episode}`, destination: rule.destination, reply })),

@@ -13,7 +13,7 @@ declare module '../src/core/command.ts' {
 
 export default defineCommand({
   name: 'chart',
-  description: 'A chart (PNG) of hashprice, hashrate, price, difficulty, fee share or pools over 7d to 1y',
+  description: 'A chart (PNG) of hashprice, hashrate, price, difficulty, fee share, revenue or pools, 7d to 1y',
   options: {
     metric: {
       kind: 'choice',
@@ -27,6 +27,7 @@ export default defineCommand({
         diff: 'difficulty',
         fee: 'fees', feeshare: 'fees',
         pool: 'pools', miningpools: 'pools',
+        rewards: 'revenue', reward: 'revenue', budget: 'revenue', security: 'revenue',
       },
       example: 'hashprice',
       description: 'What to chart',

@@ -1,6 +1,7 @@
 import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { digestReply } from '../src/core/digest.ts';
 import { footerFor } from '../src/core/freshness.ts';
+import { DEFAULT_BENCHMARKS } from '../src/core/metrics/benchmarks.ts';
 import type { Reply, ReplyChart } from '../src/core/reply.ts';
 import { renderDigestChart } from '../src/charts/digest.ts';
 import { loadHeadlineParts } from '../src/market-data/headline.ts';
@@ -35,7 +36,8 @@ export async function buildDigest(ctx: Pick<CommandContext, 'market' | 'now' | '
   // Missing parts and a missing fee input are named by the digest itself, so no separate warnings.
   const { headline, provenance } = await loadHeadlineParts(ctx.market, ctx.now());
   const tip = headline.height === undefined || headline.tipTimeSec === undefined ? undefined : { height: headline.height, timestampSec: headline.tipTimeSec };
-  const reply = digestReply(headline, footerFor(provenance, ctx.now(), tip, clock));
+  const power = (ctx.services.benchmarks ?? DEFAULT_BENCHMARKS).referencePowerUsdPerKwh;
+  const reply = digestReply(headline, footerFor(provenance, ctx.now(), tip, clock), [], power);
   const chart = await digestChart(ctx, `${headline.height}:${headline.hashpriceUsdPerPhDay}:${Math.floor(ctx.now() / 3_600_000)}`);
   return chart ? { ...reply, chart } : reply;
 }

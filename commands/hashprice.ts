@@ -1,7 +1,8 @@
 import { defineCommand } from '../src/core/command.ts';
 import { btc, date, int, pctChange, usd } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
-import { beforeDayOf, changePercent, hashpriceBtcPerPhDay, lowHigh, lowestSince, type Point } from '../src/core/metrics/index.ts';
+import { FORWARD_ASSUMPTIONS, forwardHashprice, forwardHashpriceLine } from '../src/core/metrics/forward.ts';
+import { beforeDayOf, changePercent, hashpriceBtcPerPhDay, lowHigh, lowestSince, retargetSummary, subsidyBtc, tooEarlyToEstimate, type Point } from '../src/core/metrics/index.ts';
 import { errorReply, type Field } from '../src/core/reply.ts';
 import { impossibleWhatIf, readWhatIfDifficulty } from '../src/core/what-if.ts';
 import { loadHashpriceHistory } from '../src/market-data/history.ts';
@@ -104,6 +105,31 @@ export default defineCommand({
         data.high30d = range?.high.v;
       }
       history?.provenance.forEach((p) => inputs.provenance.push(p));
+    }
+    // The live retarget estimate describes the live epoch: it means nothing against a what-if
+    // difficulty or height, so it is only shown when both are live (a what-if price or fees carries
+    // through, so the forward figure answers the same question as the one above it). A figure that
+    // reads low (no fees) or has no USD would only make a second wrong number.
+    const forwardApplies = !inputs.whatIf.includes('difficulty') && !inputs.whatIf.includes('height') && !degraded && usdPerPhDay !== undefined;
+    if (forwardApplies) {
+      const adj = await optional(ctx.market.difficultyAdjustment(), warnings, 'Next difficulty adjustment');
+      if (adj) {
+        const r = retargetSummary(adj.value, ctx.now());
+        if (r.estimatedChangePercent === undefined) {
+          lines.push(`After the next adjustment: ${tooEarlyToEstimate(r.blocksIntoEpoch)}.`);
+        } else {
+          const f = forwardHashprice({
+            difficulty: inputs.difficulty,
+            subsidyBtc: subsidyBtc(adj.value.nextRetargetHeight),
+            avgFeesBtc: inputs.avgFeesBtc,
+            priceUsd: inputs.priceUsd!,
+            estimatedChangePercent: r.estimatedChangePercent,
+          });
+          lines.push(forwardHashpriceLine(r.etaInMs, r.estimatedChangePercent, f.hashprice.usdPerPhDay), FORWARD_ASSUMPTIONS);
+          data.forward = { usdPerPhDay: f.hashprice.usdPerPhDay, difficultyAfter: f.difficultyAfter, estimatedChangePercent: r.estimatedChangePercent, etaMs: r.etaMs, retargetHeight: adj.value.nextRetargetHeight };
+        }
+        inputs.provenance.push({ what: 'difficulty estimate', sourced: adj });
+      }
     }
     const feesShown = inputs.missing.fees ? 'fees unavailable (subsidy only)' : `fees ${inputs.avgFeesBtc.toFixed(4)} BTC/block`;
     const priceShown = inputs.priceUsd === undefined ? 'price unavailable' : `price ${usd(inputs.priceUsd)}`;

@@ -2,14 +2,17 @@ import { defineCommand } from '../src/core/command.ts';
 import { btc, pct, usd } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { securityBudget, securityBudgetBtc } from '../src/core/metrics/index.ts';
+import { budgetAtHalvings, HALVING_BUDGET_ASSUMPTIONS, halvingBudgetLine } from '../src/core/metrics/security-outlook.ts';
 import { loadMiningInputs } from '../src/market-data/hashprice-inputs.ts';
+
+const REVENUE_RANGES = ['30d', '90d', '1y'] as const;
 
 export default defineCommand({
   name: 'security',
   description: 'Security budget: daily miner revenue, yearly spend and its share of the market cap',
   options: {},
   shared: true,
-  examples: ['/security'],
+  examples: ['/security', '/chart revenue 1y'],
   async run(ctx) {
     const inputs = await loadMiningInputs(ctx.market);
     const b = securityBudgetBtc(inputs);
@@ -24,6 +27,10 @@ export default defineCommand({
       : [`Miners earn about ${btc(b.dailyRevenueBtc, 2)} a day${mark}; the USD figures need a price, which is unavailable.`];
     if (!degraded) lines.push(`Fees are ${pct(b.feeShare * 100, 2)} of it; the rest is the block subsidy, which halves every 210,000 blocks.`);
     lines.push('Assumes 144 blocks a day at the average fees of the last 144 blocks.');
+    // The coming halvings at today's price and fees: only on a full budget, since without the fees
+    // the share fees must make up would be computed against a revenue that reads low.
+    const halvings = s && !degraded ? budgetAtHalvings({ height: inputs.height, avgFeesBtc: inputs.avgFeesBtc, priceUsd: inputs.priceUsd! }) : [];
+    if (halvings.length) lines.push(...halvings.map(halvingBudgetLine), HALVING_BUDGET_ASSUMPTIONS);
     if (inputs.missing.price) lines.push(`⚠ ${inputs.missing.price}.`);
     return {
       title: 'Security budget',
@@ -41,7 +48,9 @@ export default defineCommand({
       ],
       footer: footerFor(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined),
       tone: 'neutral',
-      data: { ...b, ...s, feeShare: degraded ? null : b.feeShare, degraded, missingInputs: inputs.missing },
+      // The revenue history (subsidy and fees per day) is a chart of its own: offered, not drawn on every ask.
+      buttons: REVENUE_RANGES.map((range) => ({ label: `Revenue ${range}`, command: 'chart', args: { metric: 'revenue', range } })),
+      data: { ...b, ...s, feeShare: degraded ? null : b.feeShare, degraded, missingInputs: inputs.missing, halvings },
     };
   },
 });

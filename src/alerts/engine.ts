@@ -23,8 +23,13 @@ import { isRuleSpec } from './parse.ts';
 import { describeRule, type RuleSpec } from './rules.ts';
 import { ThresholdRules } from './threshold-rules.ts';
 import { plural } from '../core/plural.ts';
+import { TARGET_BLOCK_SECONDS } from '../core/metrics/constants.ts';
+import { fleetEconomics, kwhPrice } from '../core/metrics/fleet.ts';
+import { nextHalving, subsidyBtc } from '../core/metrics/subsidy.ts';
 
 const DAY_SEC = 86_400;
+/** How far past breakeven (as a share of revenue) a model must go to change sides in an under-water rule. */
+const UNDER_WATER_BAND = 0.01;
 /** A snapshot counts as "the value N days ago" only if it is this close to that moment. */
 const SNAPSHOT_TOLERANCE_SEC = 36 * 3600;
 
@@ -123,8 +128,11 @@ export class AlertEngine {
     const level = this.level(spec, h);
     if (level) return { state: { ...base, armed: !level.holds }, alreadyTrue: level.holds };
     const event = this.eventStep(spec, base, h);
-    // A pool already over the line will not fire until it falls back: the user should know.
-    const alreadyTrue = spec.kind === 'pool_share' && h.pools1w.some((p) => p.sharePercent > spec.percent);
+    // A pool already over the line will not fire until it falls back, and a halving already that
+    // close not until the next one: the user should know.
+    const alreadyTrue =
+      (spec.kind === 'pool_share' && h.pools1w.some((p) => p.sharePercent > spec.percent)) ||
+      (spec.kind === 'halving' && Number.isSafeInteger(h.height) && h.height >= 0 && nextHalving(h.height).blocksLeft <= spec.blocks);
     return { state: event.state, alreadyTrue };
   }
 
@@ -334,6 +342,40 @@ export class AlertEngine {
         if (s.memo === null || crossed.length === 0) return remember(memo);
         return fire(memo, crossed.map((p) => `${p.name} found ${pct(p.sharePercent)} of blocks over the last week (line: ${spec.percent} %).`).join('\n'));
       }
+      case 'halving': {
+        if (!Number.isSafeInteger(h.height) || h.height < 0) return { state: s, changed: false };
+        const next = nextHalving(h.height);
+        const inside = next.blocksLeft <= spec.blocks;
+        const memo = JSON.stringify({ halving: next.height, inside });
+        const seen = readHalvingMemo(s.memo);
+        // Fires on the crossing into the window of a halving it saw outside: never for the state a
+        // new rule starts in, and once per halving (the memo moves on with the halving's height).
+        if (!inside || !seen || seen.halving !== next.height || seen.inside) return remember(memo);
+        const days = (next.blocksLeft * TARGET_BLOCK_SECONDS) / DAY_SEC;
+        return fire(memo, `The halving at block ${int(next.height)} is ${int(next.blocksLeft)} blocks away (about ${days < 2 ? `${Math.round(days * 24)} hours` : `${days.toFixed(1)} days`} at 10 minutes a block): the subsidy drops from ${subsidyBtc(h.height)} to ${subsidyBtc(next.height)} BTC.`);
+      }
+      case 'under_water': {
+        // Counted on a trusted hashprice only: a subsidy-only figure would sink models that still earn.
+        const hp = METRICS.hashprice.read(h);
+        if (hp === undefined || !Number.isFinite(hp) || hp <= 0) return { state: s, changed: false };
+        const before = readUnderWaterMemo(s.memo);
+        const f = fleetEconomics({ powerUsdPerKwh: spec.powerUsdPerKwh, hashpriceUsdPerPhDay: hp });
+        // Hysteresis per model: it changes side only once its margin is past zero by 1 % of revenue,
+        // so a hashprice hovering at one model's breakeven does not send an alert every poll.
+        const band = UNDER_WATER_BAND * (hp / 1000);
+        const under = f.rows
+          .filter((r) => (before?.has(r.id!) ? r.economics.marginPerThDay < band : r.economics.marginPerThDay < (before ? -band : 0)))
+          .map((r) => r.id!);
+        const memo = JSON.stringify(under.sort());
+        if (!before || under.length === before.size) return remember(memo);
+        const sank = f.rows.filter((r) => under.includes(r.id!) && !before.has(r.id!)).map((r) => r.name);
+        const rose = f.rows.filter((r) => !under.includes(r.id!) && before.has(r.id!)).map((r) => r.name);
+        const moved = [...(sank.length ? [`now losing money: ${sank.join(', ')}`] : []), ...(rose.length ? [`back above water: ${rose.join(', ')}`] : [])].join('; ');
+        return fire(
+          memo,
+          `At ${kwhPrice(spec.powerUsdPerKwh)}, ${under.length} of ${f.total} models lose money at today's hashprice of ${METRICS.hashprice.format(hp)} (was ${before.size}); ${moved}.`,
+        );
+      }
       default:
         return { state: s, changed: false };
     }
@@ -406,6 +448,26 @@ function readRetargetMemo(memo: string | null): RetargetMemo | { legacyTimeSec: 
   const m = v as Partial<RetargetMemo> | null;
   if (!m || typeof m.epoch !== 'number' || !(typeof m.difficulty === 'number' || m.difficulty === null)) return undefined;
   return { epoch: m.epoch, difficulty: m.difficulty };
+}
+
+function readHalvingMemo(memo: string | null): { halving: number; inside: boolean } | undefined {
+  if (memo === null) return undefined;
+  try {
+    const v = JSON.parse(memo) as { halving?: unknown; inside?: unknown } | null;
+    return v && typeof v.halving === 'number' && typeof v.inside === 'boolean' ? { halving: v.halving, inside: v.inside } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readUnderWaterMemo(memo: string | null): Set<string> | undefined {
+  if (memo === null) return undefined;
+  try {
+    const v = JSON.parse(memo) as unknown;
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? new Set(v as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function describeValue(spec: RuleSpec, level: Level): string {

@@ -4,6 +4,8 @@
  */
 import { ALERT_METRIC_IDS, CATALOG, type AlertMetricId, type MetricEntry, type ThresholdSettings } from '../core/metrics/catalog.ts';
 
+export { hashpriceAfterRetarget } from '../core/metrics/catalog.ts';
+
 export const METRIC_IDS = ALERT_METRIC_IDS;
 export type MetricId = AlertMetricId;
 

@@ -21,14 +21,17 @@ const METRIC_ALIASES = new Map<string, MetricId>(
     fees: 'fees', fee: 'fees', feeshare: 'fees',
     toppool: 'toppool', largestpool: 'toppool',
     nakamoto: 'nakamoto', nakamotocoefficient: 'nakamoto',
+    hashpricenext: 'hashprice_next', nexthashprice: 'hashprice_next', hpnext: 'hashprice_next', forwardhashprice: 'hashprice_next',
   } satisfies Record<string, MetricId>),
 );
 const RETARGET = new Set(['retarget', 'adjustment', 'difficultyadjustment', 'retargets']);
 const RIBBONS = new Set(['ribbons', 'hashribbons', 'capitulation', 'ribbon']);
 const POOL = new Set(['pool', 'pools', 'anypool']);
+const HALVING = new Set(['halving', 'halvening', 'nexthalving']);
+const UNDER_WATER = new Set(['underwater', 'models', 'fleet', 'modelsunderwater', 'unprofitable']);
 
 export const SUBJECTS_HELP =
-  'metrics: hashprice, hashprice_btc, price, hashrate, difficulty (T), difficulty_change (next retarget estimate, %), fees, toppool, nakamoto; events: retarget, ribbons, pool, hashprice low';
+  'metrics: hashprice, hashprice_next (after the next adjustment, estimate), hashprice_btc, price, hashrate, difficulty (T), difficulty_change (next retarget estimate, %), fees, toppool, nakamoto; events: retarget, ribbons, pool, hashprice low, halving N (blocks), underwater P (models losing money at $P/kWh)';
 export const ADD_EXAMPLES = [
   '/alert add hashprice below 40',
   '/alert add hashrate change -10% 7d',
@@ -37,6 +40,9 @@ export const ADD_EXAMPLES = [
   '/alert add hashprice low 90d',
   '/alert add ribbons',
   '/alert add pool above 30%',
+  '/alert add hashprice_next below 35',
+  '/alert add halving 1000',
+  '/alert add underwater 0.06',
 ];
 
 /** Changes and pool shares are shown to one decimal. */
@@ -58,6 +64,8 @@ export function parseRule(words: RuleWords): ParsedRule {
   if (RETARGET.has(subject)) return noExtras(words, { kind: 'retarget' });
   if (RIBBONS.has(subject)) return noExtras(words, { kind: 'ribbons' });
   if (POOL.has(subject)) return parsePool(words);
+  if (HALVING.has(subject)) return parseHalving(words);
+  if (UNDER_WATER.has(subject)) return parseUnderWater(words);
   const metric = METRIC_ALIASES.get(subject);
   if (!metric) return fail(`Unknown metric or event "${clip(words.subject!)}". Accepted: ${SUBJECTS_HELP}.`);
   const condition = squash(words.condition ?? '');
@@ -92,6 +100,7 @@ function withUnit(metric: MetricId, value: string, unit: string): string | undef
   if (metric === 'difficulty') return /^[tp]$/.test(u) ? `${value}${u}` : undefined;
   const units: Record<Exclude<MetricId, 'hashrate' | 'difficulty'>, RegExp> = {
     hashprice: /^(?:usd|\$|usd\/ph\/day|\/ph\/day)$/,
+    hashprice_next: /^(?:usd|\$|usd\/ph\/day|\/ph\/day)$/,
     hashprice_btc: /^(?:btc|btc\/ph\/day|\/ph\/day)$/,
     price: /^(?:usd|\$)$/,
     difficulty_change: /^%$/,
@@ -199,6 +208,38 @@ function parsePool(words: RuleWords): ParsedRule {
   return { ok: true, spec: { kind: 'pool_share', percent: n } };
 }
 
+/** The words after the subject, without filler: "halving in 1000 blocks" → ["1000"]. */
+function restWords(words: RuleWords, filler: RegExp): string[] {
+  return [words.condition, words.value, words.window].map((w) => w?.trim() ?? '').filter((w) => w && !filler.test(w));
+}
+
+/** Blocks before a halving: up to one less than the 210,000-block interval, so every halving is reachable once. */
+const MAX_HALVING_BLOCKS = 209_999;
+
+function parseHalving(words: RuleWords): ParsedRule {
+  const example = '/alert add halving 1000';
+  const rest = restWords(words, /^(?:in|within|blocks?|away)$/i);
+  const raw = rest[0] ?? '';
+  const n = parseHumanNumber(raw.replace(/blocks?$/i, ''));
+  if (!raw || !Number.isInteger(n) || n < 1 || n > MAX_HALVING_BLOCKS) {
+    return fail(`Give how many blocks before the halving to be told, a whole number from 1 to ${MAX_HALVING_BLOCKS.toLocaleString('en-US')} (got "${clip(raw)}"). Example: ${example} (about a week ahead)`);
+  }
+  if (rest.length > 1) return fail(`A halving rule takes only the number of blocks (got "${clip(rest.slice(1).join(' '))}" too). Example: ${example}`);
+  return { ok: true, spec: { kind: 'halving', blocks: n } };
+}
+
+function parseUnderWater(words: RuleWords): ParsedRule {
+  const example = '/alert add underwater 0.06';
+  const rest = restWords(words, /^(?:at|underwater|under|water|models?|usd|\$|\/kwh|usd\/kwh|kwh|per)$/i);
+  const raw = rest[0] ?? '';
+  const n = parseHumanNumber(raw.replace(/^\$/, '').replace(/(?:usd)?\/?kwh$/i, ''));
+  if (!raw || !Number.isFinite(n) || n <= 0 || n > 2) {
+    return fail(`Give your power price in USD per kWh, above 0 and at most 2 (got "${clip(raw)}"). Example: ${example}`);
+  }
+  if (rest.length > 1) return fail(`An under-water rule takes only the power price (got "${clip(rest.slice(1).join(' '))}" too). Example: ${example}`);
+  return { ok: true, spec: { kind: 'under_water', powerUsdPerKwh: n } };
+}
+
 /** The stored JSON is ours, but validate it anyway: a bad row must disable one rule, not crash the engine. */
 export function isRuleSpec(v: unknown): v is RuleSpec {
   if (!v || typeof v !== 'object') return false;
@@ -217,6 +258,10 @@ export function isRuleSpec(v: unknown): v is RuleSpec {
       return num(s.days);
     case 'pool_share':
       return num(s.percent);
+    case 'halving':
+      return num(s.blocks);
+    case 'under_water':
+      return num(s.powerUsdPerKwh) && (s.powerUsdPerKwh as number) > 0;
     default:
       return false;
   }

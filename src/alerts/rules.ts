@@ -4,6 +4,8 @@
  */
 import { METRICS, type MetricId } from './metrics.ts';
 import { plural } from '../core/plural.ts';
+import { int } from '../core/format.ts';
+import { kwhPrice } from '../core/metrics/fleet.ts';
 
 export type RuleSpec =
   | { kind: 'threshold'; metric: MetricId; direction: 'above' | 'below'; value: number }
@@ -12,7 +14,11 @@ export type RuleSpec =
   | { kind: 'retarget' }
   | { kind: 'hashprice_low'; days: number }
   | { kind: 'ribbons' }
-  | { kind: 'pool_share'; percent: number };
+  | { kind: 'pool_share'; percent: number }
+  /** Once per halving, when the blocks left to it fall to `blocks` or fewer. */
+  | { kind: 'halving'; blocks: number }
+  /** Whenever the number of ASIC models losing money at this power price changes. */
+  | { kind: 'under_water'; powerUsdPerKwh: number };
 
 export const DEFAULT_COOLDOWN_SEC = 3600;
 
@@ -32,5 +38,9 @@ export function describeRule(spec: RuleSpec): string {
       return 'hash ribbons turning to capitulation or recovery';
     case 'pool_share':
       return `any pool crossing ${spec.percent} % of blocks over the last week`;
+    case 'halving':
+      return `the next halving ${int(spec.blocks)} blocks away`;
+    case 'under_water':
+      return `the number of models losing money at ${kwhPrice(spec.powerUsdPerKwh)} changing`;
   }
 }

@@ -2,12 +2,13 @@
  * What `/alert` does, behind the command: per-user rule management with the per-user limit.
  * Users only ever see and touch their own rules (every query is scoped by the owner).
  */
-import { pct } from '../core/format.ts';
+import { int, pct } from '../core/format.ts';
 import type { Headline } from '../core/headline.ts';
 import type { Reply } from '../core/reply.ts';
 import { errorReply } from '../core/reply.ts';
 import type { Store } from '../store/index.ts';
 import type { AlertEngine } from './engine.ts';
+import { nextHalving } from '../core/metrics/subsidy.ts';
 import { ADD_EXAMPLES, isRuleSpec, parseRule, type RuleWords } from './parse.ts';
 import { DEFAULT_COOLDOWN_SEC, describeRule, type RuleSpec } from './rules.ts';
 import { plural } from '../core/plural.ts';
@@ -186,6 +187,10 @@ function alreadyTrueLine(spec: RuleSpec, h: Headline): string {
   if (spec.kind === 'pool_share') {
     const above = h.pools1w.filter((p) => p.sharePercent > spec.percent).map((p) => `${p.name} (${pct(p.sharePercent)})`);
     return `Already above the line right now: ${above.join(', ')}. It fires when another pool crosses it, or one of these again after falling back below.`;
+  }
+  if (spec.kind === 'halving') {
+    const next = nextHalving(h.height);
+    return `The halving at block ${int(next.height)} is already ${int(next.blocksLeft)} blocks away, within your ${int(spec.blocks)}: this rule fires for the halving after it, not this one.`;
   }
   if (spec.kind === 'hashprice_low') {
     return `Hashprice is at a new ${spec.days}-day low right now, so it fires at the next new low after hashprice has recovered by 2 %, not now.`;

@@ -4,21 +4,24 @@
  */
 import { age, date, dateTime, difficulty as fmtDifficulty, hashrate as fmtHashrate, int, pct, pctChange, usd } from '../core/format.ts';
 import { footerFor } from '../core/freshness.ts';
+import { BLOCKS_PER_DAY } from '../core/metrics/constants.ts';
 import { sma } from '../core/metrics/hashrate.ts';
 import { lowHigh, type Point } from '../core/metrics/history.ts';
+import { weeklyConcentration } from '../core/metrics/pool-history.ts';
+import { UNKNOWN_POOL } from '../core/metrics/pools.ts';
 import type { ReplyChart, Tone } from '../core/reply.ts';
-import { UpstreamError, type Market, type PoolWindow } from '../sources/types.ts';
-import { dailyMean } from '../market-data/daily.ts';
-import { CATALOG, CHART_NAMES, type ChartSettings, type HistoryMetricId, type MetricEntry } from '../core/metrics/catalog.ts';
+import { UpstreamError, type HistoryPeriod, type Market, type PoolWindow } from '../sources/types.ts';
+import { dailyMean, dayPrices, utcDay } from '../market-data/daily.ts';
+import { CATALOG, CHART_NAMES, num, sig, type ChartSettings, type HistoryMetricId, type MetricEntry } from '../core/metrics/catalog.ts';
 import { DAY_SEC } from '../market-data/metrics.ts';
 import { loadSeries, type LoadedSeries, type SnapshotReader } from '../market-data/series.ts';
 import { renderChart, type LineSeries, type Marker } from './render.ts';
 import { COLORS, POOL_PALETTE } from './theme.ts';
 import { plural } from '../core/plural.ts';
 
-/** The names `/chart` accepts: the catalog's chart names, and the pools bar chart. */
-export const CHART_METRICS = [...(Object.keys(CHART_NAMES) as (keyof typeof CHART_NAMES)[]), 'pools'] as const;
-export type ChartMetric = keyof typeof CHART_NAMES | 'pools';
+/** The names `/chart` accepts: the catalog's charted metrics, then the charts computed on request (revenue, pools). */
+export const CHART_METRICS = [...(Object.keys(CHART_NAMES) as (keyof typeof CHART_NAMES)[]), 'revenue', 'pools'] as const;
+export type ChartMetric = (typeof CHART_METRICS)[number];
 /** 24h is for pools only (mempool's /v1/mining/pools/24h); a day is too short for the daily lines. */
 export const CHART_RANGES = ['24h', '7d', '30d', '90d', '1y'] as const;
 export type ChartRange = (typeof CHART_RANGES)[number];
@@ -27,6 +30,7 @@ export const LINE_CHART_RANGES = ['7d', '30d', '90d', '1y'] as const satisfies r
 export const RANGE_DAYS: Record<ChartRange, number> = { '24h': 1, '7d': 7, '30d': 30, '90d': 90, '1y': 365 };
 const RANGE_WORDS: Record<ChartRange, string> = { '24h': 'last 24 hours', '7d': 'last 7 days', '30d': 'last 30 days', '90d': 'last 90 days', '1y': 'last 12 months' };
 const POOL_WINDOW: Record<ChartRange, PoolWindow> = { '24h': '24h', '7d': '1w', '30d': '1m', '90d': '3m', '1y': '1y' };
+const HISTORY_PERIOD: Record<ChartRange, HistoryPeriod> = { '24h': '1w', '7d': '1w', '30d': '1m', '90d': '3m', '1y': '1y' };
 
 export interface ChartRequest {
   metric: ChartMetric;
@@ -55,7 +59,9 @@ interface LineDef extends ChartSettings {
   text(stored: number): string;
 }
 
-function lineDef(name: Exclude<ChartMetric, 'pools'>): LineDef {
+type LineMetric = keyof typeof CHART_NAMES;
+
+function lineDef(name: LineMetric): LineDef {
   const id = CHART_NAMES[name];
   const entry: MetricEntry = CATALOG[id];
   const chart: ChartSettings = CATALOG[id].chart;
@@ -89,7 +95,7 @@ function footerOf(loaded: LoadedSeries, now: number, newestSec: number, stepped:
 
 const filename = (metric: ChartMetric, range: ChartRange) => `hashwatch-${metric}-${range}.png`;
 
-async function lineChart(req: ChartRequest & { metric: Exclude<ChartMetric, 'pools'> }): Promise<BuiltChart> {
+async function lineChart(req: ChartRequest & { metric: LineMetric }): Promise<BuiltChart> {
   const def = lineDef(req.metric);
   const toSec = Math.floor(req.now / 1000);
   const fromSec = toSec - RANGE_DAYS[req.range] * DAY_SEC;
@@ -177,6 +183,65 @@ async function lineChart(req: ChartRequest & { metric: Exclude<ChartMetric, 'poo
 }
 
 const TOP_POOLS = 8;
+/** Lines on the pools-over-time chart: more than five shares on one plot cannot be told apart. */
+const TOP_POOL_LINES = 5;
+/** Ranges long enough for mempool's weekly shares to draw a line (a 7-day range holds one week). */
+const POOL_HISTORY_RANGES: readonly ChartRange[] = ['30d', '90d', '1y'];
+
+/**
+ * How the largest pools' weekly shares and the Nakamoto coefficient moved over the range, from
+ * mempool's weekly pool index. The pools drawn are the largest of the latest week (Unknown, which
+ * is no pool, left out); the coefficient counts every bucket, as /pools does.
+ */
+async function poolHistoryChart(req: ChartRequest): Promise<BuiltChart> {
+  const history = await req.market.poolHistory(HISTORY_PERIOD[req.range]);
+  const toSec = Math.floor(req.now / 1000);
+  const fromSec = toSec - RANGE_DAYS[req.range] * DAY_SEC;
+  const weeks = weeklyConcentration(history.value).filter((w) => w.t >= fromSec);
+  const first = weeks[0];
+  const last = weeks.at(-1);
+  if (!first || !last || weeks.length < 2) throw new UpstreamError('pool-history', `Not enough weekly pool history for the ${RANGE_WORDS[req.range]}.`);
+  const top = last.shares.filter((s) => s.name !== UNKNOWN_POOL).slice(0, TOP_POOL_LINES).map((s) => s.name);
+  const shareIn = (w: (typeof weeks)[number], name: string) => w.shares.find((s) => s.name === name)?.share ?? 0;
+  const series: LineSeries[] = top.map((name, i) => ({ label: name, points: weeks.map((w) => ({ t: w.t, v: shareIn(w, name) * 100 })), color: POOL_PALETTE[i % POOL_PALETTE.length]!, width: 4 }));
+  const counted = weeks.filter((w) => w.nakamoto !== undefined);
+  series.push({ label: 'Nakamoto coefficient (right)', points: counted.map((w) => ({ t: w.t, v: w.nakamoto! })), color: COLORS.text, width: 3, stepped: true, right: true, dashed: true });
+  const maxNakamoto = Math.max(1, ...counted.map((w) => w.nakamoto!));
+  const png = renderChart({
+    kind: 'line',
+    title: 'Mining pools over time',
+    subtitle: `Weekly share of blocks, largest pools of the latest week · ${RANGE_WORDS[req.range]}`,
+    source: `Source: ${history.source} (weekly pool index)`,
+    generatedAtMs: req.now,
+    fromSec,
+    toSec,
+    yTitle: '% of the week\'s blocks',
+    formatY: (v) => `${num(v, 0)} %`,
+    series,
+    right: { title: 'Nakamoto coefficient', format: (v) => (Number.isInteger(v) ? String(v) : ''), min: 0, max: maxNakamoto + 1 },
+  });
+  const nk = (w: (typeof weeks)[number]) => (w.nakamoto === undefined ? 'n/a' : String(w.nakamoto));
+  const summary = `Largest pool ${first.top1.name} ${pct(first.top1.share * 100)} (week to ${date(first.t * 1000)}) → ${last.top1.name} ${pct(last.top1.share * 100)} (week to ${date(last.t * 1000)}) · Nakamoto coefficient ${nk(first)} → ${nk(last)}`;
+  return {
+    chart: {
+      png,
+      filename: filename('pools', req.range),
+      alt: `Line chart of the weekly share of blocks of ${top.join(', ')}, with the Nakamoto coefficient, ${RANGE_WORDS[req.range]} (${weeks.length} weeks). ${summary}.`,
+    },
+    title: `Mining pools over time · ${RANGE_WORDS[req.range]}`,
+    summary,
+    footer: [...footerFor([{ what: 'weekly pool history', sourced: history }], req.now), `Newest week ended ${dateTime(last.t * 1000)} (${age(last.t * 1000, req.now)})`],
+    notes: [],
+    tone: 'neutral',
+    data: {
+      // The /pools window covering the same period, so /chart pools 1m and /pools 1m name one span.
+      metric: 'pools', range: req.range, window: POOL_WINDOW[req.range], weeks: weeks.length, pools: top,
+      first: { t: first.t, top1: first.top1, nakamoto: first.nakamoto ?? null },
+      last: { t: last.t, top1: last.top1, nakamoto: last.nakamoto ?? null },
+      nakamoto: weeks.map((w) => ({ t: w.t, v: w.nakamoto ?? null })),
+    },
+  };
+}
 
 async function poolsChart(req: ChartRequest): Promise<BuiltChart> {
   const window = POOL_WINDOW[req.range];
@@ -223,7 +288,108 @@ async function poolsChart(req: ChartRequest): Promise<BuiltChart> {
   };
 }
 
+/** One day of the security budget: what miners earned in USD, split into the subsidy and the fees. */
+export interface RevenueDay {
+  t: number;
+  subsidyUsd: number;
+  feesUsd: number;
+}
+
+/**
+ * Daily miner revenue from mempool's per-bucket block averages (rewards include the fees; buckets
+ * run from 5 minutes to a day depending on the period): each UTC day's mean reward per block, split
+ * into subsidy and fees, × 144 blocks a day (the target rate, as /security counts) × the day's mean
+ * price linked to those blocks. Rewards and fees come from two endpoints over the same buckets, so
+ * they are joined on the bucket's time; a bucket only one of them has is left out rather than drawn
+ * as zero fees, and a day without a price is left out rather than drawn as $0.
+ */
+export function revenueDays(
+  rewards: readonly { timestampSec: number; avgRewardsSats: number; usd?: number }[],
+  fees: readonly { timestampSec: number; avgFeesSats: number }[],
+): RevenueDay[] {
+  const feesAt = new Map(fees.map((f) => [f.timestampSec, f.avgFeesSats]));
+  const subsidyBtc: Point[] = [];
+  const feesBtc: Point[] = [];
+  const linkedUsd: Point[] = [];
+  for (const r of rewards) {
+    const feeSats = feesAt.get(r.timestampSec);
+    if (feeSats === undefined) continue;
+    subsidyBtc.push({ t: r.timestampSec, v: Math.max(0, r.avgRewardsSats - feeSats) / 1e8 });
+    feesBtc.push({ t: r.timestampSec, v: feeSats / 1e8 });
+    if (r.usd !== undefined && r.usd > 0) linkedUsd.push({ t: r.timestampSec, v: r.usd });
+  }
+  const priceOf = dayPrices([], linkedUsd);
+  const feesByDay = new Map(dailyMean(feesBtc).map((p) => [utcDay(p.t), p.v]));
+  return dailyMean(subsidyBtc).flatMap((day) => {
+    const usd = priceOf(utcDay(day.t) * DAY_SEC);
+    const fee = feesByDay.get(utcDay(day.t));
+    if (usd === undefined || fee === undefined) return [];
+    return [{ t: day.t, subsidyUsd: day.v * BLOCKS_PER_DAY * usd, feesUsd: fee * BLOCKS_PER_DAY * usd }];
+  });
+}
+
+const millionsUsd = (v: number) => `$${sig(v / 1e6)}M`;
+
+async function revenueChart(req: ChartRequest): Promise<BuiltChart> {
+  const period = HISTORY_PERIOD[req.range];
+  const [rewards, fees] = await Promise.all([req.market.rewardHistory(period), req.market.feeHistory(period)]);
+  const toSec = Math.floor(req.now / 1000);
+  const fromSec = toSec - RANGE_DAYS[req.range] * DAY_SEC;
+  const days = revenueDays(rewards.value, fees.value).filter((d) => d.t >= fromSec);
+  const latest = days.at(-1);
+  if (!latest || days.length < 2) throw new UpstreamError('revenue', `Not enough miner revenue history for the ${RANGE_WORDS[req.range]}.`);
+  const total = (d: RevenueDay) => d.subsidyUsd + d.feesUsd;
+  const feeShare = (d: RevenueDay) => (d.feesUsd / total(d)) * 100;
+  const maxFees = days.reduce((a, d) => (feeShare(d) > feeShare(a) ? d : a));
+  const png = renderChart({
+    kind: 'line',
+    title: 'Daily miner revenue',
+    subtitle: `USD per day (144 blocks × the day's average reward) · ${RANGE_WORDS[req.range]}`,
+    source: `Source: ${rewards.source}`,
+    generatedAtMs: req.now,
+    fromSec,
+    toSec,
+    yTitle: 'USD per day',
+    formatY: millionsUsd,
+    stacked: true,
+    series: [
+      { label: 'Subsidy', points: days.map((d) => ({ t: d.t, v: d.subsidyUsd })), color: COLORS.primary, width: 2 },
+      { label: 'Fees', points: days.map((d) => ({ t: d.t, v: d.feesUsd })), color: COLORS.secondary, width: 2 },
+    ],
+  });
+  const summary = `Latest ${usd(total(latest))} a day (${date(latest.t * 1000)}): subsidy ${usd(latest.subsidyUsd)}, fees ${usd(latest.feesUsd)} (${pct(feeShare(latest), 2)}) · highest fee share ${pct(feeShare(maxFees), 2)} (${date(maxFees.t * 1000)})`;
+  return {
+    chart: {
+      png,
+      filename: filename('revenue', req.range),
+      alt: `Stacked area chart of daily miner revenue in USD, subsidy below and fees above, ${RANGE_WORDS[req.range]} (${date(fromSec * 1000)} to ${date(toSec * 1000)}). ${summary}.`,
+    },
+    title: `Daily miner revenue · ${RANGE_WORDS[req.range]}`,
+    summary,
+    footer: [...footerFor([{ what: 'block rewards', sourced: rewards }, { what: 'block fees', sourced: fees }], req.now), `Newest point ${dateTime(latest.t * 1000)} (${age(latest.t * 1000, req.now)})`],
+    notes: [],
+    tone: 'neutral',
+    data: {
+      metric: 'revenue', range: req.range, points: days.length,
+      latest: { t: latest.t, subsidyUsd: latest.subsidyUsd, feesUsd: latest.feesUsd, feeSharePercent: feeShare(latest) },
+      maxFeeShare: { t: maxFees.t, percent: feeShare(maxFees) },
+    },
+  };
+}
+
 /** Loads the data, renders the PNG and writes the words around it. Throws UpstreamError when there is nothing to draw. */
 export async function buildChart(req: ChartRequest): Promise<BuiltChart> {
-  return req.metric === 'pools' ? poolsChart(req) : lineChart({ ...req, metric: req.metric });
+  if (req.metric === 'pools') {
+    if (!POOL_HISTORY_RANGES.includes(req.range)) return poolsChart(req);
+    try {
+      return await poolHistoryChart(req);
+    } catch (err) {
+      // The weekly index is the better picture, but the window's shares still answer the question.
+      if (!(err instanceof UpstreamError)) throw err;
+      const built = await poolsChart(req);
+      return { ...built, notes: [...built.notes, `Weekly pool history unavailable (${err.message}); showing the shares of the whole range instead.`] };
+    }
+  }
+  if (req.metric === 'revenue') return revenueChart(req);
+  return lineChart({ ...req, metric: req.metric });
 }

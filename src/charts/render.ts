@@ -23,6 +23,10 @@ export interface LineSeries {
   stepped?: boolean;
   /** Tint the area under the line (the main series of a single-series chart). */
   fill?: boolean;
+  /** Plotted against the right-hand axis (a second unit, e.g. a count next to percentages). */
+  right?: boolean;
+  /** Dashed, to tell a series on the other axis apart. */
+  dashed?: boolean;
 }
 
 /** A labelled dot on the chart, e.g. a difficulty adjustment "+5.9 %". */
@@ -52,6 +56,10 @@ export interface LineChartSpec extends Frame {
   formatY(v: number): string;
   series: LineSeries[];
   markers?: Marker[];
+  /** Parts of one whole (subsidy + fees): each series sits on the one before and the areas fill. */
+  stacked?: boolean;
+  /** The right-hand axis, for series marked `right`. */
+  right?: { title: string; format(v: number): string; min?: number; max?: number };
 }
 
 export interface BarChartSpec extends Frame {
@@ -185,15 +193,17 @@ function lineConfig(spec: LineChartSpec): ChartConfiguration<'line', { x: number
   return {
     type: 'line',
     data: {
-      datasets: spec.series.map((s) => ({
+      datasets: spec.series.map((s, i) => ({
         label: s.label,
         data: s.points.map((p) => ({ x: p.t, y: p.v })),
         borderColor: s.color,
-        backgroundColor: `${s.color}33`,
+        backgroundColor: spec.stacked ? `${s.color}99` : `${s.color}33`,
         borderWidth: s.width ?? 4,
         pointRadius: 0,
         stepped: s.stepped ? ('before' as const) : false,
-        fill: s.fill ? 'start' : false,
+        fill: spec.stacked ? (i === 0 ? 'origin' : '-1') : s.fill ? 'start' : false,
+        yAxisID: s.right ? 'y2' : 'y',
+        borderDash: s.dashed ? [14, 8] : [],
         tension: 0,
       })),
     },
@@ -217,11 +227,25 @@ function lineConfig(spec: LineChartSpec): ChartConfiguration<'line', { x: number
         },
         y: {
           grid,
+          stacked: spec.stacked === true,
+          ...(spec.stacked ? { beginAtZero: true } : {}),
           // Headroom so the top of the line and its markers' labels stay inside the plot.
           grace: '8%',
           title: axisTitle(spec.yTitle),
           ticks: { font: ticksFont, color: COLORS.text, maxTicksLimit: 7, callback: (v) => spec.formatY(Number(v)) },
         },
+        ...(spec.right
+          ? {
+              y2: {
+                position: 'right' as const,
+                min: spec.right.min,
+                max: spec.right.max,
+                grid: { drawOnChartArea: false },
+                title: axisTitle(spec.right.title),
+                ticks: { font: ticksFont, color: COLORS.text, precision: 0, callback: (v: string | number) => spec.right!.format(Number(v)) },
+              },
+            }
+          : {}),
       },
       plugins: {
         ...titles(spec),

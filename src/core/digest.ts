@@ -4,6 +4,7 @@
  * be had, says which are missing, and marks figures computed with an input missing.
  */
 import type { Headline, PartialHeadline } from './headline.ts';
+import { fleetEconomics, kwhPrice } from './metrics/fleet.ts';
 import { changePercent, lowestSince } from './metrics/index.ts';
 import { date, hashrate, pct, pctChange, usd } from './format.ts';
 import type { Field, Reply } from './reply.ts';
@@ -81,7 +82,11 @@ export function digestInsights(h: DigestInput): string[] {
     .map((i) => i.text);
 }
 
-export function digestReply(h: DigestInput, footer: string[], warnings: readonly string[] = []): Reply {
+/**
+ * `referencePowerUsdPerKwh`: the power price at which the digest counts the models under water
+ * (REFERENCE_POWER in metrics/benchmarks.ts, or the operator's REFERENCE_POWER_USD_PER_KWH).
+ */
+export function digestReply(h: DigestInput, footer: string[], warnings: readonly string[] = [], referencePowerUsdPerKwh?: number): Reply {
   const change = (v: number | undefined) => (v === undefined ? 'n/a' : pctChange(v, 1));
   const hp1 = hashpriceChangePercent(h, 1);
   const hp7 = hashpriceChangePercent(h, 7);
@@ -107,6 +112,10 @@ export function digestReply(h: DigestInput, footer: string[], warnings: readonly
   if (h.feeSharePercent !== undefined) {
     fields.push({ label: 'Fee share', value: h.degraded?.feeSharePercent ? 'unavailable (fees missing)' : pct(h.feeSharePercent, 2), inline: true });
   }
+  // Counted only on a full hashprice: without the fees every model would look worse than it is.
+  const hp = comparableHashprice(h);
+  const fleet = hp !== undefined && hp > 0 && referencePowerUsdPerKwh !== undefined ? fleetEconomics({ powerUsdPerKwh: referencePowerUsdPerKwh, hashpriceUsdPerPhDay: hp }) : undefined;
+  if (fleet) fields.push({ label: 'Models under water', value: `${fleet.underWater} of ${fleet.total} at ${kwhPrice(fleet.powerUsdPerKwh)}`, inline: true });
   if (h.topPool) fields.push({ label: 'Top pool (1w)', value: `${h.topPool.name} ${pct(h.topPool.sharePercent)}`, inline: true });
   if (h.nakamoto !== undefined) fields.push({ label: 'Nakamoto coefficient', value: String(h.nakamoto), inline: true });
   const caveats = [
@@ -127,6 +136,7 @@ export function digestReply(h: DigestInput, footer: string[], warnings: readonly
       degraded: h.degraded ?? {},
       hashpriceChange: { '1d': hp1 ?? null, '7d': hp7 ?? null, '30d': hp30 ?? null },
       insights,
+      underWater: fleet ? { models: fleet.underWater, of: fleet.total, powerUsdPerKwh: fleet.powerUsdPerKwh } : null,
     },
   };
 }

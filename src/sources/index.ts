@@ -21,6 +21,7 @@ import {
   mempoolPricesSchema,
   plainNumber,
   poolStats,
+  poolHistorySchema,
   poolsSchema,
   priceHistorySchema,
   recommendedFeesSchema,
@@ -242,6 +243,12 @@ export function createMarket(opts: MarketOptions): Market {
     ]),
   );
 
+  const poolHistory = perArgument((period: HistoryPeriod) =>
+    resource(`pool-history/${period}`, `weekly pool shares (${period})`, TTL_MS.history, [
+      fromMempool(() => json(mempool, `/v1/mining/hashrate/pools/${period}`, poolHistorySchema)),
+    ]),
+  );
+
   const priceHistory = resource('price-history', 'BTC price history', TTL_MS.priceHistory, [
     fromMempool(() => json(mempool, '/v1/historical-price?currency=USD', priceHistorySchema)),
   ]);
@@ -260,6 +267,7 @@ export function createMarket(opts: MarketOptions): Market {
     recommendedFees: () => recommendedFees.get(),
     rewardHistory: (period) => checked(period, HISTORY_PERIODS, 'period') ?? rewardHistory(period).get(),
     feeHistory: (period) => checked(period, HISTORY_PERIODS, 'period') ?? feeHistory(period).get(),
+    poolHistory: (period) => checked(period, HISTORY_PERIODS, 'period') ?? poolHistory(period).get(),
     priceHistory: () => priceHistory.get(),
     callCounts: () => ({ ...counts }),
   };

@@ -16,6 +16,7 @@ import type {
   FeeHistoryPoint,
   HashrateHistory,
   HashratePoint,
+  PoolHistoryPoint,
   PoolStats,
   PoolWindow,
   PricePoint,
@@ -289,3 +290,16 @@ export const priceHistorySchema = new BodySchema<PricePoint[]>((data, drop) => {
   const body = z.object({ prices: z.array(z.unknown()).min(1) }).parse(data);
   return rows(body.prices, priceRow, 'prices', drop).sort((a, b) => a.timeSec - b.timeSec);
 });
+
+const poolHistoryRow = z
+  .object({ timestamp: positive, avgHashrate: nonNegative, share: numeric.pipe(z.number().min(0).max(1)), poolName: z.string().trim().min(1) })
+  .transform((p): PoolHistoryPoint => ({ timestampSec: p.timestamp, poolName: p.poolName, share: p.share, avgHashrate: p.avgHashrate }));
+
+/**
+ * mempool's /v1/mining/hashrate/pools/{interval} (mempool/mempool backend/src/repositories/
+ * HashratesRepository.ts, $getPoolsWeeklyHashrate): rows of { timestamp, avgHashrate, share,
+ * poolName }, one per pool per week, for the pools that found blocks in the last week.
+ */
+export const poolHistorySchema = new BodySchema<PoolHistoryPoint[]>((data, drop) =>
+  rows(z.array(z.unknown()).parse(data), poolHistoryRow, 'pool shares', drop).sort((a, b) => a.timestampSec - b.timestampSec),
+);

@@ -114,6 +114,16 @@ export interface FeeHistoryPoint {
   avgFeesSats: number;
   usd?: number;
 }
+/** One pool's share of one week's blocks (mempool's weekly pool hashrate index). */
+export interface PoolHistoryPoint {
+  /** End of the week (Monday 00:00 UTC), seconds. */
+  timestampSec: number;
+  poolName: string;
+  /** Fraction of that week's blocks, 0..1. */
+  share: number;
+  /** The network hashrate times the share, H/s. */
+  avgHashrate: number;
+}
 export interface PricePoint {
   timeSec: number;
   usd: number;
@@ -139,6 +149,11 @@ export interface Market {
   recommendedFees(): Promise<Sourced<RecommendedFees>>;
   rewardHistory(period: HistoryPeriod): Promise<Sourced<RewardHistoryPoint[]>>;
   feeHistory(period: HistoryPeriod): Promise<Sourced<FeeHistoryPoint[]>>;
+  /**
+   * Weekly pool shares over the period, oldest week first, for the pools that found blocks in the
+   * last week (mempool's selection): how concentration evolved.
+   */
+  poolHistory(period: HistoryPeriod): Promise<Sourced<PoolHistoryPoint[]>>;
   /** Daily-ish USD price history, for drawdown from the all-time high and price changes. */
   priceHistory(): Promise<Sourced<PricePoint[]>>;
   /** Upstream HTTP calls made so far, per resource key (for tests and the benchmark). */

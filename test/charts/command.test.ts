@@ -59,7 +59,8 @@ describe('/chart against the fake mempool server', () => {
     const flagged = await typed('hashrate --range 1y', ctx(market));
     expect(flagged.title).toBe('Network hashrate · last 12 months');
     const plain = await typed('pools', ctx(market));
-    expect(plain.title).toBe('Mining pools · last 30 days');
+    // 30 days of pools is the weekly history since issue 13 (the bar chart stays for 24h and 7d).
+    expect(plain.title).toBe('Mining pools over time · last 30 days');
     expect(plain.chart?.png.length).toBeGreaterThan(10_000);
   });
 
@@ -85,7 +86,7 @@ describe('/chart with bad options', () => {
     const reply = await typed('hashpower 30d', c());
     expect(reply.tone).toBe('error');
     expect(reply.chart).toBeUndefined();
-    expect(reply.lines?.join('\n')).toContain('`metric` must be one of: hashprice, hashprice-btc, hashrate, price, difficulty, fees, pools (got "hashpower")');
+    expect(reply.lines?.join('\n')).toContain('`metric` must be one of: hashprice, hashprice-btc, hashrate, price, difficulty, fees, revenue, pools (got "hashpower")');
   });
 
   it('names the accepted ranges', async () => {

@@ -24,7 +24,11 @@ describe('buildChart', () => {
     expect(built.chart.alt.length).toBeGreaterThan(40);
     expect(built.title).toMatch(/last 90 days/);
     expect(built.footer.join('\n')).toMatch(/Source: stub-mempool \(fetched 1 min ago\)/);
-    if (metric !== 'pools') expect(built.summary).toMatch(metric === 'hashrate' ? /^Latest daily estimate .* · daily low .* · daily peak / : /^(Latest|Current) .* · low .* · high /);
+    const summaries: Partial<Record<typeof metric, RegExp>> = {
+      hashrate: /^Latest daily estimate .* · daily low .* · daily peak /,
+      revenue: /^Latest \$[\d.]+M a day \(\d{4}-\d\d-\d\d\): subsidy \$.*, fees \$.* · highest fee share /,
+    };
+    if (metric !== 'pools') expect(built.summary).toMatch(summaries[metric] ?? /^(Latest|Current) .* · low .* · high /);
   });
 
   it('hashprice: latest, low and high are the series’ own, and the line is drawn in the primary colour', async () => {
@@ -75,12 +79,13 @@ describe('buildChart', () => {
   });
 
   it('pools: top pools, Others and Unknown add up to 100 %', async () => {
-    const built = await buildChart({ metric: 'pools', range: '30d', market: stubMarket(NOW_SEC), now: NOW });
+    // 7 days is the bar chart of the whole window (30 days and more draw the weekly history).
+    const built = await buildChart({ metric: 'pools', range: '7d', market: stubMarket(NOW_SEC), now: NOW });
     const shares = built.data.shares as { name: string; percent: number }[];
     expect(shares.reduce((a, s) => a + s.percent, 0)).toBeCloseTo(100, 9);
     expect(shares.map((s) => s.name)).toContain('Unknown');
     expect(shares.some((s) => s.name.startsWith('Others ('))).toBe(true);
-    expect(built.data.window).toBe('1m');
+    expect(built.data.window).toBe('1w');
     expect(built.summary).toMatch(/^Largest: Foundry USA [\d.]+ % · top 3 together [\d.]+ % of [\d,]+ blocks · Unknown [\d.]+ %$/);
   });
 

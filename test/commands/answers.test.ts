@@ -17,7 +17,7 @@ import { DIFFICULTY, EXPECTED, TIP_HEIGHT, TIP_TIME_SEC } from '../fakes/world.t
 let fake: FakeMempool;
 // Seven minutes after the tip block (2025-04-01 21:00:40 UTC): the same UTC day as the tip.
 const NOW = (TIP_TIME_SEC + 7 * 60) * 1000;
-const fresh = (): Market => createMarket({ config: loadConfig({ ...fake.env, HTTP_TIMEOUT_MS: '500' }), logger: silentLogger, now: () => NOW, sleep: async () => {} });
+const fresh = (): Market => createMarket({ config: loadConfig({ ...fake.env, HTTP_TIMEOUT_MS: '5000' }), logger: silentLogger, now: () => NOW, sleep: async () => {} });
 const ctx = (m: Market): CommandContext => ({ market: m, now: () => NOW, platform: 'cli', version: 'test', services: {} });
 const run = (name: string, raw: Record<string, unknown> = {}, m: Market = fresh()) => runCommand(commands, name, raw, ctx(m), silentLogger);
 

@@ -86,7 +86,7 @@ describe('/halving', () => {
   it('falls back to the 10-minute target, and says so, when the block rate is unavailable', async () => {
     fake.setFault('/api/v1/difficulty-adjustment', { kind: '500' });
     try {
-      const fresh = createMarket({ config: loadConfig({ ...fake.env, HTTP_TIMEOUT_MS: '500' }), logger: silentLogger, now: () => NOW });
+      const fresh = createMarket({ config: loadConfig({ ...fake.env, HTTP_TIMEOUT_MS: '5000' }), logger: silentLogger, now: () => NOW });
       const reply = await runCommand(commands, 'halving', {}, { ...ctx(), market: fresh }, silentLogger);
       expect(reply.tone, renderText(reply)).not.toBe('error');
       // 1743541240 + 159,553 × 600 s = 1839273040 s.

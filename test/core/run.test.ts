@@ -88,6 +88,6 @@ describe('a cold burst of /hashprice against the fake mempool', () => {
     const replies = await Promise.all(Array.from({ length: 500 }, () => runCommand(commands, 'hashprice', {}, ctxFor(counting))));
     expect(tipAsks).toBe(1);
     expect(replies.every((r) => r.tone !== 'error' && r.title === replies[0]!.title)).toBe(true);
-    expect(market.callCounts()['mempool.space /v1/blocks']).toBe(1);
+    expect(market.callCounts()['mempool (127.0.0.1) /v1/blocks']).toBe(1);
   });
 });

@@ -257,6 +257,32 @@ function blockBuckets(period: Period | 'unfiltered', w: World, column: 'avgRewar
 }
 
 /**
+ * Weekly pool shares as mempool/mempool backend/src/repositories/HashratesRepository.ts
+ * ($getPoolsWeeklyHashrate) returns them: { timestamp, avgHashrate, share, poolName } per pool per
+ * week, ordered by week, for the pools that found blocks in the last week. mempool's weeks end on a
+ * Monday at 00:00 (backend/src/api/mining/mining.ts, $generatePoolHashrateHistory): here the last is
+ * 2025-03-31, the Monday before the tip. Each week is the recorded 1w mix, except that going back k
+ * weeks Foundry USA found 4·k fewer of the 1,024 blocks and ViaBTC 4·k more (Foundry's share grew since;
+ * a year back ViaBTC leads and two pools found more than half).
+ */
+const LAST_MONDAY_SEC = Math.floor((TIP_TIME_SEC / DAY_SEC - 4) / 7) * 7 * DAY_SEC + 4 * DAY_SEC;
+function poolHistoryBody(period: Period | 'unfiltered') {
+  const rows: { timestamp: number; avgHashrate: number; share: number; poolName: string }[] = [];
+  // Unfiltered (an interval Common.getSqlInterval does not know) is every indexed week: the fake's 'all'.
+  const days = PERIOD_DAYS[period === 'unfiltered' ? 'all' : period];
+  for (let k = 0; LAST_MONDAY_SEC - k * 7 * DAY_SEC >= TIP_TIME_SEC - days * DAY_SEC; k++) {
+    for (const p of POOLS_1W.pools) {
+      // The drift stops a year back, so no pool's count goes below zero in the longer histories.
+      const drift = 4 * Math.min(k, 52);
+      const shift = p.slug === 'foundryusa' ? -drift : p.slug === 'viabtc' ? drift : 0;
+      const share = (p.blockCount + shift) / POOLS_1W.blockCount;
+      rows.push({ timestamp: LAST_MONDAY_SEC - k * 7 * DAY_SEC, avgHashrate: share * CURRENT_HASHRATE, share, poolName: p.name });
+    }
+  }
+  return rows.sort((x, y) => x.timestamp - y.timestamp);
+}
+
+/**
  * `/v1/historical-price` (mining-routes.ts `$getHistoricalPrice` → PricesRepository): every row with
  * USD >= 0, newest first, plus exchange rates from the newest row; with `timestamp`, the newest row at
  * or before it (a fake 2010-07-19 row of 0 before any price).
@@ -369,6 +395,7 @@ function routeMempool(p: string, q: URLSearchParams, w: World): Answer {
   if (a === 'mining' && b === 'blocks' && (c === 'rewards' || c === 'fees') && d !== undefined) {
     return cached(`${c}/${periodOf(d)}`, w, () => blockBuckets(periodOf(d), w, c === 'rewards' ? 'avgRewards' : 'avgFees'));
   }
+  if (a === 'mining' && b === 'hashrate' && c === 'pools' && d !== undefined) return json(poolHistoryBody(periodOf(d)));
   if (a === 'historical-price' && b === undefined) {
     const t = q.get('timestamp');
     const currency = q.get('currency') ?? 'USD';

@@ -101,6 +101,20 @@ export function stubMarket(nowSec: number, opts: { source?: string; stale?: bool
         pools.push({ name: 'Unknown', slug: 'unknown', blockCount: 12 });
         return { window, blockCount: pools.reduce((a, p) => a + p.blockCount, 0), pools };
       }),
+    // Weekly shares (Mondays 00:00 UTC) of three pools and the rest: Foundry USA grows by 0.5 points a week.
+    poolHistory: (period) =>
+      answer(`poolHistory:${period}`, () => {
+        const lastMonday = Math.floor((nowSec / DAY - 4) / 7) * 7 * DAY + 4 * DAY;
+        const points = [];
+        for (let k = 0; lastMonday - k * 7 * DAY >= since(period); k++) {
+          const t = lastMonday - k * 7 * DAY;
+          const foundry = 0.3 - 0.005 * k;
+          for (const [poolName, share] of [['Foundry USA', foundry], ['AntPool', 0.18], ['ViaBTC', 0.12], ['Unknown', 0.02]] as const) {
+            points.push({ timestampSec: t, poolName, share, avgHashrate: share * 8e20 });
+          }
+        }
+        return points.sort((a, b) => a.timestampSec - b.timestampSec);
+      }),
     recommendedFees: () => Promise.reject(new UpstreamError('recommendedFees', 'not stubbed')),
     rewardHistory: (period) => answer(`rewardHistory:${period}`, () => history.rewards.filter((p) => p.timestampSec >= since(period))),
     feeHistory: (period) => answer(`feeHistory:${period}`, () => history.fees.filter((p) => p.timestampSec >= since(period))),

@@ -23,7 +23,7 @@ afterAll(async () => {
 
 const NOW = (TIP_TIME_SEC + 7 * 60) * 1000;
 const alice = { platform: 'telegram', id: '1001', name: 'alice' };
-const marketFor = () => createMarket({ config: loadConfig({ ...fake.env, HTTP_TIMEOUT_MS: '500' }), logger: silentLogger, now: () => NOW, sleep: async () => {} });
+const marketFor = () => createMarket({ config: loadConfig({ ...fake.env, HTTP_TIMEOUT_MS: '5000' }), logger: silentLogger, now: () => NOW, sleep: async () => {} });
 
 describe('a degraded figure (reward stats failing)', () => {
   it('fires no hashprice or fee-share rule, writes no snapshot for them, and says why once in the log', async () => {
@@ -46,9 +46,9 @@ describe('a degraded figure (reward stats failing)', () => {
     // Healthy world: hashprice $38.86 (EXPECTED), fee share 0.636 %. Both rules are armed.
     const first = await start(clock);
     await first.pollOnce();
-    first.services.alerts.add(alice, { subject: 'hashprice', condition: 'below', value: '38.80' }, 0);
-    first.services.alerts.add(alice, { subject: 'fees', condition: 'below', value: '0.5' }, 0);
-    first.services.alerts.add(alice, { subject: 'hashprice_btc', condition: 'below', value: '0.000556' }, 0);
+    await first.services.alerts.add(alice, { subject: 'hashprice', condition: 'below', value: '38.80' }, 0);
+    await first.services.alerts.add(alice, { subject: 'fees', condition: 'below', value: '0.5' }, 0);
+    await first.services.alerts.add(alice, { subject: 'hashprice_btc', condition: 'below', value: '0.000556' }, 0);
     await first.stop();
     const rowsBefore = store.snapshots.atOrBefore('hashprice_usd', Number.MAX_SAFE_INTEGER);
 

@@ -14,11 +14,13 @@
  */
 import { btc, difficulty as fmtDifficulty, hashrate as fmtHashrate, int, pct, pctChange, usd } from '../format.ts';
 import { trustedFigure, type Headline } from '../headline.ts';
+import { RETARGET_INTERVAL } from './constants.ts';
+import { subsidyBtc } from './subsidy.ts';
 
 /** Keys of the metric_snapshots table; stored values are in the normalised unit (H/s, USD, percent). */
 export type SnapshotKey =
   | 'hashprice_usd' | 'hashprice_btc' | 'price_usd' | 'hashrate_7d' | 'hashrate' | 'difficulty'
-  | 'difficulty_change' | 'fee_share' | 'top_pool_share' | 'nakamoto';
+  | 'difficulty_change' | 'fee_share' | 'top_pool_share' | 'nakamoto' | 'hashprice_next_usd';
 
 /** What a rule on the metric accepts. */
 export interface ThresholdSettings {
@@ -76,9 +78,9 @@ export interface MetricEntry {
   backfill?: boolean;
 }
 
-/** Tick labels: short, and never more digits than the axis step needs. */
-const num = (v: number, digits: number) => v.toLocaleString('en-US', { maximumFractionDigits: digits });
-const sig = (v: number) => String(Number(v.toPrecision(4)));
+/** Tick labels: short, and never more digits than the axis step needs (charts use them too). */
+export const num = (v: number, digits: number) => v.toLocaleString('en-US', { maximumFractionDigits: digits });
+export const sig = (v: number) => String(Number(v.toPrecision(4)));
 
 export const CATALOG = {
   hashprice: {
@@ -200,6 +202,16 @@ export const CATALOG = {
     rearmFloor: null,
     threshold: { min: 1, max: 100, step: 1 },
   },
+  hashprice_next: {
+    label: 'hashprice after the next adjustment (estimate, USD per PH/s per day)',
+    unit: 'USD/PH/day',
+    format: (v) => `${usd(v)}/PH/day`,
+    snapshot: 'hashprice_next_usd',
+    storedUnit: 'USD per PH/s per day',
+    read: hashpriceAfterRetarget,
+    rearmFloor: 0,
+    threshold: { min: 0, max: 1e6, step: 0.01 },
+  },
 } satisfies Record<string, MetricEntry>;
 
 export type MetricId = keyof typeof CATALOG;
@@ -230,6 +242,31 @@ export const CHART_NAMES = {
 
 export function metric(id: MetricId): MetricEntry {
   return CATALOG[id];
+}
+
+/**
+ * Hashprice once the estimated retarget takes effect, at today's price and fees (what /hashprice
+ * shows as "after the adjustment"): hashprice is (subsidy + fees) × price / difficulty, so the
+ * difficulty factor is 1 / (1 + change) and, when a halving falls inside the epoch, the revenue
+ * factor is (subsidy then + fees) / (subsidy now + fees), with fees per block from the fee share
+ * (fees = subsidy × share / (1 − share)). Undefined while the estimate is too early, or when the
+ * hashprice (or, across a halving, the fee share) was computed with an input missing.
+ */
+export function hashpriceAfterRetarget(h: Headline): number | undefined {
+  const hp = trustedFigure(h, 'hashpriceUsdPerPhDay');
+  const change = h.difficultyChangePercent;
+  if (hp === undefined || change === undefined || !(change > -100) || !Number.isSafeInteger(h.height) || h.height < 0) return undefined;
+  const retargetHeight = h.height - (h.height % RETARGET_INTERVAL) + RETARGET_INTERVAL;
+  const now = subsidyBtc(h.height);
+  const then = subsidyBtc(retargetHeight);
+  let revenue = 1;
+  if (then !== now) {
+    const share = trustedFigure(h, 'feeSharePercent');
+    if (share === undefined || !(share < 100)) return undefined;
+    const fees = (now * share) / (100 - share);
+    revenue = (then + fees) / (now + fees);
+  }
+  return (hp * revenue) / (1 + change / 100);
 }
 
 /** A hashrate as people type it: EH/s by default, P or Z suffixes, or H/s in scientific notation. */

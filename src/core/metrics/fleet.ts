@@ -69,12 +69,13 @@ export function fleetSummary(f: FleetEconomics): string {
 
 /**
  * One table row as a label/value pair, for the fleet list in /profit (17 rows fit Discord's 25 fields):
- * "Antminer S19j Pro · 29.5 J/TH" → "−$0.0036/TH/day · breaks even ≤ $0.055/kWh".
+ * "Antminer S19j Pro · 29.5 J/TH" → "⚠ −$0.0036/TH/day (power $0.0425) · breaks even ≤ $0.055/kWh".
+ * Revenue per TH/s is the same for every row (the hashprice), so the reply states it once.
  */
 export function fleetRowField(r: FleetRow): { label: string; value: string } {
   const margin = usd(r.economics.marginPerThDay);
   return {
     label: `${r.name} · ${r.efficiencyJPerTh} J/TH`,
-    value: `${r.underWater ? '⚠ ' : ''}${margin}/TH/day · breaks even ≤ ${kwhPrice(r.economics.breakevenPowerUsdPerKwh)}`,
+    value: `${r.underWater ? '⚠ ' : ''}${margin}/TH/day (power ${usd(r.economics.powerCostPerThDay)}) · breaks even ≤ ${kwhPrice(r.economics.breakevenPowerUsdPerKwh)}`,
   };
 }

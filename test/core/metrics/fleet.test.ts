@@ -59,13 +59,13 @@ describe('fleetEconomics', () => {
     expect(fleetSummary(f)).toMatch(/^At \$0\/kWh, no model loses money;/);
   });
 
-  it('shows each row as one field: margin per TH/s per day and the breakeven power price, losses marked', () => {
+  it('shows each row as one field: margin and power cost per TH/s per day and the breakeven power price, losses marked', () => {
     const f = fleetEconomics({ powerUsdPerKwh: 0.06, hashpriceUsdPerPhDay: HP, models: TABLE });
-    // S21 XP Hyd: 0.038864 − 0.01728 = $0.0216; breakeven $0.135 (above).
-    expect(fleetRowField(f.rows[0]!)).toEqual({ label: 'Antminer S21 XP Hyd · 12 J/TH', value: '$0.0216/TH/day · breaks even ≤ $0.135/kWh' });
+    // S21 XP Hyd: power 12 × 0.024 × 0.06 = $0.01728 → $0.0173; 0.038864 − 0.01728 = $0.0216; breakeven $0.135 (above).
+    expect(fleetRowField(f.rows[0]!)).toEqual({ label: 'Antminer S21 XP Hyd · 12 J/TH', value: '$0.0216/TH/day (power $0.0173) · breaks even ≤ $0.135/kWh' });
     // S19j Pro: 0.038864 − 29.5 × 0.024 × 0.06 (= 0.04248) = −$0.0036; breakeven 0.038864 / 0.708 = $0.0549 → $0.055.
     const s19j = f.rows.find((r) => r.id === 's19jpro')!;
-    expect(fleetRowField(s19j)).toEqual({ label: 'Antminer S19j Pro · 29.5 J/TH', value: '⚠ −$0.0036/TH/day · breaks even ≤ $0.055/kWh' });
+    expect(fleetRowField(s19j)).toEqual({ label: 'Antminer S19j Pro · 29.5 J/TH', value: '⚠ −$0.0036/TH/day (power $0.0425) · breaks even ≤ $0.055/kWh' });
   });
 
   it('formats power prices to a tenth of a cent', () => {

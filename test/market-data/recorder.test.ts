@@ -43,9 +43,9 @@ describe('recordHeadline against the fake mempool server', () => {
   it('records the live values as one snapshot per metric', async () => {
     const written = await record();
     // Every catalog metric the headline carries: the six the 10-minute timer wrote, plus the 7-day
-    // hashrate, the retarget estimate, the top pool's share and the Nakamoto coefficient, which the
-    // alert poll always wrote.
-    expect(written).toBe(10);
+    // hashrate, the retarget estimate, the top pool's share, the Nakamoto coefficient and the
+    // hashprice after the retarget, which the alert poll always wrote.
+    expect(written).toBe(11);
     // Stamped with the 10-minute slot.
     const slot = Math.floor(NOW_SEC / 600) * 600;
     const at = (metric: string) => store.snapshots.range(metric, slot, slot)[0];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dailyMean, stepAtMidnights } from '../../src/market-data/daily.ts';
-import { periodCovering } from '../../src/market-data/from-market.ts';
+import { periodCovering } from '../../src/market-data/history.ts';
 import { loadSeries, thin } from '../../src/market-data/series.ts';
 import { openStore } from '../../src/store/index.ts';
 import { UpstreamError } from '../../src/sources/types.ts';

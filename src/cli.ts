@@ -8,6 +8,7 @@ import { commands } from '../commands/index.ts';
 import { sayWhileWaiting, waitingNotice } from './adapters/console/waiting.ts';
 import { ConfigError, loadConfig, loadDotEnv, secretsOf, type Config } from './config.ts';
 import { splitArgs } from './core/command.ts';
+import { bashCompletion, usage, zshCompletion } from './cli-help.ts';
 import { benchmarksFrom } from './core/metrics/benchmarks.ts';
 import { replyJson } from './core/reply.ts';
 import { findCommand, runCommand, suggestCommand } from './core/run.ts';
@@ -15,16 +16,6 @@ import { createLogger, scrub, silentLogger } from './logger.ts';
 import { renderText, stripControls } from './render/text.ts';
 import { createMarket } from './sources/index.ts';
 import { VERSION } from './version.ts';
-
-const USAGE = `Usage:
-  hashwatch                          start the bot (terminal prompt when no DISCORD_TOKEN / TELEGRAM_BOT_TOKEN)
-  hashwatch <command> [options]      run one command, e.g. hashwatch hashprice --price 60000
-  hashwatch <command> --json         print the answer's data as JSON
-  hashwatch chart hashprice --range 30d --out hashprice.png
-  hashwatch register-commands        register Discord slash commands (DISCORD_GUILD_ID for one server)
-  hashwatch backup <file>            copy the database (DATABASE_PATH) to <file>, safe while the bot runs
-  hashwatch --version | --help
-Commands: ${commands.map((c) => c.name).join(', ')}`;
 
 /** Everything printed from here may hold what the user typed: no control sequence reaches the terminal. */
 const fail = (message: string): void => void process.stderr.write(`hashwatch: ${stripControls(message)}\n`);
@@ -65,7 +56,7 @@ async function runOnce(name: string, argv: string[]): Promise<number> {
   if (!command) {
     const near = suggestCommand(commands, name);
     const guess = near ? ` — did you mean "hashwatch ${near.name}"?` : '';
-    fail(`unknown command "${name.slice(0, 40)}"${guess}\n${USAGE}`);
+    fail(`unknown command "${name.slice(0, 40)}"${guess}\ncommands: ${commands.map((c) => c.name).join(', ')} (hashwatch --help says more)`);
     return 2;
   }
   const outError = outIndex >= 0 ? outProblem(out) : undefined;
@@ -141,7 +132,16 @@ async function backup(dest: string | undefined): Promise<number> {
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h') {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  if (first === 'completion') {
+    const shell = rest[0];
+    if (shell !== 'bash' && shell !== 'zsh') {
+      fail('completion needs a shell: hashwatch completion bash (or zsh), e.g. source <(hashwatch completion bash)');
+      return 2;
+    }
+    process.stdout.write(shell === 'bash' ? bashCompletion() : zshCompletion());
     return 0;
   }
   if (first === undefined || first === 'start') {

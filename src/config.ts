@@ -82,6 +82,9 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+/** Every variable the schema reads, in declaration order (`hashwatch --help` lists them). */
+export const CONFIG_VARIABLES = Object.keys(schema.shape) as (keyof Config)[];
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }

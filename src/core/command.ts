@@ -19,7 +19,13 @@ export interface CommandContext {
   /** Who asked, when the platform tells us (alerts and digests need it; metric commands do not). */
   user?: { platform: Platform; id: string; name?: string };
   /** Where it was asked. isAdmin is asked lazily: it costs a platform call on Telegram. */
-  chat?: { id: string; kind: 'private' | 'group' | 'channel'; isAdmin(): Promise<boolean> };
+  chat?: {
+    id: string;
+    kind: 'private' | 'group' | 'channel';
+    /** false where the bot may answer but not post on its own (Discord user install in a server it is not in). */
+    postable?: boolean;
+    isAdmin(): Promise<boolean>;
+  };
   services: CommandServices;
 }
 

@@ -95,7 +95,7 @@ export class DigestScheduler {
 export interface DigestRequest {
   platform: DeliveryPlatform;
   user?: { id: string; name?: string };
-  chat?: { id: string; kind: 'private' | 'group' | 'channel'; isAdmin(): Promise<boolean> };
+  chat?: { id: string; kind: 'private' | 'group' | 'channel'; postable?: boolean; isAdmin(): Promise<boolean> };
   time?: string;
   timezone?: string;
 }
@@ -145,6 +145,13 @@ export function digestCommands(deps: { store: Store; now(): number; defaultTime:
   async function schedule(req: DigestRequest, dm: boolean): Promise<Reply> {
     const t = target(req, dm);
     if ('error' in t) return t.error;
+    if (t.destination.kind === 'channel' && req.chat?.postable === false) {
+      // Discord user install: the interaction is answered, but a daily post here would be refused.
+      return errorReply(
+        'No daily digest in this chat',
+        'I am not a member here (you installed me for yourself), so I cannot post in this chat on my own. Take the digest by DM with /digest action:dm, or ask a server admin to add me.',
+      );
+    }
     const denied = await requireAdmin(req, t.destination);
     if (denied) return denied;
     const time = req.time ? parseTimeOfDay(req.time) : deps.defaultTime;

@@ -141,7 +141,8 @@ describe('registration', () => {
   it('registers the generated set to DISCORD_GUILD_ID at start-up, using the application id from READY', () => {
     const puts = discord.requests.filter((r) => r.method === 'PUT');
     expect(puts.map((r) => r.path)).toEqual([`/applications/${discord.appId}/guilds/${discord.guildId}/commands`]);
-    expect(puts[0]!.body).toEqual(buildSlashCommands(testCommands));
+    // Guild scope: contexts and integration_types apply to global commands only, so they are left out.
+    expect(puts[0]!.body).toEqual(buildSlashCommands(testCommands, 'guild'));
     expect(discord.requests.some((r) => r.path === '/applications/@me')).toBe(false);
   });
 

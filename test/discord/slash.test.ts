@@ -51,8 +51,8 @@ describe('slash commands generated from the command declarations', () => {
     expect(currency).toMatchObject({ type: T.String, autocomplete: true });
   });
 
-  it('is usable in servers and in DMs with the bot', () => {
-    for (const c of set) expect(c.contexts).toEqual([InteractionContextType.Guild, InteractionContextType.BotDM]);
+  it('is usable in servers, in DMs with the bot, and (user install) in DMs and group DMs between users', () => {
+    for (const c of set) expect(c.contexts).toEqual([InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel]);
   });
 
   it('puts required options first, keeping declaration order otherwise; choice lists over 25 become autocomplete', () => {

@@ -50,6 +50,11 @@ export interface CommandInvocation {
   user?: FakeUser;
   /** Member permission bitfield (decimal string), guild only. Defaults to no permissions. */
   memberPermissions?: string;
+  /**
+   * Run through the asker's own install of the app (user install) instead of a server install:
+   * with a guildId, a server the bot is not in; without one, a DM or group DM between users.
+   */
+  userInstall?: boolean;
 }
 
 export interface ButtonPress {
@@ -60,6 +65,7 @@ export interface ButtonPress {
   guildId?: string;
   channelId?: string;
   memberPermissions?: string;
+  userInstall?: boolean;
 }
 
 export interface AutocompleteRequest {
@@ -70,6 +76,7 @@ export interface AutocompleteRequest {
   guildId?: string;
   channelId?: string;
   user?: FakeUser;
+  userInstall?: boolean;
 }
 
 export interface StoredMessage {
@@ -184,6 +191,8 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
   const waiters: { pred: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
   const failures: { method: string; path: RegExp; status: number; body: unknown; times: number }[] = [];
   const dmChannels = new Map<string, string>();
+  /** Channels reached only through a user install: the bot is not a member and cannot post there. */
+  const foreignChannels = new Set<string>();
   /** Interaction state by id: token, when it was created, whether acknowledged, its @original message. */
   const interactions = new Map<string, { token: string; createdAt: number; acked: boolean; channelId: string; guildId?: string; original?: string; sourceMessage?: string }>();
   const byToken = new Map<string, string>();
@@ -381,6 +390,9 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
     }
     if (method === 'POST' && (match = m(/^\/channels\/(\d+)\/messages$/))) {
       const [, channelId] = match;
+      // "Apps installed only to a user can't take actions in a server"
+      // (https://discord.com/developers/docs/resources/application#installation-context).
+      if (foreignChannels.has(channelId!)) throw new ApiFailure(403, { code: 50001, message: 'Missing Access' });
       checkMessage(r.body);
       return { status: 200, body: message(channelId!, r.body, r.files) };
     }
@@ -551,8 +563,18 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
 
   // ---------------------------------------------------------------- interactions
 
-  function who(inv: { guildId?: string; channelId?: string; user?: FakeUser; memberPermissions?: string }) {
+  type Invoker = { guildId?: string; channelId?: string; user?: FakeUser; memberPermissions?: string; userInstall?: boolean };
+
+  /**
+   * The invocation fields of an interaction, per
+   * https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object:
+   * `member` (with permissions) when invoked in a guild, `user` when invoked in a DM; `context` 0 GUILD,
+   * 1 BOT_DM, 2 PRIVATE_CHANNEL; `authorizing_integration_owners` "0" → the guild id (or "0" in a DM
+   * with the bot) for a server install, "1" → the installing user's id for a user install.
+   */
+  function who(inv: Invoker) {
     const user = { discriminator: '0', avatar: null, ...(inv.user ?? defaultUser) };
+    if (inv.userInstall) return userInstalled(inv, user);
     if (inv.guildId) {
       const channelId = inv.channelId ?? guildChannelId;
       return {
@@ -589,13 +611,67 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
         channel_id: channelId,
         channel: { id: channelId, type: 1, last_message_id: null, flags: 0, recipients: [user] },
         user,
-        authorizing_integration_owners: { '0': guildId },
+        authorizing_integration_owners: { '0': '0' },
         context: 1,
       },
     };
   }
 
-  function createInteraction(type: number, data: unknown, inv: { guildId?: string; channelId?: string; user?: FakeUser; memberPermissions?: string }, extra: Record<string, unknown> = {}, sourceMessage?: string): string {
+  /**
+   * A command run through the asker's user install. In a server the bot is not in, Discord still
+   * sends `member` with the asker's permissions and a partial `guild` (recorded payloads in
+   * mastercuber55/Fischl api/body.md); in a DM or group DM between users only `user`. Either way the
+   * channel is one the bot cannot post in (see the POST /channels/{id}/messages route).
+   */
+  function userInstalled(inv: Invoker, user: FakeUser & { discriminator: string; avatar: null }) {
+    const owners = { '1': user.id };
+    if (inv.guildId) {
+      const channelId = inv.channelId ?? snowflake();
+      foreignChannels.add(channelId);
+      return {
+        channelId,
+        fields: {
+          guild_id: inv.guildId,
+          guild: { id: inv.guildId, locale: 'en-US', features: [] },
+          guild_locale: 'en-US',
+          channel_id: channelId,
+          channel: { id: channelId, type: 0, name: 'elsewhere', guild_id: inv.guildId, position: 0, permission_overwrites: [], nsfw: false, parent_id: null },
+          member: {
+            user,
+            roles: [],
+            permissions: inv.memberPermissions ?? '0',
+            joined_at: new Date().toISOString(),
+            deaf: false,
+            mute: false,
+            flags: 0,
+            nick: null,
+            avatar: null,
+            premium_since: null,
+            pending: false,
+            communication_disabled_until: null,
+          },
+          authorizing_integration_owners: owners,
+          context: 0,
+        },
+      };
+    }
+    const channelId = inv.channelId ?? snowflake();
+    foreignChannels.add(channelId);
+    const friend = { id: snowflake(), username: 'friend', discriminator: '0', avatar: null };
+    return {
+      channelId,
+      fields: {
+        channel_id: channelId,
+        // Type 3 GROUP_DM: a chat between users, not the bot's DM.
+        channel: { id: channelId, type: 3, name: null, last_message_id: null, flags: 0, recipients: [user, friend], owner_id: user.id },
+        user,
+        authorizing_integration_owners: owners,
+        context: 2,
+      },
+    };
+  }
+
+  function createInteraction(type: number, data: unknown, inv: Invoker, extra: Record<string, unknown> = {}, sourceMessage?: string): string {
     const id = snowflake();
     const tok = `itoken-${id}-${Math.random().toString(36).slice(2)}`;
     const { channelId, fields } = who(inv);

@@ -21,6 +21,7 @@ import type { Logger } from '../../logger.ts';
 import { renderDiscord } from '../../render/discord.ts';
 import { suggestChoices } from './autocomplete.ts';
 import { decodeButtonId } from './custom-id.ts';
+import { botIsMember, whereInvoked } from './where.ts';
 
 export interface InteractionDeps {
   commands: readonly Command[];
@@ -32,18 +33,26 @@ export interface InteractionDeps {
 
 type Repliable = ChatInputCommandInteraction | ButtonInteraction;
 
-/** Manage Server or Manage Channels (Administrator implies both); everyone is admin of their own DM. */
+/**
+ * Manage Server or Manage Channels (Administrator implies both); everyone is admin of their own DM
+ * with the bot, and nobody of a DM or group DM between users, which the bot cannot post in anyway.
+ */
 export function isChannelAdmin(interaction: Repliable): boolean {
-  if (!interaction.inGuild()) return true;
+  const where = whereInvoked(interaction);
+  if (where === 'bot-dm') return true;
+  if (where === 'private-channel') return false;
   const p = interaction.memberPermissions;
   return Boolean(p && (p.has(PermissionFlagsBits.ManageGuild) || p.has(PermissionFlagsBits.ManageChannels)));
 }
 
 function contextFor(interaction: Repliable, deps: InteractionDeps): CommandContext {
   const user = { platform: 'discord' as const, id: interaction.user.id, name: interaction.user.globalName ?? interaction.user.username };
+  const where = whereInvoked(interaction);
   const chat = {
     id: interaction.channelId ?? `dm-${interaction.user.id}`,
-    kind: interaction.inGuild() ? ('group' as const) : ('private' as const),
+    // A DM between users is not the asker's private chat with the bot: "this chat" there is shared.
+    kind: where === 'bot-dm' ? ('private' as const) : ('group' as const),
+    postable: botIsMember(where),
     isAdmin: async () => isChannelAdmin(interaction),
   };
   return deps.makeContext({ user, chat });
@@ -113,11 +122,22 @@ async function answerButton(interaction: ButtonInteraction, ctx: CommandContext,
 const adminRefusal = (name: string) =>
   errorReply(`/${name} is for channel admins`, 'Changing this needs the Manage Server or Manage Channels permission in this server.');
 
+const notMemberRefusal = (name: string) =>
+  errorReply(`/${name} does not work here`, 'It changes how I post in a server, and I am not a member here (you installed me for yourself). Use it in a server I was added to.');
+
+/** Admin commands administer a server the bot is in; a stale registration could still offer them elsewhere. */
+function refusal(command: Command | undefined, interaction: Repliable): Reply | undefined {
+  if (!command?.adminOnly) return undefined;
+  if (!botIsMember(whereInvoked(interaction))) return notMemberRefusal(command.name);
+  return isChannelAdmin(interaction) ? undefined : adminRefusal(command.name);
+}
+
 async function onSlashCommand(interaction: ChatInputCommandInteraction, deps: InteractionDeps): Promise<void> {
   const ctx = contextFor(interaction, deps);
   const command = findCommand(deps.commands, interaction.commandName);
-  if (command?.adminOnly && !isChannelAdmin(interaction)) {
-    await interaction.reply(replyOptions(adminRefusal(command.name), ctx.now()));
+  const refused = refusal(command, interaction);
+  if (refused) {
+    await interaction.reply(replyOptions(refused, ctx.now()));
     return;
   }
   const raw: Record<string, unknown> = {};
@@ -134,8 +154,9 @@ async function onButton(interaction: ButtonInteraction, deps: InteractionDeps): 
     await interaction.reply(replyOptions(errorReply('This button no longer works', 'Run the command again to get fresh buttons.'), ctx.now()));
     return;
   }
-  if (command.adminOnly && !isChannelAdmin(interaction)) {
-    await interaction.reply(replyOptions(adminRefusal(command.name), ctx.now()));
+  const refused = refusal(command, interaction);
+  if (refused) {
+    await interaction.reply(replyOptions(refused, ctx.now()));
     return;
   }
   const run = runCommand(deps.commands, action.command, action.args, ctx, deps.logger);

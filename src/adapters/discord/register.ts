@@ -29,17 +29,19 @@ export async function syncCommands(opts: {
   appId?: string;
 }): Promise<RegisterResult> {
   const { rest, config, logger } = opts;
-  const wanted = buildSlashCommands(opts.commands);
+  const guildId = config.DISCORD_GUILD_ID;
+  const scope = guildId ? 'guild' : 'global';
+  const wanted = buildSlashCommands(opts.commands, scope);
   const problems = slashCommandProblems(wanted);
   if (problems.length) throw new Error(`slash commands break Discord's limits: ${problems.join('; ')}`);
 
   const appId = opts.appId ?? config.DISCORD_APP_ID ?? ((await rest.get(Routes.currentApplication())) as { id: string }).id;
-  const guildId = config.DISCORD_GUILD_ID;
-  const scope = guildId ? 'guild' : 'global';
   const route = guildId ? Routes.applicationGuildCommands(appId, guildId) : Routes.applicationCommands(appId);
 
+  // The comparison covers where each command may be installed and used, so adding user install
+  // to an already registered set is a change worth a PUT.
   const current = (await rest.get(route)) as unknown[];
-  if (normaliseCommandSet(current) === normaliseCommandSet(wanted)) {
+  if (normaliseCommandSet(current, scope) === normaliseCommandSet(wanted, scope)) {
     logger.info({ scope, count: wanted.length }, 'discord commands already up to date');
     return { scope, count: wanted.length, changed: false };
   }

@@ -56,7 +56,32 @@ function optionJSON(name: string, spec: OptionSpec): APIApplicationCommandBasicO
   }
 }
 
-export function buildSlashCommands(commands: readonly Command[]): SlashCommandJSON[] {
+/**
+ * Where a command can be installed and used. Discord's application command object
+ * (https://discord.com/developers/docs/interactions/application-commands#application-command-object)
+ * takes `integration_types` (installation contexts, see
+ * https://discord.com/developers/docs/resources/application#installation-context: 0 GUILD_INSTALL,
+ * 1 USER_INSTALL) and `contexts` (0 GUILD, 1 BOT_DM, 2 PRIVATE_CHANNEL: group DMs and DMs between
+ * users). Both apply to global commands only, so a guild-scoped set leaves them out.
+ *
+ * Everyday commands go everywhere a user can install the app: reading numbers needs no membership,
+ * and the adapter refuses the few actions that do (a channel digest) where the bot is not a member.
+ * Admin-only commands administer a server the bot is in, so they stay with the server install and
+ * out of other people's DMs.
+ */
+function placement(command: Command): Pick<SlashCommandJSON, 'contexts' | 'integration_types'> {
+  if (command.adminOnly) {
+    return { integration_types: [ApplicationIntegrationType.GuildInstall], contexts: [InteractionContextType.Guild, InteractionContextType.BotDM] };
+  }
+  return {
+    integration_types: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel],
+  };
+}
+
+export type RegistrationScope = 'guild' | 'global';
+
+export function buildSlashCommands(commands: readonly Command[], scope: RegistrationScope = 'global'): SlashCommandJSON[] {
   return commands.map((command) => {
     const options = Object.entries(command.options).map(([name, spec]) => optionJSON(name, spec));
     // Discord rejects an optional option before a required one; the sort is stable, so declaration
@@ -67,8 +92,7 @@ export function buildSlashCommands(commands: readonly Command[]): SlashCommandJS
       name: command.name,
       description: command.description,
       options,
-      contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
-      integration_types: [ApplicationIntegrationType.GuildInstall],
+      ...(scope === 'global' ? placement(command) : {}),
     };
     if (command.adminOnly) json.default_member_permissions = ADMIN_PERMISSIONS.toString();
     return json;
@@ -146,7 +170,11 @@ function normaliseOption(o: any): unknown {
   };
 }
 
-export function normaliseCommandSet(set: readonly unknown[]): string {
+/**
+ * `scope` 'guild' leaves out contexts and integration_types: Discord ignores them on guild commands,
+ * and whatever it echoes back for them must not make every restart look like a change.
+ */
+export function normaliseCommandSet(set: readonly unknown[], scope: RegistrationScope = 'global'): string {
   const normal = (set as any[])
     .map((c) => ({
       type: c.type ?? ApplicationCommandType.ChatInput,
@@ -154,9 +182,15 @@ export function normaliseCommandSet(set: readonly unknown[]): string {
       description: c.description,
       options: (c.options ?? []).map(normaliseOption),
       default_member_permissions: c.default_member_permissions ?? null,
-      contexts: c.contexts ? [...c.contexts].sort() : null,
-      integration_types: [...(c.integration_types ?? [ApplicationIntegrationType.GuildInstall])].sort(),
       nsfw: Boolean(c.nsfw),
+      ...(scope === 'global'
+        ? {
+            // Discord fills an omitted `contexts` with all three and `integration_types` with the
+            // app's configured installs; ours always sends both, so a missing one read back differs.
+            contexts: c.contexts ? [...c.contexts].sort() : null,
+            integration_types: [...(c.integration_types ?? [ApplicationIntegrationType.GuildInstall])].sort(),
+          }
+        : {}),
     }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return JSON.stringify(normal);

@@ -15,11 +15,12 @@ import { CATALOG, HISTORY_METRIC_IDS, type HistoryMetricId } from '../core/metri
 import { DAY_SEC, HISTORY_DAYS } from './metrics.ts';
 import { recordHistory, type HistoryRow } from './recorder.ts';
 
-export type SnapshotWriter = Pick<SnapshotRepo, 'upsertMany' | 'atOrBefore'>;
+/** What the back-fill needs: look-ups for days already stored, and the recorder's write. */
+export type BackfillStore = Pick<SnapshotRepo, 'upsertMany' | 'atOrBefore'>;
 
 export interface BackfillOptions {
   market: Market;
-  snapshots: SnapshotWriter;
+  snapshots: BackfillStore;
   logger: Logger;
   /** Milliseconds since the epoch (injected for tests). */
   now: number;
@@ -31,7 +32,7 @@ const sourcesOf = (provenance: readonly Provenance[]) => [...new Set(provenance.
  * UTC days strictly between the window's first day and today with no stored point: one indexed
  * look-up per day, since a year of live snapshots can be far too many rows to read at start-up.
  */
-function missingDays(snapshots: SnapshotWriter, metric: HistoryMetricId, fromSec: number, nowSec: number): Set<number> {
+function missingDays(snapshots: BackfillStore, metric: HistoryMetricId, fromSec: number, nowSec: number): Set<number> {
   const missing = new Set<number>();
   for (let day = utcDay(fromSec) + 1; day < utcDay(nowSec); day++) {
     const last = snapshots.atOrBefore(CATALOG[metric].snapshot, (day + 1) * DAY_SEC - 1);

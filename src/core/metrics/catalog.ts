@@ -240,10 +240,6 @@ export const CHART_NAMES = {
   fees: 'fees',
 } as const satisfies Record<string, ChartedMetricId>;
 
-export function metric(id: MetricId): MetricEntry {
-  return CATALOG[id];
-}
-
 /**
  * Hashprice once the estimated retarget takes effect, at today's price and fees (what /hashprice
  * shows as "after the adjustment"): hashprice is (subsidy + fees) × price / difficulty, so the

@@ -23,6 +23,16 @@ export interface SentMessage {
   plain: string;
 }
 
+/** One answerInlineQuery the fake accepted. */
+export interface InlineAnswer {
+  inline_query_id: string;
+  results: any[];
+  cache_time?: number;
+  is_personal?: boolean;
+  /** Visible text of each result's message (entities parsed), in result order. */
+  plain: string[];
+}
+
 export type Fault =
   | { code: 429; retryAfter: number }
   | { code: 403; description?: string }
@@ -53,6 +63,12 @@ export interface FakeTelegram {
     fromName?: string;
   }): number;
   pressButton(m: { chatId: number; messageId: number; data: string; fromId?: number }): void;
+  /** A user types "@bot <query>" in some chat; returns the inline query's id. */
+  sendInlineQuery(m: { fromId: number; query: string; chatType?: 'sender' | 'private' | 'group' | 'supergroup' | 'channel' }): string;
+  inlineAnswers: InlineAnswer[];
+  waitForInlineAnswer(pred: (a: InlineAnswer) => boolean, timeoutMs?: number): Promise<InlineAnswer>;
+  /** Refusals of answerInlineQuery, with the Bot API's description, for tests to inspect. */
+  inlineRefusals: string[];
   sent: SentMessage[];
   waitForSent(pred: (m: SentMessage) => boolean, timeoutMs?: number): Promise<SentMessage>;
   callbackAnswers: any[];
@@ -181,7 +197,7 @@ async function readBody(req: IncomingMessage): Promise<{ params: Record<string, 
     }
   }
   // Form encodings carry objects as JSON strings, as in the real API.
-  for (const key of ['reply_markup', 'commands', 'allowed_updates', 'link_preview_options', 'reply_parameters', 'media']) {
+  for (const key of ['results', 'button', 'reply_markup', 'commands', 'allowed_updates', 'link_preview_options', 'reply_parameters', 'media']) {
     if (typeof params[key] === 'string') {
       try {
         params[key] = JSON.parse(params[key]);
@@ -202,6 +218,15 @@ export async function startFakeTelegram(
   let nextUpdateId = 1;
   let nextMessageId = 1;
   let nextCallbackId = 1;
+  let nextInlineId = 1;
+  const openInline = new Set<string>();
+  /**
+   * https://core.telegram.org/bots/api#getupdates, allowed_updates: "Specify an empty list to receive
+   * all update types except chat_member, message_reaction, and message_reaction_count (default). If
+   * not specified, the previous setting will be used. Please note that this parameter doesn't affect
+   * updates created before the call": a type left out is never created, so it is never delivered.
+   */
+  let allowedUpdates: string[] = [];
   const updates: any[] = [];
   const pollers = new Set<() => void>();
   const messages = new Map<string, any>(); // `${chatId}:${messageId}` → message
@@ -221,6 +246,8 @@ export async function startFakeTelegram(
     token,
     botUsername,
     sent: [],
+    inlineAnswers: [],
+    inlineRefusals: [],
     callbackAnswers: [],
     myCommands: [],
     calls: [],
@@ -258,6 +285,39 @@ export async function startFakeTelegram(
       const fromId = m.fromId ?? (m.chatId > 0 ? m.chatId : 1000);
       enqueue({
         callback_query: { id, from: { id: fromId, is_bot: false, first_name: 'Alice' }, message, chat_instance: String(m.chatId), data: m.data },
+      });
+    },
+    sendInlineQuery(m) {
+      // https://core.telegram.org/bots/api#inlinequery: id, from, query (up to 256 characters), offset, chat_type.
+      const id = `iq${nextInlineId++}`;
+      openInline.add(id);
+      enqueue({
+        inline_query: {
+          id,
+          from: { id: m.fromId, is_bot: false, first_name: 'Alice' },
+          query: m.query.slice(0, 256),
+          offset: '',
+          ...(m.chatType ? { chat_type: m.chatType } : {}),
+        },
+      });
+      return id;
+    },
+    waitForInlineAnswer(pred, timeoutMs = 5000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = fake.inlineAnswers.find(pred);
+          if (!found) return false;
+          clearTimeout(timer);
+          sentWaiters.delete(onSent);
+          resolve(found);
+          return true;
+        };
+        const onSent = () => void check();
+        const timer = setTimeout(() => {
+          sentWaiters.delete(onSent);
+          reject(new Error(`fake telegram: no matching inline answer within ${timeoutMs} ms; answered so far: ${JSON.stringify(fake.inlineAnswers.map((a) => a.inline_query_id))}; refused: ${JSON.stringify(fake.inlineRefusals)}`));
+        }, timeoutMs);
+        if (!check()) sentWaiters.add(onSent);
       });
     },
     waitForSent(pred, timeoutMs = 5000) {
@@ -305,6 +365,8 @@ export async function startFakeTelegram(
   };
 
   function enqueue(update: Record<string, unknown>) {
+    const type = Object.keys(update)[0]!;
+    if (allowedUpdates.length && !allowedUpdates.includes(type)) return;
     updates.push({ update_id: nextUpdateId++, ...update });
     if (fake.webhook) void pushWebhook();
     for (const wake of pollers) wake();
@@ -379,6 +441,46 @@ export async function startFakeTelegram(
     return plain;
   }
 
+  /**
+   * answerInlineQuery as the Bot API checks it (https://core.telegram.org/bots/api#answerinlinequery).
+   * Error texts are Telegram's (https://core.telegram.org/method/messages.setInlineBotResults lists
+   * RESULTS_TOO_MUCH, RESULT_ID_DUPLICATE, RESULT_ID_INVALID, QUERY_ID_INVALID; the Bot API prefixes
+   * "Bad Request: "); an expired or already answered query gets the text answerCallbackQuery uses.
+   */
+  function checkInlineAnswer(p: Record<string, any>) {
+    const id = String(p.inline_query_id ?? '');
+    if (!openInline.has(id)) throw new ApiError(400, 'Bad Request: query is too old and response timeout expired or query ID is invalid');
+    const results = p.results;
+    if (!Array.isArray(results)) throw new ApiError(400, "Bad Request: can't parse results JSON object");
+    // "No more than 50 results per query are allowed."
+    if (results.length > 50) throw new ApiError(400, 'Bad Request: RESULTS_TOO_MUCH');
+    const ids = new Set<string>();
+    const plain: string[] = [];
+    for (const r of results) {
+      // InlineQueryResultArticle: "id: Unique identifier for this result, 1-64 Bytes".
+      if (typeof r?.id !== 'string' || r.id === '' || Buffer.byteLength(r.id) > 64) throw new ApiError(400, 'Bad Request: RESULT_ID_INVALID');
+      if (ids.has(r.id)) throw new ApiError(400, 'Bad Request: RESULT_ID_DUPLICATE');
+      ids.add(r.id);
+      if (r.type !== 'article' || typeof r.title !== 'string' || r.title === '') throw new ApiError(400, 'Bad Request: RESULT_TYPE_INVALID');
+      const content = r.input_message_content;
+      if (typeof content?.message_text !== 'string') throw new ApiError(400, 'Bad Request: message text is empty');
+      // InputTextMessageContent: "message_text: Text of the message to be sent, 1-4096 characters".
+      const text = content.parse_mode === 'HTML' ? parseTelegramHtml(content.message_text) : content.message_text;
+      if (text.trim() === '') throw new ApiError(400, 'Bad Request: message text is empty');
+      if (text.length > 4096) throw new ApiError(400, 'Bad Request: MESSAGE_TOO_LONG');
+      plain.push(text);
+    }
+    openInline.delete(id);
+    fake.inlineAnswers.push({
+      inline_query_id: id,
+      results,
+      ...(p.cache_time !== undefined ? { cache_time: Number(p.cache_time) } : {}),
+      ...(p.is_personal !== undefined ? { is_personal: p.is_personal === true || p.is_personal === 'true' } : {}),
+      plain,
+    });
+    for (const wake of [...sentWaiters]) wake();
+  }
+
   function record(method: SentMessage['method'], chatId: number, params: Record<string, any>, plain: string, extra: Partial<SentMessage> = {}) {
     const message = {
       message_id: extra.message_id ?? nextMessageId++,
@@ -414,6 +516,7 @@ export async function startFakeTelegram(
       if (fault?.code === 400) throw new ApiError(400, fault.description);
       if (fault?.code === 502) throw new ApiError(502, 'Bad Gateway');
       if (fake.webhook) throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+      if (Array.isArray(p.allowed_updates)) allowedUpdates = p.allowed_updates.map(String);
       const offset = Number(p.offset ?? 0);
       const limit = Math.min(Math.max(Number(p.limit ?? 100), 1), 100);
       const timeoutMs = Math.min(Number(p.timeout ?? 0), 50) * 1000;
@@ -484,6 +587,15 @@ export async function startFakeTelegram(
       fake.callbackAnswers.push(p);
       return true;
     },
+    answerInlineQuery(p) {
+      try {
+        checkInlineAnswer(p);
+      } catch (err) {
+        if (err instanceof ApiError) fake.inlineRefusals.push(err.description);
+        throw err;
+      }
+      return true;
+    },
     setMyCommands(p) {
       const fault = takeFault('setMyCommands');
       if (fault?.code === 429) throw new ApiError(429, `Too Many Requests: retry after ${fault.retryAfter}`, { retry_after: fault.retryAfter });
@@ -505,6 +617,8 @@ export async function startFakeTelegram(
     },
     setWebhook(p) {
       if (typeof p.url !== 'string' || !URL.canParse(p.url)) throw new ApiError(400, 'Bad Request: bad webhook: invalid URL');
+      // https://core.telegram.org/bots/api#setwebhook: allowed_updates works as in getUpdates.
+      if (Array.isArray(p.allowed_updates)) allowedUpdates = p.allowed_updates.map(String);
       fake.webhook = { url: p.url, secretToken: p.secret_token };
       void pushWebhook();
       return true;

@@ -24,6 +24,7 @@ import { TelegramDelivery } from './delivery.ts';
 import { INTAKE_LIMITS, Intake, type IntakeLimits } from './intake.ts';
 import { Pacer } from './pacer.ts';
 import { classifyPollError, POLL_TIMING, pollUpdates, type PollTiming } from './polling.ts';
+import { createInlineQueries } from './inline.ts';
 
 export interface TelegramDeps {
   config: Config;
@@ -51,6 +52,12 @@ export interface TelegramTiming {
   chatActionEveryMs: number;
   /** A flooding chat hears "slow down" at most once per this long. */
   slowDownEveryMs: number;
+  /**
+   * An inline query is answered within this, with a "being fetched" card for what is not ready:
+   * the user watches a spinner while typing, and the fetch goes on to fill the cache for the next
+   * keystroke. Shorter than the command deadline (COMMAND_DEADLINE_MS).
+   */
+  inlineAnswerMs: number;
 }
 
 const TIMING: TelegramTiming = {
@@ -60,6 +67,7 @@ const TIMING: TelegramTiming = {
   intake: INTAKE_LIMITS,
   chatActionEveryMs: 4_000,
   slowDownEveryMs: 60_000,
+  inlineAnswerMs: 4_000,
 };
 
 export interface TelegramBot {
@@ -75,7 +83,8 @@ export interface TelegramBot {
   stop(): Promise<void>;
 }
 
-const UPDATES = ['message', 'callback_query'] as const;
+// https://core.telegram.org/bots/api#getupdates: allowed_updates is remembered, and a type left out is never delivered.
+const UPDATES = ['message', 'callback_query', 'inline_query'] as const;
 const ADMIN_STATUSES = new Set(['creator', 'administrator']);
 type ChatKind = NonNullable<CommandContext['chat']>['kind'];
 const kindOf = (type: string): ChatKind => (type === 'private' ? 'private' : type === 'channel' ? 'channel' : 'group');
@@ -99,6 +108,7 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
   });
   bot.botInfo = me;
   const botUsername = me.username;
+  if (!me.supports_inline_queries) log.info({ botUsername }, 'telegram: inline mode is off; BotFather /setinline turns it on');
   const pacer = new Pacer();
   const delivery = new TelegramDelivery(bot.telegram, pacer, log);
   const typing = new Throttle(timing.chatActionEveryMs);
@@ -239,7 +249,20 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
     }
   }
 
+  const inline = createInlineQueries({
+    commands,
+    makeContext: () => deps.makeContext({ user: undefined, chat: undefined }),
+    answer: (id, results, extra) => bot.telegram.answerInlineQuery(id, results, extra),
+    log,
+    answerWithinMs: timing.inlineAnswerMs,
+    botUsername,
+  });
+
   const accept = (update: Update) => {
+    if ('inline_query' in update) {
+      inline.accept(update.inline_query, (key, job) => intake.push(key, job));
+      return;
+    }
     const chat = 'message' in update ? update.message.chat : 'callback_query' in update ? update.callback_query.message?.chat : undefined;
     const from = 'callback_query' in update ? update.callback_query.from : undefined;
     const chatId = chat?.id ?? from?.id;

@@ -8,6 +8,7 @@ import { commands } from '../commands/index.ts';
 import { loadConfig } from '../src/config.ts';
 import type { CommandContext } from '../src/core/command.ts';
 import { runCommand } from '../src/core/run.ts';
+import { DigestChartCache } from '../src/digests/build.ts';
 import { silentLogger } from '../src/logger.ts';
 import { createMarket, type Market } from '../src/sources/index.ts';
 import { startFakeMempool } from '../test/fakes/mempool.ts';
@@ -48,12 +49,14 @@ export async function run(): Promise<BenchResult[]> {
   const fake = await startFakeMempool();
   try {
     const config = loadConfig({ ...fake.env });
+    // The running bot keeps the digest's chart between askers (main.ts); so does the bench.
+    const digestCharts = new DigestChartCache();
     const contextFor = (market: ReturnType<typeof createMarket>): CommandContext => ({
       market,
       now: () => Date.now(),
       platform: 'cli',
       version: 'bench',
-      services: {},
+      services: { digestCharts },
     });
     const results: BenchResult[] = [];
 

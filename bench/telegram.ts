@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Telegraf } from 'telegraf';
-import { OutboxWorker } from '../src/alerts/outbox-worker.ts';
+import { OutboxWorker } from '../src/delivery/outbox-worker.ts';
 import { TelegramDelivery } from '../src/adapters/telegram/delivery.ts';
 import { Pacer } from '../src/adapters/telegram/pacer.ts';
 import { silentLogger } from '../src/logger.ts';

@@ -2,14 +2,6 @@ import { defineCommand } from '../src/core/command.ts';
 import { buildChart, CHART_METRICS, CHART_RANGES, LINE_CHART_RANGES, type ChartMetric, type ChartRange } from '../src/charts/metric-charts.ts';
 import { errorReply } from '../src/core/reply.ts';
 import { periodAliases } from '../src/core/periods.ts';
-import type { SnapshotReader } from '../src/market-data/series.ts';
-
-declare module '../src/core/command.ts' {
-  interface CommandServices {
-    /** Stored metric snapshots; charts fall back to the market's history endpoints without them. */
-    historyStore?: SnapshotReader;
-  }
-}
 
 export default defineCommand({
   name: 'chart',

@@ -1,45 +1,60 @@
+/**
+ * /digest: the daily digest on demand, and its subscriptions (subscribe, unsubscribe, preview, dm).
+ * Building the digest is src/digests/build.ts; scheduling it, src/digests/.
+ */
 import { defineCommand, type CommandContext } from '../src/core/command.ts';
-import { digestReply } from '../src/core/digest.ts';
-import { footerFor } from '../src/core/freshness.ts';
-import { DEFAULT_BENCHMARKS } from '../src/core/metrics/benchmarks.ts';
-import type { Reply, ReplyChart } from '../src/core/reply.ts';
-import { renderDigestChart } from '../src/charts/digest.ts';
-import { loadHeadlineParts } from '../src/market-data/headline.ts';
-import { UpstreamError } from '../src/sources/types.ts';
-import { digestAction, digestOptions } from '../src/scheduler/digest-command.ts';
+import type { DeliveryPlatform } from '../src/core/delivery.ts';
+import { canonicalTimeZone, parseTimeOfDay } from '../src/core/local-time.ts';
+import { errorReply, type Reply } from '../src/core/reply.ts';
+import { buildDigest } from '../src/digests/build.ts';
 
-/**
- * The chart only changes when the hashprice does; re-rendering it for every asker would cost
- * ~50 ms each. Keyed by block height and figure, so a new block or price gives a new picture.
- */
-let lastChart: { key: string; chart: ReplyChart } | undefined;
+const DIGEST_ACTIONS = ['show', 'subscribe', 'unsubscribe', 'preview', 'dm'] as const;
 
-async function digestChart(ctx: Pick<CommandContext, 'market' | 'now' | 'services'>, key: string): Promise<ReplyChart | undefined> {
-  if (lastChart?.key === key) return lastChart.chart;
-  try {
-    const chart = await renderDigestChart({ market: ctx.market, snapshots: ctx.services.historyStore, now: ctx.now() });
-    lastChart = { key, chart };
-    return chart;
-  } catch (err) {
-    // The digest's numbers matter more than its picture: send it without one.
-    if (err instanceof UpstreamError) return undefined;
-    throw err;
+const digestOptions = {
+  action: { kind: 'choice', choices: DIGEST_ACTIONS, aliases: { stop: 'unsubscribe', start: 'subscribe', schedule: 'subscribe' }, example: 'subscribe', description: 'show (default), subscribe, unsubscribe, preview, or dm (daily by DM)' },
+  // Longer than HH:MM on purpose: "/digest subscribe Europe/Berlin" puts the zone here, and
+  // "14:00:00" deserves the HH:MM message rather than a length error.
+  time: { kind: 'text', maxLength: 64, accepts: 'a time of day like 07:30 or 7:30 (24 h), optionally followed by a time zone such as Europe/Berlin', example: '07:30', description: 'Daily time for subscribe/dm, like 07:30 (24 h; default 14:00)' },
+  timezone: { kind: 'text', maxLength: 64, accepts: 'an IANA time zone such as Europe/Berlin, America/New_York or UTC', example: 'Europe/Berlin', description: 'IANA time zone for the time (default UTC)' },
+} as const;
+
+/** Runs one action; `show` builds the digest shown on demand (a stand-in in tests). */
+export async function digestAction(
+  ctx: CommandContext,
+  args: { action?: string; time?: string; timezone?: string },
+  show: () => Promise<Reply>,
+): Promise<Reply> {
+  const action = args.action ?? 'show';
+  if (action === 'show') return show();
+  const service = ctx.services.digests;
+  if (!service) return errorReply('Digest subscriptions unavailable', 'Scheduling needs the bot running with its database; /digest alone still shows the digest.');
+  const platform = ctx.user?.platform ?? ctx.platform;
+  // The terminal bot has a sender too (it prints at the prompt), so the digest can be tried there;
+  // a one-shot shell command has nowhere to post it later.
+  if (platform !== 'discord' && platform !== 'telegram' && platform !== 'console') {
+    return errorReply('Digest subscriptions', 'Daily digests are posted on Discord or Telegram, or at the prompt of the running terminal bot (npm start); subscribe there.');
   }
-}
-
-/**
- * The digest as posted to channels and DMs; also what /digest shows on demand. Scheduled digests
- * wait in the outbox, so they carry absolute times (`clock: 'absolute'`). It goes out with the parts
- * that answered and says which are missing; it throws (an UpstreamError) only when none answered.
- */
-export async function buildDigest(ctx: Pick<CommandContext, 'market' | 'now' | 'services'>, clock: 'relative' | 'absolute' = 'relative'): Promise<Reply> {
-  // Missing parts and a missing fee input are named by the digest itself, so no separate warnings.
-  const { headline, provenance } = await loadHeadlineParts(ctx.market, ctx.now());
-  const tip = headline.height === undefined || headline.tipTimeSec === undefined ? undefined : { height: headline.height, timestampSec: headline.tipTimeSec };
-  const power = (ctx.services.benchmarks ?? DEFAULT_BENCHMARKS).referencePowerUsdPerKwh;
-  const reply = digestReply(headline, footerFor(provenance, ctx.now(), tip, clock), [], power);
-  const chart = await digestChart(ctx, `${headline.height}:${headline.hashpriceUsdPerPhDay}:${Math.floor(ctx.now() / 3_600_000)}`);
-  return chart ? { ...reply, chart } : reply;
+  // Words in the other order ("/digest subscribe Europe/Berlin", "… Asia/Tokyo 7:30") read as meant.
+  let { time, timezone } = args;
+  const isZone = (w: string | undefined) => w !== undefined && parseTimeOfDay(w) === undefined && canonicalTimeZone(w) !== undefined;
+  if (isZone(time) && (timezone === undefined || parseTimeOfDay(timezone) !== undefined)) [time, timezone] = [timezone, time];
+  const req = {
+    platform: platform as DeliveryPlatform,
+    user: ctx.user ? { id: ctx.user.id, name: ctx.user.name } : undefined,
+    chat: ctx.chat,
+    time,
+    timezone,
+  };
+  switch (action) {
+    case 'subscribe':
+      return service.subscribe(req);
+    case 'unsubscribe':
+      return service.unsubscribe(req);
+    case 'dm':
+      return service.subscribeDm(req);
+    default:
+      return service.preview(req);
+  }
 }
 
 export default defineCommand({

@@ -4,7 +4,7 @@ import { footerFor, type Provenance } from '../src/core/freshness.ts';
 import { avgFeesBtcFromRewardStats, feeShare, subsidyBtc } from '../src/core/metrics/index.ts';
 import type { Section } from '../src/core/reply.ts';
 import { optional } from '../src/market-data/optional.ts';
-import { UpstreamError } from '../src/sources/types.ts';
+import { UpstreamError } from '../src/core/market.ts';
 
 export default defineCommand({
   name: 'fees',

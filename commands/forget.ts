@@ -3,10 +3,9 @@
  * button carries who asked and until when it works, so any process can check a press without
  * stored state; a press by anyone else (buttons in a group are visible to all) changes nothing.
  */
-import type { AccountUser } from '../src/alerts/account.ts';
+import type { AccountUser, UserData } from '../src/core/services.ts';
 import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { errorReply, type Reply } from '../src/core/reply.ts';
-import type { UserData } from '../src/store/users.ts';
 
 /** How long the confirm button works: long enough to read the question, short enough that an old one lying around does nothing. */
 export const CONFIRM_TTL_SEC = 10 * 60;

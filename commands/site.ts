@@ -7,13 +7,6 @@ import { hashprice } from '../src/core/metrics/hashprice.ts';
 import { SITE_LEAVES_OUT, siteEconomics } from '../src/core/metrics/site.ts';
 import { loadHashpriceInputs } from '../src/market-data/hashprice-inputs.ts';
 
-declare module '../src/core/command.ts' {
-  interface CommandServices {
-    /** The cited defaults with the operator's overrides (AI_LEASE_USD_PER_MW_YEAR, REFERENCE_POWER_USD_PER_KWH). */
-    benchmarks?: Benchmarks;
-  }
-}
-
 /** A current-generation air-cooled fleet when the user names no machine. */
 const DEFAULT_MODEL = 's21';
 

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { parseTimeOfDay } from './scheduler/local-time.ts';
+import { parseTimeOfDay } from './core/local-time.ts';
 
 const url = (what: string) =>
   z

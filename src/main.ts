@@ -1,25 +1,25 @@
 /**
- * Wiring: config → logger → market → store → adapters → alerts/scheduler, and a graceful shutdown.
- * With no platform token the bot runs at a terminal prompt, alerts and digests included.
+ * Wiring: config → logger → market → store → adapters → background work (alerts, digests,
+ * delivery, history snapshots), and a graceful shutdown. With no platform token the bot runs at a
+ * terminal prompt, alerts and digests included.
  */
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
-import { buildDigest } from '../commands/digest.ts';
 import { commands } from '../commands/index.ts';
 import { secretsOf, type Config } from './config.ts';
-import type { CommandContext, CommandServices, Platform } from './core/command.ts';
+import type { CommandContext, Platform } from './core/command.ts';
+import type { CommandServices } from './core/services.ts';
 import { benchmarksFrom } from './core/metrics/benchmarks.ts';
-import type { Sender } from './core/delivery.ts';
+import type { Sender } from './delivery/sender.ts';
 import { CONSOLE_USER, consoleSender } from './adapters/console/sender.ts';
 import { runConsole } from './adapters/console/index.ts';
 import { waitingNotice } from './adapters/console/waiting.ts';
 import { loadHeadline } from './market-data/headline.ts';
-import { backfillHistory } from './market-data/backfill.ts';
-import { createLogger, inBackground, type Logger } from './logger.ts';
-import { startAlerts } from './scheduler/start.ts';
+import { buildDigest, DigestChartCache } from './digests/build.ts';
+import { createLogger } from './logger.ts';
+import { startBackground } from './background.ts';
 import { createMarket } from './sources/index.ts';
 import { openStore, StoreError } from './store/index.ts';
-import type { Market } from './sources/types.ts';
 import { VERSION } from './version.ts';
 
 type Who = Pick<CommandContext, 'user' | 'chat'>;
@@ -53,7 +53,7 @@ export async function startBot(config: Config): Promise<void> {
   });
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) }, logDestination);
   const market = createMarket({ config, logger });
-  const services: CommandServices = { historyStore: store.snapshots, benchmarks: benchmarksFrom(config) };
+  const services: CommandServices = { historyStore: store.snapshots, benchmarks: benchmarksFrom(config), digestCharts: new DigestChartCache() };
   const now = () => Date.now();
   const contextFor = (platform: Platform) => (who: Who = {}): CommandContext => ({
     market,
@@ -85,7 +85,7 @@ export async function startBot(config: Config): Promise<void> {
   }
   if (inTerminal) senders.push(consoleSender());
 
-  const alerts = await startAlerts({
+  const background = await startBackground({
     config,
     logger,
     store,
@@ -94,20 +94,19 @@ export async function startBot(config: Config): Promise<void> {
     loadHeadline,
     buildDigest: () => buildDigest({ market, now, services }, 'absolute'),
   });
-  services.alerts = alerts.services.alerts;
-  services.digests = alerts.services.digests;
-  services.account = alerts.services.account;
-
-  void inBackground(logger, 'history back-fill', () => backfillHistory({ market, snapshots: store.snapshots, logger, now: now() }));
+  services.alerts = background.services.alerts;
+  services.digests = background.services.digests;
+  services.account = background.services.account;
 
   let stopping = false;
   const shutdown = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    // Adapters first (no new commands), then the outbox (finishes in-flight sends), then the store.
+    // Adapters first (no new commands), then the background work (the outbox finishes in-flight
+    // sends), then the store.
     await Promise.allSettled(stops.map((stop) => stop()));
-    await alerts.stop();
+    await background.stop();
     store.close();
     logger.flush();
     process.exit(exitCode);

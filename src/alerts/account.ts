@@ -4,28 +4,9 @@
  * Discord) gets their paused alerts and direct-message digest back when they next write to the bot.
  */
 import type { Store } from '../store/index.ts';
-import type { UserData } from '../store/users.ts';
+import type { AccountService, AccountUser, UserData } from '../core/services.ts';
 import type { AlertEngine } from './engine.ts';
 import { readSpec } from './service.ts';
-
-export interface AccountUser {
-  platform: string;
-  id: string;
-}
-
-export interface AccountService {
-  /** What is stored about this person (for /forget's question). */
-  dataOf(user: AccountUser): UserData;
-  /** Deletes it all in one transaction; their rules stop being evaluated at once. */
-  forget(user: AccountUser): UserData;
-  /**
-   * Called before every command. A command sent in a direct message proves the bot can write
-   * there again (a Telegram user cannot write to a bot they blocked; a Discord DM needs a shared
-   * server), so deliveries paused by a failed DM resume. Returns what to tell them, if anything.
-   * A command in a group proves nothing about their DMs, so nothing changes there.
-   */
-  welcomeBack(user: AccountUser, chatKind: 'private' | 'group' | 'channel' | undefined): string[];
-}
 
 export function accountService(deps: { store: Store; engine: AlertEngine; now(): number }): AccountService {
   const { store, engine } = deps;

@@ -2,7 +2,8 @@
  * The chat syntax of `/alert add`: subject, condition, value, window. Every mistake gets a
  * message saying what is accepted, with an example.
  */
-import { parseHumanNumber } from '../core/command.ts';
+import { parseHumanNumber } from '../core/numbers.ts';
+import type { RuleWords } from '../core/services.ts';
 import { METRIC_IDS, METRICS, typed, type MetricId } from './metrics.ts';
 import type { RuleSpec } from './rules.ts';
 
@@ -50,13 +51,6 @@ const MIN_PERCENT = 0.1;
 
 const squash = (s: string) => s.trim().toLowerCase().replace(/[\s_-]+/g, '');
 const fail = (message: string): ParsedRule => ({ ok: false, message });
-
-export interface RuleWords {
-  subject?: string;
-  condition?: string;
-  value?: string;
-  window?: string;
-}
 
 export function parseRule(words: RuleWords): ParsedRule {
   const subject = squash(words.subject ?? '');

@@ -9,23 +9,10 @@ import { errorReply } from '../core/reply.ts';
 import type { Store } from '../store/index.ts';
 import type { AlertEngine } from './engine.ts';
 import { nextHalving } from '../core/metrics/subsidy.ts';
-import { ADD_EXAMPLES, isRuleSpec, parseRule, type RuleWords } from './parse.ts';
+import type { AlertCommands, AlertUser } from '../core/services.ts';
+import { ADD_EXAMPLES, isRuleSpec, parseRule } from './parse.ts';
 import { DEFAULT_COOLDOWN_SEC, describeRule, type RuleSpec } from './rules.ts';
 import { plural } from '../core/plural.ts';
-
-export interface AlertUser {
-  platform: string;
-  id: string;
-  name?: string;
-}
-
-export interface AlertCommands {
-  add(user: AlertUser, words: RuleWords, cooldownMinutes?: number): Promise<Reply>;
-  list(user: AlertUser): Reply;
-  remove(user: AlertUser, ruleId: number): Reply;
-  pause(user: AlertUser, ruleId: number): Reply;
-  resume(user: AlertUser, ruleId: number): Reply;
-}
 
 const FOOTER = ['Alerts arrive by direct message. Only you can see and change your rules.'];
 

@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import type { Reply } from './reply.ts';
-import type { Market } from '../sources/types.ts';
+import type { Market } from './market.ts';
+import type { CommandServices } from './services.ts';
+import { parseHumanNumber } from './numbers.ts';
 import { closest } from './suggest.ts';
 
 export type Platform = 'discord' | 'telegram' | 'console' | 'cli';
@@ -27,16 +29,6 @@ export interface CommandContext {
     isAdmin(): Promise<boolean>;
   };
   services: CommandServices;
-}
-
-/** Stateful services some commands need (alerts, digest subscriptions); filled in by main. */
-export interface CommandServices {
-  /** Personal alert rules (/alert); absent where there is no store (e.g. one-shot CLI runs). */
-  alerts?: import('../alerts/service.ts').AlertCommands;
-  /** Daily digest subscriptions (/digest subscribe…); absent where there is no store. */
-  digests?: import('../scheduler/digests.ts').DigestCommands;
-  /** A person's data as a whole (/forget; paused deliveries resumed when they write again). */
-  account?: import('../alerts/account.ts').AccountService;
 }
 
 interface BaseSpec {
@@ -102,30 +94,6 @@ export interface Command<O extends OptionSpecs = OptionSpecs> {
 
 export function defineCommand<const O extends OptionSpecs>(command: Command<O>): Command<O> {
   return command;
-}
-
-// No 'e' (exa): it would make "1e" ambiguous with scientific notation.
-const SUFFIX = new Map([['k', 1e3], ['m', 1e6], ['g', 1e9], ['t', 1e12], ['p', 1e15]]);
-
-/**
- * Numbers as people type them: "60000", "60,000", "60 000", "60_000", "60k", "1.2e14", "113.76T",
- * "120 T", "$60k", "6%". Returns NaN for anything else so validation can say what is accepted.
- */
-export function parseHumanNumber(raw: unknown): number {
-  if (typeof raw === 'number') return raw;
-  if (typeof raw !== 'string') return Number.NaN;
-  const s = raw
-    .trim()
-    .replace(/^\$\s*/, '')
-    // Many people group thousands with spaces ("60 000") or set a suffix apart ("120 T").
-    .replace(/^[+-]?\d{1,3}(?: \d{3})+(?=$|[.,%\s]|[kmgtp]$)/i, (groups) => groups.replace(/ /g, ''))
-    .replace(/(\d) ([kmgtp])$/i, '$1$2')
-    .replace(/[,_]/g, '')
-    .replace(/%$/, '');
-  const m = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)([kmgtp])?$/i.exec(s);
-  if (!m) return Number.NaN;
-  const base = Number(m[1]);
-  return m[2] ? base * (SUFFIX.get(m[2].toLowerCase()) ?? Number.NaN) : base;
 }
 
 const squash = (s: string) => s.trim().toLowerCase().replace(/[\s_-]+/g, '');

@@ -2,7 +2,7 @@
  * The footer every reply carries: which block the numbers describe, where each figure came from,
  * and how old it is. Stale or fallback values are called out, never silently mixed in.
  */
-import type { Sourced } from '../sources/types.ts';
+import type { Sourced } from './market.ts';
 import { age, dateTime, int } from './format.ts';
 import type { FigureSource, Footer } from './reply.ts';
 

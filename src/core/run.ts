@@ -2,12 +2,17 @@
  * The single entry every adapter uses to run a command: look it up, validate options, run it,
  * and turn any failure into a Reply. It never throws, so no adapter can crash on a command.
  */
-import type { Logger } from 'pino';
 import { parseOptions, type Command, type CommandContext } from './command.ts';
 import { errorReply, type Reply } from './reply.ts';
 import { closest } from './suggest.ts';
-import { COMMAND_DEADLINE_MS, withDeadline } from '../sources/deadline.ts';
-import { UpstreamError } from '../sources/types.ts';
+import { COMMAND_DEADLINE_MS, withDeadline } from './deadline.ts';
+import { UpstreamError } from './market.ts';
+
+/** The little of a logger that running a command needs (pino's Logger is one); keeps core free of the logging library. */
+export interface CommandLog {
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
 
 const commandName = (typed: string) => typed.trim().replace(/^\//, '').toLowerCase();
 
@@ -20,7 +25,7 @@ export function findCommand(commands: readonly Command[], name: string): Command
  * A user who writes to the bot may be reachable again after their direct messages failed: their
  * paused deliveries resume, and these lines say so. Never throws (a failed write is logged).
  */
-export function resumeDeliveries(ctx: CommandContext, log?: Logger): string[] {
+export function resumeDeliveries(ctx: CommandContext, log?: CommandLog): string[] {
   const account = ctx.services.account;
   if (!account || !ctx.user) return [];
   try {
@@ -55,7 +60,7 @@ export async function runCommand(
   name: string,
   raw: Record<string, unknown>,
   ctx: CommandContext,
-  log?: Logger,
+  log?: CommandLog,
 ): Promise<Reply> {
   const reply = await answer(commands, name, raw, ctx, log);
   // After the command: /alert list still shows why rules were paused, and /forget leaves nothing to resume.
@@ -67,7 +72,7 @@ async function answer(
   name: string,
   raw: Record<string, unknown>,
   ctx: CommandContext,
-  log?: Logger,
+  log?: CommandLog,
 ): Promise<Reply> {
   const command = findCommand(commands, name);
   if (!command) {
@@ -96,7 +101,7 @@ async function answer(
 
 const sharedRuns = new WeakMap<CommandContext['market'], Map<string, Promise<Reply>>>();
 
-async function execute(command: Command, args: Record<string, unknown>, ctx: CommandContext, log?: Logger): Promise<Reply> {
+async function execute(command: Command, args: Record<string, unknown>, ctx: CommandContext, log?: CommandLog): Promise<Reply> {
   try {
     // Every upstream request this command makes shares one deadline (a hanging upstream costs it once).
     return await withDeadline(COMMAND_DEADLINE_MS, () => command.run(ctx, args as never));

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { Point } from '../core/metrics/history.ts';
 import type { Provenance } from '../core/freshness.ts';
-import type { Market } from '../sources/types.ts';
+import type { Market } from '../core/market.ts';
 import type { SnapshotRepo } from '../store/snapshots.ts';
 import { stepAtMidnights, utcDay } from './daily.ts';
 import { historyFromMarket } from './from-market.ts';

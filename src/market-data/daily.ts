@@ -8,7 +8,7 @@
 import type { Point } from '../core/metrics/history.ts';
 import { blocksPerPhDay } from '../core/metrics/hashprice.ts';
 import { SATS_PER_BTC } from '../core/metrics/constants.ts';
-import type { DifficultyPoint, PricePoint, RewardHistoryPoint } from '../sources/types.ts';
+import type { DifficultyPoint, PricePoint, RewardHistoryPoint } from '../core/market.ts';
 import { DAY_SEC } from './metrics.ts';
 
 export const utcDay = (tSec: number) => Math.floor(tSec / DAY_SEC);

@@ -8,7 +8,7 @@ import type { Point } from '../core/metrics/history.ts';
 import { feeShare } from '../core/metrics/hashprice.ts';
 import { subsidyBtc } from '../core/metrics/subsidy.ts';
 import { SATS_PER_BTC } from '../core/metrics/constants.ts';
-import type { HistoryPeriod, Market } from '../sources/types.ts';
+import type { HistoryPeriod, Market } from '../core/market.ts';
 import { dailyMean } from './daily.ts';
 import { daysOf, loadDailyHashprice, periodCovering } from './history.ts';
 import type { HistoryMetricId } from '../core/metrics/catalog.ts';

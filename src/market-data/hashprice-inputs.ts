@@ -8,7 +8,7 @@
  */
 import { avgFeesBtcFromRewardStats, subsidyBtc } from '../core/metrics/index.ts';
 import type { Provenance } from '../core/freshness.ts';
-import { UpstreamError, type Market } from '../sources/types.ts';
+import { UpstreamError, type Market } from '../core/market.ts';
 
 export interface WhatIf {
   price?: number;

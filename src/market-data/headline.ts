@@ -9,7 +9,7 @@
 import type { DegradableFigure, Headline, PartialHeadline } from '../core/headline.ts';
 import type { Provenance } from '../core/freshness.ts';
 import { beforeDayOf, feeShare, hashRibbons, hashpriceBtcPerPhDay, hashrateTrend, poolConcentration, retargetSummary } from '../core/metrics/index.ts';
-import { UpstreamError, type Market } from '../sources/types.ts';
+import { UpstreamError, type Market } from '../core/market.ts';
 import { loadMiningInputs } from './hashprice-inputs.ts';
 import { loadPools } from './pools.ts';
 import { loadHashpriceHistory, loadHashrateSeries } from './history.ts';

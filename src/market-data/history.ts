@@ -6,7 +6,7 @@
 import type { Point } from '../core/metrics/index.ts';
 import type { Provenance } from '../core/freshness.ts';
 import { dailyHashprice, dailyMean, type DailyHashprice } from './daily.ts';
-import { UpstreamError, type HistoryPeriod, type Market } from '../sources/types.ts';
+import { UpstreamError, type HistoryPeriod, type Market } from '../core/market.ts';
 import { plural } from '../core/plural.ts';
 
 const PERIOD_DAYS: [HistoryPeriod, number][] = [

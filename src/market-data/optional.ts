@@ -1,4 +1,4 @@
-import { UpstreamError } from '../sources/types.ts';
+import { UpstreamError } from '../core/market.ts';
 
 /**
  * Secondary data (history, comparisons) must not sink a reply whose main figure is available:

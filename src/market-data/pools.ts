@@ -1,4 +1,4 @@
-import { UpstreamError, type Market, type PoolWindow } from '../sources/types.ts';
+import { UpstreamError, type Market, type PoolWindow } from '../core/market.ts';
 
 /** Pool stats with at least one block, so concentration figures are defined. */
 export async function loadPools(market: Market, window: PoolWindow) {

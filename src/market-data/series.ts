@@ -7,15 +7,14 @@
  */
 import type { Provenance } from '../core/freshness.ts';
 import type { Point } from '../core/metrics/history.ts';
-import { UpstreamError, type Market } from '../sources/types.ts';
-import type { SnapshotRepo } from '../store/snapshots.ts';
+import { UpstreamError, type Market } from '../core/market.ts';
+import type { SnapshotReader } from '../core/services.ts';
 import { historyFromMarket } from './from-market.ts';
 import { periodCovering } from './history.ts';
 import { CATALOG, type HistoryMetricId } from '../core/metrics/catalog.ts';
 import { DAY_SEC } from './metrics.ts';
 import { plural } from '../core/plural.ts';
 
-export type SnapshotReader = Pick<SnapshotRepo, 'atOrBefore'>;
 
 export interface SeriesRequest {
   metric: HistoryMetricId;

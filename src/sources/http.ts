@@ -6,7 +6,7 @@
 import { request, type Dispatcher } from 'undici';
 import type { Logger } from '../logger.ts';
 import { VERSION } from '../version.ts';
-import { remainingMs } from './deadline.ts';
+import { remainingMs } from '../core/deadline.ts';
 
 /** Why an upstream gave us nothing usable; `reason` is short and user-safe, e.g. "HTTP 500". */
 export class FetchFailure extends Error {

@@ -28,10 +28,10 @@ import {
   rewardHistorySchema,
   rewardStatsSchema,
 } from './schemas.ts';
-import type { ChainTip, HistoryPeriod, Market, NetworkStats, PoolWindow } from './types.ts';
+import type { ChainTip, HistoryPeriod, Market, NetworkStats, PoolWindow } from '../core/market.ts';
 
-export { UpstreamError } from './types.ts';
-export type * from './types.ts';
+export { UpstreamError } from '../core/market.ts';
+export type * from '../core/market.ts';
 
 export interface MarketOptions {
   config: Config;

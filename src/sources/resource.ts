@@ -9,9 +9,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../logger.ts';
-import { remainingMs } from './deadline.ts';
+import { remainingMs } from '../core/deadline.ts';
 import { FetchFailure } from './http.ts';
-import { UpstreamError, type Sourced } from './types.ts';
+import { UpstreamError, type Sourced } from '../core/market.ts';
 
 export interface SourceAttempt<T> {
   /** Human name shown to users, e.g. "mempool.space". */

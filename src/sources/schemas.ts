@@ -24,7 +24,7 @@ import type {
   RecommendedFees,
   RewardHistoryPoint,
   RewardStats,
-} from './types.ts';
+} from '../core/market.ts';
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { UserData } from '../core/services.ts';
 
 export interface UserRow {
   id: number;
@@ -8,22 +9,6 @@ export interface UserRow {
 }
 
 /** Everything stored about one person, counted (what /forget shows before and after deleting). */
-export interface UserData {
-  /** Their alert rules (with each rule's evaluation state). */
-  rules: number;
-  ruleIds: number[];
-  /** Their daily digest by direct message (0 or 1: one schedule per chat). */
-  dmDigests: number;
-  /** Messages to them not sent yet (queued or in flight). */
-  queued: number;
-  /** The record of messages already sent to them (or given up on): what was said, and when. */
-  delivered: number;
-  /** Channel digests they set up: these stay with the channel; only their id is taken off them. */
-  channelDigests: number;
-  /** Their user record (platform id, display name, first-seen time). */
-  account: number;
-}
-
 export interface UserRepo {
   /** The user's row id, creating the row on first contact. */
   ensure(platform: string, externalId: string, name: string | undefined, nowMs: number): number;

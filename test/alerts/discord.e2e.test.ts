@@ -11,8 +11,8 @@ import type { Command, CommandContext } from '../../src/core/command.ts';
 import type { Headline } from '../../src/core/headline.ts';
 import { startDiscord, type DiscordHandle } from '../../src/adapters/discord/index.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { startAlerts, type AlertsRuntime } from '../../src/scheduler/start.ts';
-import type { Market } from '../../src/sources/types.ts';
+import { startBackground, type Background } from '../../src/background.ts';
+import type { Market } from '../../src/core/market.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { EPHEMERAL, startFakeDiscord, type FakeDiscord, type RecordedRequest } from '../fakes/discord.ts';
 import { headline } from './headline.ts';
@@ -25,7 +25,7 @@ const market = {} as Market;
 let discord: FakeDiscord;
 let bot: DiscordHandle;
 let store: Store;
-let runtime: AlertsRuntime;
+let runtime: Background;
 
 const isAnswer = (r: RecordedRequest) =>
   (r.path.endsWith('/callback') && [4, 7, 8].includes(r.body?.type)) || r.method === 'PATCH' || (r.method === 'POST' && r.path.startsWith('/webhooks/'));
@@ -46,7 +46,7 @@ beforeAll(async () => {
     makeContext: ({ user, chat }): CommandContext => ({ market, now: () => clock.t, platform: 'discord', version: 'test', user, chat, services: runtime.services }),
   });
   store = openStore(':memory:');
-  runtime = await startAlerts({
+  runtime = await startBackground({
     config: { MAX_ALERTS_PER_USER: 25, DIGEST_DEFAULT_TIME: '14:00', POLL_INTERVAL_SEC: 60 },
     logger: silentLogger,
     store,

@@ -11,7 +11,7 @@ import { isRuleSpec } from '../../src/alerts/parse.ts';
 import { alertCommands } from '../../src/alerts/service.ts';
 import { splitArgs, tokenize, type CommandContext } from '../../src/core/command.ts';
 import { findCommand, runCommand } from '../../src/core/run.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { openStore } from '../../src/store/index.ts';
 import { headline } from './headline.ts';

@@ -13,8 +13,8 @@ import type { Command, CommandContext } from '../../src/core/command.ts';
 import type { Headline } from '../../src/core/headline.ts';
 import { startTelegram, type TelegramBot } from '../../src/adapters/telegram/index.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { startAlerts, type AlertsRuntime } from '../../src/scheduler/start.ts';
-import type { Market } from '../../src/sources/types.ts';
+import { startBackground, type Background } from '../../src/background.ts';
+import type { Market } from '../../src/core/market.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { startFakeTelegram, type FakeTelegram, type SentMessage } from '../fakes/telegram.ts';
 import { headline } from './headline.ts';
@@ -31,13 +31,13 @@ const clock = { t: Date.UTC(2025, 6, 1, 8) }; // 10:00 in Berlin
 let fake: FakeTelegram;
 let bot: TelegramBot;
 let store: Store;
-let runtime: AlertsRuntime;
+let runtime: Background;
 let current: Headline = headline({ hashpriceUsdPerPhDay: 45 });
 const market = { tip: async () => ({ value: { height: current.height, timestampSec: current.tipTimeSec, difficulty: 1 }, source: 'test', fetchedAt: clock.t, stale: false }) } as unknown as Market;
 
 async function start(): Promise<void> {
   store = openStore(dbPath);
-  runtime = await startAlerts({
+  runtime = await startBackground({
     config: { MAX_ALERTS_PER_USER: 25, DIGEST_DEFAULT_TIME: '14:00', POLL_INTERVAL_SEC: 60 },
     logger: silentLogger,
     store,

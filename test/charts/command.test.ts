@@ -7,7 +7,7 @@ import { backfillHistory } from '../../src/market-data/backfill.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { renderText } from '../../src/render/text.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 import { TIP_TIME_SEC } from '../fakes/world.ts';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { renderDigestChart } from '../../src/charts/digest.ts';
+import { renderDigestChart } from '../../src/digests/build.ts';
 import { buildChart, CHART_METRICS } from '../../src/charts/metric-charts.ts';
 import { COLORS } from '../../src/charts/theme.ts';
 import { sma } from '../../src/core/metrics/hashrate.ts';
 import { backfillHistory } from '../../src/market-data/backfill.ts';
 import { dailyMean } from '../../src/market-data/daily.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { UpstreamError } from '../../src/sources/types.ts';
+import { UpstreamError } from '../../src/core/market.ts';
 import { openStore } from '../../src/store/index.ts';
 import { stubMarket } from '../market-data/stub-market.ts';
 import { countColour, decode, pngSize } from './png.ts';

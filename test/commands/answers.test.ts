@@ -10,7 +10,7 @@ import { runCommand } from '../../src/core/run.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { renderText } from '../../src/render/text.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 import { DIFFICULTY, EXPECTED, TIP_HEIGHT, TIP_TIME_SEC } from '../fakes/world.ts';
 

@@ -7,7 +7,7 @@ import { runCommand } from '../../src/core/run.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { renderText } from '../../src/render/text.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 
 let fake: FakeMempool;
@@ -164,7 +164,7 @@ describe('/hashrate', () => {
 
 describe('scheduled digest', () => {
   it('carries absolute times, since it may wait in the outbox before anyone reads it', async () => {
-    const { buildDigest } = await import('../../commands/digest.ts');
+    const { buildDigest } = await import('../../src/digests/build.ts');
     const reply = await buildDigest({ market, now: () => NOW, services: {} }, 'absolute');
     // The tip block 890,447 was mined at 1743541240 = 2025-04-01 21:00:40 UTC.
     expect(reply.footer[0]).toBe('Block 890,447 · mined 2025-04-01 21:00 UTC');

@@ -13,22 +13,22 @@ import { handleConsoleLine } from '../../src/adapters/console/index.ts';
 import type { Command, CommandContext } from '../../src/core/command.ts';
 import { runCommand } from '../../src/core/run.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { startAlerts, type AlertsRuntime } from '../../src/scheduler/start.ts';
-import type { Market } from '../../src/sources/types.ts';
+import { startBackground, type Background } from '../../src/background.ts';
+import type { Market } from '../../src/core/market.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { headline } from '../alerts/headline.ts';
 
 const commands = [alert, digest, forget] as unknown as Command[];
 const clock = { t: Date.UTC(2025, 6, 1, 8) };
 let store: Store;
-let runtime: AlertsRuntime;
+let runtime: Background;
 const chat = { id: CONSOLE_USER.id, kind: 'private' as const, isAdmin: async () => true };
 const context = (): CommandContext => ({ market: {} as Market, now: () => clock.t, platform: 'console', version: 'test', user: CONSOLE_USER, chat, services: runtime.services });
 const say = async (line: string) => (await handleConsoleLine(line, { commands, makeContext: context, logger: silentLogger }))!;
 
 beforeAll(async () => {
   store = openStore(':memory:');
-  runtime = await startAlerts({
+  runtime = await startBackground({
     config: { MAX_ALERTS_PER_USER: 25, DIGEST_DEFAULT_TIME: '14:00', POLL_INTERVAL_SEC: 60 },
     logger: silentLogger,
     store,

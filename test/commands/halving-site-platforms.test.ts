@@ -11,7 +11,7 @@ import type { CommandContext } from '../../src/core/command.ts';
 import { runCommand } from '../../src/core/run.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { startDiscord, type DiscordHandle } from '../../src/adapters/discord/index.ts';
 import type { TelegramBot } from '../../src/adapters/telegram/index.ts';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.ts';

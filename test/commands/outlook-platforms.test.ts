@@ -12,7 +12,7 @@ import { runCommand } from '../../src/core/run.ts';
 import { escapeDiscord } from '../../src/render/discord.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { startDiscord, type DiscordHandle } from '../../src/adapters/discord/index.ts';
 import type { TelegramBot } from '../../src/adapters/telegram/index.ts';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.ts';

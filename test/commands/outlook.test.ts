@@ -17,7 +17,7 @@ import { EMBED_LIMITS, escapeDiscord, renderDiscord } from '../../src/render/dis
 import { renderTelegram, splitHtml, TEXT_LIMIT } from '../../src/render/telegram.ts';
 import { renderText } from '../../src/render/text.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 import { parseTelegramHtml } from '../fakes/telegram.ts';
 

@@ -6,7 +6,7 @@ import { handleConsoleLine } from '../../src/adapters/console/index.ts';
 import { ASIC_MODELS } from '../../src/core/metrics/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 
 let fake: FakeMempool;

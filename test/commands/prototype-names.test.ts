@@ -14,7 +14,7 @@ import { findAsic } from '../../src/core/metrics/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { renderText } from '../../src/render/text.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 
 const PROTO_NAMES = Object.getOwnPropertyNames(Object.prototype);

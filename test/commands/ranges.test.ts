@@ -7,7 +7,7 @@ import type { ChoiceSpec } from '../../src/core/command.ts';
 import { runCommand } from '../../src/core/run.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 
 const NOW = (1743541240 + 7 * 60) * 1000;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defineCommand, parseHumanNumber, parseOptions, splitArgs, tokenize } from '../../src/core/command.ts';
+import { defineCommand, parseOptions, splitArgs, tokenize } from '../../src/core/command.ts';
+import { parseHumanNumber } from '../../src/core/numbers.ts';
 
 const sample = defineCommand({
   name: 'sample',

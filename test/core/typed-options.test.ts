@@ -1,7 +1,8 @@
 /** Options as people type them in a chat or the terminal: spaces around =, spaced numbers, model names in words. */
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
-import { defineCommand, parseHumanNumber, parseOptions, splitArgs, tokenize, type Command } from '../../src/core/command.ts';
+import { defineCommand, parseOptions, splitArgs, tokenize, type Command } from '../../src/core/command.ts';
+import { parseHumanNumber } from '../../src/core/numbers.ts';
 
 const byName = (name: string) => commands.find((c) => c.name === name)! as unknown as Command;
 const read = (name: string, text: string) => {

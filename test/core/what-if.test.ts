@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { impossibleWhatIf, readWhatIfDifficulty } from '../../src/core/what-if.ts';
 import { MIN_BLOCKS_FOR_ESTIMATE, beforeDayOf, retargetSummary } from '../../src/core/metrics/index.ts';
-import type { DifficultyAdjustment } from '../../src/sources/types.ts';
+import type { DifficultyAdjustment } from '../../src/core/market.ts';
 
 describe('what-if difficulty', () => {
   it('reads a bare number below a million as T and says so; larger numbers as given', () => {

@@ -12,7 +12,7 @@ import { defineCommand, type Command, type CommandContext } from '../../src/core
 import { runCommand } from '../../src/core/run.ts';
 import { createLogger, silentLogger } from '../../src/logger.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { buildSlashCommands, registerCommands, startDiscord, type DiscordHandle } from '../../src/adapters/discord/index.ts';
 import { normaliseCommandSet } from '../../src/adapters/discord/slash.ts';
 import { EPHEMERAL, startFakeDiscord, type FakeDiscord, type RecordedRequest } from '../fakes/discord.ts';

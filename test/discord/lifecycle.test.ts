@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { defineCommand, type Command, type CommandContext } from '../../src/core/command.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { createLogger } from '../../src/logger.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { startDiscord, type DiscordHandle } from '../../src/adapters/discord/index.ts';
 import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from '../fakes/discord.ts';
 

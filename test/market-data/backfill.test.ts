@@ -6,7 +6,7 @@ import { backfillHistory } from '../../src/market-data/backfill.ts';
 import { CATALOG, HISTORY_METRIC_IDS } from '../../src/core/metrics/catalog.ts';
 import { createLogger, silentLogger } from '../../src/logger.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 import { DAY_SEC, DIFFICULTY, EXPECTED, TIP_TIME_SEC } from '../fakes/world.ts';

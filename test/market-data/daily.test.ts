@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { hashprice } from '../../src/core/metrics/hashprice.ts';
 import { changePercent } from '../../src/core/metrics/history.ts';
 import { dailyHashprice, dayPrices } from '../../src/market-data/daily.ts';
-import type { PricePoint, RewardHistoryPoint } from '../../src/sources/types.ts';
+import type { PricePoint, RewardHistoryPoint } from '../../src/core/market.ts';
 
 const HOUR = 3600;
 const DAY = 86_400;

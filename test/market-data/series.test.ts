@@ -3,7 +3,7 @@ import { dailyMean, stepAtMidnights } from '../../src/market-data/daily.ts';
 import { periodCovering } from '../../src/market-data/history.ts';
 import { loadSeries, thin } from '../../src/market-data/series.ts';
 import { openStore } from '../../src/store/index.ts';
-import { UpstreamError } from '../../src/sources/types.ts';
+import { UpstreamError } from '../../src/core/market.ts';
 import { stubMarket } from './stub-market.ts';
 
 const DAY = 86_400;

@@ -15,7 +15,7 @@ import {
   type PricePoint,
   type RewardHistoryPoint,
   type Sourced,
-} from '../../src/sources/types.ts';
+} from '../../src/core/market.ts';
 
 const DAY = 86_400;
 const PERIOD_DAYS: Record<HistoryPeriod, number> = { '1w': 7, '1m': 30, '3m': 90, '6m': 180, '1y': 365, '2y': 730, '3y': 1095, all: 1500 };

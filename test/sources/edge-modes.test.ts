@@ -10,7 +10,7 @@ import { createLogger, silentLogger } from '../../src/logger.ts';
 import { renderText } from '../../src/render/text.ts';
 import { runCommand } from '../../src/core/run.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { startFakeMempool, type Edge, type FakeMempool } from '../fakes/mempool.ts';
 import { LAST_RETARGET_HEIGHT, TIP_HEIGHT, TIP_TIME_SEC, feesAt } from '../fakes/world.ts';
 

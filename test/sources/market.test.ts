@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { avgFeesBtcFromRewardStats, hashprice, impliedHashrate, subsidyBtc } from '../../src/core/metrics/index.ts';
 import { createLogger, silentLogger } from '../../src/logger.ts';
 import { createMarket, mempoolSourceName, TTL_MS } from '../../src/sources/index.ts';
-import { UpstreamError } from '../../src/sources/types.ts';
+import { UpstreamError } from '../../src/core/market.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 import {
   AVG_FEES_SATS,

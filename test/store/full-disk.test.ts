@@ -9,7 +9,7 @@ import { commands } from '../../commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { runCommand } from '../../src/core/run.ts';
 import { loadHeadline } from '../../src/market-data/headline.ts';
-import { startAlerts } from '../../src/scheduler/start.ts';
+import { startBackground } from '../../src/background.ts';
 import { createMarket } from '../../src/sources/index.ts';
 import { openStore, type SnapshotRepo } from '../../src/store/index.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
@@ -64,7 +64,7 @@ describe('background snapshot writes that fail', () => {
       upsertMany(rows);
     };
     const now = (TIP_TIME_SEC + 7 * 60) * 1000;
-    const runtime = await startAlerts({
+    const runtime = await startBackground({
       config: { MAX_ALERTS_PER_USER: 25, DIGEST_DEFAULT_TIME: '14:00', POLL_INTERVAL_SEC: 60 },
       logger,
       store,
@@ -101,7 +101,7 @@ describe('background snapshot writes that fail', () => {
       throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
     };
     const digest = { title: 'Daily digest', sections: [], footer: [], tone: 'neutral' as const };
-    const runtime = await startAlerts({
+    const runtime = await startBackground({
       config: { MAX_ALERTS_PER_USER: 25, DIGEST_DEFAULT_TIME: '14:00', POLL_INTERVAL_SEC: 60 },
       logger,
       store,
@@ -168,7 +168,7 @@ describe('background snapshot writes that fail', () => {
       }
       const m = market();
       const now = (TIP_TIME_SEC + 7 * 60) * 1000;
-      const runtime = await startAlerts({
+      const runtime = await startBackground({
         config: { MAX_ALERTS_PER_USER: 25, DIGEST_DEFAULT_TIME: '14:00', POLL_INTERVAL_SEC: 60 },
         logger,
         store,

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import type { Command, CommandContext } from '../../src/core/command.ts';
-import type { Market } from '../../src/sources/types.ts';
+import type { Market } from '../../src/core/market.ts';
 import { startTelegram, type TelegramBot, type TelegramTiming } from '../../src/adapters/telegram/index.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { FakeTelegram } from '../fakes/telegram.ts';

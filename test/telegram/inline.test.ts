@@ -8,7 +8,7 @@ import { commands } from '../../commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import { UpstreamError, type Market } from '../../src/sources/types.ts';
+import { UpstreamError, type Market } from '../../src/core/market.ts';
 import type { TelegramBot } from '../../src/adapters/telegram/index.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.ts';

@@ -6,7 +6,7 @@
 import { Client, Events, GatewayIntentBits, REST } from 'discord.js';
 import type { Config } from '../../config.ts';
 import type { Command, CommandContext } from '../../core/command.ts';
-import type { Sender } from '../../core/delivery.ts';
+import type { Sender } from '../../delivery/sender.ts';
 import type { Logger } from '../../logger.ts';
 import { STOP_GRACE_MS } from '../grace.ts';
 import { describe, handleInteraction } from './interactions.ts';

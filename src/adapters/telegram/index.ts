@@ -12,7 +12,7 @@ import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { findCommand, resumeDeliveries, runCommand, withLines } from '../../core/run.ts';
 import { splitArgs, tokenize, type Command, type CommandContext } from '../../core/command.ts';
-import type { Sender } from '../../core/delivery.ts';
+import type { Sender } from '../../delivery/sender.ts';
 import { errorReply, type Reply } from '../../core/reply.ts';
 import { decodeCallback } from '../../render/telegram.ts';
 import { STOP_GRACE_MS } from '../grace.ts';

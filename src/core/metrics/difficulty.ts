@@ -1,5 +1,5 @@
 /** The next difficulty retarget, in the terms a reply shows. */
-import type { DifficultyAdjustment } from '../../sources/types.ts';
+import type { DifficultyAdjustment } from '../market.ts';
 import { RETARGET_INTERVAL } from './constants.ts';
 
 /**

@@ -2,7 +2,7 @@
  * The next halving: when it comes at the recent block rate, and what it does to hashprice at today's
  * price, difficulty and fees, including the fees that would make up for the lost subsidy.
  */
-import type { DifficultyAdjustment } from '../../sources/types.ts';
+import type { DifficultyAdjustment } from '../market.ts';
 import { RETARGET_INTERVAL, SATS_PER_BTC } from './constants.ts';
 import { hashprice } from './hashprice.ts';
 import { nextHalving, subsidyBtc } from './subsidy.ts';

@@ -2,7 +2,7 @@
  * Hashprice as defined by Luxor's Hashrate Index: expected miner revenue per unit of hashrate per
  * day, derived from difficulty (not from a noisy hashrate estimate).
  */
-import type { RewardStats } from '../../sources/types.ts';
+import type { RewardStats } from '../market.ts';
 import { HASHES_PER_DIFF1, PH, SATS_PER_BTC, SECONDS_PER_DAY, TARGET_BLOCK_SECONDS } from './constants.ts';
 
 export interface HashpriceInput {

@@ -3,7 +3,7 @@
  * shares are fractions of that week's blocks; pools with no block in the latest week are not in
  * mempool's answer, so an older week's listed shares may add up to a little less than 1.
  */
-import type { PoolHistoryPoint } from '../../sources/types.ts';
+import type { PoolHistoryPoint } from '../market.ts';
 import { UNKNOWN_POOL } from './pools.ts';
 
 export interface WeekConcentration {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { DifficultyAdjustment } from '../../../src/sources/types.ts';
+import type { DifficultyAdjustment } from '../../../src/core/market.ts';
 import { retargetSummary } from '../../../src/core/metrics/index.ts';
 
 // The recorded mempool answer of 2024-03-31, mapped to the normalised type by field name.

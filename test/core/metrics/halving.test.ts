@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { halvingOutlook, recentBlockRate } from '../../../src/core/metrics/halving.ts';
-import type { DifficultyAdjustment } from '../../../src/sources/types.ts';
+import type { DifficultyAdjustment } from '../../../src/core/market.ts';
 
 const D = 113757508810854;
 const WORLD = { height: 890447, fromTimeSec: 1743541240, intervalSec: 574.743, difficulty: D, avgFeesBtc: 0.02, priceUsd: 69880 };

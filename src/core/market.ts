@@ -1,5 +1,6 @@
 /**
- * What the rest of the bot may ask of upstream data. Units are normalised here, once:
+ * The Market port: what the rest of the bot may ask of upstream data, and the domain types it
+ * answers in. src/sources implements it; core and everything above depend only on this file. Units are normalised here, once:
  * hashrates in H/s, amounts in sats unless a name says BTC, times in ms since the epoch unless a
  * name says Sec. Every answer carries where it came from and how old it is.
  */

@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config.ts';
 import { runCommand } from '../../src/core/run.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { renderText } from '../../src/render/text.ts';
-import { remainingMs, withDeadline } from '../../src/sources/deadline.ts';
+import { remainingMs, withDeadline } from '../../src/core/deadline.ts';
 import { createMarket } from '../../src/sources/index.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 import { TIP_TIME_SEC } from '../fakes/world.ts';

@@ -1,26 +1,32 @@
 /**
- * Wiring for main: the alert engine, the digest scheduler, the outbox worker, the market poll and
- * the services `/alert` and `/digest` use. Start-up order matters: leases left by a dead process
- * are released before anything sends, and missed digests of today are queued at once.
+ * Everything the bot does without being asked, started by startBackground(): the alert engine's
+ * market poll and tip watch, the daily digest schedule, the outbox worker that delivers alerts and
+ * digests, and the history back-fill at start (live snapshot rows are recorded by each poll's
+ * evaluation, src/market-data/recorder.ts). It also returns the
+ * services /alert, /digest and /forget use, since they share its alert engine and store. Start-up
+ * order matters: leases left by a dead process are released before anything sends, and missed
+ * digests of today are queued at once.
  */
 import cron from 'node-cron';
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
-import type { Sender } from '../core/delivery.ts';
-import type { Headline } from '../core/headline.ts';
-import type { Market } from '../sources/types.ts';
-import type { Store } from '../store/index.ts';
-import { inBackground } from '../logger.ts';
-import { AlertEngine } from '../alerts/engine.ts';
-import { accountService, type AccountService } from '../alerts/account.ts';
-import { alertCommands, type AlertCommands } from '../alerts/service.ts';
-import { OutboxWorker } from '../alerts/outbox-worker.ts';
-import { DigestScheduler, digestCommands, type BuildDigest, type DigestCommands } from './digests.ts';
+import type { Config } from './config.ts';
+import type { Headline } from './core/headline.ts';
+import type { Market } from './core/market.ts';
+import type { Store } from './store/index.ts';
+import { inBackground } from './logger.ts';
+import { AlertEngine } from './alerts/engine.ts';
+import { accountService } from './alerts/account.ts';
+import { alertCommands } from './alerts/service.ts';
+import type { AccountService, AlertCommands, DigestCommands } from './core/services.ts';
+import { OutboxWorker } from './delivery/outbox-worker.ts';
+import type { Sender } from './delivery/sender.ts';
+import { DigestScheduler, type BuildDigest } from './digests/schedule.ts';
+import { digestCommands } from './digests/subscriptions.ts';
+import { backfillHistory } from './market-data/backfill.ts';
 
 /** The tip is cached for 30 s upstream-side, so checking it this often costs at most 2 calls a minute. */
 const TIP_CHECK_MS = 15_000;
-
-export interface AlertsDeps {
+export interface BackgroundDeps {
   config: Pick<Config, 'MAX_ALERTS_PER_USER' | 'DIGEST_DEFAULT_TIME' | 'POLL_INTERVAL_SEC'>;
   logger: Logger;
   store: Store;
@@ -29,11 +35,14 @@ export interface AlertsDeps {
   loadHeadline(market: Market, nowMs: number): Promise<{ headline: Headline }>;
   buildDigest: BuildDigest;
   now?: () => number;
-  /** Tests drive polls and digest checks themselves. */
+  /**
+   * false: nothing runs by itself (no timers, no first poll, no history back-fill); tests drive
+   * polls and digest checks themselves.
+   */
   timers?: boolean;
 }
 
-export interface AlertsRuntime {
+export interface Background {
   services: { alerts: AlertCommands; digests: DigestCommands; account: AccountService };
   /** Evaluates every rule against these numbers and wakes the sender. */
   evaluate(h: Headline): void;
@@ -47,7 +56,13 @@ export interface AlertsRuntime {
   stop(): Promise<void>;
 }
 
-export async function startAlerts(deps: AlertsDeps): Promise<AlertsRuntime> {
+/**
+ * Starts the outbox worker, queues the digests missed while down, then (unless `timers` is false)
+ * the digest check every minute, the market poll and tip watch, the history back-fill and the live
+ * snapshots. stop() ends them all and waits for in-flight sends.
+ */
+export async function startBackground(deps: BackgroundDeps): Promise<Background> {
+  // Log lines keep the part name they had before the background work was gathered here.
   const log = deps.logger.child({ part: 'alerts' });
   const now = deps.now ?? Date.now;
   const { store, market } = deps;
@@ -115,6 +130,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<AlertsRuntime> {
     tipCheck.unref();
     stoppers.push(() => clearInterval(tipCheck));
     void pollOnce();
+    void inBackground(deps.logger, 'history back-fill', () => backfillHistory({ market, snapshots: store.snapshots, logger: deps.logger, now: now() }));
   }
 
   return {

@@ -13,7 +13,7 @@ import { AlertEngine } from '../../src/alerts/engine.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { openStore } from '../../src/store/index.ts';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.ts';
-import { headline } from './headline.ts';
+import { headline } from '../alerts/headline.ts';
 
 const N = 1000;
 const dir = mkdtempSync(join(tmpdir(), 'hashwatch-crash-'));

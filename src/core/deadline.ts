@@ -1,5 +1,6 @@
 /**
- * One deadline shared by every upstream request made on behalf of one command, so a hanging upstream
+ * One deadline per command, set by core/run and read by src/sources: shared by every upstream
+ * request made on behalf of one command, so a hanging upstream
  * cannot add its timeout once per resource the command reads in sequence. Measured on the monotonic
  * clock (the injectable wall clock is frozen in tests and may jump). Outside any command (polls,
  * back-fill) there is no deadline and each request has only its own timeout.

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { loadHeadline } from '../../src/market-data/headline.ts';
 import { createLogger, silentLogger } from '../../src/logger.ts';
-import { startAlerts } from '../../src/scheduler/start.ts';
+import { startBackground } from '../../src/background.ts';
 import { createMarket } from '../../src/sources/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { EXPECTED, TIP_TIME_SEC } from '../fakes/world.ts';
@@ -31,7 +31,7 @@ describe('a degraded figure (reward stats failing)', () => {
     const logs: { msg: string; degraded?: Record<string, string> }[] = [];
     const logger = createLogger({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
     const start = async (clock: { t: number }) =>
-      startAlerts({
+      startBackground({
         config: { MAX_ALERTS_PER_USER: 25, DIGEST_DEFAULT_TIME: '14:00', POLL_INTERVAL_SEC: 600 },
         logger,
         store,

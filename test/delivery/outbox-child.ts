@@ -3,8 +3,8 @@
  * so the crash test can SIGKILL it mid-send. Usage: node --import tsx outbox-child.ts <db> <apiRoot> <token>
  */
 import { Telegraf } from 'telegraf';
-import { OutboxWorker } from '../../src/alerts/outbox-worker.ts';
-import type { Sender } from '../../src/core/delivery.ts';
+import { OutboxWorker } from '../../src/delivery/outbox-worker.ts';
+import type { Sender } from '../../src/delivery/sender.ts';
 import { TelegramDelivery } from '../../src/adapters/telegram/delivery.ts';
 import { Pacer } from '../../src/adapters/telegram/pacer.ts';
 import { silentLogger } from '../../src/logger.ts';

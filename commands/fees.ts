@@ -3,8 +3,8 @@ import { btc, pct } from '../src/core/format.ts';
 import { footerFor, type Provenance } from '../src/core/freshness.ts';
 import { avgFeesBtcFromRewardStats, feeShare, subsidyBtc } from '../src/core/metrics/index.ts';
 import type { Section } from '../src/core/reply.ts';
-import { optional } from '../src/data/optional.ts';
-import { fxFrom } from '../src/data/fx.ts';
+import { optional } from '../src/market-data/optional.ts';
+import { fxFrom } from '../src/market-data/fx.ts';
 import { DEFAULT_PREFS } from '../src/core/prefs.ts';
 import { UpstreamError } from '../src/core/market.ts';
 

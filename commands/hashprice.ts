@@ -5,10 +5,10 @@ import { FORWARD_ASSUMPTIONS, forwardHashprice, forwardHashpriceLine } from '../
 import { beforeDayOf, changePercent, hashpriceBtcPerPhDay, lowHigh, lowestSince, retargetSummary, subsidyBtc, tooEarlyToEstimate, type Point } from '../src/core/metrics/index.ts';
 import { errorReply, type Field } from '../src/core/reply.ts';
 import { impossibleWhatIf, readWhatIfDifficulty } from '../src/core/what-if.ts';
-import { loadHashpriceHistory } from '../src/data/history.ts';
-import { loadMiningInputs, type WhatIf } from '../src/data/hashprice-inputs.ts';
-import { optional } from '../src/data/optional.ts';
-import { loadFx } from '../src/data/fx.ts';
+import { loadHashpriceHistory } from '../src/market-data/history.ts';
+import { loadMiningInputs, type WhatIf } from '../src/market-data/hashprice-inputs.ts';
+import { optional } from '../src/market-data/optional.ts';
+import { loadFx } from '../src/market-data/fx.ts';
 import { DEFAULT_PREFS } from '../src/core/prefs.ts';
 
 const DAY = 86_400;

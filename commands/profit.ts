@@ -5,8 +5,8 @@ import { ASIC_MODELS, findAsic, hashprice, machineEconomics, miningEconomics, no
 import { DEFAULT_BENCHMARKS, REFERENCE_POWER } from '../src/core/metrics/benchmarks.ts';
 import { fleetEconomics, fleetRowField, fleetSummary, kwhPrice } from '../src/core/metrics/fleet.ts';
 import { errorReply, type Field, type Reply } from '../src/core/reply.ts';
-import { loadHashpriceInputs, type HashpriceInputs } from '../src/data/hashprice-inputs.ts';
-import { loadFx, type Fx } from '../src/data/fx.ts';
+import { loadHashpriceInputs, type HashpriceInputs } from '../src/market-data/hashprice-inputs.ts';
+import { loadFx, type Fx } from '../src/market-data/fx.ts';
 import { DEFAULT_PREFS, MAX_POWER_PER_KWH, type SettingOrigin } from '../src/core/prefs.ts';
 
 /** The model choice that asks for every model at once ("/profit all 0.05"). */

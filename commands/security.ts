@@ -3,8 +3,8 @@ import { btc, pct } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { securityBudget, securityBudgetBtc } from '../src/core/metrics/index.ts';
 import { budgetAtHalvings, HALVING_BUDGET_ASSUMPTIONS, halvingBudgetLine } from '../src/core/metrics/security-outlook.ts';
-import { loadMiningInputs } from '../src/data/hashprice-inputs.ts';
-import { loadFx } from '../src/data/fx.ts';
+import { loadMiningInputs } from '../src/market-data/hashprice-inputs.ts';
+import { loadFx } from '../src/market-data/fx.ts';
 import { DEFAULT_PREFS } from '../src/core/prefs.ts';
 
 const REVENUE_RANGES = ['30d', '90d', '1y'] as const;

@@ -5,8 +5,8 @@ import { ASIC_MODELS, findAsic } from '../src/core/metrics/asics.ts';
 import { AI_LEASE, DEFAULT_BENCHMARKS, REFERENCE_POWER, type Benchmarks } from '../src/core/metrics/benchmarks.ts';
 import { hashprice } from '../src/core/metrics/hashprice.ts';
 import { SITE_LEAVES_OUT, siteEconomics } from '../src/core/metrics/site.ts';
-import { loadHashpriceInputs } from '../src/data/hashprice-inputs.ts';
-import { loadFx, type Fx } from '../src/data/fx.ts';
+import { loadHashpriceInputs } from '../src/market-data/hashprice-inputs.ts';
+import { loadFx, type Fx } from '../src/market-data/fx.ts';
 import { DEFAULT_PREFS } from '../src/core/prefs.ts';
 
 /** A current-generation air-cooled fleet when the user names no machine. */

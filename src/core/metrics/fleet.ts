@@ -60,7 +60,7 @@ export function fleetEconomics(i: {
 /** Power prices to a tenth of a cent, without trailing zeros: "$0.06/kWh", "$0.135/kWh". */
 export const kwhPrice = (usdPerKwh: number) => `$${Number(usdPerKwh.toFixed(3))}/kWh`;
 
-/** How USD amounts and power prices read: USD by default, the asker's currency in /profit (src/data/fx.ts). */
+/** How USD amounts and power prices read: USD by default, the asker's currency in /profit (src/market-data/fx.ts). */
 export interface MoneyFormat {
   amount(usd: number): string;
   perKwh(usdPerKwh: number): string;

@@ -72,8 +72,7 @@ export default defineCommand({
     efficiency: { kind: 'number', min: 1, max: 500, unit: 'J/TH', example: 'efficiency=17.5', description: 'Default fleet efficiency for /profit, in J/TH' },
     scope: { kind: 'choice', choices: ['me', 'chat'], aliases: { user: 'me', mine: 'me', here: 'chat', channel: 'chat', group: 'chat', server: 'chat' }, example: 'scope=chat', description: 'me (default) or chat: the whole chat, admins only' },
   },
-  // What one person prefers is nobody else's business: Discord answers only them.
-  personal: true,
+  // Not `personal`: admins set a group's settings in the group. The replies are ephemeral (Discord shows them to the asker only).
   examples: ['/settings currency=eur zone=Europe/Berlin power=0.05 efficiency=17.5', '/settings', '/settings reset', '/settings scope=chat currency=chf'],
   async run(ctx, args) {
     const store = ctx.services.settings;

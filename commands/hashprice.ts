@@ -4,7 +4,7 @@ import { attribution } from '../src/core/freshness.ts';
 import { FORWARD_ASSUMPTIONS, forwardHashprice, forwardHashpriceLine } from '../src/core/metrics/forward.ts';
 import { beforeDayOf, changePercent, hashpriceBtcPerPhDay, lowHigh, lowestSince, retargetSummary, subsidyBtc, tooEarlyToEstimate, type Point } from '../src/core/metrics/index.ts';
 import { errorReply, type Field } from '../src/core/reply.ts';
-import { impossibleWhatIf, readWhatIfDifficulty } from '../src/core/what-if.ts';
+import { impossibleWhatIf, readWhatIfs } from '../src/core/what-if.ts';
 import { loadHashpriceHistory } from '../src/market-data/history.ts';
 import { loadMiningInputs, type WhatIf } from '../src/market-data/hashprice-inputs.ts';
 import { optional } from '../src/market-data/optional.ts';
@@ -26,13 +26,7 @@ export default defineCommand({
   shared: true,
   examples: ['/hashprice', '/hashprice price=60000', '/hashprice price=80k difficulty=130T fees=0.02 height=900000'],
   async run(ctx, args) {
-    const given: WhatIf = { ...args };
-    const readAs: string[] = [];
-    if (args.difficulty !== undefined) {
-      const d = readWhatIfDifficulty(args.difficulty);
-      given.difficulty = d.difficulty;
-      if (d.note) readAs.push(d.note);
-    }
+    const { given, readAs } = readWhatIfs<WhatIf>(args);
     const inputs = await loadMiningInputs(ctx.market, given);
     const whatIf = inputs.whatIf.length > 0;
     if (whatIf) {
@@ -80,7 +74,7 @@ export default defineCommand({
           ? 'What-if with every input set by you: nothing is live.'
           : `What-if with ${given} set by you; other inputs are live.`,
       );
-      for (const note of readAs) lines.push(`${note.charAt(0).toUpperCase()}${note.slice(1)}.`);
+      lines.push(...readAs);
       if (args.height !== undefined) lines.push(`Block ${int(args.height)} is a what-if height (subsidy ${inputs.subsidyBtc} BTC), not a mined block.`);
     } else if (degraded || usdPerPhDay === undefined) {
       // A comparison against a figure that reads low (or is missing) would invent a record low.

@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/core/command.ts';
-import { btc, date, int, money, pctChange, usd } from '../src/core/format.ts';
+import { btc, date, difficulty as fmtDifficulty, int, money, pctChange, usd } from '../src/core/format.ts';
 import { attribution } from '../src/core/freshness.ts';
 import { FORWARD_ASSUMPTIONS, forwardHashprice, forwardHashpriceLine } from '../src/core/metrics/forward.ts';
 import { beforeDayOf, changePercent, hashpriceBtcPerPhDay, lowHigh, lowestSince, retargetSummary, subsidyBtc, tooEarlyToEstimate, type Point } from '../src/core/metrics/index.ts';
@@ -138,7 +138,7 @@ export default defineCommand({
     }
     const feesShown = inputs.missing.fees ? 'fees unavailable (subsidy only)' : `fees ${inputs.avgFeesBtc.toFixed(4)} BTC/block`;
     const priceShown = inputs.priceUsd === undefined ? 'price unavailable' : `price ${fx.btcPrice === undefined ? usd(inputs.priceUsd) : money(fx.btcPrice, cur)}`;
-    lines.push(`Inputs: difficulty ${(inputs.difficulty / 1e12).toFixed(2)} T, subsidy ${inputs.subsidyBtc} BTC, ${feesShown}, ${priceShown}.`);
+    lines.push(`Inputs: difficulty ${fmtDifficulty(inputs.difficulty)}, subsidy ${inputs.subsidyBtc} BTC, ${feesShown}, ${priceShown}.`);
     const { footer, provenance } = inputs.provenance.length === 0
       ? { footer: ['What-if: every input given by you; no network data used'], provenance: [] }
       : attribution(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined);

@@ -76,7 +76,7 @@ export default defineCommand({
       lines.push(degraded ? 'Changes and lows are not shown: without the fees today’s figure reads low.' : 'Changes and lows are in USD, which is unavailable.');
     } else {
       const history = await optional(loadHashpriceHistory(ctx.market), warnings, 'Hashprice history');
-      if (history && history.usd.length) {
+      if (history?.usd.length) {
         const anchor = inputs.tipTimeSec ?? Math.floor(ctx.now() / 1000);
         const current: Point = { t: anchor, v: usdPerPhDay };
         const changes: Record<string, number | undefined> = {};

@@ -38,7 +38,7 @@ export default defineCommand({
     const fields = [{ label: `BTC/${currency}`, value: money(rate, currency), inline: true }];
     const lines: string[] = [];
     const data: Record<string, unknown> = { currency, price: rate, priceUsd: usdNow };
-    if (history && history.points.length) {
+    if (history?.points.length) {
       // One mean per UTC day: mempool's rows are hourly, and an hour's spike is not the day's price.
       const points = history.points;
       const anchor = prices.value.timeSec;

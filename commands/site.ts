@@ -2,7 +2,7 @@ import { defineCommand } from '../src/core/command.ts';
 import { usd } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { ASIC_MODELS, findAsic } from '../src/core/metrics/asics.ts';
-import { AI_LEASE, DEFAULT_BENCHMARKS, REFERENCE_POWER, type Benchmarks } from '../src/core/metrics/benchmarks.ts';
+import { AI_LEASE, DEFAULT_BENCHMARKS, REFERENCE_POWER, } from '../src/core/metrics/benchmarks.ts';
 import { hashprice } from '../src/core/metrics/hashprice.ts';
 import { SITE_LEAVES_OUT, siteEconomics } from '../src/core/metrics/site.ts';
 import { loadHashpriceInputs } from '../src/data/hashprice-inputs.ts';

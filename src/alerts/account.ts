@@ -4,7 +4,7 @@
  * Discord) gets their paused alerts and direct-message digest back when they next write to the bot.
  */
 import type { Store } from '../store/index.ts';
-import type { AccountService, AccountUser, UserData } from '../core/services.ts';
+import type { AccountService, } from '../core/services.ts';
 import type { AlertEngine } from './engine.ts';
 import { readSpec } from './service.ts';
 

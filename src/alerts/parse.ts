@@ -78,7 +78,7 @@ function clip(s: string): string {
 }
 
 function noExtras(words: RuleWords, spec: RuleSpec): ParsedRule {
-  const extra = [words.condition, words.value, words.window].filter((w) => w && w.trim());
+  const extra = [words.condition, words.value, words.window].filter((w) => w?.trim());
   if (extra.length) return fail(`"${spec.kind}" takes nothing more (got "${clip(extra.join(' '))}"). Example: /alert add ${spec.kind}`);
   return { ok: true, spec };
 }

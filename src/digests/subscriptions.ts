@@ -2,7 +2,7 @@
  * Digest subscriptions: `/digest subscribe | unsubscribe | dm | preview` against the schedule
  * table. A channel or group needs an admin; a DM digest is the asker's own, from anywhere.
  */
-import type { Destination, DeliveryPlatform } from '../core/delivery.ts';
+import type { Destination, } from '../core/delivery.ts';
 import type { Reply } from '../core/reply.ts';
 import type { DigestCommands, DigestRequest } from '../core/services.ts';
 import { errorReply } from '../core/reply.ts';

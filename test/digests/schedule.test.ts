@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { DigestScheduler, isDue } from '../../src/digests/schedule.ts';
-import type { Destination } from '../../src/core/delivery.ts';
 import type { DigestRequest } from '../../src/core/services.ts';
 import { createLogger, silentLogger } from '../../src/logger.ts';
 import { openStore } from '../../src/store/index.ts';

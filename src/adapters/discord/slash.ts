@@ -155,14 +155,36 @@ export function slashCommandProblems(set: readonly SlashCommandJSON[]): string[]
  * The parts of a command that matter for "is the registered set current?", with Discord's defaults
  * filled in, so a command read back from Discord (ids, versions, nulls) compares equal to ours.
  */
-function normaliseOption(o: any): unknown {
+/** An option or command as JSON, ours or read back from Discord: only the fields compared here. */
+type WireOption = {
+  type?: number;
+  name?: string;
+  description?: string;
+  required?: boolean;
+  autocomplete?: boolean;
+  choices?: { name: string; value: string | number }[];
+  min_value?: number;
+  max_value?: number;
+  min_length?: number;
+  max_length?: number;
+};
+type WireCommand = WireOption & {
+  name: string;
+  options?: WireOption[];
+  default_member_permissions?: string | null;
+  nsfw?: boolean;
+  contexts?: number[] | null;
+  integration_types?: number[];
+};
+
+function normaliseOption(o: WireOption): unknown {
   return {
     type: o.type,
     name: o.name,
     description: o.description,
     required: Boolean(o.required),
     autocomplete: Boolean(o.autocomplete),
-    choices: o.choices?.length ? o.choices.map((c: any) => ({ name: c.name, value: c.value })) : null,
+    choices: o.choices?.length ? o.choices.map((c) => ({ name: c.name, value: c.value })) : null,
     min_value: o.min_value ?? null,
     max_value: o.max_value ?? null,
     min_length: o.min_length ?? null,
@@ -175,7 +197,7 @@ function normaliseOption(o: any): unknown {
  * and whatever it echoes back for them must not make every restart look like a change.
  */
 export function normaliseCommandSet(set: readonly unknown[], scope: RegistrationScope = 'global'): string {
-  const normal = (set as any[])
+  const normal = (set as WireCommand[])
     .map((c) => ({
       type: c.type ?? ApplicationCommandType.ChatInput,
       name: c.name,

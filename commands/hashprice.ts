@@ -104,7 +104,7 @@ export default defineCommand({
         data.low30d = range?.low.v;
         data.high30d = range?.high.v;
       }
-      history?.provenance.forEach((p) => inputs.provenance.push(p));
+      if (history) inputs.provenance.push(...history.provenance);
     }
     // The live retarget estimate describes the live epoch: it means nothing against a what-if
     // difficulty or height, so it is only shown when both are live (a what-if price or fees carries

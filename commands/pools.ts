@@ -81,6 +81,7 @@ export default defineCommand({
       data: {
         window,
         ...c,
+        // biome-ignore lint/suspicious/noThenProperty: `then` is data (the earlier week), an object and never a function, so no await treats it as a promise
         trend: pair && trend ? { trend, then: { t: pair.then.t, top1: pair.then.top1, nakamoto: pair.then.nakamoto ?? null }, now: { t: pair.now.t, top1: pair.now.top1, nakamoto: pair.now.nakamoto ?? null } } : null,
       },
     };

@@ -71,7 +71,12 @@ const schema = z.object({
   // The same reading as "/digest dm 7:30": one parser for a time of day everywhere.
   DIGEST_DEFAULT_TIME: z
     .string()
-    .transform((v, ctx) => parseTimeOfDay(v) ?? (ctx.addIssue({ code: 'custom', message: 'expected HH:MM (24 h), e.g. 14:00 or 7:30' }), z.NEVER))
+    .transform((v, ctx) => {
+      const time = parseTimeOfDay(v);
+      if (time !== undefined) return time;
+      ctx.addIssue({ code: 'custom', message: 'expected HH:MM (24 h), e.g. 14:00 or 7:30' });
+      return z.NEVER;
+    })
     .default('14:00'),
   POLL_INTERVAL_SEC: int(10, 3600).default(60),
 

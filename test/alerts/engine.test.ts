@@ -167,7 +167,10 @@ describe('change alerts at scale', () => {
     await alerts.add(alice, { subject: 'price', condition: 'down', value: '10%', window: '14d' }, 0);
     let lookups = 0;
     const real = store.snapshots.atOrBefore;
-    store.snapshots.atOrBefore = (metric, tsSec) => (lookups++, real(metric, tsSec));
+    store.snapshots.atOrBefore = (metric, tsSec) => {
+      lookups++;
+      return real(metric, tsSec);
+    };
     engine.evaluate(headline());
     expect(lookups).toBe(2);
   });
@@ -281,7 +284,10 @@ describe('alert commands', () => {
 describe('a new rule that already holds', () => {
   it('is told so before the first poll: the current numbers are fetched on add', async () => {
     let fetched = 0;
-    const { engine, alerts } = setup(undefined, undefined, async () => (fetched++, headline({ priceUsd: 83_000 })));
+    const { engine, alerts } = setup(undefined, undefined, async () => {
+      fetched++;
+      return headline({ priceUsd: 83_000 });
+    });
     const added = await alerts.add(alice, { subject: 'price', condition: 'above', value: '80k' }, 0);
     expect(fetched).toBe(1);
     expect(added.data).toMatchObject({ alreadyTrue: true, checked: true });
@@ -363,7 +369,9 @@ describe('ThresholdIndex', () => {
         fc.integer({ min: -5, max: 60 }),
         (rules, from, to) => {
           const index = new ThresholdIndex();
-          rules.forEach((r, id) => index.add(id, 'm', r.above ? 'above' : 'below', r.v, r.m));
+          rules.forEach((r, id) => {
+            index.add(id, 'm', r.above ? 'above' : 'below', r.v, r.m);
+          });
           const holds = (r: (typeof rules)[number], x: number) => (r.above ? x > r.v : x < r.v);
           const rearms = (r: (typeof rules)[number], x: number) => (r.above ? x <= r.v - r.m : x >= r.v + r.m);
           const expected = rules

@@ -14,7 +14,9 @@ describe('ThresholdRules (the engine state in columns)', () => {
       { armed: true, episode: 3, lastFiredMs: 1_743_508_800_123, memo: null },
       { armed: false, episode: 2_000_000_000, lastFiredMs: 0, memo: '{"kept":1}' },
     ];
-    states.forEach((state, i) => rules.add(10 + i, spec(40 + i), 60 * i, 'telegram', `u${i}`, state));
+    states.forEach((state, i) => {
+      rules.add(10 + i, spec(40 + i), 60 * i, 'telegram', `u${i}`, state);
+    });
     rules.build();
     states.forEach((state, i) => {
       const slot = rules.index.slotOf(10 + i);

@@ -21,6 +21,7 @@ async function bashCompletes(script: string, typed: string[]): Promise<string[]>
     `COMP_WORDS=(${typed.map((w) => `'${w}'`).join(' ')})`,
     `COMP_CWORD=${typed.length - 1}`,
     '_hashwatch',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash array expansion, for bash to expand
     'printf "%s\\n" "${COMPREPLY[@]}"',
   ].join('\n');
   const { stdout } = await exec('bash', ['--norc', '--noprofile', '-c', program], { timeout: 10_000 });

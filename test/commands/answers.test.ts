@@ -162,7 +162,7 @@ describe('degraded figures (fees missing)', () => {
       // Subsidy only: 38.86398720675945 × 3.125 / 3.145 = $38.62.
       expect(reply.data?.usdPerPhDay).toBeCloseTo((EXPECTED.hashpriceUsdPerPhDay * 3.125) / 3.145, 9);
       expect(reply.data?.degraded).toBe(true);
-      expect((reply.data?.missingInputs as { fees?: string }).fees).toMatch(/^fees of the last 144 blocks unavailable/);
+      expect((reply.data?.missingInputs as { fees?: string } | undefined)?.fees).toMatch(/^fees of the last 144 blocks unavailable/);
       const text = renderText(reply);
       expect(text).toMatch(/USD per PH\/day\s+\$38\.62 \(subsidy only\)/);
       expect(text).not.toMatch(/Change \(USD\)|Lowest hashprice|30-day low/);

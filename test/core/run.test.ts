@@ -26,7 +26,10 @@ function counted(shared: boolean) {
       return { title: `n=${args.n ?? 'none'}`, sections: [], footer: [], tone: 'neutral' };
     },
   });
-  return { command, runs: () => runs, release: () => gates.splice(0).forEach((g) => g()) };
+  return { command, runs: () => runs, release: () => {
+      for (const g of gates.splice(0)) g();
+    },
+  };
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -84,7 +87,11 @@ describe('a cold burst of /hashprice against the fake mempool', () => {
   it('builds the reply once for 500 concurrent asks (each ask used to compute it, so every reply waited for all)', async () => {
     const market = createMarket({ config: loadConfig({ ...fake.env }), logger: silentLogger });
     let tipAsks = 0;
-    const counting: Market = { ...market, tip: () => (tipAsks++, market.tip()) };
+    const counting: Market = { ...market, tip: () => {
+        tipAsks++;
+        return market.tip();
+      },
+    };
     const replies = await Promise.all(Array.from({ length: 500 }, () => runCommand(commands, 'hashprice', {}, ctxFor(counting))));
     expect(tipAsks).toBe(1);
     expect(replies.every((r) => r.tone !== 'error' && r.title === replies[0]!.title)).toBe(true);

@@ -751,7 +751,11 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
       const found = requests.find(pred);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const waiter = { pred, resolve: (r: RecordedRequest) => (clearTimeout(timer), resolve(r)) };
+        const waiter = { pred, resolve: (r: RecordedRequest) => {
+            clearTimeout(timer);
+            resolve(r);
+          },
+        };
         const timer = setTimeout(() => {
           waiters.splice(waiters.indexOf(waiter), 1);
           reject(new Error(`fake discord: no matching request within ${timeoutMs} ms; got ${requests.map((r) => `${r.method} ${r.path}`).join(', ')}`));

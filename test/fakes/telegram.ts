@@ -101,7 +101,6 @@ class ApiError extends Error {
   }
 }
 
-const SEND_METHODS = new Set(['sendMessage', 'sendPhoto', 'editMessageText', 'editMessageMedia']);
 const ALLOWED_TAGS = new Set([
   'b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'a', 'tg-emoji', 'code', 'pre', 'blockquote',
 ]);

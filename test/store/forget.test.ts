@@ -69,7 +69,9 @@ function build(store: Store, w: World): void {
     store.schedules.upsert({ platform: ch.platform, chatId: ch.chatId, kind: 'channel', time: '14:00', timezone: 'UTC', createdBy: PEOPLE[c.creator]!.id, lastDate: null, createdMs: t0 });
   }
   // Rows to be left 'sending' are the only ones due at t0, so one claim takes exactly those.
-  w.messages.forEach((m, i) => store.outbox.enqueue(`m:${i}`, destination(m.to), reply(`m${i}`), m.status === 'sending' ? t0 : t0 + 1e9));
+  w.messages.forEach((m, i) => {
+    store.outbox.enqueue(`m:${i}`, destination(m.to), reply(`m${i}`), m.status === 'sending' ? t0 : t0 + 1e9);
+  });
   const platforms = ['telegram', 'discord'];
   expect(store.outbox.claim(t0, 60_000, 1000, platforms)).toHaveLength(w.messages.filter((m) => m.status === 'sending').length);
   w.messages.forEach((m, i) => {

@@ -19,7 +19,7 @@ function harness(perChat: number, running: number) {
   };
   const openAll = async () => {
     while (gates.length) {
-      gates.splice(0).forEach((g) => g());
+      for (const g of gates.splice(0)) g();
       await new Promise((r) => setTimeout(r, 0));
     }
     await intake.settled();

@@ -10,7 +10,7 @@ describe('forwardHashprice', () => {
     // Difficulty after: 113757508810854 × 1.05914788959658535 = 120486025382781 (120.49 T).
     expect(f.difficultyAfter).toBeCloseTo(120486025382780.98, 0);
     // Today $38.86398720675945/PH/day (86400e15 / (D × 2^32) × 3.145 × 69880); after: ÷ 1.05914788959658535 = $36.6936.
-    expect(f.hashprice.usdPerPhDay).toBeCloseTo(38.86398720675945 / 1.05914788959658535, 9);
+    expect(f.hashprice.usdPerPhDay).toBeCloseTo(38.86398720675945 / 1.0591478895965853, 9);
     expect(f.hashprice.usdPerPhDay).toBeCloseTo(36.6936360715048, 9);
     // 1 / 1.05914788959658535 − 1 = −5.5845 %.
     expect(f.hashpriceChangePercent).toBeCloseTo(-5.584478822793482, 9);

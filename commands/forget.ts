@@ -8,7 +8,7 @@ import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { errorReply, type Reply } from '../src/core/reply.ts';
 
 /** How long the confirm button works: long enough to read the question, short enough that an old one lying around does nothing. */
-export const CONFIRM_TTL_SEC = 10 * 60;
+const CONFIRM_TTL_SEC = 10 * 60;
 
 /** The button's code: `<asker id>.<unix second it expires>`. */
 const CODE = /^([\w-]{1,40})\.(\d{1,12})$/;

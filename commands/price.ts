@@ -6,7 +6,7 @@ import { loadDailyPrices } from '../src/data/history.ts';
 import { optional } from '../src/data/optional.ts';
 
 /** The currencies mempool.space serves; the Coinbase fallback serves these too. */
-export const CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'CHF', 'AUD', 'JPY'] as const;
+const CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'CHF', 'AUD', 'JPY'] as const;
 
 export default defineCommand({
   name: 'price',

@@ -36,7 +36,7 @@ export const VARIABLE_HELP: Readonly<Record<string, string>> = {
 };
 
 /** The flags a command takes on the command line: its options, --json, and --out for charts. */
-export function flagsOf(command: Command): string[] {
+function flagsOf(command: Command): string[] {
   const flags = Object.keys(command.options).map((name) => `--${name}`);
   flags.push('--json');
   if (command.name === 'chart') flags.push('--out');

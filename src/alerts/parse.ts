@@ -31,7 +31,7 @@ const POOL = new Set(['pool', 'pools', 'anypool']);
 const HALVING = new Set(['halving', 'halvening', 'nexthalving']);
 const UNDER_WATER = new Set(['underwater', 'models', 'fleet', 'modelsunderwater', 'unprofitable']);
 
-export const SUBJECTS_HELP =
+const SUBJECTS_HELP =
   'metrics: hashprice, hashprice_next (after the next adjustment, estimate), hashprice_btc, price, hashrate, difficulty (T), difficulty_change (next retarget estimate, %), fees, toppool, nakamoto; events: retarget, ribbons, pool, hashprice low, halving N (blocks), underwater P (models losing money at $P/kWh)';
 export const ADD_EXAMPLES = [
   '/alert add hashprice below 40',

@@ -26,7 +26,7 @@ export const CHART_RANGES = ['24h', '7d', '30d', '90d', '1y'] as const;
 export type ChartRange = (typeof CHART_RANGES)[number];
 export const LINE_CHART_RANGES = ['7d', '30d', '90d', '1y'] as const satisfies readonly ChartRange[];
 
-export const RANGE_DAYS: Record<ChartRange, number> = { '24h': 1, '7d': 7, '30d': 30, '90d': 90, '1y': 365 };
+const RANGE_DAYS: Record<ChartRange, number> = { '24h': 1, '7d': 7, '30d': 30, '90d': 90, '1y': 365 };
 const RANGE_WORDS: Record<ChartRange, string> = { '24h': 'last 24 hours', '7d': 'last 7 days', '30d': 'last 30 days', '90d': 'last 90 days', '1y': 'last 12 months' };
 const POOL_WINDOW: Record<ChartRange, PoolWindow> = { '24h': '24h', '7d': '1w', '30d': '1m', '90d': '3m', '1y': '1y' };
 const HISTORY_PERIOD: Record<ChartRange, HistoryPeriod> = { '24h': '1w', '7d': '1w', '30d': '1m', '90d': '3m', '1y': '1y' };

@@ -8,7 +8,7 @@ import { Chart, registerables, type ChartConfiguration, type Plugin, type Scale 
 import { CHART_HEIGHT, CHART_WIDTH, COLORS, FONT_SIZES } from './theme.ts';
 import { ensureChartFont } from './fonts.ts';
 
-export interface TimePoint {
+interface TimePoint {
   /** Seconds since the epoch. */
   t: number;
   v: number;
@@ -62,7 +62,7 @@ export interface LineChartSpec extends Frame {
   right?: { title: string; format(v: number): string; min?: number; max?: number };
 }
 
-export interface BarChartSpec extends Frame {
+interface BarChartSpec extends Frame {
   kind: 'bar';
   xTitle: string;
   formatX(v: number): string;

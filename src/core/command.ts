@@ -37,7 +37,7 @@ interface BaseSpec {
   /** Shown in help and in validation messages. */
   example: string;
 }
-export interface NumberSpec extends BaseSpec {
+interface NumberSpec extends BaseSpec {
   kind: 'number' | 'integer';
   min: number;
   max: number;
@@ -58,7 +58,7 @@ export interface ChoiceSpec extends BaseSpec {
   /** A choice's full name for messages, e.g. "Antminer S21 XP" for s21xp. */
   label?: (choice: string) => string;
 }
-export interface TextSpec extends BaseSpec {
+interface TextSpec extends BaseSpec {
   kind: 'text';
   maxLength: number;
   /** What a valid value looks like, for help and errors (default: "text of at most N characters"). */
@@ -68,7 +68,7 @@ export type OptionSpec = NumberSpec | ChoiceSpec | TextSpec;
 
 type ValueOf<S extends OptionSpec> = S extends ChoiceSpec | TextSpec ? string : number;
 export type OptionSpecs = Record<string, OptionSpec>;
-export type ArgsOf<O extends OptionSpecs> = {
+type ArgsOf<O extends OptionSpecs> = {
   [K in keyof O as O[K]['required'] extends true ? K : never]: ValueOf<O[K]>;
 } & {
   [K in keyof O as O[K]['required'] extends true ? never : K]?: ValueOf<O[K]>;

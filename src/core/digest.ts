@@ -25,13 +25,13 @@ function comparableHashprice(h: DigestInput): number | undefined {
   return h.degraded?.hashpriceUsdPerPhDay === undefined ? h.hashpriceUsdPerPhDay : undefined;
 }
 
-export function hashpriceChangePercent(h: DigestInput, days: number): number | undefined {
+function hashpriceChangePercent(h: DigestInput, days: number): number | undefined {
   const now = comparableHashprice(h);
   if (now === undefined || !h.hashpriceHistory || h.tipTimeSec === undefined) return undefined;
   return changePercent(h.hashpriceHistory, now, h.tipTimeSec, days);
 }
 
-export function digestInsights(h: DigestInput): string[] {
+function digestInsights(h: DigestInput): string[] {
   const out: Insight[] = [];
   const earlier = h.hashpriceHistory ?? [];
   const hp = comparableHashprice(h);

@@ -19,7 +19,7 @@ export interface WhatIf {
 }
 
 /** Inputs that can be missing, with the reason in plain words (user-safe). */
-export interface MissingInputs {
+interface MissingInputs {
   /** Fees of the last 144 blocks: figures that include fees are degraded (subsidy only). */
   fees?: string;
   /** The USD price: USD figures are unavailable. */

@@ -13,7 +13,7 @@ import { plural } from '../core/plural.ts';
 const MIN_HASHRATE_DAYS = 60;
 
 /** Long enough for "lowest since …" to mean something in a bear market. */
-export const HASHPRICE_HISTORY_PERIOD = '3y' as const;
+const HASHPRICE_HISTORY_PERIOD = '3y' as const;
 
 export interface Series {
   usd: Point[];

@@ -25,7 +25,7 @@ export function isDue(s: Pick<ScheduleRow, 'time' | 'timezone' | 'lastDate'>, no
 
 export const digestKey = (platform: string, chatId: string, localDate: string) => `digest:${platform}:${chatId}:${localDate}`;
 
-export const destinationOfSchedule = (s: ScheduleRow): Destination => ({
+const destinationOfSchedule = (s: ScheduleRow): Destination => ({
   platform: s.platform as DeliveryPlatform,
   chatId: s.chatId,
   kind: s.kind,

@@ -15,7 +15,7 @@ import { stepAtMidnights, utcDay } from './daily.ts';
 import { historyFromMarket } from './from-market.ts';
 import { DAY_SEC, HISTORY_DAYS, HISTORY_METRICS, type HistoryMetric } from './metrics.ts';
 
-export type SnapshotWriter = Pick<SnapshotRepo, 'upsertMany' | 'atOrBefore'>;
+type SnapshotWriter = Pick<SnapshotRepo, 'upsertMany' | 'atOrBefore'>;
 
 export interface BackfillOptions {
   market: Market;

@@ -35,7 +35,7 @@ export interface HttpDeps {
 const MAX_ATTEMPTS = 3;
 const BACKOFF_BASE_MS = 250;
 /** A longer Retry-After than this is not waited out in a user's request: fall back or serve stale. */
-export const RETRY_AFTER_CAP_MS = 10_000;
+const RETRY_AFTER_CAP_MS = 10_000;
 /** Upstream answers are small; anything bigger is not what we asked for. */
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
 

@@ -30,7 +30,6 @@ import {
 } from './schemas.ts';
 import type { ChainTip, HistoryPeriod, Market, NetworkStats, PoolWindow } from '../core/market.ts';
 
-export { UpstreamError } from '../core/market.ts';
 export type * from '../core/market.ts';
 
 export interface MarketOptions {

@@ -65,7 +65,7 @@ export class BodySchema<T> {
  * The body lacks what a reply needs: a required figure is only a placeholder (`placeholder`, a state of
  * the server worth naming to users), or no row is valid (a changed API: "unexpected response shape").
  */
-export class BodyRejected extends Error {
+class BodyRejected extends Error {
   constructor(
     message: string,
     readonly at = '',
@@ -118,7 +118,7 @@ export const blocksSchema = new BodySchema<ChainTip>((data, drop) => {
  * The currencies mempool quotes. Coinbase quotes hundreds, crypto included (ETH, SOL…), so its answer is
  * cut to these: a fallback must not change which currencies users see.
  */
-export const QUOTED_CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'CHF', 'AUD', 'JPY'] as const;
+const QUOTED_CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'CHF', 'AUD', 'JPY'] as const;
 
 /** Every currency code with a positive rate; other keys (time, BTC itself, zeros for unknown) dropped. */
 function ratesFrom(obj: Record<string, unknown>, only?: readonly string[]): Record<string, number> {

@@ -8,7 +8,7 @@ import type { Database } from 'better-sqlite3';
 import type { Destination } from '../core/delivery.ts';
 import type { Reply } from '../core/reply.ts';
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 export interface OutboxRow {
   id: number;
@@ -61,12 +61,12 @@ interface Raw {
 }
 
 /** JSON cannot hold a Buffer compactly: charts travel as base64. */
-export function encodeReply(reply: Reply): string {
+function encodeReply(reply: Reply): string {
   const { chart, ...rest } = reply;
   return JSON.stringify(chart ? { ...rest, chart: { ...chart, png: chart.png.toString('base64') } } : rest);
 }
 
-export function decodeReply(payload: string): Reply {
+function decodeReply(payload: string): Reply {
   const parsed = JSON.parse(payload) as Reply & { chart?: { png: string } };
   if (parsed.chart) return { ...parsed, chart: { ...parsed.chart, png: Buffer.from(parsed.chart.png, 'base64') } };
   return parsed as Reply;

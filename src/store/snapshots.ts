@@ -11,7 +11,7 @@ export type SnapshotRow = { metric: string; tsSec: number; value: number; source
  * rows a day, not 11,500. Every live writer (alert polls, chart snapshots) stamps rows with the
  * slot, so two writers of the same metric replace each other instead of doubling the table.
  */
-export const SNAPSHOT_SLOT_SEC = 600;
+const SNAPSHOT_SLOT_SEC = 600;
 export const snapshotSlot = (tsSec: number): number => Math.floor(tsSec / SNAPSHOT_SLOT_SEC) * SNAPSHOT_SLOT_SEC;
 
 export interface SnapshotRepo {

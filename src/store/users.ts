@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { UserData } from '../core/services.ts';
 
-export interface UserRow {
+interface UserRow {
   id: number;
   platform: string;
   externalId: string;

@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
-export interface RecordedFile {
+interface RecordedFile {
   field: string;
   filename: string;
   contentType: string;
@@ -40,7 +40,7 @@ export interface FakeUser {
   global_name?: string | null;
 }
 
-export interface CommandInvocation {
+interface CommandInvocation {
   name: string;
   /** Option values by name; types come from the registered command when there is one. */
   options?: Record<string, string | number | boolean>;
@@ -57,7 +57,7 @@ export interface CommandInvocation {
   userInstall?: boolean;
 }
 
-export interface ButtonPress {
+interface ButtonPress {
   customId: string;
   /** A message the fake stored (a reply it received); its embeds/components are sent along. */
   messageId: string;
@@ -68,7 +68,7 @@ export interface ButtonPress {
   userInstall?: boolean;
 }
 
-export interface AutocompleteRequest {
+interface AutocompleteRequest {
   name: string;
   focused: string;
   value: string;
@@ -79,7 +79,7 @@ export interface AutocompleteRequest {
   userInstall?: boolean;
 }
 
-export interface StoredMessage {
+interface StoredMessage {
   id: string;
   channel_id: string;
   content: string;

@@ -38,7 +38,7 @@ import {
   type Period,
 } from './world.ts';
 
-export type Fault =
+type Fault =
   | { kind: '500' }
   /** Accept the request and never answer. */
   | { kind: 'timeout' }

@@ -24,7 +24,7 @@ export interface SentMessage {
 }
 
 /** One answerInlineQuery the fake accepted. */
-export interface InlineAnswer {
+interface InlineAnswer {
   inline_query_id: string;
   results: any[];
   cache_time?: number;
@@ -33,7 +33,7 @@ export interface InlineAnswer {
   plain: string[];
 }
 
-export type Fault =
+type Fault =
   | { code: 429; retryAfter: number }
   | { code: 403; description?: string }
   | { code: 400; migrateTo: number };
@@ -49,7 +49,7 @@ export type Fault =
  * - 400 with the given description: the request itself was refused;
  * - 502 "Bad Gateway": Telegram's front end while its servers restart.
  */
-export type UpdatesFault = { code: 409 } | { code: 401 } | { code: 400; description: string } | { code: 502 };
+type UpdatesFault = { code: 409 } | { code: 401 } | { code: 400; description: string } | { code: 502 };
 
 export interface FakeTelegram {
   apiRoot: string;

@@ -20,7 +20,7 @@ import {
 const DAY = 86_400;
 const PERIOD_DAYS: Record<HistoryPeriod, number> = { '1w': 7, '1m': 30, '3m': 90, '6m': 180, '1y': 365, '2y': 730, '3y': 1095, all: 1500 };
 
-export interface StubHistory {
+interface StubHistory {
   difficulty: DifficultyPoint[];
   hashrates: HashratePoint[];
   rewards: RewardHistoryPoint[];
@@ -29,7 +29,7 @@ export interface StubHistory {
 }
 
 /** Daily points at 12:00 UTC for `days` days up to nowSec; retargets every 14 days at 08:00 UTC. */
-export function stubHistory(nowSec: number, days = 1100): StubHistory {
+function stubHistory(nowSec: number, days = 1100): StubHistory {
   const firstDay = Math.floor(nowSec / DAY) - days;
   const difficulty: DifficultyPoint[] = [];
   let d = 80e12;

@@ -14,9 +14,8 @@ import { syncCommands } from './register.ts';
 import { restOptions } from './rest.ts';
 import { createDiscordSender } from './sender.ts';
 
-export { buildSlashCommands, slashCommandProblems } from './slash.ts';
+export { buildSlashCommands } from './slash.ts';
 export { registerCommands } from './register.ts';
-export { renderDiscord } from '../../render/discord.ts';
 
 export interface DiscordDeps {
   config: Config;

@@ -37,7 +37,7 @@ type Repliable = ChatInputCommandInteraction | ButtonInteraction;
  * Manage Server or Manage Channels (Administrator implies both); everyone is admin of their own DM
  * with the bot, and nobody of a DM or group DM between users, which the bot cannot post in anyway.
  */
-export function isChannelAdmin(interaction: Repliable): boolean {
+function isChannelAdmin(interaction: Repliable): boolean {
   const where = whereInvoked(interaction);
   if (where === 'bot-dm') return true;
   if (where === 'private-channel') return false;

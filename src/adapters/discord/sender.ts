@@ -17,7 +17,7 @@ import { describe } from './interactions.ts';
  */
 const PERMANENT_CODES = new Set([10003, 10013, 50001, 50007, 50013]);
 
-export function classifySendError(err: unknown): Extract<SendResult, { ok: false }> {
+function classifySendError(err: unknown): Extract<SendResult, { ok: false }> {
   if (err instanceof RateLimitError) {
     return { ok: false, permanent: false, reason: `rate limited on ${err.route}`, retryAfterMs: err.retryAfter };
   }

@@ -15,7 +15,7 @@ import type { Command, OptionSpec } from '../../core/command.ts';
 
 export type SlashCommandJSON = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-export const SLASH_LIMITS = {
+const SLASH_LIMITS = {
   name: 32,
   description: 100,
   options: 25,
@@ -29,7 +29,7 @@ export const SLASH_LIMITS = {
 } as const;
 
 /** Who may run channel administration commands by default; the handler re-checks either one. */
-export const ADMIN_PERMISSIONS = PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ManageChannels;
+const ADMIN_PERMISSIONS = PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ManageChannels;
 
 const NAME = /^[-_\p{L}\p{N}]{1,32}$/u;
 

@@ -55,7 +55,7 @@ export interface InlineAnswer {
   cacheTimeSec: number;
 }
 
-export function inlineCommands(commands: readonly Command[]): Command[] {
+function inlineCommands(commands: readonly Command[]): Command[] {
   return commands.filter((c) => !NOT_INLINE.has(c.name) && !c.personal && !c.adminOnly);
 }
 
@@ -100,7 +100,7 @@ export function createInlineQueries(deps: InlineDeps) {
 type Card = { reply: Reply; name: string; hint?: string } | 'late';
 
 /** The cards for one query text, built within deps.answerWithinMs. */
-export async function answerQuery(deps: Omit<InlineDeps, 'answer'>, text: string): Promise<InlineAnswer> {
+async function answerQuery(deps: Omit<InlineDeps, 'answer'>, text: string): Promise<InlineAnswer> {
   const usable = inlineCommands(deps.commands);
   const [first = '', ...rest] = tokenize(text.trim());
   const typed = first.replace(/^\//, '').toLowerCase();

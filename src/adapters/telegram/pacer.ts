@@ -6,13 +6,13 @@
  */
 
 /** A per-chat GCRA gate (a leaky bucket that allows a short burst): the FAQ allows short bursts in a chat. */
-export interface Rate {
+interface Rate {
   intervalMs: number;
   burst: number;
 }
 
 /** At most `messages` sends in any window of `windowMs`. */
-export interface Window {
+interface Window {
   messages: number;
   windowMs: number;
 }
@@ -34,7 +34,7 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-export const realClock: Clock = {
+const realClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };

@@ -21,7 +21,7 @@ export interface PollTiming {
 export const POLL_TIMING: PollTiming = { pollTimeoutSec: 50, retryBaseMs: 1_000, retryCapMs: 30_000 };
 
 /** Polling cannot go on: a human must fix the configuration. */
-export class PollingFatal extends Error {
+class PollingFatal extends Error {
   override name = 'PollingFatal';
 }
 

@@ -11,7 +11,7 @@ export interface EconomicsInput {
   fleetThs?: number;
 }
 
-export interface Fleet {
+interface Fleet {
   ths: number;
   dailyRevenue: number;
   dailyCost: number;

@@ -12,7 +12,7 @@ import { nextHalving, subsidyBtc } from './subsidy.ts';
  * (mempool/mempool backend/src/api/difficulty-adjustment.ts, calcDifficultyAdjustment): a mean over
  * a handful of blocks is mostly luck.
  */
-export const MIN_EPOCH_BLOCKS_FOR_RATE = 504;
+const MIN_EPOCH_BLOCKS_FOR_RATE = 504;
 
 export interface BlockRate {
   /** Mean seconds between blocks. */
@@ -37,7 +37,7 @@ export function recentBlockRate(a: DifficultyAdjustment): BlockRate {
 }
 
 /** A block holds at most 4,000,000 weight units = 1,000,000 vbytes (BIP 141). */
-export const MAX_BLOCK_VBYTES = 1_000_000;
+const MAX_BLOCK_VBYTES = 1_000_000;
 
 export interface HalvingInput {
   height: number;

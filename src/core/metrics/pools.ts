@@ -3,7 +3,7 @@
  * identified are one "Unknown" bucket: it may hide many small miners, so callers should say so.
  */
 
-export interface PoolShare {
+interface PoolShare {
   name: string;
   blocks: number;
   /** Fraction of all blocks in the window, 0..1. */

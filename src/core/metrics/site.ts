@@ -4,7 +4,7 @@
  */
 import { DAYS_PER_MONTH, miningEconomics } from './economics.ts';
 
-export const MONTHS_PER_YEAR = 12;
+const MONTHS_PER_YEAR = 12;
 
 export interface SiteInput {
   mw: number;
@@ -15,7 +15,7 @@ export interface SiteInput {
   leaseUsdPerMwYear: number;
 }
 
-export interface PerMwMonth {
+interface PerMwMonth {
   miningRevenue: number;
   powerCost: number;
   /** Mining revenue minus power. */

@@ -14,6 +14,8 @@ export default defineCommand({
   async run(ctx) {
     const warnings: string[] = [];
     const tip = await optional(ctx.market.tip(), warnings, 'Block tip');
+    // The configured sources, not the defaults: a self-hosted mempool is credited by its host, and a fallback turned off is not listed.
+    const names = ctx.market.sourceNames ?? { primary: 'mempool.space', priceFallback: 'Coinbase', chainFallback: 'blockchain.info' };
     return {
       title: `hashwatch ${ctx.version}`,
       lines: [
@@ -25,9 +27,9 @@ export default defineCommand({
         {
           title: 'Sources',
           fields: [
-            { label: 'mempool.space API (primary)', value: 'blocks, difficulty, fees, pools, hashrate and price history, prices' },
-            { label: 'Coinbase (fallback)', value: 'BTC price in USD and other currencies when mempool is down' },
-            { label: 'blockchain.info (fallback)', value: 'block height, difficulty and hashrate when mempool is down' },
+            { label: `${names.primary} API (primary)`, value: 'blocks, difficulty, fees, pools, hashrate and price history, prices' },
+            ...(names.priceFallback ? [{ label: `${names.priceFallback} (fallback)`, value: 'BTC price in USD and other currencies when mempool is down' }] : []),
+            ...(names.chainFallback ? [{ label: `${names.chainFallback} (fallback)`, value: 'block height, difficulty and hashrate when mempool is down' }] : []),
           ],
         },
         {

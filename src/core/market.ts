@@ -159,4 +159,6 @@ export interface Market {
   priceHistory(): Promise<Sourced<PricePoint[]>>;
   /** Upstream HTTP calls made so far, per resource key (for tests and the benchmark). */
   callCounts(): Record<string, number>;
+  /** The sources this market is configured to ask, by the names replies credit (absent on stand-ins). */
+  readonly sourceNames?: { primary: string; priceFallback?: string; chainFallback?: string };
 }

@@ -253,6 +253,7 @@ export function createMarket(opts: MarketOptions): Market {
   ]);
 
   return {
+    sourceNames: { primary: mempool.source, priceFallback: coinbase?.source, chainFallback: bcinfo?.source },
     tip: () => tip.get(),
     network: () => network.get(),
     difficultyAdjustment: () => difficultyAdjustment.get(),

@@ -26,6 +26,14 @@ afterAll(async () => {
 });
 
 describe('/about', () => {
+  it('credits the configured instance and leaves out a fallback that is turned off (issue 9: self-hosting)', async () => {
+    const market = createMarket({ config: loadConfig({ ...fake.env, PRICE_FALLBACK_URL: '' }), logger: silentLogger, now: () => NOW });
+    const off = renderText(await runCommand(commands, 'about', {}, { market, now: () => NOW, platform: 'cli', version: '9.8.7', services: {} }, silentLogger));
+    expect(off).not.toContain('mempool.space API');
+    expect(off).not.toContain('Coinbase');
+    expect(off).toMatch(/blockchain\.info \(fallback\)/);
+  });
+
   it('names the version it was given and the latest block with its age', () => {
     expect(text.split('\n')[0]).toBe('hashwatch 9.8.7');
     // Asked at tip + 420 s: 7 minutes.
@@ -33,8 +41,8 @@ describe('/about', () => {
   });
 
   it('lists the primary source and both fallbacks with what each provides', () => {
-    // Not which mempool: the footer names the instance asked (here the fake's host).
-    expect(text).toMatch(/\(primary\) +blocks, difficulty, fees, pools, hashrate and price history, prices\n/);
+    // The instance configured, by the name footers use: the fake is a self-hosted mempool at 127.0.0.1.
+    expect(text).toMatch(/mempool \(127\.0\.0\.1\) API \(primary\) +blocks, difficulty, fees, pools, hashrate and price history, prices\n/);
     expect(text).toMatch(/Coinbase \(fallback\) +BTC price in USD and other currencies when mempool is down\n/);
     expect(text).toMatch(/blockchain\.info \(fallback\) +block height, difficulty and hashrate when mempool is down\n/);
   });

@@ -14,17 +14,14 @@ export default defineCommand({
     cooldown: { kind: 'integer', min: 0, max: 10_080, unit: 'minutes', example: 'cooldown=60', description: 'Least time between two alerts of this rule (default 60 min)' },
   },
   personal: true,
+  needs: () => ({
+    alerts: { title: 'Alerts unavailable', text: 'Alerts need the bot running with its database; they are not available in this mode.' },
+    user: { title: 'Alerts need an account', text: 'Alerts are sent by direct message on Discord or Telegram (or to the running terminal bot); use /alert there.' },
+  }),
   examples: [...ADD_EXAMPLES.slice(0, 2), '/alert list', '/alert remove 3', '/alert pause 3', '/alert resume 3'],
   async run(ctx, args) {
-    const service = ctx.services.alerts;
-    if (!service) return errorReply('Alerts unavailable', 'Alerts need the bot running with its database; they are not available in this mode.');
-    const user = ctx.user;
-    if (!user || user.platform === 'cli') {
-      return errorReply('Alerts need an account', 'Alerts are sent by direct message on Discord or Telegram (or to the running terminal bot); use /alert there.');
-    }
-    if (user.platform === 'telegram' && ctx.chat && ctx.chat.kind !== 'private') {
-      return errorReply('Alerts are personal', 'Send /alert to me in a private chat: your rules and alerts stay between us.');
-    }
+    const service = ctx.services.alerts!;
+    const user = ctx.user!;
     const who = { platform: user.platform, id: user.id, name: user.name };
     const action = args.action ?? 'list';
     if (action === 'list') return service.list(who);

@@ -26,8 +26,7 @@ export async function digestAction(
 ): Promise<Reply> {
   const action = args.action ?? 'show';
   if (action === 'show') return show();
-  const service = ctx.services.digests;
-  if (!service) return errorReply('Digest subscriptions unavailable', 'Scheduling needs the bot running with its database; /digest alone still shows the digest.');
+  const service = ctx.services.digests!;
   const platform = ctx.user?.platform ?? ctx.platform;
   // The terminal bot has a sender too (it prints at the prompt), so the digest can be tried there;
   // a one-shot shell command has nowhere to post it later.
@@ -61,6 +60,8 @@ export default defineCommand({
   name: 'digest',
   description: 'The daily mining digest: headline numbers, their changes and what stands out',
   options: digestOptions,
+  needs: ({ action = 'show' }) =>
+    action === 'show' ? undefined : { digests: { title: 'Digest subscriptions unavailable', text: 'Scheduling needs the bot running with its database; /digest alone still shows the digest.' } },
   examples: ['/digest', '/digest subscribe 14:00 Europe/Berlin', '/digest dm 08:00 UTC', '/digest unsubscribe', '/digest preview'],
   run: (ctx, args) => digestAction(ctx, args, () => buildDigest(ctx)),
 });

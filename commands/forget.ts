@@ -85,12 +85,14 @@ export default defineCommand({
     confirm: { kind: 'text', maxLength: 60, example: 'confirm', description: 'Leave empty to see what is stored first; "confirm" deletes it' },
   },
   personal: true,
+  needs: () => ({
+    account: { title: 'Nothing stored here', text: 'Commands run from a shell store nothing about you. /forget works where the bot runs with its database (Discord, Telegram or the npm start prompt).' },
+    user: { title: 'Who are you?', text: 'I cannot tell who is asking here, so there is nothing of yours to delete.' },
+  }),
   examples: ['/forget', '/forget confirm'],
   async run(ctx, args) {
-    const account = ctx.services.account;
-    if (!account) return errorReply('Nothing stored here', 'Commands run from a shell store nothing about you. /forget works where the bot runs with its database (Discord, Telegram or the npm start prompt).');
-    const user = ctx.user;
-    if (!user || user.platform === 'cli') return errorReply('Who are you?', 'I cannot tell who is asking here, so there is nothing of yours to delete.');
+    const account = ctx.services.account!;
+    const user = ctx.user!;
     const asker = { platform: user.platform, id: user.id };
     const answer = args.confirm?.trim();
     if (answer && answer.toLowerCase() !== 'confirm') {
@@ -99,9 +101,6 @@ export default defineCommand({
       // Checked before anything else: a press by someone else must not even reveal whether it expired.
       if (code[1] !== user.id) return errorReply('Not your button', 'Only the person who asked can confirm. Send /forget yourself to delete your own data.');
       if (Number(code[2]) * 1000 < ctx.now()) return errorReply('This button has expired', `It works for ${CONFIRM_TTL_SEC / 60} minutes. Send /forget again for a new one.`);
-    }
-    if (user.platform === 'telegram' && ctx.chat && ctx.chat.kind !== 'private') {
-      return errorReply('Send this in a private chat', 'Send /forget to me in a private chat: what is stored about you stays between us.');
     }
     if (!answer) {
       const stored = account.dataOf(asker);

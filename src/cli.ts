@@ -13,7 +13,7 @@ import { benchmarksFrom } from './core/metrics/benchmarks.ts';
 import { replyJson } from './core/reply.ts';
 import { findCommand, runCommand, suggestCommand } from './core/run.ts';
 import { createLogger, scrub, silentLogger } from './logger.ts';
-import { renderText, stripControls } from './render/text.ts';
+import { renderText, stripControls } from './adapters/console/format.ts';
 import { createMarket } from './sources/index.ts';
 import { VERSION } from './version.ts';
 

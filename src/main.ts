@@ -7,22 +7,19 @@ import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { commands } from '../commands/index.ts';
 import { secretsOf, type Config } from './config.ts';
-import type { CommandContext, Platform } from './core/command.ts';
+import type { Platform } from './core/command.ts';
 import type { CommandServices } from './core/services.ts';
 import { benchmarksFrom } from './core/metrics/benchmarks.ts';
-import type { Sender } from './delivery/sender.ts';
-import { CONSOLE_USER, consoleSender } from './adapters/console/sender.ts';
-import { runConsole } from './adapters/console/index.ts';
+import type { ContextFactory, PlatformAdapter, StartedPlatform } from './core/platform.ts';
+import { consolePlatform } from './adapters/console/index.ts';
 import { waitingNotice } from './adapters/console/waiting.ts';
 import { loadHeadline } from './data/headline.ts';
 import { buildDigest, DigestChartCache } from './digests/build.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, type Logger } from './logger.ts';
 import { startBackground } from './background.ts';
 import { createMarket } from './sources/index.ts';
 import { openStore, StoreError } from './store/index.ts';
 import { VERSION } from './version.ts';
-
-type Who = Pick<CommandContext, 'user' | 'chat'>;
 
 function openStoreOrExit(path: string) {
   try {
@@ -34,6 +31,24 @@ function openStoreOrExit(path: string) {
     }
     throw err;
   }
+}
+
+/** Telegram and Discord where their tokens are set; the terminal prompt when neither is. */
+async function configuredPlatforms(config: Config, logger: Logger, logFile: string | undefined): Promise<PlatformAdapter[]> {
+  const platforms: PlatformAdapter[] = [];
+  // Imported only when configured: the terminal prompt does not wait for telegraf and discord.js to load.
+  if (config.TELEGRAM_BOT_TOKEN) platforms.push((await import('./adapters/telegram/index.ts')).telegramPlatform({ config, logger, commands }));
+  if (config.DISCORD_TOKEN) platforms.push((await import('./adapters/discord/index.ts')).discordPlatform({ config, logger, commands }));
+  if (platforms.length) return platforms;
+  return [
+    consolePlatform({
+      commands,
+      logger,
+      logFile,
+      waitingNotice: waitingNotice(config.MEMPOOL_API_URL),
+      chartsDir: join(dirname(config.DATABASE_PATH), 'charts'),
+    }),
+  ];
 }
 
 export async function startBot(config: Config): Promise<void> {
@@ -55,7 +70,7 @@ export async function startBot(config: Config): Promise<void> {
   const market = createMarket({ config, logger });
   const services: CommandServices = { historyStore: store.snapshots, benchmarks: benchmarksFrom(config), digestCharts: new DigestChartCache() };
   const now = () => Date.now();
-  const contextFor = (platform: Platform) => (who: Who = {}): CommandContext => ({
+  const contextFor = (platform: Platform): ContextFactory => (who = {}) => ({
     market,
     now,
     platform,
@@ -64,33 +79,18 @@ export async function startBot(config: Config): Promise<void> {
     ...who,
   });
 
-  const stops: (() => Promise<void>)[] = [];
-  const senders: Sender[] = [];
-  /** An adapter that can no longer work (a revoked token): the process exits non-zero with its message. */
-  const fatal: Promise<Error>[] = [];
-  if (config.TELEGRAM_BOT_TOKEN) {
-    const { startTelegram } = await import('./adapters/telegram/index.ts');
-    const telegram = await startTelegram({ config, logger, commands, makeContext: contextFor('telegram') });
-    stops.push(telegram.stop);
-    senders.push(telegram.sender);
-    fatal.push(telegram.failed);
-    logger.info({ bot: telegram.botUsername }, 'telegram started');
-  }
-  if (config.DISCORD_TOKEN) {
-    const { startDiscord } = await import('./adapters/discord/index.ts');
-    const discord = await startDiscord({ config, logger, commands, makeContext: contextFor('discord') });
-    stops.push(discord.stop);
-    senders.push(discord.sender);
-    logger.info('discord started');
-  }
-  if (inTerminal) senders.push(consoleSender());
+  const platforms = await configuredPlatforms(config, logger, logFile);
+  let backgroundRunning!: () => void;
+  const ready = new Promise<void>((resolve) => (backgroundRunning = resolve));
+  const started: StartedPlatform[] = [];
+  for (const platform of platforms) started.push(await platform.start(contextFor(platform.platform), ready));
 
   const background = await startBackground({
     config,
     logger,
     store,
     market,
-    senders,
+    senders: started.map((p) => p.sender),
     loadHeadline,
     buildDigest: () => buildDigest({ market, now, services }, 'absolute'),
   });
@@ -105,29 +105,21 @@ export async function startBot(config: Config): Promise<void> {
     logger.info({ signal }, 'shutting down');
     // Adapters first (no new commands), then the background work (the outbox finishes in-flight
     // sends), then the store.
-    await Promise.allSettled(stops.map((stop) => stop()));
+    await Promise.allSettled(started.map((p) => p.stop()));
     await background.stop();
     store.close();
     logger.flush();
     process.exit(exitCode);
   };
-  void Promise.race(fatal).then((err) => {
-    process.stderr.write(`hashwatch: ${err.message}\n`);
-    void shutdown('fatal', 1);
+  started.forEach(({ ended }, i) => {
+    void ended?.then((err) => {
+      if (!err) return shutdown(`${platforms[i]!.platform} closed`);
+      process.stderr.write(`hashwatch: ${err.message}\n`);
+      return shutdown('fatal', 1);
+    });
   });
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
-  if (inTerminal) {
-    const chat = { id: CONSOLE_USER.id, kind: 'private' as const, isAdmin: async () => true };
-    await runConsole({
-      commands,
-      makeContext: () => contextFor('console')({ user: CONSOLE_USER, chat }),
-      logger,
-      logFile,
-      waitingNotice: waitingNotice(config.MEMPOOL_API_URL),
-      chartsDir: join(dirname(config.DATABASE_PATH), 'charts'),
-    });
-    await shutdown('console closed');
-  }
+  backgroundRunning();
 }

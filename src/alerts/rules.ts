@@ -1,6 +1,6 @@
 /**
  * What a user can ask to be alerted about. A rule is plain data (stored as JSON); evaluation lives
- * in engine.ts and the chat syntax in parse.ts.
+ * in evaluate.ts and the chat syntax in parse.ts.
  */
 import { METRICS, type MetricId } from './metrics.ts';
 import { plural } from '../core/plural.ts';

@@ -26,10 +26,28 @@ export interface CommandContext {
     kind: 'private' | 'group' | 'channel';
     /** false where the bot may answer but not post on its own (Discord user install in a server it is not in). */
     postable?: boolean;
+    /**
+     * true where a reply can be shown to the asker alone (Discord's ephemeral replies), so personal
+     * commands may run outside a private chat.
+     */
+    privateReplies?: boolean;
+    /** Who counts as admin here, for refusals: "the Manage Server or Manage Channels permission in this server". */
+    adminRule?: string;
     isAdmin(): Promise<boolean>;
   };
   services: CommandServices;
 }
+
+export interface Refusal {
+  title: string;
+  text: string;
+}
+
+/**
+ * A service filled in only where the bot runs with its database (not one-shot shell runs), and
+ * `user`: an asker the bot can tell apart. Checked in this order.
+ */
+export type Needs = Partial<Record<'alerts' | 'digests' | 'account' | 'user', Refusal>>;
 
 interface BaseSpec {
   description: string;
@@ -79,10 +97,22 @@ export interface Command<O extends OptionSpecs = OptionSpecs> {
   description: string;
   /** Declaration order is the positional order on Telegram and in the terminal. */
   options: O;
-  /** Channel administration commands: Discord default_member_permissions + re-check in handler. */
+  /**
+   * Channel administration: refused to non-admins and where the bot cannot post on its own
+   * (core/preconditions.ts); Discord also hides it from them (default_member_permissions).
+   */
   adminOnly?: boolean;
-  /** Every reply is for the asker alone (alerts): platforms never show it, or a placeholder, to others. */
+  /**
+   * Every reply is for the asker alone (alerts): platforms never show it, or a placeholder, to
+   * others, and it is refused where everyone in the chat would see it (core/preconditions.ts).
+   */
   personal?: boolean;
+  /**
+   * What it cannot run without, each with what to say where it is missing (core/preconditions.ts).
+   * Given the parsed options, since actions of one command may differ (showing the digest needs
+   * nothing; subscribing to it, the store).
+   */
+  needs?(args: ArgsOf<O>): Needs | undefined;
   /**
    * The reply depends only on the options and market data (not on who asks or where), so
    * concurrent identical asks share one run (see runCommand).

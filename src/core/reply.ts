@@ -1,6 +1,6 @@
 /**
  * The platform-neutral answer of a command. Every string in here is plain text: renderers
- * (src/render/) escape it for their platform, so a command never thinks about HTML or Markdown.
+ * (each adapter's format.ts) escape it for their platform, so a command never thinks about HTML or Markdown.
  */
 export type Tone = 'up' | 'down' | 'neutral' | 'error';
 

@@ -1,8 +1,10 @@
 /**
- * The single entry every adapter uses to run a command: look it up, validate options, run it,
+ * The single entry every adapter uses to run a command: look it up, validate options, check its
+ * preconditions, run it,
  * and turn any failure into a Reply. It never throws, so no adapter can crash on a command.
  */
 import { parseOptions, type Command, type CommandContext } from './command.ts';
+import { preconditionRefusal } from './preconditions.ts';
 import { errorReply, type Reply } from './reply.ts';
 import { closest } from './suggest.ts';
 import { COMMAND_DEADLINE_MS, withDeadline } from './deadline.ts';
@@ -84,6 +86,8 @@ async function answer(
     reply.lines = [...parsed.message.split('\n'), `Example: ${command.examples[0] ?? `/${command.name}`}`];
     return reply;
   }
+  const refused = await preconditionRefusal(command, parsed.args, ctx);
+  if (refused) return refused;
   if (!command.shared) return execute(command, parsed.args, ctx, log);
   // A burst of identical asks (a cold start with users waiting) shares one run: computed per ask,
   // every reply waited until all of them had been computed (the CPU profile of 10,000 cold

@@ -12,9 +12,9 @@ import { userRepo, type UserRepo } from './users.ts';
 
 export { StoreError } from './open.ts';
 export type { SnapshotRepo } from './snapshots.ts';
-export type { AlertState, RuleRow } from './rules.ts';
+export type { AlertState, RuleRow, RuleRepo } from './rules.ts';
 export type { ScheduleRow } from './schedules.ts';
-export type { OutboxRow } from './outbox.ts';
+export type { OutboxRow, OutboxRepo } from './outbox.ts';
 
 export interface Store {
   readonly path: string;

@@ -5,7 +5,7 @@ import { splitArgs, tokenize, type Command, type CommandContext } from '../../sr
 import { runCommand } from '../../src/core/run.ts';
 import { backfillHistory } from '../../src/history/backfill.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { renderText } from '../../src/render/text.ts';
+import { renderText } from '../../src/adapters/console/format.ts';
 import { createMarket } from '../../src/sources/index.ts';
 import type { Market } from '../../src/core/market.ts';
 import { openStore, type Store } from '../../src/store/index.ts';

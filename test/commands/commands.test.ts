@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { CommandContext } from '../../src/core/command.ts';
 import { runCommand } from '../../src/core/run.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { renderText } from '../../src/render/text.ts';
+import { renderText } from '../../src/adapters/console/format.ts';
 import { createMarket } from '../../src/sources/index.ts';
 import type { Market } from '../../src/core/market.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';

@@ -9,7 +9,7 @@ import { commands } from '../../commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { CommandContext } from '../../src/core/command.ts';
 import { runCommand } from '../../src/core/run.ts';
-import { escapeDiscord } from '../../src/render/discord.ts';
+import { escapeDiscord } from '../../src/adapters/discord/format.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createMarket } from '../../src/sources/index.ts';
 import type { Market } from '../../src/core/market.ts';

@@ -12,7 +12,7 @@ import { normaliseChoice, type ChoiceSpec } from '../../src/core/command.ts';
 import { runCommand } from '../../src/core/run.ts';
 import { findAsic } from '../../src/core/metrics/index.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { renderText } from '../../src/render/text.ts';
+import { renderText } from '../../src/adapters/console/format.ts';
 import { createMarket } from '../../src/sources/index.ts';
 import type { Market } from '../../src/core/market.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';

@@ -7,7 +7,7 @@ import { commands } from '../../commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { runCommand } from '../../src/core/run.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { renderText } from '../../src/render/text.ts';
+import { renderText } from '../../src/adapters/console/format.ts';
 import { createMarket } from '../../src/sources/index.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 import { AVG_FEES_SATS, PRICE_USD, SUBSIDY_SATS, TIP_HEIGHT, TIP_TIME_SEC } from '../fakes/world.ts';

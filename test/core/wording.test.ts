@@ -8,7 +8,7 @@ import { ASIC_MODELS } from '../../src/core/metrics/index.ts';
 import { plural } from '../../src/core/plural.ts';
 import { runCommand } from '../../src/core/run.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { renderText } from '../../src/render/text.ts';
+import { renderText } from '../../src/adapters/console/format.ts';
 
 const ctx = () => ({ now: () => 0, platform: 'console', version: 'test', services: {} }) as unknown as CommandContext;
 const help = async (name: string) => renderText(await runCommand(commands, 'help', { command: name }, ctx(), silentLogger));

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger, silentLogger } from '../../src/logger.ts';
-import { renderText } from '../../src/render/text.ts';
+import { renderText } from '../../src/adapters/console/format.ts';
 import { runCommand } from '../../src/core/run.ts';
 import { createMarket } from '../../src/sources/index.ts';
 import type { Market } from '../../src/core/market.ts';

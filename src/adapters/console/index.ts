@@ -9,8 +9,10 @@ import type { Logger } from 'pino';
 import { splitArgs, tokenize, type Command, type CommandContext } from '../../core/command.ts';
 import { findCommand, runCommand } from '../../core/run.ts';
 import type { Reply } from '../../core/reply.ts';
-import { renderText, stripControls } from '../../render/text.ts';
+import type { PlatformAdapter } from '../../core/platform.ts';
+import { renderText, stripControls } from './format.ts';
 import { sayWhileWaiting } from './waiting.ts';
+import { CONSOLE_USER, consoleSender } from './sender.ts';
 
 export interface ConsoleDeps {
   commands: readonly Command[];
@@ -88,4 +90,20 @@ export function runConsole(deps: ConsoleDeps): Promise<void> {
       void queue.then(() => resolve());
     });
   });
+}
+
+/**
+ * The terminal prompt as one of main's platforms (the one used when no platform token is set).
+ * The prompt opens once alerts and digests run: piped input asks at once.
+ */
+export function consolePlatform(deps: Omit<ConsoleDeps, 'makeContext'>): PlatformAdapter {
+  return {
+    platform: 'console',
+    async start(makeContext, ready) {
+      const chat = { id: CONSOLE_USER.id, kind: 'private' as const, isAdmin: async () => true };
+      const ended = ready.then(() => runConsole({ ...deps, makeContext: () => makeContext({ user: CONSOLE_USER, chat }) })).then(() => undefined);
+      // Nothing to stop: the prompt ends the process when it closes.
+      return { sender: consoleSender(), ended, stop: async () => undefined };
+    },
+  };
 }

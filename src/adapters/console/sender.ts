@@ -3,7 +3,7 @@
  * locally before creating a Discord or Telegram app.
  */
 import type { Sender } from '../../delivery/sender.ts';
-import { renderText } from '../../render/text.ts';
+import { renderText } from './format.ts';
 
 export function consoleSender(output: NodeJS.WritableStream = process.stdout): Sender {
   return {

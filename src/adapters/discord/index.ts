@@ -6,7 +6,8 @@
 import { Client, Events, GatewayIntentBits, REST } from 'discord.js';
 import type { Config } from '../../config.ts';
 import type { Command, CommandContext } from '../../core/command.ts';
-import type { Sender } from '../../delivery/sender.ts';
+import type { Sender } from '../../core/delivery.ts';
+import type { PlatformAdapter } from '../../core/platform.ts';
 import type { Logger } from '../../logger.ts';
 import { STOP_GRACE_MS } from '../grace.ts';
 import { describe, handleInteraction } from './interactions.ts';
@@ -16,6 +17,7 @@ import { createDiscordSender } from './sender.ts';
 
 export { buildSlashCommands } from './slash.ts';
 export { registerCommands } from './register.ts';
+export { renderDiscord } from './format.ts';
 
 export interface DiscordDeps {
   config: Config;
@@ -98,5 +100,17 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordHandle> {
   return {
     sender: createDiscordSender(senderRest, logger),
     stop: () => (stopped ??= stop()),
+  };
+}
+
+/** Discord as one of main's platforms. */
+export function discordPlatform(deps: Omit<DiscordDeps, 'makeContext'>): PlatformAdapter {
+  return {
+    platform: 'discord',
+    async start(makeContext) {
+      const discord = await startDiscord({ ...deps, makeContext });
+      deps.logger.info('discord started');
+      return discord;
+    },
   };
 }

@@ -18,7 +18,7 @@ import type { Command, CommandContext } from '../../core/command.ts';
 import { errorReply, type Reply } from '../../core/reply.ts';
 import { findCommand, runCommand } from '../../core/run.ts';
 import type { Logger } from '../../logger.ts';
-import { renderDiscord } from '../../render/discord.ts';
+import { renderDiscord } from './format.ts';
 import { suggestChoices } from './autocomplete.ts';
 import { decodeButtonId } from './custom-id.ts';
 import { botIsMember, whereInvoked } from './where.ts';
@@ -53,6 +53,9 @@ function contextFor(interaction: Repliable, deps: InteractionDeps): CommandConte
     // A DM between users is not the asker's private chat with the bot: "this chat" there is shared.
     kind: where === 'bot-dm' ? ('private' as const) : ('group' as const),
     postable: botIsMember(where),
+    // Every interaction reply can be ephemeral, so personal commands run anywhere.
+    privateReplies: true,
+    adminRule: 'the Manage Server or Manage Channels permission in this server',
     isAdmin: async () => isChannelAdmin(interaction),
   };
   return deps.makeContext({ user, chat });
@@ -119,27 +122,9 @@ async function answerButton(interaction: ButtonInteraction, ctx: CommandContext,
   else await interaction.followUp(replyOptions(reply, ctx.now()));
 }
 
-const adminRefusal = (name: string) =>
-  errorReply(`/${name} is for channel admins`, 'Changing this needs the Manage Server or Manage Channels permission in this server.');
-
-const notMemberRefusal = (name: string) =>
-  errorReply(`/${name} does not work here`, 'It changes how I post in a server, and I am not a member here (you installed me for yourself). Use it in a server I was added to.');
-
-/** Admin commands administer a server the bot is in; a stale registration could still offer them elsewhere. */
-function refusal(command: Command | undefined, interaction: Repliable): Reply | undefined {
-  if (!command?.adminOnly) return undefined;
-  if (!botIsMember(whereInvoked(interaction))) return notMemberRefusal(command.name);
-  return isChannelAdmin(interaction) ? undefined : adminRefusal(command.name);
-}
-
 async function onSlashCommand(interaction: ChatInputCommandInteraction, deps: InteractionDeps): Promise<void> {
   const ctx = contextFor(interaction, deps);
   const command = findCommand(deps.commands, interaction.commandName);
-  const refused = refusal(command, interaction);
-  if (refused) {
-    await interaction.reply(replyOptions(refused, ctx.now()));
-    return;
-  }
   const raw: Record<string, unknown> = {};
   for (const option of interaction.options.data) raw[option.name] = option.value;
   const run = runCommand(deps.commands, interaction.commandName, raw, ctx, deps.logger);
@@ -152,11 +137,6 @@ async function onButton(interaction: ButtonInteraction, deps: InteractionDeps): 
   const command = action && findCommand(deps.commands, action.command);
   if (!action || !command) {
     await interaction.reply(replyOptions(errorReply('This button no longer works', 'Run the command again to get fresh buttons.'), ctx.now()));
-    return;
-  }
-  const refused = refusal(command, interaction);
-  if (refused) {
-    await interaction.reply(replyOptions(refused, ctx.now()));
     return;
   }
   const run = runCommand(deps.commands, action.command, action.args, ctx, deps.logger);

@@ -7,7 +7,7 @@ import type { Destination } from '../../core/delivery.ts';
 import type { SendResult, Sender } from '../../delivery/sender.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { Logger } from '../../logger.ts';
-import { renderDiscord } from '../../render/discord.ts';
+import { renderDiscord } from './format.ts';
 import { describe } from './interactions.ts';
 
 /**

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { TelegramError, type Telegram } from 'telegraf';
 import type { SendResult } from '../../delivery/sender.ts';
 import type { Reply } from '../../core/reply.ts';
-import { CAPTION_LIMIT, TEXT_LIMIT, chartCaption, renderTelegram, splitHtml } from '../../render/telegram.ts';
+import { CAPTION_LIMIT, TEXT_LIMIT, chartCaption, renderTelegram, splitHtml } from './format.ts';
 import type { Pacer } from './pacer.ts';
 
 type Failure = Extract<SendResult, { ok: false }>;

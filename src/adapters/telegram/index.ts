@@ -1,23 +1,26 @@
 /**
- * The Telegram adapter: turns messages and button presses into command runs and sends the replies
- * back. Updates arrive by long polling, or by webhook when TELEGRAM_WEBHOOK_URL is set. Handling is
- * detached from update intake so one slow answer never delays the next chat, and bounded per chat
- * and overall (intake.ts) so one flooding chat cannot starve the rest.
+ * The Telegram adapter's wiring: connect, take updates by long polling (polling.ts) or by webhook
+ * when TELEGRAM_WEBHOOK_URL is set, hand them to the intake (intake.ts: bounded per chat and
+ * overall, so one flooding chat cannot starve the rest), and stop gracefully. Messages and buttons
+ * are answered in updates.ts, inline queries in inline.ts, askers told apart in asker.ts; replies
+ * and posts go out through delivery.ts, paced by pacer.ts, rendered by format.ts.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Telegraf, TelegramError } from 'telegraf';
-import type { CallbackQuery, Message, Update, User } from 'telegraf/types';
+import type { Update } from 'telegraf/types';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
-import { findCommand, resumeDeliveries, runCommand, withLines } from '../../core/run.ts';
-import { splitArgs, tokenize, type Command, type CommandContext } from '../../core/command.ts';
+import type { Command, CommandContext } from '../../core/command.ts';
 import type { Sender } from '../../delivery/sender.ts';
-import { errorReply, type Reply } from '../../core/reply.ts';
-import { decodeCallback } from '../../render/telegram.ts';
+import type { PlatformAdapter } from '../../core/platform.ts';
 import { STOP_GRACE_MS } from '../grace.ts';
-import { parseCommand } from './commands.ts';
-import { SLOW_DOWN, STALE_BUTTON, startReply } from './replies.ts';
+import { askerOf } from './asker.ts';
+import { commandMenu } from './commands.ts';
+import { listenForWebhook } from './webhook.ts';
+import { SLOW_DOWN } from './replies.ts';
+import { createTelegramSender } from './sender.ts';
+import { createUpdateHandler } from './updates.ts';
 import { Throttle } from './throttle.ts';
 import { addDeadlines } from './deadline.ts';
 import { TelegramDelivery } from './delivery.ts';
@@ -85,9 +88,6 @@ export interface TelegramBot {
 
 // https://core.telegram.org/bots/api#getupdates: allowed_updates is remembered, and a type left out is never delivered.
 const UPDATES = ['message', 'callback_query', 'inline_query'] as const;
-const ADMIN_STATUSES = new Set(['creator', 'administrator']);
-type ChatKind = NonNullable<CommandContext['chat']>['kind'];
-const kindOf = (type: string): ChatKind => (type === 'private' ? 'private' : type === 'channel' ? 'channel' : 'group');
 
 export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
   const { config, commands } = deps;
@@ -130,124 +130,17 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
     ({ chatId, dropped }) => log.warn({ chatId, dropped }, 'telegram: flood over; commands dropped from this chat'),
   );
 
-  const who = (from: User | undefined, chat: { id: number; type: string }, senderChatId?: number) => {
-    const kind = kindOf(chat.type);
-    let admin: Promise<boolean> | undefined;
-    const isAdmin = () => {
-      if (kind === 'private') return Promise.resolve(true);
-      // An anonymous group admin posts as the group itself.
-      if (senderChatId === chat.id) return Promise.resolve(true);
-      if (!from) return Promise.resolve(false);
-      admin ??= bot.telegram.getChatMember(chat.id, from.id).then(
-        (m) => ADMIN_STATUSES.has(m.status),
-        (err: unknown) => {
-          log.warn({ chatId: chat.id, err: (err as Error).message }, 'telegram: admin check failed');
-          return false;
-        },
-      );
-      return admin;
-    };
-    return {
-      user: from ? { platform: 'telegram' as const, id: String(from.id), name: from.username ?? from.first_name } : undefined,
-      chat: { id: String(chat.id), kind, isAdmin },
-    };
-  };
-
-  async function onMessage(msg: Message) {
-    if (!('text' in msg)) return;
-    const chatId = String(msg.chat.id);
-    const isPrivate = msg.chat.type === 'private';
-    const parsed = parseCommand(msg.text, botUsername);
-    if (!parsed) {
-      if (isPrivate && !msg.text.startsWith('/')) {
-        await delivery.send(chatId, { title: 'Commands start with /', lines: ['For example /hashprice. /help lists them all.'], sections: [], footer: [], tone: 'neutral' });
-      }
-      return;
-    }
-    const command = findCommand(commands, parsed.name);
-    const context = () => deps.makeContext(who(msg.from, msg.chat, 'sender_chat' in msg ? msg.sender_chat?.id : undefined));
-    let reply: Reply;
-    if (!command && parsed.name === 'start') {
-      // Unblocking a bot sends /start: deliveries paused while it was blocked resume here.
-      const ctx = context();
-      reply = withLines(startReply(commands, ctx.version), resumeDeliveries(ctx, log));
-    } else if (!command && !isPrivate && !parsed.addressed) {
-      return; // Probably meant for another bot in the group.
-    } else {
-      showTyping(msg.chat.id);
-      const raw = command ? splitArgs(command, tokenize(parsed.rest)) : {};
-      reply = await runCommand(commands, parsed.name, raw, context(), log);
-    }
-    const result = await delivery.send(chatId, reply, isPrivate ? undefined : msg.message_id);
-    if (!result.ok) {
-      log.warn({ chatId, command: parsed.name, reason: result.reason, permanent: result.permanent }, 'telegram: reply not delivered');
-    }
-  }
-
-  const answerCallbackAfterMs = deps.answerCallbackAfterMs ?? 2_000;
-
-  async function onCallback(query: CallbackQuery) {
-    let answer: { text?: string; show_alert?: boolean } = {};
-    let answered: Promise<void> | undefined;
-    const sendAnswer = (a: { text?: string; show_alert?: boolean }) =>
-      (answered ??= bot.telegram.answerCbQuery(query.id, a.text, a.show_alert ? { show_alert: true } : {}).then(
-        () => undefined,
-        (err: unknown) => {
-          log.warn({ err: (err as Error).message }, 'telegram: answerCallbackQuery failed');
-        },
-      ));
-    // A slow command (a chart, a cold cache): stop the spinner now; the answer follows as an edit.
-    const early = setTimeout(() => void sendAnswer({}), answerCallbackAfterMs);
-    try {
-      const decoded = 'data' in query ? decodeCallback(query.data) : undefined;
-      const message = query.message;
-      if (!decoded || !message || !findCommand(commands, decoded.command)) {
-        log.info({ data: 'data' in query ? query.data.slice(0, 64) : undefined }, 'telegram: unusable callback data');
-        answer = { text: STALE_BUTTON };
-        return;
-      }
-      const context = deps.makeContext(who(query.from, message.chat));
-      const reply = await runCommand(commands, decoded.command, decoded.args, context, log);
-      const chatId = String(message.chat.id);
-      if (reply.tone === 'error') {
-        // Too late for a pop-up: the query was already answered, so say it in the chat.
-        if (answered) {
-          await delivery.send(chatId, reply);
-          return;
-        }
-        // Keep the good answer on screen; explain the problem in the pop-up instead.
-        const why = [reply.title, ...(reply.lines ?? [])].join(': ');
-        answer = { text: why.length > 200 ? `${why.slice(0, 199)}…` : why, show_alert: true };
-        return;
-      }
-      const current = 'text' in message ? 'text' : 'photo' in message ? 'photo' : undefined;
-      const result = current ? await delivery.edit(chatId, message.message_id, reply, current) : await delivery.send(chatId, reply);
-      if (!result.ok) {
-        log.warn({ chatId, reason: result.reason }, 'telegram: button answer not delivered');
-        answer = { text: 'Sorry, Telegram would not take the update right now. Please try again in a minute.' };
-      }
-    } catch (err) {
-      log.error({ err }, 'telegram: button handler failed');
-      answer = { text: 'Sorry, something went wrong on our side. Please try again.' };
-    } finally {
-      clearTimeout(early);
-      // Always answered (once), or the user's client spins until it times out.
-      await sendAnswer(answer);
-    }
-  }
-
-  async function handle(update: Update) {
-    try {
-      if ('message' in update) await onMessage(update.message);
-      else if ('callback_query' in update) await onCallback(update.callback_query);
-    } catch (err) {
-      log.error({ err, updateId: update.update_id }, 'telegram: update handler failed');
-      const chat = 'message' in update ? update.message.chat : undefined;
-      if (chat) {
-        await delivery.send(String(chat.id), errorReply('Sorry, that failed', 'Something went wrong on our side while answering. It has been logged; please try again in a minute.'));
-      }
-    }
-  }
+  const handle = createUpdateHandler({
+    telegram: bot.telegram,
+    commands,
+    makeContext: deps.makeContext,
+    who: askerOf(bot.telegram, log),
+    delivery,
+    botUsername,
+    log,
+    showTyping,
+    answerCallbackAfterMs: deps.answerCallbackAfterMs ?? 2_000,
+  });
 
   const inline = createInlineQueries({
     commands,
@@ -273,10 +166,7 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
   bot.catch((err, ctx) => log.error({ err, updateId: ctx.update.update_id }, 'telegram: middleware error'));
 
   // Decorative: the command menu in clients. Useful, never worth failing start-up over.
-  const menu = commands
-    .filter((c) => /^[a-z0-9_]{1,32}$/.test(c.name) && c.description.trim() !== '')
-    .map((c) => ({ command: c.name, description: c.description.slice(0, 256) }));
-  await bot.telegram.setMyCommands(menu.slice(0, 100)).catch((err: unknown) => {
+  await bot.telegram.setMyCommands(commandMenu(commands)).catch((err: unknown) => {
     log.warn({ err: (err as Error).message }, 'telegram: setMyCommands failed; the command menu may be out of date');
   });
 
@@ -287,19 +177,8 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
   const failed = new Promise<Error>((resolve) => (failedWith = resolve));
   if (config.TELEGRAM_WEBHOOK_URL) {
     const url = new URL(config.TELEGRAM_WEBHOOK_URL);
-    // telegraf answers 403 to any request without the right secret token or path.
-    const server = createServer(bot.webhookCallback(`${url.pathname}${url.search}`, { secretToken: config.TELEGRAM_WEBHOOK_SECRET }));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.TELEGRAM_WEBHOOK_PORT, () => resolve());
-    });
+    const server = await listenForWebhook(bot, config, url, UPDATES);
     webhook = server;
-    try {
-      await bot.telegram.setWebhook(url.href, { secret_token: config.TELEGRAM_WEBHOOK_SECRET, allowed_updates: [...UPDATES] });
-    } catch (err) {
-      server.close();
-      throw err;
-    }
     log.info({ botUsername, port: (server.address() as AddressInfo).port }, 'telegram: webhook mode');
   } else {
     // A webhook left set would answer every getUpdates with 409.
@@ -319,16 +198,6 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
     });
     log.info({ botUsername }, 'telegram: long polling');
   }
-
-  const sender: Sender = {
-    platform: 'telegram',
-    async send(destination, reply) {
-      if (destination.platform !== 'telegram') {
-        return { ok: false, permanent: true, reason: `not a Telegram destination (${destination.platform})` };
-      }
-      return delivery.send(destination.chatId, reply);
-    },
-  };
 
   const within = (work: Promise<unknown>, ms: number) => {
     let timer: NodeJS.Timeout | undefined;
@@ -372,10 +241,22 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
     })());
 
   return {
-    sender,
+    sender: createTelegramSender(delivery),
     botUsername,
     ...(webhook ? { webhookPort: (webhook.address() as AddressInfo).port } : {}),
     failed,
     stop,
+  };
+}
+
+/** Telegram as one of main's platforms. */
+export function telegramPlatform(deps: Omit<TelegramDeps, 'makeContext'>): PlatformAdapter {
+  return {
+    platform: 'telegram',
+    async start(makeContext) {
+      const telegram = await startTelegram({ ...deps, makeContext });
+      deps.logger.info({ bot: telegram.botUsername }, 'telegram started');
+      return { sender: telegram.sender, ended: telegram.failed, stop: telegram.stop };
+    },
   };
 }

@@ -13,7 +13,7 @@ import { splitArgs, tokenize } from '../../core/command.ts';
 import type { Footer, Reply } from '../../core/reply.ts';
 import { findCommand, runCommand } from '../../core/run.ts';
 import { closest } from '../../core/suggest.ts';
-import { renderTelegram, splitHtml, TEXT_LIMIT } from '../../render/telegram.ts';
+import { renderTelegram, splitHtml, TEXT_LIMIT } from './format.ts';
 import { TTL_MS } from '../../sources/index.ts';
 
 /**

@@ -1,5 +1,5 @@
 /** Reply → plain terminal text. Aligned label/value rows read well in a fixed-width font. */
-import type { Reply } from '../core/reply.ts';
+import type { Reply } from '../../core/reply.ts';
 
 /**
  * C0 and C1 control characters except newline and tab. A terminal obeys them: a pool name or a

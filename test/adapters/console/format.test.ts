@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Reply } from '../../src/core/reply.ts';
-import { displayWidth, renderText, stripControls } from '../../src/render/text.ts';
+import type { Reply } from '../../../src/core/reply.ts';
+import { displayWidth, renderText, stripControls } from '../../../src/adapters/console/format.ts';
 
 const reply = (over: Partial<Reply>): Reply => ({ title: 'Fees', sections: [], footer: [], tone: 'neutral', ...over });
 

@@ -1,10 +1,10 @@
 /** Reply → Telegram HTML: escaping, layout, callback data and splitting. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Reply } from '../../src/core/reply.ts';
-import { decodeCallback, encodeCallback, escapeHtml, renderTelegram, splitHtml } from '../../src/render/telegram.ts';
-import { splitLines } from '../../src/render/split.ts';
-import { parseTelegramHtml } from '../fakes/telegram.ts';
+import type { Reply } from '../../../src/core/reply.ts';
+import { decodeCallback, encodeCallback, escapeHtml, renderTelegram, splitHtml } from '../../../src/adapters/telegram/format.ts';
+import { splitLines } from '../../../src/render/split.ts';
+import { parseTelegramHtml } from '../../fakes/telegram.ts';
 
 const base: Reply = {
   title: 'Hashprice',

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Reply } from '../../src/core/reply.ts';
-import { CUSTOM_ID_MAX, decodeButtonId, encodeButtonId } from '../../src/adapters/discord/custom-id.ts';
-import { EMBED_LIMITS, TONE_COLOURS, escapeDiscord, renderDiscord } from '../../src/render/discord.ts';
-import { messageProblems } from '../fakes/discord.ts';
+import type { Reply } from '../../../src/core/reply.ts';
+import { CUSTOM_ID_MAX, decodeButtonId, encodeButtonId } from '../../../src/adapters/discord/custom-id.ts';
+import { EMBED_LIMITS, TONE_COLOURS, escapeDiscord, renderDiscord } from '../../../src/adapters/discord/format.ts';
+import { messageProblems } from '../../fakes/discord.ts';
 
 const NOW = Date.UTC(2025, 3, 1, 21, 0, 0);
 

@@ -3,9 +3,9 @@
  * inject markup; the layout is one fact per line because most readers are on a phone.
  */
 import type { InlineKeyboardMarkup } from 'telegraf/types';
-import type { Reply, ReplyButton } from '../core/reply.ts';
-import { proseParts } from './code-spans.ts';
-import { splitPieces, type Piece } from './split.ts';
+import type { Reply, ReplyButton } from '../../core/reply.ts';
+import { proseParts } from '../../render/code-spans.ts';
+import { splitPieces, type Piece } from '../../render/split.ts';
 
 export const TEXT_LIMIT = 4096;
 export const CAPTION_LIMIT = 1024;

@@ -4,9 +4,9 @@
  * truncating with "…" so an oversized answer is shortened, never rejected by Discord.
  */
 import { AttachmentBuilder, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord.js';
-import type { Reply, ReplyButton, Tone } from '../core/reply.ts';
-import { encodeButtonId } from '../adapters/discord/custom-id.ts';
-import { proseParts } from './code-spans.ts';
+import type { Reply, ReplyButton, Tone } from '../../core/reply.ts';
+import { encodeButtonId } from './custom-id.ts';
+import { proseParts } from '../../render/code-spans.ts';
 
 export const EMBED_LIMITS = {
   title: 256,

@@ -1,0 +1,15 @@
+/** Proactive posts (alerts, digests) for the outbox, through the same paced delivery as replies. */
+import type { Sender } from '../../delivery/sender.ts';
+import type { TelegramDelivery } from './delivery.ts';
+
+export function createTelegramSender(delivery: TelegramDelivery): Sender {
+  return {
+    platform: 'telegram',
+    async send(destination, reply) {
+      if (destination.platform !== 'telegram') {
+        return { ok: false, permanent: true, reason: `not a Telegram destination (${destination.platform})` };
+      }
+      return delivery.send(destination.chatId, reply);
+    },
+  };
+}

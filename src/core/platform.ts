@@ -1,0 +1,33 @@
+/**
+ * What main needs from a chat platform (Telegram, Discord, the terminal): start it, deliver through
+ * it, stop it. Main loops over the configured platforms and knows nothing else about any of them.
+ */
+import type { CommandContext, Platform } from './command.ts';
+import type { Sender } from '../delivery/sender.ts';
+
+/** Who asked and where; the platform fills these, main the rest (market, services, clock). */
+export type Asker = Pick<CommandContext, 'user' | 'chat'>;
+export type ContextFactory = (who?: Asker) => CommandContext;
+
+export interface PlatformAdapter {
+  readonly platform: Platform;
+  /**
+   * Connects and begins taking commands. `ready` resolves once the background work (alerts,
+   * digests) is running: a platform whose first commands come at once (the terminal, piped input)
+   * waits for it, so /alert never meets a half-started bot.
+   */
+  start(makeContext: ContextFactory, ready: Promise<void>): Promise<StartedPlatform>;
+}
+
+export interface StartedPlatform {
+  /** Delivers alerts and digests (the outbox keeps using it until the process ends). */
+  sender: Sender;
+  /**
+   * Resolves (never rejects) when the platform ends on its own: with an Error when it can no
+   * longer work (a revoked token: the process exits non-zero with its message), without one when
+   * its user left (the terminal prompt closed: the process exits normally).
+   */
+  ended?: Promise<Error | undefined>;
+  /** No new commands; running ones may finish. */
+  stop(): Promise<void>;
+}

@@ -18,7 +18,7 @@ import { accountService } from './alerts/account.ts';
 import { alertCommands } from './alerts/service.ts';
 import type { AccountService, AlertCommands, DigestCommands } from './core/services.ts';
 import { OutboxWorker } from './delivery/outbox-worker.ts';
-import type { Sender } from './delivery/sender.ts';
+import type { Sender } from './core/delivery.ts';
 import { DigestScheduler, type BuildDigest } from './digests/schedule.ts';
 import { digestCommands } from './digests/subscriptions.ts';
 import { backfillHistory, recordSnapshot } from './history/backfill.ts';

@@ -4,7 +4,7 @@
  */
 import { Telegraf } from 'telegraf';
 import { OutboxWorker } from '../../src/delivery/outbox-worker.ts';
-import type { Sender } from '../../src/delivery/sender.ts';
+import type { Sender } from '../../src/core/delivery.ts';
 import { TelegramDelivery } from '../../src/adapters/telegram/delivery.ts';
 import { Pacer } from '../../src/adapters/telegram/pacer.ts';
 import { silentLogger } from '../../src/logger.ts';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OutboxWorker } from '../../src/delivery/outbox-worker.ts';
-import type { Destination } from '../../src/core/delivery.ts';
-import type { Sender, SendResult } from '../../src/delivery/sender.ts';
+import type { Destination, Sender, SendResult } from '../../src/core/delivery.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { openStore } from '../../src/store/index.ts';

@@ -3,8 +3,7 @@
  * answer is mapped to retry-later, give-up-on-this-destination, or delivered.
  */
 import { DiscordAPIError, RateLimitError, Routes, type REST, type RawFile } from 'discord.js';
-import type { Destination } from '../../core/delivery.ts';
-import type { SendResult, Sender } from '../../delivery/sender.ts';
+import type { Destination, SendResult, Sender } from '../../core/delivery.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { Logger } from '../../logger.ts';
 import { renderDiscord } from './format.ts';

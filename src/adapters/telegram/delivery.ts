@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { TelegramError, type Telegram } from 'telegraf';
-import type { SendResult } from '../../delivery/sender.ts';
+import type { SendResult } from '../../core/delivery.ts';
 import type { Reply } from '../../core/reply.ts';
 import { CAPTION_LIMIT, TEXT_LIMIT, chartCaption, renderTelegram, splitHtml } from './format.ts';
 import type { Pacer } from './pacer.ts';

@@ -12,7 +12,7 @@ import type { Update } from 'telegraf/types';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import type { Command, CommandContext } from '../../core/command.ts';
-import type { Sender } from '../../delivery/sender.ts';
+import type { Sender } from '../../core/delivery.ts';
 import type { PlatformAdapter } from '../../core/platform.ts';
 import { STOP_GRACE_MS } from '../grace.ts';
 import { askerOf } from './asker.ts';

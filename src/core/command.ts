@@ -38,7 +38,7 @@ export interface CommandContext {
   services: CommandServices;
 }
 
-export interface Refusal {
+interface Refusal {
   title: string;
   text: string;
 }

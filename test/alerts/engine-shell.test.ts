@@ -26,7 +26,12 @@ function repos(rows: RuleRow[]) {
       eachActive: (fn) => rows.forEach(fn),
       saveStates: (states) => note(`states ${states.map((s) => `${s.ruleId}:${s.state.armed}/${s.state.episode}`).join(' ')}`),
     },
-    outbox: { enqueueMany: (items) => (note(`outbox ${items.map((i) => `${i.idemKey}→${i.destination.chatId}`).join(' ')}`), items.length) },
+    outbox: {
+      enqueueMany: (items) => {
+        note(`outbox ${items.map((i) => `${i.idemKey}→${i.destination.chatId}`).join(' ')}`);
+        return items.length;
+      },
+    },
     // Snapshot rows are checked where they are made (metrics.ts); here only that they are written inside.
     snapshots: { atOrBefore: () => undefined, upsertMany: () => void (inTransaction || log.push('snapshots (outside a transaction)')) },
     transaction: (fn) => {

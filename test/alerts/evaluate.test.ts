@@ -90,7 +90,10 @@ describe('change rules', () => {
   it('compare with the recorded value at the start of the window, asked once per metric and window', () => {
     const asked: [string, number][] = [];
     const past: PastValues = {
-      atOrBefore: (metric, tsSec) => (asked.push([metric, tsSec]), { tsSec: tsSec - 3600, value: 100_000 }),
+      atOrBefore: (metric, tsSec) => {
+        asked.push([metric, tsSec]);
+        return { tsSec: tsSec - 3600, value: 100_000 };
+      },
     };
     const rules = [1, 2, 3].map((id) => ({ id, spec: priceDown20, cooldownSec: 0, state: { ...FRESH, armed: true } }));
     rules.push({ id: 4, spec: { ...priceDown20, percent: 10, windowDays: 14 }, cooldownSec: 0, state: { ...FRESH, armed: true } });

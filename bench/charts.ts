@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { buildChart, CHART_METRICS, type ChartRange } from '../src/charts/metric-charts.ts';
 import { openStore } from '../src/store/index.ts';
-import { stubMarket } from '../test/history/stub-market.ts';
+import { stubMarket } from '../test/market-data/stub-market.ts';
 import { median, quantile } from './stats.ts';
 import type { BenchResult } from './types.ts';
 

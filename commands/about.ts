@@ -1,8 +1,15 @@
 import { defineCommand } from '../src/core/command.ts';
 import { age, int } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
-import { optional } from '../src/data/optional.ts';
+import { optional } from '../src/market-data/optional.ts';
 import { TTL_MS } from '../src/sources/index.ts';
+import { CATALOG, CHART_NAMES, METRIC_IDS, type MetricId } from '../src/core/metrics/catalog.ts';
+
+/** Where a metric can be used: an alert subject, a /chart name, or both. */
+function usesOf(id: MetricId): string {
+  const charts = Object.entries(CHART_NAMES).filter(([, to]) => to === id).map(([name]) => `/chart ${name}`);
+  return ['threshold' in CATALOG[id] ? `/alert add ${id}` : undefined, ...charts].filter(Boolean).join(', ');
+}
 
 const secs = (ms: number) => (ms >= 60_000 ? `${ms / 60_000} min` : `${ms / 1000} s`);
 
@@ -41,6 +48,11 @@ export default defineCommand({
             },
             { label: 'Formulas', value: 'hashprice = 86400·1e15 / (difficulty·2^32) × (subsidy + average fees of the last 144 blocks) × price' },
           ],
+        },
+        {
+          // One line per metric of the catalog, so a new metric is listed here without another edit.
+          title: 'Metrics watched and recorded',
+          fields: METRIC_IDS.map((id) => ({ label: CATALOG[id].label, value: `in ${CATALOG[id].unit}; ${usesOf(id) || 'recorded for history'}` })),
         },
       ],
       footer: tip ? footerFor([{ what: 'block tip', sourced: tip }], ctx.now()) : [],

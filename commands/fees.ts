@@ -3,7 +3,7 @@ import { btc, pct, usd } from '../src/core/format.ts';
 import { footerFor, type Provenance } from '../src/core/freshness.ts';
 import { avgFeesBtcFromRewardStats, feeShare, subsidyBtc } from '../src/core/metrics/index.ts';
 import type { Section } from '../src/core/reply.ts';
-import { optional } from '../src/data/optional.ts';
+import { optional } from '../src/market-data/optional.ts';
 import { UpstreamError } from '../src/core/market.ts';
 
 export default defineCommand({

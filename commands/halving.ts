@@ -4,8 +4,8 @@ import { footerFor, type Provenance } from '../src/core/freshness.ts';
 import { TARGET_BLOCK_SECONDS } from '../src/core/metrics/constants.ts';
 import { halvingOutlook, recentBlockRate, type BlockRate } from '../src/core/metrics/halving.ts';
 import { DAYS_PER_YEAR } from '../src/core/metrics/security.ts';
-import { loadHashpriceInputs } from '../src/data/hashprice-inputs.ts';
-import { optional } from '../src/data/optional.ts';
+import { loadHashpriceInputs } from '../src/market-data/hashprice-inputs.ts';
+import { optional } from '../src/market-data/optional.ts';
 
 const DAY_MS = 86_400_000;
 

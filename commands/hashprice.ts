@@ -5,9 +5,9 @@ import { FORWARD_ASSUMPTIONS, forwardHashprice, forwardHashpriceLine } from '../
 import { beforeDayOf, changePercent, hashpriceBtcPerPhDay, lowHigh, lowestSince, retargetSummary, subsidyBtc, tooEarlyToEstimate, type Point } from '../src/core/metrics/index.ts';
 import { errorReply, type Field } from '../src/core/reply.ts';
 import { impossibleWhatIf, readWhatIfDifficulty } from '../src/core/what-if.ts';
-import { loadHashpriceHistory } from '../src/data/history.ts';
-import { loadMiningInputs, type WhatIf } from '../src/data/hashprice-inputs.ts';
-import { optional } from '../src/data/optional.ts';
+import { loadHashpriceHistory } from '../src/market-data/history.ts';
+import { loadMiningInputs, type WhatIf } from '../src/market-data/hashprice-inputs.ts';
+import { optional } from '../src/market-data/optional.ts';
 
 const DAY = 86_400;
 const ALL_WHAT_IFS = ['price', 'difficulty', 'fees', 'height'] as const;

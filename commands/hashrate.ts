@@ -2,7 +2,7 @@ import { defineCommand } from '../src/core/command.ts';
 import { date, hashrate, pctChange } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { hashRibbons, hashrateTrend, impliedHashrate } from '../src/core/metrics/index.ts';
-import { loadHashrateSeries } from '../src/data/history.ts';
+import { loadHashrateSeries } from '../src/market-data/history.ts';
 
 const RIBBON_TEXT = {
   capitulation: 'Hash ribbons: capitulation — the 30-day average is below the 60-day average (miners are switching off).',

@@ -3,9 +3,9 @@ import { date, int, pct } from '../src/core/format.ts';
 import { footerFor, type Provenance } from '../src/core/freshness.ts';
 import { poolConcentration } from '../src/core/metrics/index.ts';
 import { concentrationThenNow, concentrationTrend, weeklyConcentration, type WeekConcentration } from '../src/core/metrics/pool-history.ts';
-import { optional } from '../src/data/optional.ts';
+import { optional } from '../src/market-data/optional.ts';
 import type { PoolWindow } from '../src/core/market.ts';
-import { loadPools } from '../src/data/pools.ts';
+import { loadPools } from '../src/market-data/pools.ts';
 import { periodAliases } from '../src/core/periods.ts';
 import { plural } from '../src/core/plural.ts';
 

@@ -2,8 +2,8 @@ import { defineCommand } from '../src/core/command.ts';
 import { date, money, pctChange, usd } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { changePercent, drawdown } from '../src/core/metrics/index.ts';
-import { loadDailyPrices } from '../src/data/history.ts';
-import { optional } from '../src/data/optional.ts';
+import { loadDailyPrices } from '../src/market-data/history.ts';
+import { optional } from '../src/market-data/optional.ts';
 
 /** The currencies mempool.space serves; the Coinbase fallback serves these too. */
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'CHF', 'AUD', 'JPY'] as const;

@@ -5,7 +5,7 @@ import { ASIC_MODELS, findAsic, hashprice, machineEconomics, miningEconomics, no
 import { DEFAULT_BENCHMARKS, REFERENCE_POWER } from '../src/core/metrics/benchmarks.ts';
 import { fleetEconomics, fleetRowField, fleetSummary, kwhPrice } from '../src/core/metrics/fleet.ts';
 import type { Field, Reply } from '../src/core/reply.ts';
-import { loadHashpriceInputs, type HashpriceInputs } from '../src/data/hashprice-inputs.ts';
+import { loadHashpriceInputs, type HashpriceInputs } from '../src/market-data/hashprice-inputs.ts';
 
 /** The model choice that asks for every model at once ("/profit all 0.05"). */
 const ALL_MODELS = 'all';

@@ -3,7 +3,7 @@ import { btc, pct, usd } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { securityBudget, securityBudgetBtc } from '../src/core/metrics/index.ts';
 import { budgetAtHalvings, HALVING_BUDGET_ASSUMPTIONS, halvingBudgetLine } from '../src/core/metrics/security-outlook.ts';
-import { loadMiningInputs } from '../src/data/hashprice-inputs.ts';
+import { loadMiningInputs } from '../src/market-data/hashprice-inputs.ts';
 
 const REVENUE_RANGES = ['30d', '90d', '1y'] as const;
 

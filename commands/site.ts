@@ -5,7 +5,7 @@ import { ASIC_MODELS, findAsic } from '../src/core/metrics/asics.ts';
 import { AI_LEASE, DEFAULT_BENCHMARKS, REFERENCE_POWER, } from '../src/core/metrics/benchmarks.ts';
 import { hashprice } from '../src/core/metrics/hashprice.ts';
 import { SITE_LEAVES_OUT, siteEconomics } from '../src/core/metrics/site.ts';
-import { loadHashpriceInputs } from '../src/data/hashprice-inputs.ts';
+import { loadHashpriceInputs } from '../src/market-data/hashprice-inputs.ts';
 
 /** A current-generation air-cooled fleet when the user names no machine. */
 const DEFAULT_MODEL = 's21';

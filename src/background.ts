@@ -1,7 +1,8 @@
 /**
  * Everything the bot does without being asked, started by startBackground(): the alert engine's
  * market poll and tip watch, the daily digest schedule, the outbox worker that delivers alerts and
- * digests, and the history snapshots (a back-fill at start, then live points). It also returns the
+ * digests, and the history back-fill at start (live snapshot rows are recorded by each poll's
+ * evaluation, src/market-data/recorder.ts). It also returns the
  * services /alert, /digest and /forget use, since they share its alert engine and store. Start-up
  * order matters: leases left by a dead process are released before anything sends, and missed
  * digests of today are queued at once.
@@ -11,7 +12,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Headline } from './core/headline.ts';
 import type { Market } from './core/market.ts';
-import type { SnapshotRepo, Store } from './store/index.ts';
+import type { Store } from './store/index.ts';
 import { inBackground } from './logger.ts';
 import { AlertEngine } from './alerts/engine.ts';
 import { accountService } from './alerts/account.ts';
@@ -21,27 +22,10 @@ import { OutboxWorker } from './delivery/outbox-worker.ts';
 import type { Sender } from './core/delivery.ts';
 import { DigestScheduler, type BuildDigest } from './digests/schedule.ts';
 import { digestCommands } from './digests/subscriptions.ts';
-import { backfillHistory, recordSnapshot } from './history/backfill.ts';
+import { backfillHistory } from './market-data/backfill.ts';
 
 /** The tip is cached for 30 s upstream-side, so checking it this often costs at most 2 calls a minute. */
 const TIP_CHECK_MS = 15_000;
-/** Live points for the charts between back-fills; daily resolution needs no more. */
-const SNAPSHOT_EVERY_MS = 10 * 60_000;
-
-/**
- * Records live points every `everyMs`. A failed write (SQLITE_FULL on a full disk) is logged and
- * the next tick tries again; it never ends the process, so commands that only read keep working.
- */
-export function startLiveSnapshots(
-  deps: { market: Market; snapshots: SnapshotRepo; logger: Logger; now(): number },
-  everyMs = SNAPSHOT_EVERY_MS,
-): () => void {
-  const { market, snapshots, logger, now } = deps;
-  const timer = setInterval(() => void inBackground(logger, 'live snapshot', () => recordSnapshot({ market, snapshots, logger, now: now() })), everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
-}
-
 export interface BackgroundDeps {
   config: Pick<Config, 'MAX_ALERTS_PER_USER' | 'DIGEST_DEFAULT_TIME' | 'POLL_INTERVAL_SEC'>;
   logger: Logger;
@@ -147,7 +131,6 @@ export async function startBackground(deps: BackgroundDeps): Promise<Background>
     stoppers.push(() => clearInterval(tipCheck));
     void pollOnce();
     void inBackground(deps.logger, 'history back-fill', () => backfillHistory({ market, snapshots: store.snapshots, logger: deps.logger, now: now() }));
-    stoppers.push(startLiveSnapshots({ market, snapshots: store.snapshots, logger: deps.logger, now }));
   }
 
   return {

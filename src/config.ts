@@ -66,7 +66,7 @@ const schema = z.object({
   ),
   TELEGRAM_WEBHOOK_PORT: int(1, 65_535).default(8443),
 
-  DATABASE_PATH: z.string().trim().min(1, 'expected a file path').default('./data/hashwatch.db'),
+  DATABASE_PATH: z.string().trim().min(1, 'expected a file path').default('./market-data/hashwatch.db'),
   MAX_ALERTS_PER_USER: int(1, 1000).default(25),
   // The same reading as "/digest dm 7:30": one parser for a time of day everywhere.
   DIGEST_DEFAULT_TIME: z

@@ -13,7 +13,7 @@ import { benchmarksFrom } from './core/metrics/benchmarks.ts';
 import type { ContextFactory, PlatformAdapter, StartedPlatform } from './core/platform.ts';
 import { consolePlatform } from './adapters/console/index.ts';
 import { waitingNotice } from './adapters/console/waiting.ts';
-import { loadHeadline } from './data/headline.ts';
+import { loadHeadline } from './market-data/headline.ts';
 import { buildDigest, DigestChartCache } from './digests/build.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startBackground } from './background.ts';

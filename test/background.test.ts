@@ -4,7 +4,7 @@ import { startBackground } from '../src/background.ts';
 import type { Market } from '../src/core/market.ts';
 import { openStore } from '../src/store/index.ts';
 import { headline } from './alerts/headline.ts';
-import { stubMarket } from './history/stub-market.ts';
+import { stubMarket } from './market-data/stub-market.ts';
 
 describe('evaluation on each new block', () => {
   it('evaluates when the tip moves, not when it stays', async () => {

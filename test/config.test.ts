@@ -6,7 +6,7 @@ describe('loadConfig', () => {
     const cfg = loadConfig({});
     expect(cfg.MEMPOOL_API_URL).toBe('https://mempool.space/api');
     expect(cfg.TELEGRAM_API_ROOT).toBe('https://api.telegram.org');
-    expect(cfg.DATABASE_PATH).toBe('./data/hashwatch.db');
+    expect(cfg.DATABASE_PATH).toBe('./market-data/hashwatch.db');
     expect(cfg.MAX_ALERTS_PER_USER).toBe(25);
     expect(cfg.HTTP_TIMEOUT_MS).toBe(8000);
     expect(cfg.DISCORD_TOKEN).toBeUndefined();

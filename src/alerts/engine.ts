@@ -12,7 +12,8 @@ import type { Reply } from '../core/reply.ts';
 import type { AlertState, OutboxRepo, RuleRepo, RuleRow, SnapshotRepo } from '../store/index.ts';
 import { evaluate, initialState, waitsWithoutCrossing, type PastValues, type RuleInput } from './evaluate.ts';
 import { alertReply } from './messages.ts';
-import { METRICS, snapshotRows } from './metrics.ts';
+import { METRICS } from './metrics.ts';
+import { recordHeadline } from '../market-data/recorder.ts';
 import { isRuleSpec } from './parse.ts';
 import type { RuleSpec } from './rules.ts';
 import { ThresholdRules, type ThresholdRule } from './threshold-rules.ts';
@@ -123,10 +124,10 @@ export class AlertEngine {
     });
     const nowMs = h.atMs;
     try {
-      // One statement per kind of write, however many rules changed. The snapshot rows ride along
-      // until one recorder fed by the poll writes them for everyone (metric_snapshots has two writers).
+      // One statement per kind of write, however many rules changed; the poll's figures are recorded
+      // in the same transaction by the one snapshot recorder.
       this.repos.transaction(() => {
-        this.repos.snapshots.upsertMany(snapshotRows(h));
+        recordHeadline(this.repos.snapshots, h);
         this.repos.rules.saveStates(writes, nowMs);
         this.repos.outbox.enqueueMany(messages, nowMs);
       });

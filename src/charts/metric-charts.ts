@@ -11,15 +11,17 @@ import { weeklyConcentration } from '../core/metrics/pool-history.ts';
 import { UNKNOWN_POOL } from '../core/metrics/pools.ts';
 import type { ReplyChart, Tone } from '../core/reply.ts';
 import { UpstreamError, type HistoryPeriod, type Market, type PoolWindow } from '../core/market.ts';
-import { dailyMean, dayPrices, utcDay } from '../history/daily.ts';
-import { DAY_SEC, type HistoryMetric } from '../history/metrics.ts';
+import { dailyMean, dayPrices, utcDay } from '../market-data/daily.ts';
+import { CATALOG, CHART_NAMES, num, sig, type ChartSettings, type HistoryMetricId, type MetricEntry } from '../core/metrics/catalog.ts';
+import { DAY_SEC } from '../market-data/metrics.ts';
 import type { SnapshotReader } from '../core/services.ts';
-import { loadSeries, type LoadedSeries } from '../history/series.ts';
+import { loadSeries, type LoadedSeries } from '../market-data/series.ts';
 import { renderChart, type LineSeries, type Marker } from './render.ts';
 import { COLORS, POOL_PALETTE } from './theme.ts';
 import { plural } from '../core/plural.ts';
 
-export const CHART_METRICS = ['hashprice', 'hashprice-btc', 'hashrate', 'price', 'difficulty', 'fees', 'revenue', 'pools'] as const;
+/** The names `/chart` accepts: the catalog's charted metrics, then the charts computed on request (revenue, pools). */
+export const CHART_METRICS = [...(Object.keys(CHART_NAMES) as (keyof typeof CHART_NAMES)[]), 'revenue', 'pools'] as const;
 export type ChartMetric = (typeof CHART_METRICS)[number];
 /** 24h is for pools only (mempool's /v1/mining/pools/24h); a day is too short for the daily lines. */
 export const CHART_RANGES = ['24h', '7d', '30d', '90d', '1y'] as const;
@@ -51,51 +53,21 @@ export interface BuiltChart {
   data: Record<string, unknown>;
 }
 
-/** Tick labels: short, and never more digits than the axis step needs. */
-const num = (v: number, digits: number) => v.toLocaleString('en-US', { maximumFractionDigits: digits });
-const sig = (v: number) => String(Number(v.toPrecision(4)));
-
-interface LineDef {
-  history: HistoryMetric;
-  title: string;
-  unit: string;
-  /** Stored value × factor = plotted value (H/s → EH/s, BTC → sats). */
-  factor: number;
-  axis(plotted: number): string;
+/** What a line chart draws, from the catalog: the metric's stored series and its chart settings. */
+interface LineDef extends ChartSettings {
+  history: HistoryMetricId;
   /** Stored value → text in the reply. */
   text(stored: number): string;
-  lookbackDays: number;
-  stepped?: boolean;
 }
 
-type LineMetric = Exclude<ChartMetric, 'pools' | 'revenue'>;
+type LineMetric = keyof typeof CHART_NAMES;
 
-const LINES: Record<LineMetric, LineDef> = {
-  hashprice: {
-    history: 'hashprice_usd', title: 'Hashprice (USD)', unit: 'USD per PH/s per day', factor: 1, lookbackDays: 0,
-    axis: (v) => `$${num(v, v < 10 ? 2 : 0)}`, text: (v) => `${usd(v)}/PH/day`,
-  },
-  'hashprice-btc': {
-    history: 'hashprice_btc', title: 'Hashprice (BTC)', unit: 'sats per PH/s per day', factor: 1e8, lookbackDays: 0,
-    axis: (v) => num(v, 0), text: (v) => `${int(v * 1e8)} sats/PH/day`,
-  },
-  hashrate: {
-    history: 'hashrate', title: 'Network hashrate', unit: 'EH/s', factor: 1e-18, lookbackDays: 60,
-    axis: (v) => num(v, 0), text: fmtHashrate,
-  },
-  price: {
-    history: 'price_usd', title: 'Bitcoin price', unit: 'USD per BTC', factor: 1, lookbackDays: 0,
-    axis: (v) => (v >= 1000 ? `$${sig(v / 1000)}k` : `$${num(v, 0)}`), text: usd,
-  },
-  difficulty: {
-    history: 'difficulty', title: 'Mining difficulty', unit: 'difficulty, T (× 10¹²)', factor: 1e-12, lookbackDays: 30, stepped: true,
-    axis: (v) => `${sig(v)} T`, text: fmtDifficulty,
-  },
-  fees: {
-    history: 'fee_share', title: 'Fee share of miner revenue', unit: '% of revenue (fees ÷ subsidy + fees)', factor: 1, lookbackDays: 0,
-    axis: (v) => `${sig(v)} %`, text: (v) => pct(v, 2),
-  },
-};
+function lineDef(name: LineMetric): LineDef {
+  const id = CHART_NAMES[name];
+  const entry: MetricEntry = CATALOG[id];
+  const chart: ChartSettings = CATALOG[id].chart;
+  return { ...chart, history: id, text: chart.text ?? entry.format };
+}
 
 /** Retargets inside the range: where the stored difficulty changes from one point to the next. */
 function retargets(points: readonly Point[], fromSec: number): Marker[] {
@@ -125,7 +97,7 @@ function footerOf(loaded: LoadedSeries, now: number, newestSec: number, stepped:
 const filename = (metric: ChartMetric, range: ChartRange) => `hashwatch-${metric}-${range}.png`;
 
 async function lineChart(req: ChartRequest & { metric: LineMetric }): Promise<BuiltChart> {
-  const def = LINES[req.metric];
+  const def = lineDef(req.metric);
   const toSec = Math.floor(req.now / 1000);
   const fromSec = toSec - RANGE_DAYS[req.range] * DAY_SEC;
   // Hash ribbons are moving averages of daily values; other lines get ~400 points across the range.

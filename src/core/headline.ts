@@ -21,6 +21,11 @@ export interface Headline {
   hashrate7d: number;
   hashrate7dChange7dPercent?: number;
   hashrate7dChange30dPercent?: number;
+  /**
+   * The network's current hashrate estimate (H/s) and where it came from, when a fresh one could be
+   * had: recorded for the daily hashrate chart, no input of the figures above.
+   */
+  hashrateEstimate?: { hashrate: number; source: string };
   /** Difficulty of the tip block (the raw number; 113.76 T is 1.1376e14). */
   difficulty: number;
   /**

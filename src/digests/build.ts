@@ -12,7 +12,7 @@ import type { Market } from '../core/market.ts';
 import { UpstreamError } from '../core/market.ts';
 import type { ChartCache, SnapshotReader } from '../core/services.ts';
 import { buildChart } from '../charts/metric-charts.ts';
-import { loadHeadlineParts } from '../data/headline.ts';
+import { loadHeadlineParts } from '../market-data/headline.ts';
 
 /** Throws UpstreamError when no hashprice history can be had; the digest should then go out without it. */
 export async function renderDigestChart({ market, snapshots, now }: { market: Market; snapshots?: SnapshotReader; now: number }): Promise<ReplyChart> {

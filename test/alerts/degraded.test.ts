@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { loadHeadline } from '../../src/data/headline.ts';
+import { loadHeadline } from '../../src/market-data/headline.ts';
 import { createLogger, silentLogger } from '../../src/logger.ts';
 import { startBackground } from '../../src/background.ts';
 import { createMarket } from '../../src/sources/index.ts';

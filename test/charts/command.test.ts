@@ -3,7 +3,7 @@ import chart from '../../commands/chart.ts';
 import { loadConfig } from '../../src/config.ts';
 import { splitArgs, tokenize, type Command, type CommandContext } from '../../src/core/command.ts';
 import { runCommand } from '../../src/core/run.ts';
-import { backfillHistory } from '../../src/history/backfill.ts';
+import { backfillHistory } from '../../src/market-data/backfill.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { renderText } from '../../src/adapters/console/format.ts';
 import { createMarket } from '../../src/sources/index.ts';
@@ -11,7 +11,7 @@ import type { Market } from '../../src/core/market.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 import { TIP_TIME_SEC } from '../fakes/world.ts';
-import { stubMarket } from '../history/stub-market.ts';
+import { stubMarket } from '../market-data/stub-market.ts';
 import { pngSize } from './png.ts';
 
 const commands = [chart] as unknown as Command[];

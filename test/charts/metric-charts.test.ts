@@ -3,12 +3,12 @@ import { renderDigestChart } from '../../src/digests/build.ts';
 import { buildChart, CHART_METRICS } from '../../src/charts/metric-charts.ts';
 import { COLORS } from '../../src/charts/theme.ts';
 import { sma } from '../../src/core/metrics/hashrate.ts';
-import { backfillHistory } from '../../src/history/backfill.ts';
-import { dailyMean } from '../../src/history/daily.ts';
+import { backfillHistory } from '../../src/market-data/backfill.ts';
+import { dailyMean } from '../../src/market-data/daily.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { UpstreamError } from '../../src/core/market.ts';
 import { openStore } from '../../src/store/index.ts';
-import { stubMarket } from '../history/stub-market.ts';
+import { stubMarket } from '../market-data/stub-market.ts';
 import { countColour, decode, pngSize } from './png.ts';
 
 const DAY = 86_400;

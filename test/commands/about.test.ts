@@ -11,6 +11,8 @@ import { renderText } from '../../src/adapters/console/format.ts';
 import { createMarket, TTL_MS } from '../../src/sources/index.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 import { TIP_TIME_SEC } from '../fakes/world.ts';
+import { CATALOG, METRIC_IDS } from '../../src/core/metrics/catalog.ts';
+import { stubMarket } from '../market-data/stub-market.ts';
 
 const NOW = (TIP_TIME_SEC + 7 * 60) * 1000;
 let fake: FakeMempool;
@@ -59,5 +61,20 @@ describe('/about', () => {
 
   it('names its source and how fresh it is', () => {
     expect(text).toMatch(/\nSource: mempool \(127\.0\.0\.1\) \(fetched just now\)$/);
+  });
+});
+
+describe('/about metrics', () => {
+  it('lists every metric of the catalog with where to use it (issue 11: one catalog)', async () => {
+    const nowSec = Date.UTC(2025, 3, 1, 15) / 1000;
+    const reply = await runCommand(commands, 'about', {}, { market: stubMarket(nowSec), now: () => nowSec * 1000, platform: 'console', version: 'test', services: {} });
+    expect(reply.sections.map((s) => s.title)).toEqual(['Sources', 'Freshness', 'Metrics watched and recorded']);
+    const metrics = reply.sections[2]!.fields;
+    expect(metrics.map((f) => f.label)).toEqual(METRIC_IDS.map((id) => CATALOG[id].label));
+    const line = (id: keyof typeof CATALOG) => metrics.find((f) => f.label === CATALOG[id].label)!.value;
+    expect(line('hashprice_btc')).toBe('in BTC/PH/day; /alert add hashprice_btc, /chart hashprice-btc');
+    expect(line('hashrate')).toBe('in EH/s; /alert add hashrate');
+    expect(line('hashrate_daily')).toBe('in EH/s; /chart hashrate');
+    expect(line('nakamoto')).toBe('in pools; /alert add nakamoto');
   });
 });

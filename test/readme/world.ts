@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { CommandContext } from '../../src/core/command.ts';
 import type { CommandServices } from '../../src/core/services.ts';
 import { benchmarksFrom } from '../../src/core/metrics/benchmarks.ts';
-import { loadHeadline } from '../../src/data/headline.ts';
+import { loadHeadline } from '../../src/market-data/headline.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { startBackground } from '../../src/background.ts';
 import { buildDigest, DigestChartCache } from '../../src/digests/build.ts';

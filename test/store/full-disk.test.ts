@@ -8,14 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { runCommand } from '../../src/core/run.ts';
-import { startBackground, startLiveSnapshots } from '../../src/background.ts';
+import { loadHeadline } from '../../src/market-data/headline.ts';
+import { startBackground } from '../../src/background.ts';
 import { createMarket } from '../../src/sources/index.ts';
 import { openStore, type SnapshotRepo } from '../../src/store/index.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
+import { TIP_TIME_SEC } from '../fakes/world.ts';
 
 /**
  * Issue 10 item 1: the 10-minute live-snapshot write threw SQLITE_FULL into a promise nobody
- * awaited, and Node ended the process. A failed background write must be logged and retried.
+ * awaited, and Node ended the process. A failed background write must be logged and retried (the
+ * live rows are now written by the alert poll, issue 11).
  */
 let fake: FakeMempool;
 beforeAll(async () => {
@@ -48,25 +51,44 @@ async function until(what: string, check: () => boolean): Promise<void> {
 const market = () => createMarket({ config: loadConfig({ ...fake.env, HTTP_TIMEOUT_MS: '2000' }), logger: pino({ level: 'silent' }) });
 
 describe('background snapshot writes that fail', () => {
-  it('are logged and retried on the next tick, never fatal (injected SQLITE_FULL)', async () => {
+  it('are logged and retried on the next poll, never fatal (injected SQLITE_FULL)', async () => {
+    // The live rows are written by the alert poll (src/market-data/recorder.ts), in the pass's transaction.
     const { logger, lines } = recordingLogger();
+    const store = openStore(':memory:');
     let full = true;
     const written: unknown[] = [];
-    const snapshots = {
-      ...openStore(':memory:').snapshots,
-      upsertMany(rows) {
-        if (full) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-        written.push(...rows);
-      },
-    } satisfies SnapshotRepo;
-    const stop = startLiveSnapshots({ market: market(), snapshots, logger, now: Date.now }, 20);
+    const upsertMany = store.snapshots.upsertMany;
+    store.snapshots.upsertMany = (rows) => {
+      if (full) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      written.push(...rows);
+      upsertMany(rows);
+    };
+    const now = (TIP_TIME_SEC + 7 * 60) * 1000;
+    const runtime = await startBackground({
+      config: { MAX_ALERTS_PER_USER: 25, DIGEST_DEFAULT_TIME: '14:00', POLL_INTERVAL_SEC: 60 },
+      logger,
+      store,
+      market: market(),
+      senders: [],
+      loadHeadline,
+      buildDigest: async () => ({ title: 'd', sections: [], footer: [], tone: 'neutral' as const }),
+      now: () => now,
+      timers: false,
+    });
     try {
-      await until('two failed ticks', () => lines.filter((l) => l.code === 'SQLITE_FULL').length >= 2);
-      expect(lines.find((l) => l.code === 'SQLITE_FULL')!.msg).toBe('live snapshot failed; the next run retries');
+      await runtime.pollOnce();
+      await runtime.pollOnce();
+      const failed = lines.filter((l) => l.msg === 'alerts: poll failed; next poll retries');
+      expect(failed).toHaveLength(2);
+      expect((failed[0] as { err?: string }).err).toBe('database or disk is full');
+      expect(written).toHaveLength(0);
       full = false;
-      await until('a tick that writes', () => written.length > 0);
+      await runtime.pollOnce();
+      expect(written.length).toBeGreaterThan(0);
+      expect(store.snapshots.latest('price_usd')?.value).toBe(69880);
     } finally {
-      stop();
+      await runtime.stop();
+      store.close();
     }
   });
 
@@ -145,15 +167,29 @@ describe('background snapshot writes that fail', () => {
         expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC');
       }
       const m = market();
-      stop = startLiveSnapshots({ market: m, snapshots: store.snapshots, logger, now: Date.now }, 20);
-      await until('two failed ticks', () => lines.filter((l) => l.code === 'SQLITE_FULL').length >= 2);
+      const now = (TIP_TIME_SEC + 7 * 60) * 1000;
+      const runtime = await startBackground({
+        config: { MAX_ALERTS_PER_USER: 25, DIGEST_DEFAULT_TIME: '14:00', POLL_INTERVAL_SEC: 60 },
+        logger,
+        store,
+        market: m,
+        senders: [],
+        loadHeadline,
+        buildDigest: async () => ({ title: 'd', sections: [], footer: [], tone: 'neutral' as const }),
+        now: () => now,
+        timers: false,
+      });
+      stop = () => void runtime.stop();
+      await runtime.pollOnce();
+      await runtime.pollOnce();
+      expect(lines.filter((l) => l.msg === 'alerts: poll failed; next poll retries').length).toBeGreaterThanOrEqual(2);
       // Reading the store and answering a command need no write.
       expect(store.snapshots.latest('price_usd')).toBeUndefined();
       const reply = await runCommand(commands, 'hashprice', {}, { market: m, now: Date.now, platform: 'console', version: 'test', services: { historyStore: store.snapshots } });
       expect(reply.tone).not.toBe('error');
       expect(reply.sections[0]!.fields[0]!.value).toBe('$38.86');
       rmSync(filler);
-      await until('a tick that writes once space is back', () => store.snapshots.latest('price_usd') !== undefined);
+      await runtime.pollOnce();
       expect(store.snapshots.latest('price_usd')!.value).toBe(69_880);
     } finally {
       stop();

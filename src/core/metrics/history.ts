@@ -1,6 +1,6 @@
 /**
  * The small series helpers shared by hashprice, hashrate and price history (historical hashprice
- * itself is built per UTC day in src/history/daily.ts). Series may arrive in any order; "latest" and
+ * itself is built per UTC day in src/market-data/daily.ts). Series may arrive in any order; "latest" and
  * "earlier" always mean by time, not by index.
  */
 import { SECONDS_PER_DAY } from './constants.ts';

@@ -9,58 +9,33 @@ import { feeShare } from '../core/metrics/hashprice.ts';
 import { subsidyBtc } from '../core/metrics/subsidy.ts';
 import { SATS_PER_BTC } from '../core/metrics/constants.ts';
 import type { HistoryPeriod, Market } from '../core/market.ts';
-import { dailyHashprice, dailyMean } from './daily.ts';
-import { DAY_SEC, type HistoryMetric } from './metrics.ts';
+import { dailyMean } from './daily.ts';
+import { daysOf, loadDailyHashprice, periodCovering } from './history.ts';
+import type { HistoryMetricId } from '../core/metrics/catalog.ts';
+import { DAY_SEC } from './metrics.ts';
 
 export interface MetricHistory {
   points: Point[];
   provenance: Provenance[];
 }
 
-const PERIOD_DAYS: [HistoryPeriod, number][] = [
-  ['1w', 7],
-  ['1m', 30],
-  ['3m', 90],
-  ['6m', 180],
-  ['1y', 365],
-  ['2y', 730],
-  ['3y', 1095],
-];
-
-/** The shortest history period reaching `days` back (finer resolution, smaller answer). */
-export function periodCovering(days: number): HistoryPeriod {
-  return PERIOD_DAYS.find(([, d]) => d >= days)?.[0] ?? 'all';
-}
-
-const daysOf = (period: HistoryPeriod) => PERIOD_DAYS.find(([p]) => p === period)?.[1] ?? Infinity;
-
 const positive = (p: Point) => Number.isFinite(p.v) && p.v > 0;
 
-export async function historyFromMarket(market: Market, metric: HistoryMetric, period: HistoryPeriod): Promise<MetricHistory> {
+export async function historyFromMarket(market: Market, metric: HistoryMetricId, period: HistoryPeriod): Promise<MetricHistory> {
   switch (metric) {
-    case 'hashprice_usd':
+    case 'hashprice':
     case 'hashprice_btc': {
-      // The retarget in force when the period opens is up to ~2 weeks older than the period itself.
-      const difficultyPeriod = periodCovering(daysOf(period) + 30);
-      const [rewards, hashrate, prices] = await Promise.all([
-        market.rewardHistory(period),
-        market.hashrateHistory(difficultyPeriod),
-        metric === 'hashprice_usd' ? market.priceHistory() : undefined,
-      ]);
-      const series = dailyHashprice(rewards.value, hashrate.value.difficulty, prices?.value ?? []);
+      const { days, provenance } = await loadDailyHashprice(market, period);
       return {
-        points: series.flatMap((p) => {
-          const v = metric === 'hashprice_usd' ? p.usdPerPhDay : p.btcPerPhDay;
+        points: days.flatMap((p) => {
+          const v = metric === 'hashprice' ? p.usdPerPhDay : p.btcPerPhDay;
           return v === undefined ? [] : [{ t: p.t, v }];
         }),
-        provenance: [
-          { what: 'reward history', sourced: rewards },
-          { what: 'difficulty history', sourced: hashrate },
-          ...(prices ? [{ what: 'price history', sourced: prices }] : []),
-        ],
+        // BTC per PH/s needs no price.
+        provenance: metric === 'hashprice' ? provenance : provenance.filter((p) => p.what !== 'price history'),
       };
     }
-    case 'hashrate': {
+    case 'hashrate_daily': {
       const h = await market.hashrateHistory(period);
       return {
         points: dailyMean(h.value.hashrates.map((p) => ({ t: p.timestampSec, v: p.avgHashrate })).filter(positive)),
@@ -75,7 +50,7 @@ export async function historyFromMarket(market: Market, metric: HistoryMetric, p
         provenance: [{ what: 'difficulty history', sourced: h }],
       };
     }
-    case 'price_usd': {
+    case 'price': {
       const prices = await market.priceHistory();
       const days = daysOf(period);
       const newest = Math.max(...prices.value.map((p) => p.timeSec));
@@ -85,7 +60,7 @@ export async function historyFromMarket(market: Market, metric: HistoryMetric, p
         provenance: [{ what: 'price history', sourced: prices }],
       };
     }
-    case 'fee_share': {
+    case 'fees': {
       const fees = await market.feeHistory(period);
       return {
         // Same formula as the live fee share: fees over subsidy + fees at that height.

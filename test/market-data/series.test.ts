@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dailyMean, stepAtMidnights } from '../../src/history/daily.ts';
-import { periodCovering } from '../../src/history/from-market.ts';
-import { loadSeries, thin } from '../../src/history/series.ts';
+import { dailyMean, stepAtMidnights } from '../../src/market-data/daily.ts';
+import { periodCovering } from '../../src/market-data/history.ts';
+import { loadSeries, thin } from '../../src/market-data/series.ts';
 import { openStore } from '../../src/store/index.ts';
 import { UpstreamError } from '../../src/core/market.ts';
 import { stubMarket } from './stub-market.ts';
@@ -41,7 +41,7 @@ describe('loadSeries', () => {
 
   it('uses the market history when the store has nothing', async () => {
     const market = stubMarket(NOW_SEC);
-    const s = await loadSeries({ metric: 'price_usd', fromSec, toSec: NOW_SEC, market, snapshots: openStore(':memory:').snapshots });
+    const s = await loadSeries({ metric: 'price', fromSec, toSec: NOW_SEC, market, snapshots: openStore(':memory:').snapshots });
     expect(s.origin).toBe('market');
     expect(s.points.length).toBeGreaterThanOrEqual(30);
     expect(s.points[0]!.t).toBeGreaterThanOrEqual(fromSec);
@@ -52,7 +52,7 @@ describe('loadSeries', () => {
     const market = stubMarket(NOW_SEC);
     const store = openStore(':memory:');
     store.snapshots.upsertMany(Array.from({ length: 31 }, (_, i) => ({ metric: 'price_usd', tsSec: fromSec + i * DAY, value: 50_000 + i, source: i === 30 ? 'mempool.space, Coinbase' : 'mempool.space' })));
-    const s = await loadSeries({ metric: 'price_usd', fromSec, toSec: NOW_SEC, market, snapshots: store.snapshots });
+    const s = await loadSeries({ metric: 'price', fromSec, toSec: NOW_SEC, market, snapshots: store.snapshots });
     expect(s.origin).toBe('store');
     expect(s.sources).toEqual(['mempool.space', 'Coinbase']);
     expect(s.points).toHaveLength(31);
@@ -64,7 +64,7 @@ describe('loadSeries', () => {
     const store = openStore(':memory:');
     const rows = Array.from({ length: 31 * 144 }, (_, i) => ({ metric: 'hashprice_usd', tsSec: NOW_SEC - i * 600, value: 40 + Math.sin(i / 50), source: 'mempool.space' }));
     store.snapshots.upsertMany(rows);
-    const s = await loadSeries({ metric: 'hashprice_usd', fromSec, toSec: NOW_SEC, market, snapshots: store.snapshots });
+    const s = await loadSeries({ metric: 'hashprice', fromSec, toSec: NOW_SEC, market, snapshots: store.snapshots });
     expect(s.origin).toBe('store');
     const all = rows.map((r) => ({ t: r.tsSec, v: r.value }));
     const bucket = Math.round((30 * DAY) / 400);
@@ -79,7 +79,7 @@ describe('loadSeries', () => {
     const market = stubMarket(NOW_SEC);
     const store = openStore(':memory:');
     store.snapshots.upsertMany([0, 1, 2].map((i) => ({ metric: 'price_usd', tsSec: NOW_SEC - i * DAY, value: 1, source: 'live' })));
-    const s = await loadSeries({ metric: 'price_usd', fromSec, toSec: NOW_SEC, market, snapshots: store.snapshots });
+    const s = await loadSeries({ metric: 'price', fromSec, toSec: NOW_SEC, market, snapshots: store.snapshots });
     expect(s.origin).toBe('market');
   });
 
@@ -88,7 +88,7 @@ describe('loadSeries', () => {
     market.failing.add('priceHistory');
     const store = openStore(':memory:');
     store.snapshots.upsertMany([0, 1, 2].map((i) => ({ metric: 'price_usd', tsSec: NOW_SEC - i * DAY, value: 1, source: 'live' })));
-    const s = await loadSeries({ metric: 'price_usd', fromSec, toSec: NOW_SEC, market, snapshots: store.snapshots });
+    const s = await loadSeries({ metric: 'price', fromSec, toSec: NOW_SEC, market, snapshots: store.snapshots });
     expect(s.origin).toBe('store');
     expect(s.points).toHaveLength(3);
     expect(s.notes[0]).toMatch(/unavailable.*3 points stored/);
@@ -97,6 +97,6 @@ describe('loadSeries', () => {
   it('throws the upstream error when there is neither history nor a store', async () => {
     const market = stubMarket(NOW_SEC);
     market.failing.add('priceHistory');
-    await expect(loadSeries({ metric: 'price_usd', fromSec, toSec: NOW_SEC, market })).rejects.toBeInstanceOf(UpstreamError);
+    await expect(loadSeries({ metric: 'price', fromSec, toSec: NOW_SEC, market })).rejects.toBeInstanceOf(UpstreamError);
   });
 });

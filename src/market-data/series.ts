@@ -9,13 +9,15 @@ import type { Provenance } from '../core/freshness.ts';
 import type { Point } from '../core/metrics/history.ts';
 import { UpstreamError, type Market } from '../core/market.ts';
 import type { SnapshotReader } from '../core/services.ts';
-import { historyFromMarket, periodCovering } from './from-market.ts';
-import { DAY_SEC, type HistoryMetric } from './metrics.ts';
+import { historyFromMarket } from './from-market.ts';
+import { periodCovering } from './history.ts';
+import { CATALOG, type HistoryMetricId } from '../core/metrics/catalog.ts';
+import { DAY_SEC } from './metrics.ts';
 import { plural } from '../core/plural.ts';
 
 
 export interface SeriesRequest {
-  metric: HistoryMetric;
+  metric: HistoryMetricId;
   fromSec: number;
   toSec: number;
   /** Extra days before fromSec the caller needs (moving averages, the step value in force). */
@@ -56,12 +58,12 @@ function bucketEnds(startSec: number, toSec: number, bucketSec: number): number[
 }
 
 /** The last stored row of each bucket, via one indexed look-up per bucket. */
-function sampleStore(reader: SnapshotReader, metric: HistoryMetric, startSec: number, toSec: number, bucketSec: number) {
+function sampleStore(reader: SnapshotReader, metric: HistoryMetricId, startSec: number, toSec: number, bucketSec: number) {
   const points: Point[] = [];
   const sources = new Set<string>();
   let previousEnd = startSec - 1;
   for (const end of bucketEnds(startSec, toSec, bucketSec)) {
-    const row = reader.atOrBefore(metric, end);
+    const row = reader.atOrBefore(CATALOG[metric].snapshot, end);
     if (row && row.tsSec > previousEnd) {
       points.push({ t: row.tsSec, v: row.value });
       // One source or several: "a + b" from the back-fill, "a, b" from the alert engine's headline.

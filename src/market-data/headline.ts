@@ -40,12 +40,14 @@ async function part<T>(work: Promise<T>, what: string, missing: string[]): Promi
 /** Every part that answered; throws an UpstreamError only when none did. */
 export async function loadHeadlineParts(market: Market, nowMs: number): Promise<LoadedParts> {
   const missing: string[] = [];
-  const [inputs, hashrate, adj, pools, history] = await Promise.all([
+  const [inputs, hashrate, adj, pools, history, network] = await Promise.all([
     part(loadMiningInputs(market), 'block tip and difficulty', missing),
     part(loadHashrateSeries(market, '1y'), 'hashrate history', missing),
     part(market.difficultyAdjustment(), 'difficulty adjustment', missing),
     part(loadPools(market, '1w'), 'pool stats', missing),
     part(loadHashpriceHistory(market), 'hashprice history', missing),
+    // Only recorded for the hashrate chart: a headline without it is still whole.
+    part(market.network(), 'network hashrate', []),
   ]);
   if (!inputs && !hashrate && !adj && !pools && !history) throw new UpstreamError('headline', `No data could be had: ${missing.join('; ')}.`);
   const h: PartialHeadline = { atMs: nowMs, missing };
@@ -94,6 +96,8 @@ export async function loadHeadlineParts(market: Market, nowMs: number): Promise<
     h.hashpriceHistory = beforeDayOf(history.usd, anchorSec);
     provenance.push(...history.provenance);
   }
+  // Kept out of the provenance: it is no input of the headline's figures, only recorded.
+  if (network && !network.stale && network.value.hashrate > 0) h.hashrateEstimate = { hashrate: network.value.hashrate, source: network.source };
   h.sources = [...new Set(provenance.map((p) => p.sourced.source))];
   h.stale = provenance.some((p) => p.sourced.stale);
   return { headline: h, provenance, warnings: inputs?.warnings ?? [] };

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { hashprice } from '../../src/core/metrics/hashprice.ts';
 import { subsidyBtc } from '../../src/core/metrics/subsidy.ts';
-import { backfillHistory, recordSnapshot } from '../../src/history/backfill.ts';
-import { HISTORY_METRICS } from '../../src/history/metrics.ts';
+import { backfillHistory } from '../../src/market-data/backfill.ts';
+import { CATALOG, HISTORY_METRIC_IDS } from '../../src/core/metrics/catalog.ts';
 import { createLogger, silentLogger } from '../../src/logger.ts';
 import { createMarket } from '../../src/sources/index.ts';
 import type { Market } from '../../src/core/market.ts';
@@ -45,8 +45,8 @@ describe('backfillHistory against the fake mempool server', () => {
   it('writes a year of daily points for every metric, from mempool', async () => {
     const { written } = await backfillHistory({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW });
     expect(written).toBeGreaterThan(6 * 360);
-    for (const metric of HISTORY_METRICS) {
-      const rows = store.snapshots.range(metric, YEAR_AGO, NOW_SEC);
+    for (const metric of HISTORY_METRIC_IDS) {
+      const rows = store.snapshots.range(CATALOG[metric].snapshot, YEAR_AGO, NOW_SEC);
       expect(distinctDays(rows), metric).toBeGreaterThanOrEqual(365);
       expect(rows.every((r) => r.source === 'mempool (127.0.0.1)' && Number.isFinite(r.value)), metric).toBe(true);
     }
@@ -91,36 +91,6 @@ describe('backfillHistory against the fake mempool server', () => {
     const second = await backfillHistory({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW });
     expect(distinctDays(store.snapshots.range('fee_share', YEAR_AGO, NOW_SEC))).toBeGreaterThanOrEqual(365);
     expect(second.written).toBe(store.snapshots.range('fee_share', 0, NOW_SEC).length);
-  });
-
-  it('records the live values as one snapshot per metric', async () => {
-    const { written } = await recordSnapshot({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW });
-    expect(written).toBe(6);
-    // Stamped with the 10-minute slot, the same stamp the alert poll uses for its rows.
-    const slot = Math.floor(NOW_SEC / 600) * 600;
-    const at = (metric: string) => store.snapshots.range(metric, slot, slot)[0];
-    expect(at('hashprice_usd')?.value).toBeCloseTo(EXPECTED.hashpriceUsdPerPhDay, 9);
-    expect(at('hashprice_btc')?.value).toBeCloseTo(EXPECTED.hashpriceBtcPerPhDay, 14);
-    expect(at('fee_share')?.value).toBeCloseTo(EXPECTED.feeSharePercent, 9);
-    expect(at('difficulty')?.value).toBe(DIFFICULTY);
-    expect(at('price_usd')?.value).toBe(69880);
-    expect(at('hashrate')?.value).toBe(8.1e20);
-    expect(at('hashprice_usd')?.source).toBe('mempool (127.0.0.1)');
-  });
-
-  it('replaces, not adds to, a value already stored in the same 10-minute slot', async () => {
-    const slot = Math.floor(NOW_SEC / 600) * 600;
-    await recordSnapshot({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW });
-    await recordSnapshot({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW + 60_000 });
-    expect(store.snapshots.range('price_usd', slot, slot + 599)).toHaveLength(1);
-  });
-
-  it('records no hashprice when fees are unknown (it would be subsidy-only)', async () => {
-    fake.setFault('/api/v1/mining/reward-stats', { kind: '500' });
-    await recordSnapshot({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW });
-    expect(store.snapshots.latest('hashprice_usd')).toBeUndefined();
-    expect(store.snapshots.latest('fee_share')).toBeUndefined();
-    expect(store.snapshots.latest('price_usd')?.value).toBe(69880);
   });
 });
 

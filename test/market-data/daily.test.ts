@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashprice } from '../../src/core/metrics/hashprice.ts';
 import { changePercent } from '../../src/core/metrics/history.ts';
-import { dailyHashprice, dayPrices } from '../../src/history/daily.ts';
+import { dailyHashprice, dayPrices } from '../../src/market-data/daily.ts';
 import type { PricePoint, RewardHistoryPoint } from '../../src/core/market.ts';
 
 const HOUR = 3600;

@@ -2,7 +2,7 @@
  * What each `/chart` metric draws: which stored series, in which unit, with which extras (hash
  * ribbons on hashrate, retarget markers on difficulty), plus the text that goes with the picture.
  */
-import { age, date, dateTime, difficulty as fmtDifficulty, hashrate as fmtHashrate, int, pct, pctChange, usd } from '../core/format.ts';
+import { age, date, dateTime, hashrate as fmtHashrate, int, pct, pctChange, usd } from '../core/format.ts';
 import { footerFor } from '../core/freshness.ts';
 import { BLOCKS_PER_DAY } from '../core/metrics/constants.ts';
 import { sma } from '../core/metrics/hashrate.ts';

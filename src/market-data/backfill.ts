@@ -16,7 +16,7 @@ import { DAY_SEC, HISTORY_DAYS } from './metrics.ts';
 import { recordHistory, type HistoryRow } from './recorder.ts';
 
 /** What the back-fill needs: look-ups for days already stored, and the recorder's write. */
-export type BackfillStore = Pick<SnapshotRepo, 'upsertMany' | 'atOrBefore'>;
+type BackfillStore = Pick<SnapshotRepo, 'upsertMany' | 'atOrBefore'>;
 
 export interface BackfillOptions {
   market: Market;

@@ -11,7 +11,7 @@ import { runCommand } from '../../src/core/run.ts';
 import { loadHeadline } from '../../src/market-data/headline.ts';
 import { startBackground } from '../../src/background.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import { openStore, type SnapshotRepo } from '../../src/store/index.ts';
+import { openStore } from '../../src/store/index.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 import { TIP_TIME_SEC } from '../fakes/world.ts';
 
@@ -38,14 +38,6 @@ function recordingLogger() {
     },
   });
   return { logger: pino({ level: 'info' }, sink), lines };
-}
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`gave up waiting for ${what}`);
 }
 
 const market = () => createMarket({ config: loadConfig({ ...fake.env, HTTP_TIMEOUT_MS: '2000' }), logger: pino({ level: 'silent' }) });

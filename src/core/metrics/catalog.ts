@@ -18,7 +18,7 @@ import { RETARGET_INTERVAL } from './constants.ts';
 import { subsidyBtc } from './subsidy.ts';
 
 /** Keys of the metric_snapshots table; stored values are in the normalised unit (H/s, USD, percent). */
-export type SnapshotKey =
+type SnapshotKey =
   | 'hashprice_usd' | 'hashprice_btc' | 'price_usd' | 'hashrate_7d' | 'hashrate' | 'difficulty'
   | 'difficulty_change' | 'fee_share' | 'top_pool_share' | 'nakamoto' | 'hashprice_next_usd';
 

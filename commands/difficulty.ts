@@ -1,7 +1,8 @@
 import { defineCommand } from '../src/core/command.ts';
 import { age, dateTime, difficulty, int, pct, pctChange } from '../src/core/format.ts';
-import { footerFor } from '../src/core/freshness.ts';
+import { attribution } from '../src/core/freshness.ts';
 import { retargetSummary, tooEarlyToEstimate } from '../src/core/metrics/index.ts';
+import { DEFAULT_PREFS } from '../src/core/prefs.ts';
 
 export default defineCommand({
   name: 'difficulty',
@@ -13,8 +14,9 @@ export default defineCommand({
     const [adj, net] = await Promise.all([ctx.market.difficultyAdjustment(), ctx.market.network()]);
     const now = ctx.now();
     const r = retargetSummary(adj.value, now);
+    const zone = (ctx.prefs ?? DEFAULT_PREFS).zone;
     const estimate = r.estimatedChangePercent;
-    const when = `at block ${int(adj.value.nextRetargetHeight)}, ${age(r.etaMs, now)} (${dateTime(r.etaMs)})`;
+    const when = `at block ${int(adj.value.nextRetargetHeight)}, ${age(r.etaMs, now)} (${dateTime(r.etaMs, zone)})`;
     return {
       title: 'Difficulty adjustment',
       lines: estimate === undefined
@@ -30,12 +32,12 @@ export default defineCommand({
             { label: 'Epoch progress', value: pct(r.progressPercent), inline: true },
             { label: 'Blocks left', value: int(r.blocksLeft), inline: true },
             { label: 'Estimated change', value: estimate === undefined ? 'too early' : pctChange(estimate), inline: true },
-            { label: 'ETA', value: dateTime(r.etaMs), inline: true },
+            { label: 'ETA', value: dateTime(r.etaMs, zone), inline: true },
             { label: 'Previous change', value: pctChange(r.previousChangePercent), inline: true },
           ],
         },
       ],
-      footer: footerFor([{ what: 'difficulty adjustment', sourced: adj }, { what: 'difficulty', sourced: net }], now),
+      ...attribution([{ what: 'difficulty adjustment', sourced: adj }, { what: 'difficulty', sourced: net }], now),
       tone: estimate === undefined ? 'neutral' : estimate < 0 ? 'down' : 'up',
       data: { ...r, estimatedChangePercent: estimate ?? null, difficulty: net.value.difficulty, nextRetargetHeight: adj.value.nextRetargetHeight },
     };

@@ -7,6 +7,7 @@ import { openDatabase } from './open.ts';
 import { outboxRepo, type OutboxRepo } from './outbox.ts';
 import { ruleRepo, type RuleRepo } from './rules.ts';
 import { scheduleRepo, type ScheduleRepo } from './schedules.ts';
+import { settingsRepo, type SettingsRepo } from './settings.ts';
 import { snapshotRepo, type SnapshotRepo } from './snapshots.ts';
 import { userRepo, type UserRepo } from './users.ts';
 
@@ -23,6 +24,8 @@ export interface Store {
   schedules: ScheduleRepo;
   outbox: OutboxRepo;
   snapshots: SnapshotRepo;
+  /** /settings per user and per chat. */
+  settings: SettingsRepo;
   /** Runs fn in one transaction: a state change and the message it causes commit together. */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -30,13 +33,15 @@ export interface Store {
 
 export function openStore(path: string): Store {
   const db: Database = openDatabase(path);
+  const users = userRepo(db);
   return {
     path,
-    users: userRepo(db),
+    users,
     rules: ruleRepo(db),
     schedules: scheduleRepo(db),
     outbox: outboxRepo(db),
     snapshots: snapshotRepo(db),
+    settings: settingsRepo(db, users),
     transaction: (fn) => db.transaction(fn)(),
     close: () => {
       if (db.open) db.close();

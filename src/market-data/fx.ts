@@ -22,7 +22,7 @@ export interface Fx {
   lines: string[];
 }
 
-export function usdFx(lines: string[] = []): Fx {
+function usdFx(lines: string[] = []): Fx {
   return { currency: 'USD', perUsd: 1, fromUsd: (n) => money(n, 'USD'), perKwhFromUsd: (n, d) => moneyPerKwh(n, 'USD', d), lines };
 }
 

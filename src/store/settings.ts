@@ -1,11 +1,11 @@
 /** /settings rows: one per user (keyed by the users row) and one per chat (platform + chat id). */
 import type { Database } from 'better-sqlite3';
 import { isCurrency } from '../core/format.ts';
-import { resolvePrefs, type Prefs, type Settings } from '../core/prefs.ts';
+import { resolvePrefs, type Settings } from '../core/prefs.ts';
 import type { SettingsScope, SettingsStore, SettingsSubject } from '../core/services.ts';
 import type { UserRepo } from './users.ts';
 
-export type { SettingsScope, SettingsSubject } from '../core/services.ts';
+;
 
 /** The settings port of core/services.ts, plus what only the store's own callers need. */
 export interface SettingsRepo extends SettingsStore {

@@ -121,7 +121,7 @@ describe('/settings on the terminal', () => {
     expect(out).toContain('Efficiency from your /settings.');
     // The chart's newest point, 2025-04-01 20:40 UTC (27 min before NOW), in Berlin summer time (UTC+2).
     expect(await text('chart', { metric: 'hashprice' })).toContain('Newest point 2025-04-01 22:40 Europe/Berlin');
-    expect(profit.data?.powerCostPerThDay! as number * (profit.data?.perUsd as number)).toBeCloseTo((17.5 * 24 / 1000) * 0.05, 12);
+    expect((profit.data?.powerCostPerThDay as number) * (profit.data?.perUsd as number)).toBeCloseTo((17.5 * 24 / 1000) * 0.05, 12);
   });
 
   it('what-if options win: price= answers in USD and says so; model and power= beat the stored defaults', async () => {

@@ -75,7 +75,10 @@ export async function backfillHistory({ market, snapshots, logger, now }: Backfi
       written += recordHistory(snapshots, fresh);
       logger.info({ metric, snapshot: CATALOG[metric].snapshot, written: fresh.length, missingDays: missing.size }, 'history back-filled');
     } catch (err) {
-      logger.warn({ metric, snapshot: CATALOG[metric].snapshot, err: err instanceof Error ? err.message : String(err) }, 'history back-fill failed for this metric');
+      logger.warn(
+        { metric, snapshot: CATALOG[metric].snapshot, err: err instanceof Error ? err.message : String(err) },
+        'history back-fill failed for this metric',
+      );
     }
   }
   return { written };

@@ -33,13 +33,9 @@ export function snapshotRepo(db: Database): SnapshotRepo {
   const upsertAll = db.transaction((rows: SnapshotRow[]) => {
     for (const r of rows) upsert.run(r);
   });
-  const range = db.prepare(
-    `SELECT ${COLUMNS} FROM metric_snapshots WHERE metric = ? AND ts_sec BETWEEN ? AND ? ORDER BY ts_sec`,
-  );
+  const range = db.prepare(`SELECT ${COLUMNS} FROM metric_snapshots WHERE metric = ? AND ts_sec BETWEEN ? AND ? ORDER BY ts_sec`);
   const latest = db.prepare(`SELECT ${COLUMNS} FROM metric_snapshots WHERE metric = ? ORDER BY ts_sec DESC LIMIT 1`);
-  const atOrBefore = db.prepare(
-    `SELECT ${COLUMNS} FROM metric_snapshots WHERE metric = ? AND ts_sec <= ? ORDER BY ts_sec DESC LIMIT 1`,
-  );
+  const atOrBefore = db.prepare(`SELECT ${COLUMNS} FROM metric_snapshots WHERE metric = ? AND ts_sec <= ? ORDER BY ts_sec DESC LIMIT 1`);
   return {
     upsertMany(rows) {
       for (const r of rows) {

@@ -12,7 +12,18 @@ import { headline } from './headline.ts';
 const ARMED: AlertState = { armed: true, episode: 0, lastFiredMs: null, memo: null };
 
 function row(id: number, spec: RuleSpec, state: AlertState = ARMED): RuleRow {
-  return { id, userId: id, platform: 'telegram', externalId: String(1000 + id), specJson: JSON.stringify(spec), cooldownSec: 0, paused: false, disabledReason: null, createdMs: 0, state };
+  return {
+    id,
+    userId: id,
+    platform: 'telegram',
+    externalId: String(1000 + id),
+    specJson: JSON.stringify(spec),
+    cooldownSec: 0,
+    paused: false,
+    disabledReason: null,
+    createdMs: 0,
+    state,
+  };
 }
 
 /** Repositories in memory that record what was written inside and outside a transaction. */

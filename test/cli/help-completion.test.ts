@@ -56,7 +56,9 @@ describe('hashwatch completion', () => {
     expect(await bashCompletes(script, ['hashwatch', 'chart', '--'])).toEqual(['--metric', '--range', '--json', '--out']);
     const ranges = commands.find((c) => c.name === 'chart')!.options.range!;
     expect(ranges.kind === 'choice' && ranges.choices).toContain('30d');
-    expect(await bashCompletes(script, ['hashwatch', 'chart', 'hashprice', '--range', ''])).toEqual(ranges.kind === 'choice' ? [...ranges.choices] : []);
+    expect(await bashCompletes(script, ['hashwatch', 'chart', 'hashprice', '--range', ''])).toEqual(
+      ranges.kind === 'choice' ? [...ranges.choices] : [],
+    );
     expect(await bashCompletes(script, ['hashwatch', 'price', '--currency', 'E'])).toEqual(['EUR']);
     expect(await bashCompletes(script, ['hashwatch', 'completion', ''])).toEqual(['bash', 'zsh']);
   });

@@ -26,7 +26,10 @@ function counted(shared: boolean) {
       return { title: `n=${args.n ?? 'none'}`, sections: [], footer: [], tone: 'neutral' };
     },
   });
-  return { command, runs: () => runs, release: () => {
+  return {
+    command,
+    runs: () => runs,
+    release: () => {
       for (const g of gates.splice(0)) g();
     },
   };
@@ -39,7 +42,10 @@ describe('runCommand sharing one run between concurrent identical asks', () => {
 
   it('runs a shared command once for concurrent identical asks, and each ask gets that reply', async () => {
     const c = counted(true);
-    const asks = [runCommand([c.command], 'counted', { n: '1' }, ctxFor(market)), runCommand([c.command], 'counted', { n: '1' }, ctxFor(market))];
+    const asks = [
+      runCommand([c.command], 'counted', { n: '1' }, ctxFor(market)),
+      runCommand([c.command], 'counted', { n: '1' }, ctxFor(market)),
+    ];
     await tick();
     c.release();
     const [a, b] = await Promise.all(asks);
@@ -87,7 +93,9 @@ describe('a cold burst of /hashprice against the fake mempool', () => {
   it('builds the reply once for 500 concurrent asks (each ask used to compute it, so every reply waited for all)', async () => {
     const market = createMarket({ config: loadConfig({ ...fake.env }), logger: silentLogger });
     let tipAsks = 0;
-    const counting: Market = { ...market, tip: () => {
+    const counting: Market = {
+      ...market,
+      tip: () => {
         tipAsks++;
         return market.tip();
       },

@@ -38,7 +38,18 @@ export const PRICE_ATH_USD = 105_000;
 const HASHRATE_ATH_DAYS_BEFORE_TIP = 60;
 export const HASHRATE_ATH = 9.0e20;
 /** How far back each history goes (days); 'all' is six years, enough for two halvings of rewards. */
-export const PERIOD_DAYS = { '24h': 1, '3d': 3, '1w': 7, '1m': 30, '3m': 90, '6m': 180, '1y': 365, '2y': 730, '3y': 1095, all: 2190 } as const;
+export const PERIOD_DAYS = {
+  '24h': 1,
+  '3d': 3,
+  '1w': 7,
+  '1m': 30,
+  '3m': 90,
+  '6m': 180,
+  '1y': 365,
+  '2y': 730,
+  '3y': 1095,
+  all: 2190,
+} as const;
 export type Period = keyof typeof PERIOD_DAYS;
 
 /** A deterministic value in [-1, 1) for (day, salt): the same day always gets the same noise. */
@@ -66,13 +77,34 @@ function logInterp(anchors: readonly (readonly [number, number])[], daysBefore: 
 }
 
 const PRICE_ANCHORS = [
-  [2190, 5200], [1825, 6800], [1460, 56000], [1095, 45000], [730, 28000],
-  [365, 69000], [200, 62000], [PRICE_ATH_DAYS_BEFORE_TIP, PRICE_ATH_USD], [60, 96000], [0, PRICE_USD],
+  [2190, 5200],
+  [1825, 6800],
+  [1460, 56000],
+  [1095, 45000],
+  [730, 28000],
+  [365, 69000],
+  [200, 62000],
+  [PRICE_ATH_DAYS_BEFORE_TIP, PRICE_ATH_USD],
+  [60, 96000],
+  [0, PRICE_USD],
 ] as const;
 
 const HASHRATE_ANCHORS = [
-  [2190, 0.5e20], [1460, 1.6e20], [1095, 2.2e20], [730, 3.5e20], [365, 6.2e20], [120, 8.0e20], [75, 8.5e20],
-  [HASHRATE_ATH_DAYS_BEFORE_TIP, HASHRATE_ATH], [48, 8.55e20], [40, 8.55e20], [30, 8.9e20], [20, 8.85e20], [10, 8.7e20], [5, 8.45e20], [0, 8.0e20],
+  [2190, 0.5e20],
+  [1460, 1.6e20],
+  [1095, 2.2e20],
+  [730, 3.5e20],
+  [365, 6.2e20],
+  [120, 8.0e20],
+  [75, 8.5e20],
+  [HASHRATE_ATH_DAYS_BEFORE_TIP, HASHRATE_ATH],
+  [48, 8.55e20],
+  [40, 8.55e20],
+  [30, 8.9e20],
+  [20, 8.85e20],
+  [10, 8.7e20],
+  [5, 8.45e20],
+  [0, 8.0e20],
 ] as const;
 
 /**
@@ -197,7 +229,18 @@ export function priceRows(lastUsd: number = PRICE_USD, untilSec: number = TIP_TI
  * The bucket size of `/v1/mining/blocks/{rewards,fees}/{period}` (backend/src/api/mining/mining.ts
  * `getTimeRange`): 5 min for 1w up to 24 h for the whole history; one row per block for 24h and 3d.
  */
-export const BUCKET_SEC: Record<Period, number> = { '24h': 1, '3d': 1, '1w': 300, '1m': 1800, '3m': 7200, '6m': 10800, '1y': 28800, '2y': 28800, '3y': 43200, all: 86400 };
+export const BUCKET_SEC: Record<Period, number> = {
+  '24h': 1,
+  '3d': 1,
+  '1w': 300,
+  '1m': 1800,
+  '3m': 7200,
+  '6m': 10800,
+  '1y': 28800,
+  '2y': 28800,
+  '3y': 43200,
+  all: 86400,
+};
 
 /** Generated blocks: one every 600 s back from the tip (height TIP_HEIGHT − k at TIP_TIME_SEC − 600 k). */
 export interface FakeBlock {

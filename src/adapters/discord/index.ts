@@ -77,7 +77,8 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordHandle> {
   // whatever set Discord already has.
   const registration = syncCommands({ rest: client.rest, config, logger, commands, appId }).then(
     () => undefined,
-    (err: unknown) => logger.error({ err: describe(err) }, 'discord command registration failed; the previously registered commands stay in place'),
+    (err: unknown) =>
+      logger.error({ err: describe(err) }, 'discord command registration failed; the previously registered commands stay in place'),
   );
 
   let stopped: Promise<void> | undefined;

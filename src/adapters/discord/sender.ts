@@ -57,7 +57,10 @@ export function createDiscordSender(rest: REST, logger: Logger): Sender {
         return { ok: true, messageIds: [message.id] };
       } catch (err) {
         const result = classifySendError(err);
-        logger.warn({ destination: { kind: destination.kind, chatId: destination.chatId }, reason: result.reason, permanent: result.permanent }, 'discord send failed');
+        logger.warn(
+          { destination: { kind: destination.kind, chatId: destination.chatId }, reason: result.reason, permanent: result.permanent },
+          'discord send failed',
+        );
         return result;
       }
     },

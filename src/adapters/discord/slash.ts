@@ -71,7 +71,10 @@ function optionJSON(name: string, spec: OptionSpec): APIApplicationCommandBasicO
  */
 function placement(command: Command): Pick<SlashCommandJSON, 'contexts' | 'integration_types'> {
   if (command.adminOnly) {
-    return { integration_types: [ApplicationIntegrationType.GuildInstall], contexts: [InteractionContextType.Guild, InteractionContextType.BotDM] };
+    return {
+      integration_types: [ApplicationIntegrationType.GuildInstall],
+      contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+    };
   }
   return {
     integration_types: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
@@ -105,10 +108,12 @@ export function slashCommandProblems(set: readonly SlashCommandJSON[]): string[]
   if (set.length > SLASH_LIMITS.commands) problems.push(`${set.length} commands; at most ${SLASH_LIMITS.commands}`);
   const names = new Set<string>();
   const checkName = (where: string, name: string) => {
-    if (!NAME.test(name) || name !== name.toLowerCase()) problems.push(`${where}: name "${name}" must be 1-32 lowercase letters, digits, - or _`);
+    if (!NAME.test(name) || name !== name.toLowerCase())
+      problems.push(`${where}: name "${name}" must be 1-32 lowercase letters, digits, - or _`);
   };
   const checkDescription = (where: string, d: string) => {
-    if (d.length < 1 || d.length > SLASH_LIMITS.description) problems.push(`${where}: description is ${d.length} characters; 1-100 allowed`);
+    if (d.length < 1 || d.length > SLASH_LIMITS.description)
+      problems.push(`${where}: description is ${d.length} characters; 1-100 allowed`);
   };
   for (const cmd of set) {
     const where = `/${cmd.name}`;
@@ -135,18 +140,23 @@ export function slashCommandProblems(set: readonly SlashCommandJSON[]): string[]
         if ('autocomplete' in o && o.autocomplete) problems.push(`${at}: choices and autocomplete together`);
         for (const c of o.choices) {
           const value = String(c.value);
-          if (c.name.length < 1 || c.name.length > SLASH_LIMITS.choiceText || value.length > SLASH_LIMITS.choiceText) problems.push(`${at}: choice "${c.name}" name/value must be 1-100 characters`);
+          if (c.name.length < 1 || c.name.length > SLASH_LIMITS.choiceText || value.length > SLASH_LIMITS.choiceText)
+            problems.push(`${at}: choice "${c.name}" name/value must be 1-100 characters`);
           total += c.name.length + value.length;
         }
       }
       if ('min_value' in o || 'max_value' in o) {
         const { min_value: min, max_value: max } = o as { min_value?: number; max_value?: number };
-        for (const v of [min, max]) if (v !== undefined && (!Number.isFinite(v) || Math.abs(v) > SLASH_LIMITS.numberBound)) problems.push(`${at}: bound ${v} outside ±2^53`);
+        for (const v of [min, max])
+          if (v !== undefined && (!Number.isFinite(v) || Math.abs(v) > SLASH_LIMITS.numberBound))
+            problems.push(`${at}: bound ${v} outside ±2^53`);
         if (min !== undefined && max !== undefined && min > max) problems.push(`${at}: min_value > max_value`);
       }
-      if ('max_length' in o && o.max_length !== undefined && (o.max_length < 1 || o.max_length > SLASH_LIMITS.maxLength)) problems.push(`${at}: max_length must be 1-6000`);
+      if ('max_length' in o && o.max_length !== undefined && (o.max_length < 1 || o.max_length > SLASH_LIMITS.maxLength))
+        problems.push(`${at}: max_length must be 1-6000`);
     }
-    if (total > SLASH_LIMITS.totalChars) problems.push(`${where}: ${total} characters in names, descriptions and choices; at most ${SLASH_LIMITS.totalChars}`);
+    if (total > SLASH_LIMITS.totalChars)
+      problems.push(`${where}: ${total} characters in names, descriptions and choices; at most ${SLASH_LIMITS.totalChars}`);
   }
   return problems;
 }

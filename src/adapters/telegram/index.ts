@@ -232,7 +232,10 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
       const finished = await within(Promise.all([intake.settled(), polling]), Math.max(0, deadline - Date.now()));
       if (!finished) {
         const chats = intake.runningChats();
-        log.warn({ dropped: chats.length, chats, graceMs: timing.stopGraceMs }, 'telegram: shutdown grace period over; dropping the replies still being made');
+        log.warn(
+          { dropped: chats.length, chats, graceMs: timing.stopGraceMs },
+          'telegram: shutdown grace period over; dropping the replies still being made',
+        );
         pacer.close();
         cancelCalls.abort();
         await within(Promise.all([intake.settled(), polling]), 1_000);

@@ -105,7 +105,11 @@ async function answerQuery(deps: Omit<InlineDeps, 'answer'>, text: string): Prom
   const [first = '', ...rest] = tokenize(text.trim());
   const typed = first.replace(/^\//, '').toLowerCase();
   const run = (command: Command, tokens: readonly string[], hint?: string) =>
-    runCommand(deps.commands, command.name, splitArgs(command, tokens), deps.makeContext(), deps.log).then((reply) => ({ reply, name: command.name, ...(hint ? { hint } : {}) }));
+    runCommand(deps.commands, command.name, splitArgs(command, tokens), deps.makeContext(), deps.log).then((reply) => ({
+      reply,
+      name: command.name,
+      ...(hint ? { hint } : {}),
+    }));
 
   let jobs: Promise<Card>[];
   if (!typed) {
@@ -113,7 +117,13 @@ async function answerQuery(deps: Omit<InlineDeps, 'answer'>, text: string): Prom
   } else {
     const exact = findCommand(usable, typed);
     const prefixed = usable.filter((c) => c.name.startsWith(typed)).slice(0, MAX_PREFIX_CARDS);
-    const near = findCommand(usable, closest(typed, usable.map((c) => c.name)) ?? '');
+    const near = findCommand(
+      usable,
+      closest(
+        typed,
+        usable.map((c) => c.name),
+      ) ?? '',
+    );
     if (findCommand(deps.commands, typed) && !exact) {
       return helpAnswer(usable, deps.botUsername, `/${typed} works in a chat with @${deps.botUsername}, not inline.`);
     }

@@ -153,7 +153,10 @@ export class Pacer {
     const chatAt = this.gateFor(chatId).reserve(this.clock.now());
     if (!(await this.waitUntil(chatAt))) return undefined;
     if (!(await this.waitUntil(this.spacing.reserve(this.clock.now())))) return undefined;
-    return this.global.take((ms) => this.sleep(ms), () => this.closed);
+    return this.global.take(
+      (ms) => this.sleep(ms),
+      () => this.closed,
+    );
   }
 
   /** Telegram said "retry after": nothing more goes to this chat for `waitMs`. */

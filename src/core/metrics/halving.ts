@@ -73,7 +73,8 @@ export interface HalvingOutlook {
 }
 
 export function halvingOutlook(i: HalvingInput): HalvingOutlook {
-  if (!(i.intervalSec > 0) || !Number.isFinite(i.intervalSec)) throw new RangeError(`block interval must be a positive number of seconds, got ${i.intervalSec}`);
+  if (!(i.intervalSec > 0) || !Number.isFinite(i.intervalSec))
+    throw new RangeError(`block interval must be a positive number of seconds, got ${i.intervalSec}`);
   if (!(i.avgFeesBtc >= 0)) throw new RangeError(`fees per block must be zero or more, got ${i.avgFeesBtc}`);
   const next = nextHalving(i.height);
   const subsidyNowBtc = subsidyBtc(i.height);

@@ -13,7 +13,12 @@ import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 let fake: FakeMempool;
 let market: Market;
 // Port 9 (discard) is closed here: every upstream refuses the connection at once.
-const UNREACHABLE = { MEMPOOL_API_URL: 'http://127.0.0.1:9/api', PRICE_FALLBACK_URL: 'http://127.0.0.1:9', CHAIN_FALLBACK_URL: 'http://127.0.0.1:9', HTTP_TIMEOUT_MS: '200' };
+const UNREACHABLE = {
+  MEMPOOL_API_URL: 'http://127.0.0.1:9/api',
+  PRICE_FALLBACK_URL: 'http://127.0.0.1:9',
+  CHAIN_FALLBACK_URL: 'http://127.0.0.1:9',
+  HTTP_TIMEOUT_MS: '200',
+};
 // Seven minutes after the fixture's tip block, so ages in footers are deterministic.
 const NOW = (1743541240 + 7 * 60) * 1000;
 
@@ -112,7 +117,12 @@ describe('every command', () => {
   });
 
   it('never crashes on arbitrary option input (property)', async () => {
-    const valueArb = fc.oneof(fc.string({ maxLength: 30 }), fc.double(), fc.integer(), fc.constantFrom('', '-1', '1e309', 'NaN', '<b>x</b>', '@everyone', '0', '99999999999'));
+    const valueArb = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.double(),
+      fc.integer(),
+      fc.constantFrom('', '-1', '1e309', 'NaN', '<b>x</b>', '@everyone', '0', '99999999999'),
+    );
     for (const command of commands) {
       const names = [...Object.keys(command.options), 'bogus'];
       await fc.assert(
@@ -147,7 +157,9 @@ describe('/digest', () => {
     expect(reply.lines?.length).toBeGreaterThanOrEqual(2);
     expect(reply.lines?.length).toBeLessThanOrEqual(4);
     // The fake world's week: Foundry 323 + AntPool 171 of 1,024 blocks = 48.2 %.
-    expect(reply.lines).toContain('The top 2 pools found 48 % of blocks this week (Foundry USA, AntPool); 3 pools together found more than half.');
+    expect(reply.lines).toContain(
+      'The top 2 pools found 48 % of blocks this week (Foundry USA, AntPool); 3 pools together found more than half.',
+    );
     expect(reply.lines).toContain('Fees are 0.64 % of miner revenue; the subsidy pays the rest.');
   });
 });
@@ -158,7 +170,9 @@ describe('/hashrate', () => {
     const fresh = createMarket({ config: loadConfig(fake.env), logger: silentLogger, now: () => NOW });
     const reply = await run('hashrate', {}, fresh);
     expect(fake.hits('/api/v1/mining/hashrate/all')).toBe(before + 1);
-    expect(reply.lines?.[0]).toMatch(/^The 7-day average is \d+\.\d % below its all-time high \(7-day average peak\) of \d+\.\d EH\/s on \d{4}-\d{2}-\d{2}\.$/);
+    expect(reply.lines?.[0]).toMatch(
+      /^The 7-day average is \d+\.\d % below its all-time high \(7-day average peak\) of \d+\.\d EH\/s on \d{4}-\d{2}-\d{2}\.$/,
+    );
   });
 });
 

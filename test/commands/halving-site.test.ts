@@ -41,7 +41,9 @@ function expectOnEverySurface(reply: Reply, figures: string[]): void {
   const telegram = parseTelegramHtml(html);
   const discord = renderDiscord(reply, NOW);
   const embed = discord.embeds[0]!;
-  const discordText = [embed.title, embed.description, ...(embed.fields ?? []).flatMap((f) => [f.name, f.value]), embed.footer?.text].join('\n');
+  const discordText = [embed.title, embed.description, ...(embed.fields ?? []).flatMap((f) => [f.name, f.value]), embed.footer?.text].join(
+    '\n',
+  );
   for (const figure of figures) {
     expect(text).toContain(figure);
     expect(telegram).toContain(figure);
@@ -53,7 +55,11 @@ function expectOnEverySurface(reply: Reply, figures: string[]): void {
   expect(embed.description).toBe((reply.lines ?? []).map(escapeDiscord).join('\n'));
   expect(embed.fields).toHaveLength(reply.sections.reduce((n, s) => n + s.fields.length + (s.title ? 1 : 0), 0));
   expect(embed.fields!.length).toBeLessThanOrEqual(EMBED_LIMITS.fields);
-  const total = (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) + embed.fields!.reduce((n, f) => n + f.name.length + f.value.length, 0);
+  const total =
+    (embed.title?.length ?? 0) +
+    (embed.description?.length ?? 0) +
+    (embed.footer?.text.length ?? 0) +
+    embed.fields!.reduce((n, f) => n + f.name.length + f.value.length, 0);
   expect(total).toBeLessThanOrEqual(EMBED_LIMITS.total);
   expect(discord.allowedMentions).toEqual({ parse: [] });
 }
@@ -75,10 +81,18 @@ describe('/halving', () => {
     // 3.125 + 0.02 − 1.5625 = 1.5825 BTC a block = 79.125 × 0.02; 158,250,000 sats / 1,000,000 vB = 158.25 sat/vB.
     expect(d.feesToKeepHashpriceBtc).toBeCloseTo(1.5825, 12);
     expect(d.minFeeRateSatPerVb).toBeCloseTo(158.25, 9);
-    expect(reply.lines![0]).toBe('Block 1,050,000 is 159,553 blocks away: about 2028-02-27 (in ~1,061 days, 2.9 years) at one block every 9.6 min.');
-    expect(reply.lines![1]).toBe('The subsidy halves from 3.125 to 1.5625 BTC: hashprice would fall from $38.86 to $19.56/PH/day (−49.7 %).');
-    expect(reply.lines![2]).toBe("To keep hashprice where it is, fees would have to average 1.5825 BTC per block (79× today's 0.0200 BTC): at least 158 sat/vB across a full block.");
-    expect(reply.lines![3]).toMatch(/^Assumes today's price \$69,880, difficulty 113\.76 T and fees 0\.0200 BTC\/block hold; ETA from the mean interval over the last 1,391 blocks/);
+    expect(reply.lines![0]).toBe(
+      'Block 1,050,000 is 159,553 blocks away: about 2028-02-27 (in ~1,061 days, 2.9 years) at one block every 9.6 min.',
+    );
+    expect(reply.lines![1]).toBe(
+      'The subsidy halves from 3.125 to 1.5625 BTC: hashprice would fall from $38.86 to $19.56/PH/day (−49.7 %).',
+    );
+    expect(reply.lines![2]).toBe(
+      "To keep hashprice where it is, fees would have to average 1.5825 BTC per block (79× today's 0.0200 BTC): at least 158 sat/vB across a full block.",
+    );
+    expect(reply.lines![3]).toMatch(
+      /^Assumes today's price \$69,880, difficulty 113\.76 T and fees 0\.0200 BTC\/block hold; ETA from the mean interval over the last 1,391 blocks/,
+    );
     expect(reply.footer).toEqual(['Block 890,447 · mined 7 min ago', 'Source: mempool (127.0.0.1) (fetched just now)']);
     expectOnEverySurface(reply, ['159,553', '2028-02-27', '$19.56/PH/day', '1.5825 BTC', '158 sat/vB', '50.3 %']);
   });
@@ -125,7 +139,9 @@ describe('/site', () => {
     expect(m.lease).toBe(150_000);
     // (150,000 + 43,830) × 17.5 / (1000 × 30.4375) = $111.44/PH/day.
     expect(d.hashpriceToMatchLease).toBeCloseTo((193_830 * 17.5) / 30_437.5, 9);
-    expect(reply.lines![0]).toBe('Per MW a month, mining with Antminer S21 (17.5 J/TH) at $0.06/kWh nets $23,766 after power; leasing the power to AI/HPC tenants at $1.8M per MW per year grosses $150,000.');
+    expect(reply.lines![0]).toBe(
+      'Per MW a month, mining with Antminer S21 (17.5 J/TH) at $0.06/kWh nets $23,766 after power; leasing the power to AI/HPC tenants at $1.8M per MW per year grosses $150,000.',
+    );
     expect(reply.lines![1]).toBe('Mining would match the lease at a hashprice of $111.44/PH/day (now $38.86).');
     expect(reply.lines!.join('\n')).toMatch(/median of four disclosed miner-to-AI leases/);
     expect(reply.lines!.join('\n')).toMatch(/^Left out: .*PUE/m);
@@ -145,7 +161,9 @@ describe('/site', () => {
     expect((d.siteMonth as Record<string, number>).lease).toBe(6_250_000);
     // (125,000 + 29,220) × 13.5 / 30,437.5 = $68.40/PH/day.
     expect(d.hashpriceToMatchLease).toBeCloseTo((154_220 * 13.5) / 30_437.5, 9);
-    expect(reply.lines).toContain('Lease rate set by you. Tenants pay their own power in these leases, so the lease compares with mining after power.');
+    expect(reply.lines).toContain(
+      'Lease rate set by you. Tenants pay their own power in these leases, so the lease compares with mining after power.',
+    );
     expectOnEverySurface(reply, ['$87,624', '$29,220', '$125,000', '$6.25M', '$68.40/PH/day']);
   });
 
@@ -168,9 +186,17 @@ describe('/site', () => {
     // 1,200,000 / 12 = $100,000 per MW per month; power 24,000 kWh × $0.045 × 30.4375 = $32,872.50.
     expect(m.lease).toBe(100_000);
     expect(m.powerCost).toBeCloseTo(32_872.5, 6);
-    expect(reply.lines).toContain("Lease default $1.2M per MW per year, set by this bot's operator; set lease= for your own. No model given: a fleet of Antminer S21. Tenants pay their own power in these leases, so the lease compares with mining after power.");
+    expect(reply.lines).toContain(
+      "Lease default $1.2M per MW per year, set by this bot's operator; set lease= for your own. No model given: a fleet of Antminer S21. Tenants pay their own power in these leases, so the lease compares with mining after power.",
+    );
     // An option still beats the operator's default.
-    const asked = await runCommand(commands, 'site', { lease: '2M' }, { ...ctx(), services: { benchmarks: benchmarksFrom(config) } }, silentLogger);
+    const asked = await runCommand(
+      commands,
+      'site',
+      { lease: '2M' },
+      { ...ctx(), services: { benchmarks: benchmarksFrom(config) } },
+      silentLogger,
+    );
     expect((asked.data!.perMwMonth as Record<string, number>).lease).toBeCloseTo(2e6 / 12, 6);
   });
 

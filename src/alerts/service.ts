@@ -14,13 +14,18 @@ import { ADD_EXAMPLES, isRuleSpec, parseRule } from './parse.ts';
 import { DEFAULT_COOLDOWN_SEC, describeRule, type RuleSpec } from './rules.ts';
 import { plural } from '../core/plural.ts';
 
-const FOOTER = ['Alerts arrive by direct message. Only you can see and change your rules.'];
+/** Where a fired alert will appear: at the terminal it is printed at the prompt, not sent anywhere. */
+const footerFor = (user: AlertUser): string[] => [
+  user.platform === 'console'
+    ? 'Alerts print here at the prompt while hashwatch runs. Only you can see and change your rules.'
+    : 'Alerts arrive by direct message. Only you can see and change your rules.',
+];
 
-const ok = (title: string, lines: string[], data?: Record<string, unknown>): Reply => ({
+const ok = (user: AlertUser, title: string, lines: string[], data?: Record<string, unknown>): Reply => ({
   title,
   lines,
   sections: [],
-  footer: FOOTER,
+  footer: footerFor(user),
   tone: 'neutral',
   ephemeral: true,
   ...(data ? { data } : {}),
@@ -129,13 +134,13 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
             : 'It fires once per crossing (no cooldown).',
         );
       }
-      return ok(`Alert #${id} added`, lines, { ruleId: id, spec, alreadyTrue, checked: h !== undefined });
+      return ok(user, `Alert #${id} added`, lines, { ruleId: id, spec, alreadyTrue, checked: h !== undefined });
     },
 
     list(user) {
       const found = store.users.find(user.platform, user.id);
       const rows = found ? store.rules.listForUser(found.id) : [];
-      if (rows.length === 0) return ok('Your alerts', [`You have no alerts. Add one, e.g. ${ADD_EXAMPLES[0]}`], { rules: [] });
+      if (rows.length === 0) return ok(user, 'Your alerts', [`You have no alerts. Add one, e.g. ${ADD_EXAMPLES[0]}`], { rules: [] });
       const lines = rows.map((r) => {
         const spec = readSpec(r.specJson);
         const what = spec ? describeRule(spec) : 'unreadable rule';
@@ -144,21 +149,21 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
       });
       const unreachable = rows.find((r) => r.disabledReason);
       if (unreachable) lines.push(unreachableLine(unreachable.disabledReason!));
-      return ok(`Your alerts (${rows.length} of ${deps.maxPerUser})`, lines, { rules: rows.map((r) => r.id) });
+      return ok(user, `Your alerts (${rows.length} of ${deps.maxPerUser})`, lines, { rules: rows.map((r) => r.id) });
     },
 
     remove(user, ruleId) {
       const found = store.users.find(user.platform, user.id);
       if (!found || !store.rules.deleteForUser(found.id, ruleId)) return notFound(ruleId);
       engine.untrack(ruleId);
-      return ok(`Alert #${ruleId} removed`, ['It will not fire again.'], { ruleId });
+      return ok(user, `Alert #${ruleId} removed`, ['It will not fire again.'], { ruleId });
     },
 
     pause(user, ruleId) {
       const found = store.users.find(user.platform, user.id);
       if (!found || !store.rules.setPaused(found.id, ruleId, true)) return notFound(ruleId);
       engine.untrack(ruleId);
-      return ok(`Alert #${ruleId} paused`, [`Resume it with /alert resume ${ruleId}.`], { ruleId });
+      return ok(user, `Alert #${ruleId} paused`, [`Resume it with /alert resume ${ruleId}.`], { ruleId });
     },
 
     resume(user, ruleId) {
@@ -177,7 +182,7 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
       engine.track(store.rules.get(ruleId)!);
       const lines = [`Watching again: ${describeRule(spec)}.`];
       if (alreadyTrue && engine.latest) lines.push(alreadyTrueLine(spec, engine.latest));
-      return ok(`Alert #${ruleId} resumed`, lines, { ruleId, alreadyTrue });
+      return ok(user, `Alert #${ruleId} resumed`, lines, { ruleId, alreadyTrue });
     },
   };
 }

@@ -1,3 +1,4 @@
+/** /price: what a bitcoin costs in USD or another currency, with changes and the drop from the all-time high. */
 import { defineCommand } from '../src/core/command.ts';
 import { date, money, pctChange, usd } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';

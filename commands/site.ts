@@ -1,3 +1,4 @@
+/** /site: mine or lease to AI? Mining margin per MW per month against an AI/HPC hosting lease. */
 import { defineCommand } from '../src/core/command.ts';
 import { usd } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';

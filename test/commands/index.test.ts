@@ -1,3 +1,4 @@
+/** Every command through the registry (commands/index.ts) against the fake mempool: none crashes on any input; /profit and /digest in the test world. */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
@@ -12,8 +13,6 @@ import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 
 let fake: FakeMempool;
 let market: Market;
-// Port 9 (discard) is closed here: every upstream refuses the connection at once.
-const UNREACHABLE = { MEMPOOL_API_URL: 'http://127.0.0.1:9/api', PRICE_FALLBACK_URL: 'http://127.0.0.1:9', CHAIN_FALLBACK_URL: 'http://127.0.0.1:9', HTTP_TIMEOUT_MS: '200' };
 // Seven minutes after the fixture's tip block, so ages in footers are deterministic.
 const NOW = (1743541240 + 7 * 60) * 1000;
 
@@ -30,73 +29,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await fake.close();
-});
-
-describe('/hashprice', () => {
-  it('computes hashprice from the served difficulty, subsidy, 144-block fees and price', async () => {
-    const reply = await run('hashprice');
-    expect(reply.tone).not.toBe('error');
-    // D = 113757508810854, subsidy 3.125 (height 890,447), fees 288,000,000 sats / 144 blocks = 0.02 BTC,
-    // price $69,880: 86400e15 / (D × 2^32) × 3.145 × 69880 = 38.86398720675945.
-    expect(reply.data?.usdPerPhDay).toBeCloseTo(38.86398720675945, 9);
-    expect(reply.data?.btcPerPhDay).toBeCloseTo(0.0005561532227641592, 14);
-    const text = renderText(reply);
-    expect(text).toContain('$38.86');
-    expect(text).toContain('Block 890,447 · mined 7 min ago');
-    expect(text).toMatch(/Source: mempool \(127\.0\.0\.1\)/);
-    expect(text).toMatch(/Change \(USD\)\s+1d [+−]/);
-    expect(text).toMatch(/30-day low \/ high/);
-  });
-
-  it('says "lowest … since" when hashprice is at a low', async () => {
-    fake.setPriceUsd(50_000);
-    try {
-      const fresh = createMarket({ config: loadConfig(fake.env), logger: silentLogger, now: () => NOW });
-      const reply = await run('hashprice', {}, fresh);
-      // 38.86398720675945 × 50,000 / 69,880 = 27.8076; the fake world's history never went that low.
-      expect(reply.data?.usdPerPhDay).toBeCloseTo((38.86398720675945 * 50_000) / 69_880, 9);
-      expect(reply.data?.lowestSince).toBeNull();
-      expect(reply.lines?.[0]).toMatch(/^Lowest hashprice on record in the data we have \(since \d{4}-\d{2}-\d{2}\)\.$/);
-      expect(renderText(reply)).toMatch(/30-day low \/ high\s+\$27\.81 \(2025-04-01\)/);
-    } finally {
-      fake.setPriceUsd(69_880);
-    }
-  });
-
-  it('replaces live inputs with what-if options', async () => {
-    const reply = await run('hashprice', { price: '60000' });
-    // Same as above with price 60,000: 38.86398720675945 × 60000 / 69880.
-    expect(reply.data?.usdPerPhDay).toBeCloseTo((38.86398720675945 * 60000) / 69880, 9);
-    expect(reply.title).toBe('Hashprice (what-if)');
-  });
-
-  it('needs no network when price, difficulty, fees and height are all given', async () => {
-    const offline = createMarket({
-      config: loadConfig(UNREACHABLE),
-      logger: silentLogger,
-    });
-    const reply = await run('hashprice', { price: '69880', difficulty: '113757508810854', fees: '0.02', height: '890447' }, offline);
-    expect(reply.data?.usdPerPhDay).toBeCloseTo(38.86398720675945, 9);
-    expect(Object.values(offline.callCounts()).reduce((a, b) => a + b, 0)).toBe(0);
-    expect(reply.footer).toEqual(['What-if: every input given by you; no network data used']);
-  });
-
-  it('says plainly which source failed when upstream is unreachable', async () => {
-    const offline = createMarket({
-      config: loadConfig(UNREACHABLE),
-      logger: silentLogger,
-    });
-    const reply = await run('hashprice', {}, offline);
-    expect(reply.tone).toBe('error');
-    expect(renderText(reply)).toMatch(/mempool \(127\.0\.0\.1\)|Coinbase|blockchain\.info/);
-    expect(renderText(reply)).toMatch(/unreachable|refused|failed|timeout/i);
-  });
-
-  it('rejects a bad option with what is accepted', async () => {
-    const reply = await run('hashprice', { price: 'lots' });
-    expect(reply.tone).toBe('error');
-    expect(reply.lines?.[0]).toBe('`price` must be a number from 1 to 10,000,000 USD per BTC, e.g. price=60000 (got "lots")');
-  });
 });
 
 describe('every command', () => {
@@ -149,16 +81,6 @@ describe('/digest', () => {
     // The fake world's week: Foundry 323 + AntPool 171 of 1,024 blocks = 48.2 %.
     expect(reply.lines).toContain('The top 2 pools found 48 % of blocks this week (Foundry USA, AntPool); 3 pools together found more than half.');
     expect(reply.lines).toContain('Fees are 0.64 % of miner revenue; the subsidy pays the rest.');
-  });
-});
-
-describe('/hashrate', () => {
-  it('measures the drop from the all-time high over the whole history, not the last year', async () => {
-    const before = fake.hits('/api/v1/mining/hashrate/all');
-    const fresh = createMarket({ config: loadConfig(fake.env), logger: silentLogger, now: () => NOW });
-    const reply = await run('hashrate', {}, fresh);
-    expect(fake.hits('/api/v1/mining/hashrate/all')).toBe(before + 1);
-    expect(reply.lines?.[0]).toMatch(/^The 7-day average is \d+\.\d % below its all-time high \(7-day average peak\) of \d+\.\d EH\/s on \d{4}-\d{2}-\d{2}\.$/);
   });
 });
 

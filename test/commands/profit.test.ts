@@ -11,9 +11,9 @@ import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 
 let fake: FakeMempool;
 let market: Market;
-// Seven minutes after the fixture's tip block, as in index.test.ts.
+// Seven minutes after the fixture's tip block, as in hashprice.test.ts.
 const NOW = (1743541240 + 7 * 60) * 1000;
-// Hashprice of the fake world: see index.test.ts (D = 113757508810854, 3.145 BTC per block, $69,880).
+// Hashprice of the fake world: see hashprice.test.ts (D = 113757508810854, 3.145 BTC per block, $69,880).
 const HASHPRICE = 38.86398720675945;
 
 const typed = async (line: string) => {

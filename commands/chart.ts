@@ -47,6 +47,7 @@ export default defineCommand({
       market: ctx.market,
       snapshots: ctx.services.historyStore,
       now: ctx.now(),
+      zone: ctx.prefs?.zone,
     });
     return {
       title: built.title,

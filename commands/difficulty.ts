@@ -3,6 +3,7 @@ import { defineCommand } from '../src/core/command.ts';
 import { age, dateTime, difficulty, int, pct, pctChange } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { retargetSummary, tooEarlyToEstimate } from '../src/core/metrics/index.ts';
+import { DEFAULT_PREFS } from '../src/core/prefs.ts';
 
 export default defineCommand({
   name: 'difficulty',
@@ -14,8 +15,9 @@ export default defineCommand({
     const [adj, net] = await Promise.all([ctx.market.difficultyAdjustment(), ctx.market.network()]);
     const now = ctx.now();
     const r = retargetSummary(adj.value, now);
+    const zone = (ctx.prefs ?? DEFAULT_PREFS).zone;
     const estimate = r.estimatedChangePercent;
-    const when = `at block ${int(adj.value.nextRetargetHeight)}, ${age(r.etaMs, now)} (${dateTime(r.etaMs)})`;
+    const when = `at block ${int(adj.value.nextRetargetHeight)}, ${age(r.etaMs, now)} (${dateTime(r.etaMs, zone)})`;
     return {
       title: 'Difficulty adjustment',
       lines: estimate === undefined
@@ -31,7 +33,7 @@ export default defineCommand({
             { label: 'Epoch progress', value: pct(r.progressPercent), inline: true },
             { label: 'Blocks left', value: int(r.blocksLeft), inline: true },
             { label: 'Estimated change', value: estimate === undefined ? 'too early' : pctChange(estimate), inline: true },
-            { label: 'ETA', value: dateTime(r.etaMs), inline: true },
+            { label: 'ETA', value: dateTime(r.etaMs, zone), inline: true },
             { label: 'Previous change', value: pctChange(r.previousChangePercent), inline: true },
           ],
         },

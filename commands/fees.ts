@@ -1,10 +1,12 @@
 /** /fees: how much of miners' revenue fees make over the last 144 blocks, and the fee rates recommended now. */
 import { defineCommand } from '../src/core/command.ts';
-import { btc, pct, usd } from '../src/core/format.ts';
+import { btc, pct } from '../src/core/format.ts';
 import { footerFor, type Provenance } from '../src/core/freshness.ts';
 import { avgFeesBtcFromRewardStats, feeShare, subsidyBtc } from '../src/core/metrics/index.ts';
 import type { Section } from '../src/core/reply.ts';
 import { optional } from '../src/market-data/optional.ts';
+import { fxFrom } from '../src/market-data/fx.ts';
+import { DEFAULT_PREFS } from '../src/core/prefs.ts';
 import { UpstreamError } from '../src/core/market.ts';
 
 export default defineCommand({
@@ -33,17 +35,19 @@ export default defineCommand({
       const avgFees = avgFeesBtcFromRewardStats(s);
       const share = feeShare(subsidy, avgFees) * 100;
       const usdRate = prices?.value.rates.USD;
+      const fx = prices ? fxFrom(prices, (ctx.prefs ?? DEFAULT_PREFS).currency, ctx.now()) : undefined;
       lines.push(`Fees were ${pct(share, 2)} of miner revenue over blocks ${s.startBlock.toLocaleString('en-US')}–${s.endBlock.toLocaleString('en-US')}; the subsidy (${subsidy} BTC) paid the rest.`);
       sections.push({
         title: 'Last 144 blocks',
         fields: [
           { label: 'Fee share of revenue', value: pct(share, 2), inline: true },
-          { label: 'Average fees per block', value: `${btc(avgFees, 4)} (${usdRate === undefined ? 'USD unavailable' : usd(avgFees * usdRate)})`, inline: true },
+          { label: 'Average fees per block', value: `${btc(avgFees, 4)} (${usdRate === undefined || !fx ? 'USD unavailable' : fx.fromUsd(avgFees * usdRate)})`, inline: true },
           { label: 'Transactions', value: s.totalTx.toLocaleString('en-US'), inline: true },
         ],
       });
       provenance.push({ what: 'reward stats', sourced: stats });
       if (prices) provenance.push({ what: 'price', sourced: prices });
+      if (fx) lines.push(...fx.lines);
       Object.assign(data, { feeSharePercent: share, avgFeesBtc: avgFees, avgFeesUsd: usdRate === undefined ? null : avgFees * usdRate, subsidyBtc: subsidy, startBlock: s.startBlock, endBlock: s.endBlock });
     }
     if (rec) {

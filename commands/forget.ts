@@ -24,6 +24,7 @@ function describeData(d: UserData): string[] {
   if (d.dmDigests) parts.push('your daily digest by direct message');
   if (d.queued) parts.push(`${plural(d.queued, 'message', 'messages')} waiting to be sent to you`);
   if (d.delivered) parts.push(`the record of ${plural(d.delivered, 'message', 'messages')} already sent to you`);
+  if (d.settings) parts.push('your /settings (currency, time zone, /profit defaults)');
   if (d.account) parts.push('your user record (your id and display name)');
   return parts;
 }
@@ -61,6 +62,7 @@ function done(d: UserData): Reply {
     { label: 'DM digest', value: String(d.dmDigests) },
     { label: 'Messages waiting', value: String(d.queued) },
     { label: 'Sent-message records', value: String(d.delivered) },
+    { label: 'Settings', value: String(d.settings) },
     { label: 'User record', value: String(d.account) },
   ];
   return {
@@ -68,13 +70,13 @@ function done(d: UserData): Reply {
     lines: [
       holdsNothing(d) ? 'I had nothing stored about you.' : `Deleted: ${describeData(d).join('; ') || 'nothing personal'}.`,
       ...channelLine(d, true),
-      'Using commands again stores nothing until you add an alert or a digest.',
+      'Using commands again stores nothing until you add an alert, a digest or a setting.',
     ],
     sections: holdsNothing(d) ? [] : [{ title: 'Removed', fields: counts }],
     footer: FOOTER,
     tone: 'neutral',
     ephemeral: true,
-    data: { removed: { rules: d.rules, dmDigests: d.dmDigests, queued: d.queued, delivered: d.delivered, account: d.account, channelDigestsKept: d.channelDigests } },
+    data: { removed: { rules: d.rules, dmDigests: d.dmDigests, queued: d.queued, delivered: d.delivered, settings: d.settings, account: d.account, channelDigestsKept: d.channelDigests } },
   };
 }
 

@@ -1,12 +1,14 @@
 /** /halving: when the next halving comes, what it does to subsidy and hashprice, and the fees that would make up for it. */
 import { defineCommand } from '../src/core/command.ts';
-import { age, btc, date, difficulty, int, pct, pctChange, usd } from '../src/core/format.ts';
+import { age, btc, date, difficulty, int, pct, pctChange } from '../src/core/format.ts';
 import { footerFor, type Provenance } from '../src/core/freshness.ts';
 import { TARGET_BLOCK_SECONDS } from '../src/core/metrics/constants.ts';
 import { halvingOutlook, recentBlockRate, type BlockRate } from '../src/core/metrics/halving.ts';
 import { DAYS_PER_YEAR } from '../src/core/metrics/security.ts';
 import { loadHashpriceInputs } from '../src/market-data/hashprice-inputs.ts';
 import { optional } from '../src/market-data/optional.ts';
+import { loadFx } from '../src/market-data/fx.ts';
+import { DEFAULT_PREFS } from '../src/core/prefs.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -21,7 +23,7 @@ export default defineCommand({
   name: 'halving',
   description: 'Next halving: blocks left, ETA, subsidy before/after, hashprice after and the fees to make up for it',
   options: {
-    price: { kind: 'number', min: 1, max: 10_000_000, unit: 'USD per BTC', example: 'price=60000', description: 'What-if BTC price in USD' },
+    price: { kind: 'number', min: 1, max: 10_000_000, unit: 'USD per BTC', example: 'price=60000', description: 'What-if BTC price in USD (the reply is then in USD)' },
     difficulty: { kind: 'number', min: 1, max: 1e18, example: 'difficulty=120T', description: 'What-if network difficulty (e.g. 120T)' },
     fees: { kind: 'number', min: 0, max: 100, unit: 'BTC per block', example: 'fees=0.05', description: 'What-if average fees per block, in BTC' },
   },
@@ -45,6 +47,11 @@ export default defineCommand({
       avgFeesBtc: inputs.avgFeesBtc,
       priceUsd: inputs.priceUsd,
     });
+    const prefs = ctx.prefs ?? DEFAULT_PREFS;
+    // A price= what-if is in USD, so that answer stays in USD rather than mixing in a live exchange rate.
+    const fx = await loadFx(ctx.market, args.price === undefined ? prefs.currency : 'USD', now);
+    const amount = fx.fromUsd;
+    const zone = prefs.zone;
     const minutes = (intervalSec / 60).toFixed(1);
     const rateBasis = rate
       ? rate.basis === 'epoch'
@@ -57,22 +64,24 @@ export default defineCommand({
     return {
       title: whatIf ? 'Next halving (what-if)' : 'Next halving',
       lines: [
-        `Block ${int(h.halvingHeight)} is ${int(h.blocksLeft)} blocks away: about ${date(h.etaMs)} (${inTime(h.etaMs, now)}) at one block every ${minutes} min.`,
-        `The subsidy halves from ${h.subsidyNowBtc} to ${h.subsidyAfterBtc} BTC: hashprice would fall from ${usd(h.hashpriceNowUsdPerPhDay)} to ${usd(h.hashpriceAfterUsdPerPhDay)}/PH/day (${pctChange(h.hashpriceChangePercent, 1)}).`,
+        `Block ${int(h.halvingHeight)} is ${int(h.blocksLeft)} blocks away: about ${date(h.etaMs, zone)} (${inTime(h.etaMs, now)}) at one block every ${minutes} min.`,
+        `The subsidy halves from ${h.subsidyNowBtc} to ${h.subsidyAfterBtc} BTC: hashprice would fall from ${amount(h.hashpriceNowUsdPerPhDay)} to ${amount(h.hashpriceAfterUsdPerPhDay)}/PH/day (${pctChange(h.hashpriceChangePercent, 1)}).`,
         `To keep hashprice where it is, fees would have to average ${btc(h.feesToKeepHashpriceBtc, 4)} per block${multiple}: at least ${int(h.minFeeRateSatPerVb)} sat/vB across a full block.`,
-        `Assumes today's price ${usd(inputs.priceUsd)}, difficulty ${difficulty(inputs.difficulty)} and fees ${btc(inputs.avgFeesBtc, 4)}/block hold; ETA from ${rateBasis}.`,
+        `Assumes today's price ${amount(inputs.priceUsd)}, difficulty ${difficulty(inputs.difficulty)} and fees ${btc(inputs.avgFeesBtc, 4)}/block hold; ETA from ${rateBasis}.`,
         ...(whatIf ? [`What-if with ${inputs.whatIf.join(', ')} set by you; other inputs are live.`] : []),
+        ...(args.price !== undefined && prefs.currency !== 'USD' ? [`price= is in USD, so this what-if answers in USD (your currency is ${prefs.currency}).`] : []),
+        ...fx.lines,
         ...warnings.map((w) => `⚠ ${w}`),
       ],
       sections: [
         {
           fields: [
             { label: 'Blocks left', value: int(h.blocksLeft), inline: true },
-            { label: 'Estimated date', value: date(h.etaMs), inline: true },
+            { label: 'Estimated date', value: date(h.etaMs, zone), inline: true },
             { label: 'Block rate', value: `${minutes} min (target 10)`, inline: true },
             { label: 'Subsidy now / after', value: `${h.subsidyNowBtc} / ${h.subsidyAfterBtc} BTC`, inline: true },
-            { label: 'Hashprice now', value: `${usd(h.hashpriceNowUsdPerPhDay)}/PH/day`, inline: true },
-            { label: 'Hashprice after (est.)', value: `${usd(h.hashpriceAfterUsdPerPhDay)}/PH/day`, inline: true },
+            { label: 'Hashprice now', value: `${amount(h.hashpriceNowUsdPerPhDay)}/PH/day`, inline: true },
+            { label: 'Hashprice after (est.)', value: `${amount(h.hashpriceAfterUsdPerPhDay)}/PH/day`, inline: true },
             { label: 'Fees to keep hashprice', value: `${btc(h.feesToKeepHashpriceBtc, 4)}/block`, inline: true },
             { label: 'Fee share then', value: pct(h.feeShareThen * 100, 1), inline: true },
           ],
@@ -80,7 +89,7 @@ export default defineCommand({
       ],
       footer: footerFor(provenance, now, inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined),
       tone: 'neutral',
-      data: { ...h, blockRate: rate ?? null, intervalSec, inputs: { ...inputs, provenance: undefined }, whatIf: inputs.whatIf },
+      data: { ...h, currency: fx.currency, perUsd: fx.perUsd, blockRate: rate ?? null, intervalSec, inputs: { ...inputs, provenance: undefined }, whatIf: inputs.whatIf },
     };
   },
 });

@@ -1,6 +1,6 @@
 /** /hashprice: what 1 PH/s (and 1 TH/s) earns per day in USD and BTC, with recent changes and what-if inputs. */
 import { defineCommand } from '../src/core/command.ts';
-import { btc, date, int, pctChange, usd } from '../src/core/format.ts';
+import { btc, date, int, money, pctChange, usd } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { FORWARD_ASSUMPTIONS, forwardHashprice, forwardHashpriceLine } from '../src/core/metrics/forward.ts';
 import { beforeDayOf, changePercent, hashpriceBtcPerPhDay, lowHigh, lowestSince, retargetSummary, subsidyBtc, tooEarlyToEstimate, type Point } from '../src/core/metrics/index.ts';
@@ -9,6 +9,8 @@ import { impossibleWhatIf, readWhatIfDifficulty } from '../src/core/what-if.ts';
 import { loadHashpriceHistory } from '../src/market-data/history.ts';
 import { loadMiningInputs, type WhatIf } from '../src/market-data/hashprice-inputs.ts';
 import { optional } from '../src/market-data/optional.ts';
+import { loadFx } from '../src/market-data/fx.ts';
+import { DEFAULT_PREFS } from '../src/core/prefs.ts';
 
 const DAY = 86_400;
 const ALL_WHAT_IFS = ['price', 'difficulty', 'fees', 'height'] as const;
@@ -17,7 +19,7 @@ export default defineCommand({
   name: 'hashprice',
   description: 'What 1 PH/s (and 1 TH/s) earns per day in USD and BTC, with recent changes',
   options: {
-    price: { kind: 'number', min: 1, max: 10_000_000, unit: 'USD per BTC', example: 'price=60000', description: 'What-if BTC price in USD' },
+    price: { kind: 'number', min: 1, max: 10_000_000, unit: 'USD per BTC', example: 'price=60000', description: 'What-if BTC price in USD (the reply is then in USD)' },
     difficulty: { kind: 'number', min: 1, max: 1e18, example: 'difficulty=120T', description: 'What-if network difficulty (e.g. 120T; a bare 120 means 120T)' },
     fees: { kind: 'number', min: 0, max: 100, unit: 'BTC per block', example: 'fees=0.05', description: 'What-if average fees per block, in BTC' },
     height: { kind: 'integer', min: 0, max: 13_440_000, example: 'height=1050000', description: 'What-if block height (sets the subsidy)' },
@@ -44,12 +46,17 @@ export default defineCommand({
     const degraded = inputs.missing.fees !== undefined;
     const mark = degraded ? ' (subsidy only)' : '';
     const usdUnavailable = 'unavailable (no USD price)';
+    // A price= what-if is in USD, so that answer stays in USD rather than mixing in a live exchange rate.
+    const wanted = (ctx.prefs ?? DEFAULT_PREFS).currency;
+    const fx = await loadFx(ctx.market, args.price === undefined ? wanted : 'USD', ctx.now());
+    const perPhDay = usdPerPhDay === undefined ? undefined : fx.btcPrice === undefined ? usdPerPhDay : btcPerPhDay * fx.btcPrice;
+    const cur = fx.currency;
     const warnings = [...inputs.warnings, ...(inputs.missing.price ? [`${inputs.missing.price}; the BTC figures do not need it.`] : [])];
     const lines: string[] = [];
     const fields: Field[] = [
-      { label: 'USD per PH/day', value: usdPerPhDay === undefined ? usdUnavailable : `${usd(usdPerPhDay)}${mark}`, inline: true },
+      { label: `${cur} per PH/day`, value: perPhDay === undefined ? usdUnavailable : `${money(perPhDay, cur)}${mark}`, inline: true },
       { label: 'BTC per PH/day', value: `${btc(btcPerPhDay)}${mark}`, inline: true },
-      { label: 'USD per TH/day', value: usdPerPhDay === undefined ? usdUnavailable : `${usd(usdPerPhDay / 1000)}${mark}`, inline: true },
+      { label: `${cur} per TH/day`, value: perPhDay === undefined ? usdUnavailable : `${money(perPhDay / 1000, cur)}${mark}`, inline: true },
       { label: 'sats per TH/day', value: `${int(btcPerPhDay * 1e5)} sats${mark}`, inline: true },
     ];
     const data: Record<string, unknown> = {
@@ -61,7 +68,11 @@ export default defineCommand({
       missingInputs: inputs.missing,
       inputs: { ...inputs, provenance: undefined },
       whatIf: inputs.whatIf,
+      currency: cur,
+      perPhDay: perPhDay ?? null,
+      perThDay: perPhDay === undefined ? null : perPhDay / 1000,
     };
+    if (args.price !== undefined && wanted !== 'USD') lines.push(`price= is in USD, so this what-if answers in USD (your currency is ${wanted}).`);
 
     if (whatIf) {
       const given = inputs.whatIf.join(', ');
@@ -91,7 +102,7 @@ export default defineCommand({
         const earlier = beforeDayOf(history.usd, anchor);
         const series = [...earlier, current];
         const range = lowHigh(series, anchor - 30 * DAY);
-        if (range) fields.push({ label: '30-day low / high', value: `${usd(range.low.v)} (${date(range.low.t * 1000)}) / ${usd(range.high.v)} (${date(range.high.t * 1000)})` });
+        if (range) fields.push({ label: cur === 'USD' ? '30-day low / high' : '30-day low / high (USD)', value: `${usd(range.low.v)} (${date(range.low.t * 1000)}) / ${usd(range.high.v)} (${date(range.high.t * 1000)})` });
         if (range && range.low.t === anchor && earlier.length) {
           const since = lowestSince(earlier, usdPerPhDay);
           lines.push(
@@ -126,19 +137,20 @@ export default defineCommand({
             priceUsd: inputs.priceUsd!,
             estimatedChangePercent: r.estimatedChangePercent,
           });
-          lines.push(forwardHashpriceLine(r.etaInMs, r.estimatedChangePercent, f.hashprice.usdPerPhDay), FORWARD_ASSUMPTIONS);
+          lines.push(forwardHashpriceLine(r.etaInMs, r.estimatedChangePercent, f.hashprice.usdPerPhDay, fx.fromUsd), FORWARD_ASSUMPTIONS);
           data.forward = { usdPerPhDay: f.hashprice.usdPerPhDay, difficultyAfter: f.difficultyAfter, estimatedChangePercent: r.estimatedChangePercent, etaMs: r.etaMs, retargetHeight: adj.value.nextRetargetHeight };
         }
         inputs.provenance.push({ what: 'difficulty estimate', sourced: adj });
       }
     }
     const feesShown = inputs.missing.fees ? 'fees unavailable (subsidy only)' : `fees ${inputs.avgFeesBtc.toFixed(4)} BTC/block`;
-    const priceShown = inputs.priceUsd === undefined ? 'price unavailable' : `price ${usd(inputs.priceUsd)}`;
+    const priceShown = inputs.priceUsd === undefined ? 'price unavailable' : `price ${fx.btcPrice === undefined ? usd(inputs.priceUsd) : money(fx.btcPrice, cur)}`;
     lines.push(`Inputs: difficulty ${(inputs.difficulty / 1e12).toFixed(2)} T, subsidy ${inputs.subsidyBtc} BTC, ${feesShown}, ${priceShown}.`);
     const footer = inputs.provenance.length === 0
       ? ['What-if: every input given by you; no network data used']
       : footerFor(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined);
     const d30 = (data.changes as Record<string, number | undefined> | undefined)?.['30d'];
+    lines.push(...fx.lines);
     return {
       title: whatIf ? 'Hashprice (what-if)' : 'Hashprice',
       lines: [...lines, ...warnings.map((w) => `⚠ ${w}`)],

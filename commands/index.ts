@@ -15,6 +15,7 @@ import pools from './pools.ts';
 import price from './price.ts';
 import profit from './profit.ts';
 import security from './security.ts';
+import settings from './settings.ts';
 import site from './site.ts';
 
 /** Every user command, in the order help lists them. */
@@ -32,6 +33,7 @@ export const commands: Command[] = [
   chart,
   digest,
   alert,
+  settings,
   forget,
 ];
 commands.push(helpCommand(() => commands), about);

@@ -1,24 +1,23 @@
 /** /price: what a bitcoin costs in USD or another currency, with changes and the drop from the all-time high. */
 import { defineCommand } from '../src/core/command.ts';
-import { date, money, pctChange, usd } from '../src/core/format.ts';
+import { CURRENCIES, date, money, pctChange, usd } from '../src/core/format.ts';
 import { footerFor } from '../src/core/freshness.ts';
 import { changePercent, drawdown } from '../src/core/metrics/index.ts';
 import { loadDailyPrices } from '../src/market-data/history.ts';
 import { optional } from '../src/market-data/optional.ts';
 
-/** The currencies mempool.space serves; the Coinbase fallback serves these too. */
-export const CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'CHF', 'AUD', 'JPY'] as const;
+import { DEFAULT_PREFS } from '../src/core/prefs.ts';
 
 export default defineCommand({
   name: 'price',
   description: 'BTC price in USD or another currency, with changes and the drop from the all-time high',
   options: {
-    currency: { kind: 'choice', choices: CURRENCIES, autocomplete: true, example: 'eur', description: 'Currency (USD, EUR, GBP, CAD, CHF, AUD, JPY)' },
+    currency: { kind: 'choice', choices: CURRENCIES, autocomplete: true, example: 'eur', description: 'Currency (USD, EUR, GBP, CAD, CHF, AUD, JPY; default your /settings currency)' },
   },
   shared: true,
   examples: ['/price', '/price eur'],
   async run(ctx, args) {
-    const currency = args.currency ?? 'USD';
+    const currency = args.currency ?? (ctx.prefs ?? DEFAULT_PREFS).currency;
     const warnings: string[] = [];
     const [prices, history] = await Promise.all([
       ctx.market.prices(),

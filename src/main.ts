@@ -68,14 +68,24 @@ export async function startBot(config: Config): Promise<void> {
   });
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) }, logDestination);
   const market = createMarket({ config, logger });
-  const services: CommandServices = { historyStore: store.snapshots, benchmarks: benchmarksFrom(config), digestCharts: new DigestChartCache() };
+  const services: CommandServices = { historyStore: store.snapshots, benchmarks: benchmarksFrom(config), digestCharts: new DigestChartCache(), settings: store.settings };
   const now = () => Date.now();
+  // Read once per command, synchronously (SQLite): a read that fails leaves the defaults, never the answer.
+  const prefsFor = (platform: Platform, who: Parameters<ContextFactory>[0] = {}) => {
+    try {
+      return store.settings.prefsFor(who.user?.platform ?? platform, who.user?.id, who.chat?.id);
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'settings unreadable; answering in USD and UTC');
+      return undefined;
+    }
+  };
   const contextFor = (platform: Platform): ContextFactory => (who = {}) => ({
     market,
     now,
     platform,
     version: VERSION,
     services,
+    prefs: prefsFor(platform, who),
     ...who,
   });
 

@@ -40,6 +40,8 @@ export interface ChartRequest {
   snapshots?: SnapshotReader;
   /** Milliseconds since the epoch. */
   now: number;
+  /** IANA zone the newest point's time is shown in (the asker's /settings); UTC when absent. */
+  zone?: string;
 }
 
 export interface BuiltChart {
@@ -86,12 +88,12 @@ function retargets(points: readonly Point[], fromSec: number): Marker[] {
  * Where the points came from and how old the newest is. A step series fetched just now is current
  * even when its newest point (the last retarget) is days old, so it gets no "newest point" line.
  */
-function footerOf(loaded: LoadedSeries, now: number, newestSec: number, stepped: boolean): string[] {
+function footerOf(loaded: LoadedSeries, now: number, newestSec: number, stepped: boolean, zone?: string): string[] {
   if (loaded.origin === 'market' && stepped) return footerFor(loaded.provenance, now);
   const head = loaded.origin === 'store'
     ? [`Source: ${loaded.sources.join(', ')} (history stored by hashwatch)`]
     : footerFor(loaded.provenance, now);
-  return [...head, `Newest point ${dateTime(newestSec * 1000)} (${age(newestSec * 1000, now)})`];
+  return [...head, `Newest point ${dateTime(newestSec * 1000, zone)} (${age(newestSec * 1000, now)})`];
 }
 
 const filename = (metric: ChartMetric, range: ChartRange) => `hashwatch-${metric}-${range}.png`;
@@ -173,7 +175,7 @@ async function lineChart(req: ChartRequest & { metric: LineMetric }): Promise<Bu
     },
     title,
     summary,
-    footer: footerOf(loaded, req.now, newest.t, def.stepped === true),
+    footer: footerOf(loaded, req.now, newest.t, def.stepped === true, req.zone),
     notes: loaded.notes,
     tone: latest.v > first.v ? 'up' : latest.v < first.v ? 'down' : 'neutral',
     data: {

@@ -62,13 +62,68 @@ export function usdPerKwh(n: number, minDigits = 2): string {
   return `${n < 0 ? MINUS : ''}$${body}/kWh`;
 }
 
-/** Money in another currency, e.g. "€64,823" or "64,823 CHF". */
+/** The currencies a reply can be in: the ones mempool.space's /api/v1/prices quotes (and the fallback is cut to). */
+export const CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'CHF', 'AUD', 'JPY'] as const;
+export type Currency = (typeof CURRENCIES)[number];
+
+export function isCurrency(code: string): code is Currency {
+  return (CURRENCIES as readonly string[]).includes(code);
+}
+
+/** Yen have no minor unit in use: a yen amount is whole, and below ¥1 it reads "< ¥1". */
+const WHOLE_UNITS: ReadonlySet<string> = new Set(['JPY']);
+
+const currencyFormats = new Map<string, Intl.NumberFormat>();
+/** "€64,823.00", "CA$1.50", "CHF 12.00", "¥6": Intl's en-US symbols, unambiguous for every quoted currency. */
+function currencyBody(a: number, currency: string, digits: number): string {
+  const key = `${currency}:${digits}`;
+  let f = currencyFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { style: 'currency', currency, currencyDisplay: 'symbol', minimumFractionDigits: digits, maximumFractionDigits: digits });
+    currencyFormats.set(key, f);
+  }
+  // A plain space instead of Intl's no-break space, so "CHF 12.00" reads the same on every surface.
+  return f.format(a).replace(/\u00a0/g, ' ');
+}
+
+/**
+ * Money in any quoted currency, with the same tiers as usd() (cents below 1,000, whole units above,
+ * M/B/T for huge sums, 4 decimals below 1, "< €0.0001" instead of a false zero). USD is exactly usd().
+ */
 export function money(n: number, currency: string): string {
   if (currency === 'USD') return usd(n);
-  const symbol: Record<string, string> = { EUR: '€', GBP: '£', JPY: '¥' };
-  const body = n >= 1000 ? int(n) : fixed(n, 2);
-  const s = symbol[currency];
-  return s ? `${s}${body}` : `${body} ${currency}`;
+  if (!Number.isFinite(n)) return UNAVAILABLE;
+  const whole = WHOLE_UNITS.has(currency);
+  const floor = whole ? 1 : USD_FLOOR;
+  if (n !== 0 && Math.abs(n) < floor) {
+    const shown = currencyBody(floor, currency, whole ? 0 : 4);
+    return n > 0 ? `< ${shown}` : `> ${MINUS}${shown}`;
+  }
+  const sign = n < 0 ? MINUS : '';
+  const a = Math.abs(n);
+  const small = whole ? 0 : 2;
+  if (a >= 1e12) return `${sign}${currencyBody(a / 1e12, currency, 2)}T`;
+  if (a >= 1e9) return `${sign}${currencyBody(a / 1e9, currency, 2)}B`;
+  if (a >= 1e6) return `${sign}${currencyBody(a / 1e6, currency, 2)}M`;
+  if (a >= 1000) return `${sign}${currencyBody(a, currency, 0)}`;
+  if (a >= 1 || whole) return `${sign}${currencyBody(a, currency, small)}`;
+  return `${sign}${currencyBody(a, currency, 4)}`;
+}
+
+/** A power price in any quoted currency, "€0.055/kWh"; USD is exactly usdPerKwh(). */
+export function moneyPerKwh(n: number, currency: string, minDigits = 2): string {
+  if (currency === 'USD') return usdPerKwh(n, minDigits);
+  if (!Number.isFinite(n)) return UNAVAILABLE;
+  if (n !== 0 && Math.abs(n) < USD_FLOOR) {
+    const shown = `${currencyBody(USD_FLOOR, currency, 4)}/kWh`;
+    return n > 0 ? `< ${shown}` : `> ${MINUS}${shown}`;
+  }
+  const a = Math.abs(n);
+  // As many decimals as the price has, up to 4; yen tariffs (~¥30/kWh) are quoted to 2 at most.
+  const most = WHOLE_UNITS.has(currency) ? 2 : 4;
+  const least = WHOLE_UNITS.has(currency) ? 0 : minDigits;
+  const digits = Math.min(most, Math.max(least, (String(Number(a.toFixed(most))).split('.')[1] ?? '').length));
+  return `${n < 0 ? MINUS : ''}${currencyBody(a, currency, digits)}/kWh`;
 }
 
 export function btc(n: number, digits = 8): string {
@@ -110,10 +165,29 @@ export function age(thenMs: number, nowMs: number): string {
   return d >= 0 ? `${duration(d)} ago` : `in ${duration(d)}`;
 }
 
-export function dateTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+function zoneParts(ms: number, timeZone: string): Record<string, string> {
+  let f = zoneFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    zoneFormats.set(timeZone, f);
+  }
+  return Object.fromEntries(f.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
 }
 
-export function date(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+/**
+ * "2025-04-06 00:47 UTC", or in a user's zone "2025-04-06 02:47 Europe/Berlin": the zone's name, not
+ * an abbreviation, because Intl's en-US short names for most zones are only "GMT+2".
+ */
+export function dateTime(ms: number, timeZone = 'UTC'): string {
+  if (timeZone === 'UTC') return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const p = zoneParts(ms, timeZone);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${timeZone}`;
+}
+
+/** The calendar date at `ms`, in UTC unless a zone is given (an ETA's day depends on where you are). */
+export function date(ms: number, timeZone = 'UTC'): string {
+  if (timeZone === 'UTC') return new Date(ms).toISOString().slice(0, 10);
+  const p = zoneParts(ms, timeZone);
+  return `${p.year}-${p.month}-${p.day}`;
 }

@@ -94,7 +94,8 @@ async function answer(
   // /hashprice). Keyed per market, so separate markets (tests, what-ifs) never mix.
   let inflight = sharedRuns.get(ctx.market);
   if (!inflight) sharedRuns.set(ctx.market, (inflight = new Map()));
-  const key = `${command.name}\0${ctx.platform}\0${ctx.version}\0${JSON.stringify(parsed.args)}`;
+  // The asker's /settings change the reply (currency, zone), so asks share a run only with the same ones.
+  const key = `${command.name}\0${ctx.platform}\0${ctx.version}\0${JSON.stringify(parsed.args)}\0${JSON.stringify(ctx.prefs ?? null)}`;
   const running = inflight.get(key);
   if (running) return running;
   const run = execute(command, parsed.args, ctx, log);

@@ -5,6 +5,7 @@
  */
 import type { DeliveryPlatform } from './delivery.ts';
 import type { Benchmarks } from './metrics/benchmarks.ts';
+import type { Prefs, Settings } from './prefs.ts';
 import type { Reply, ReplyChart } from './reply.ts';
 
 export interface AlertUser {
@@ -64,8 +65,31 @@ export interface UserData {
   delivered: number;
   /** Channel digests they set up: these stay with the channel; only their id is taken off them. */
   channelDigests: number;
+  /** Their /settings (currency, time zone, /profit defaults): 0 or 1. Chat settings stay with the chat. */
+  settings: number;
   /** Their user record (platform id, display name, first-seen time). */
   account: number;
+}
+
+export type SettingsScope = 'user' | 'chat';
+/** A user (with their display name) or a chat (with `by`, the platform id of the admin changing it). */
+export interface SettingsSubject {
+  platform: string;
+  id: string;
+  name?: string;
+  by?: string;
+}
+
+/** Stored /settings, per user and per chat (the store's settings repository is one). */
+export interface SettingsStore {
+  /** What is stored for the user (platform + their id) or the chat, only the fields set. */
+  get(scope: SettingsScope, platform: string, id: string): Settings;
+  /** Sets the given fields, keeps the others; returns what is stored afterwards. */
+  set(scope: SettingsScope, who: SettingsSubject, patch: Settings, nowMs: number): Settings;
+  /** Forgets every field; false when nothing was stored. */
+  reset(scope: SettingsScope, platform: string, id: string): boolean;
+  /** The settings in effect for one command: the user's over the chat's over the defaults. */
+  prefsFor(platform: string, userId: string | undefined, chatId: string | undefined): Prefs;
 }
 
 export interface AccountService {
@@ -102,6 +126,8 @@ export interface CommandServices {
   benchmarks?: Benchmarks;
   /** The digest's last chart, shared by /digest and the scheduled digests; absent: rendered each time. */
   digestCharts?: ChartCache;
+  /** Stored /settings; absent where there is no store (one-shot CLI runs use USD and UTC). */
+  settings?: SettingsStore;
 }
 
 /** Keeps the last rendered chart under a key, so the same picture is not drawn again for every asker. */

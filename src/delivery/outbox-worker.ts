@@ -237,9 +237,10 @@ export class OutboxWorker {
     return false;
   }
 
-  /** The chat moved (Telegram group → supergroup): its schedule and unsent rows move with it. */
+  /** The chat moved (Telegram group → supergroup): its schedule, settings and unsent rows move with it. */
   private follow(d: Destination, to: string): void {
     this.opts.store.schedules.migrate(d.platform, d.chatId, to);
+    this.opts.store.settings.migrateChat(d.platform, d.chatId, to);
     this.opts.store.outbox.redirect(d.platform, d.chatId, to);
     this.opts.log.info({ platform: d.platform, from: d.chatId, to }, 'outbox: chat moved; following it');
   }

@@ -7,6 +7,7 @@ import { openDatabase } from './open.ts';
 import { outboxRepo, type OutboxRepo } from './outbox.ts';
 import { ruleRepo, type RuleRepo } from './rules.ts';
 import { scheduleRepo, type ScheduleRepo } from './schedules.ts';
+import { settingsRepo, type SettingsRepo } from './settings.ts';
 import { snapshotRepo, type SnapshotRepo } from './snapshots.ts';
 import { userRepo, type UserRepo } from './users.ts';
 
@@ -16,6 +17,7 @@ export type { AlertState, RuleRow, RuleRepo } from './rules.ts';
 export type { ScheduleRow, ScheduleRepo } from './schedules.ts';
 export type { OutboxRow, OutboxRepo, OutboxStatus } from './outbox.ts';
 export type { UserRow, UserRepo } from './users.ts';
+export type { SettingsRepo, SettingsScope } from './settings.ts';
 
 export interface Store {
   readonly path: string;
@@ -24,6 +26,8 @@ export interface Store {
   schedules: ScheduleRepo;
   outbox: OutboxRepo;
   snapshots: SnapshotRepo;
+  /** /settings per user and per chat. */
+  settings: SettingsRepo;
   /** Runs fn in one transaction: a state change and the message it causes commit together. */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -31,13 +35,15 @@ export interface Store {
 
 export function openStore(path: string): Store {
   const db: Database = openDatabase(path);
+  const users = userRepo(db);
   return {
     path,
-    users: userRepo(db),
+    users,
     rules: ruleRepo(db),
     schedules: scheduleRepo(db),
     outbox: outboxRepo(db),
     snapshots: snapshotRepo(db),
+    settings: settingsRepo(db, users),
     transaction: (fn) => db.transaction(fn)(),
     close: () => {
       if (db.open) db.close();

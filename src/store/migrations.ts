@@ -109,4 +109,30 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE alert_rules SET spec = json_set(spec, '$.metric', 'difficulty_change')
     WHERE json_valid(spec) AND json_extract(spec, '$.metric') = 'difficulty';
   `,
+  // 4 (settings): /settings, per user and per chat. A NULL column is "not set here": the reply falls
+  // back to the chat's, then the default. A user's row goes with the user (ON DELETE CASCADE); a chat's
+  // stays with the chat. The power price keeps the currency it was given in.
+  `
+  CREATE TABLE user_settings (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    currency TEXT,
+    zone TEXT,
+    power_per_kwh REAL,
+    power_currency TEXT,
+    efficiency_j_per_th REAL,
+    updated_ms INTEGER NOT NULL
+  );
+  CREATE TABLE chat_settings (
+    platform TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    currency TEXT,
+    zone TEXT,
+    power_per_kwh REAL,
+    power_currency TEXT,
+    efficiency_j_per_th REAL,
+    updated_by TEXT,
+    updated_ms INTEGER NOT NULL,
+    PRIMARY KEY (platform, chat_id)
+  );
+  `,
 ];

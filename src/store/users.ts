@@ -41,6 +41,7 @@ export function userRepo(db: Database): UserRepo {
     queued: db.prepare(`SELECT COUNT(*) FROM outbox WHERE ${DM} AND status IN ('pending', 'sending')`).pluck(),
     delivered: db.prepare(`SELECT COUNT(*) FROM outbox WHERE ${DM} AND status IN ('sent', 'failed')`).pluck(),
     channelDigests: db.prepare(`SELECT COUNT(*) FROM digest_schedules WHERE platform = @platform AND created_by = @id AND kind = 'channel'`).pluck(),
+    settings: db.prepare(`SELECT COUNT(*) FROM user_settings WHERE user_id IN (${OWNER})`).pluck(),
     account: db.prepare(`SELECT COUNT(*) FROM users WHERE platform = @platform AND external_id = @id`).pluck(),
   };
   const remove = {
@@ -51,6 +52,9 @@ export function userRepo(db: Database): UserRepo {
     delivered: db.prepare(`DELETE FROM outbox WHERE ${DM}`),
     // The channel keeps its digest (it belongs to the channel's admins); only who set it up is forgotten.
     channelDigests: db.prepare(`UPDATE digest_schedules SET created_by = NULL WHERE platform = @platform AND created_by = @id AND kind = 'channel'`),
+    settings: db.prepare(`DELETE FROM user_settings WHERE user_id IN (${OWNER})`),
+    // A chat's settings stay with the chat; only which admin last changed them is forgotten.
+    chatSettingsBy: db.prepare(`UPDATE chat_settings SET updated_by = NULL WHERE platform = @platform AND updated_by = @id`),
     account: db.prepare(`DELETE FROM users WHERE platform = @platform AND external_id = @id`),
   };
   const dataOf = (platform: string, externalId: string): UserData => {
@@ -64,6 +68,7 @@ export function userRepo(db: Database): UserRepo {
       queued: n(count.queued),
       delivered: n(count.delivered),
       channelDigests: n(count.channelDigests),
+      settings: n(count.settings),
       account: n(count.account),
     };
   };
@@ -71,6 +76,7 @@ export function userRepo(db: Database): UserRepo {
     const who = { platform, id: externalId };
     const ids = ruleIds.all(who) as number[];
     remove.ruleState.run(who);
+    remove.chatSettingsBy.run(who);
     return {
       rules: remove.rules.run(who).changes,
       ruleIds: ids,
@@ -78,6 +84,8 @@ export function userRepo(db: Database): UserRepo {
       queued: remove.queued.run(who).changes,
       delivered: remove.delivered.run(who).changes,
       channelDigests: remove.channelDigests.run(who).changes,
+      // Before the account: the settings row hangs off it (its cascade would delete it uncounted).
+      settings: remove.settings.run(who).changes,
       account: remove.account.run(who).changes,
     };
   });

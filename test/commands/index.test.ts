@@ -32,9 +32,9 @@ afterAll(async () => {
 });
 
 describe('every command', () => {
-  // /alert and /forget manage the asker's own data (a store and a user): test/alerts and
-  // test/commands/forget.test.ts cover them.
-  const dataCommands = commands.map((c) => c.name).filter((n) => n !== 'alert' && n !== 'forget');
+  // /alert, /settings and /forget manage the asker's own data (a store and a user): test/alerts,
+  // test/commands/settings.test.ts and test/commands/forget.test.ts cover them.
+  const dataCommands = commands.map((c) => c.name).filter((n) => n !== 'alert' && n !== 'settings' && n !== 'forget');
   it.each(dataCommands)('/%s answers with a footer saying where and how fresh', async (name) => {
     const sample: Record<string, Record<string, string>> = { profit: { model: 's19jpro', power: '0.06' }, chart: { metric: 'hashprice' } };
     const reply = await run(name, sample[name] ?? {});

@@ -53,7 +53,7 @@ export async function startExampleWorld(): Promise<ExampleWorld> {
   const dispatcher = toLocalhost();
   const market = createMarket({ config, logger: silentLogger, now, dispatcher, sleep: async () => {} });
   const store = openStore(':memory:');
-  const services: CommandServices = { historyStore: store.snapshots, benchmarks: benchmarksFrom(config), digestCharts: new DigestChartCache() };
+  const services: CommandServices = { historyStore: store.snapshots, benchmarks: benchmarksFrom(config), digestCharts: new DigestChartCache(), settings: store.settings };
   const runtime = await startBackground({
     config,
     logger: silentLogger,
@@ -70,7 +70,8 @@ export async function startExampleWorld(): Promise<ExampleWorld> {
   // say whether its condition already holds.
   await runtime.pollOnce();
   const chat = { id: CONSOLE_USER.id, kind: 'private' as const, isAdmin: async () => true };
-  const makeContext = (): CommandContext => ({ market, now, platform: 'console', version: VERSION, services, user: CONSOLE_USER, chat });
+  // As main does: the asker's /settings read once per command.
+  const makeContext = (): CommandContext => ({ market, now, platform: 'console', version: VERSION, services, user: CONSOLE_USER, chat, prefs: store.settings.prefsFor('console', CONSOLE_USER.id, chat.id) });
   return {
     ask: async (line) => (await handleConsoleLine(line, { commands, makeContext, logger: silentLogger })) ?? '',
     close: async () => {

@@ -30,8 +30,9 @@ const run = (market: Market, name: string, raw: Record<string, unknown> = {}) =>
   runCommand(commands, name, raw, { market, now: () => NOW, platform: 'cli', version: 'test', services: {} }, silentLogger);
 
 const SAMPLE: Record<string, Record<string, string>> = { profit: { model: 's19jpro', power: '0.06' }, chart: { metric: 'hashprice' } };
-// /alert and /forget manage the asker's stored data (a store and a user): test/alerts and test/commands/forget cover them.
-const DATA_COMMANDS = commands.map((c) => c.name).filter((n) => n !== 'alert' && n !== 'forget');
+// /alert, /forget and /settings manage the asker's stored data (a store and a user): test/alerts,
+// test/commands/forget and test/commands/settings cover them.
+const DATA_COMMANDS = commands.map((c) => c.name).filter((n) => n !== 'alert' && n !== 'forget' && n !== 'settings');
 
 async function runAll(market: Market) {
   const out: Record<string, { tone: string | undefined; text: string }> = {};

@@ -21,7 +21,7 @@ describe('openStore', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['alert_rules', 'alert_state', 'digest_schedules', 'metric_snapshots', 'outbox', 'sqlite_sequence', 'users']);
+    expect(tables).toEqual(['alert_rules', 'alert_state', 'chat_settings', 'digest_schedules', 'metric_snapshots', 'outbox', 'sqlite_sequence', 'user_settings', 'users']);
     raw.close();
   });
 

@@ -40,6 +40,8 @@ const world = fc.record({
   dmDigests: fc.array(fc.nat(3), { maxLength: 4 }),
   channelDigests: fc.array(fc.record({ channel: fc.nat(1), creator: fc.nat(3) }), { maxLength: 2 }),
   messages: fc.array(fc.record({ to: fc.nat(5), status: fc.constantFrom(...STATUSES) }), { maxLength: 16 }),
+  settings: fc.array(fc.nat(3), { maxLength: 4 }),
+  chatSettings: fc.array(fc.record({ channel: fc.nat(1), by: fc.nat(3) }), { maxLength: 2 }),
   target: fc.nat(3),
 });
 type World = typeof world extends fc.Arbitrary<infer W> ? W : never;
@@ -68,6 +70,11 @@ function build(store: Store, w: World): void {
     const ch = CHANNELS[c.channel]!;
     store.schedules.upsert({ platform: ch.platform, chatId: ch.chatId, kind: 'channel', time: '14:00', timezone: 'UTC', createdBy: PEOPLE[c.creator]!.id, lastDate: null, createdMs: t0 });
   }
+  for (const u of w.settings) store.settings.set('user', PEOPLE[u]!, { currency: 'EUR', zone: 'Europe/Berlin' }, t0);
+  for (const c of w.chatSettings) {
+    const ch = CHANNELS[c.channel]!;
+    store.settings.set('chat', { platform: ch.platform, id: ch.chatId, by: PEOPLE[c.by]!.id }, { currency: 'CHF' }, t0);
+  }
   // Rows to be left 'sending' are the only ones due at t0, so one claim takes exactly those.
   w.messages.forEach((m, i) => store.outbox.enqueue(`m:${i}`, destination(m.to), reply(`m${i}`), m.status === 'sending' ? t0 : t0 + 1e9));
   const platforms = ['telegram', 'discord'];
@@ -88,6 +95,8 @@ function dump(path: string) {
       states: raw.prepare('SELECT * FROM alert_state ORDER BY rule_id').all() as Record<string, unknown>[],
       schedules: raw.prepare('SELECT * FROM digest_schedules ORDER BY id').all() as Record<string, unknown>[],
       outbox: raw.prepare('SELECT * FROM outbox ORDER BY id').all() as Record<string, unknown>[],
+      userSettings: raw.prepare('SELECT s.*, u.platform, u.external_id FROM user_settings s JOIN users u ON u.id = s.user_id ORDER BY s.user_id').all() as Record<string, unknown>[],
+      chatSettings: raw.prepare('SELECT * FROM chat_settings ORDER BY platform, chat_id').all() as Record<string, unknown>[],
     };
   } finally {
     raw.close();
@@ -126,7 +135,11 @@ describe('store.users.forget', () => {
           expect(after.schedules.filter((s) => isTarget(s.platform, s.chat_id) && s.kind === 'user')).toEqual([]);
           expect(after.schedules.filter((s) => s.platform === target.platform && s.created_by === target.id)).toEqual([]);
           expect(after.outbox.filter((o) => isTarget(o.platform, o.chat_id) && o.dest_kind === 'user')).toEqual([]);
-          expect(account.dataOf(target)).toEqual({ rules: 0, ruleIds: [], dmDigests: 0, queued: 0, delivered: 0, channelDigests: 0, account: 0 });
+          expect(account.dataOf(target)).toEqual({ rules: 0, ruleIds: [], dmDigests: 0, queued: 0, delivered: 0, channelDigests: 0, settings: 0, account: 0 });
+          // Their settings go; a chat's settings stay with the chat, only who last changed them is forgotten.
+          expect(removed.settings).toBe(before.userSettings.filter((u) => isTarget(u.platform, u.external_id)).length);
+          expect(after.userSettings).toEqual(before.userSettings.filter((u) => !isTarget(u.platform, u.external_id)));
+          expect(after.chatSettings).toEqual(before.chatSettings.map((c) => (c.platform === target.platform && c.updated_by === target.id ? { ...c, updated_by: null } : c)));
           // Everyone else's rows are untouched; channel digests stay, only the creator's id goes.
           expect(after.users).toEqual(before.users.filter((u) => !isTarget(u.platform, u.external_id)));
           expect(after.rules).toEqual(before.rules.filter((r) => !isTarget(r.platform, r.external_id)));
@@ -157,7 +170,7 @@ describe('store.users.forget', () => {
     const store = openStore(':memory:');
     const owner = store.users.ensure('telegram', '1001', 'alice', 0);
     store.rules.insert({ userId: owner, specJson: '{"kind":"retarget"}', cooldownSec: 0, createdMs: 0 }, { armed: null, episode: 0, lastFiredMs: null, memo: null });
-    expect(store.users.forget('telegram', '9999')).toEqual({ rules: 0, ruleIds: [], dmDigests: 0, queued: 0, delivered: 0, channelDigests: 0, account: 0 });
+    expect(store.users.forget('telegram', '9999')).toEqual({ rules: 0, ruleIds: [], dmDigests: 0, queued: 0, delivered: 0, channelDigests: 0, settings: 0, account: 0 });
     expect(store.rules.listForUser(owner)).toHaveLength(1);
     store.close();
   });

@@ -60,8 +60,16 @@ export function fleetEconomics(i: {
 /** Power prices to a tenth of a cent, without trailing zeros: "$0.06/kWh", "$0.135/kWh". */
 export const kwhPrice = (usdPerKwh: number) => `$${Number(usdPerKwh.toFixed(3))}/kWh`;
 
+/** How USD amounts and power prices read: USD by default, the asker's currency in /profit (src/market-data/fx.ts). */
+export interface MoneyFormat {
+  amount(usd: number): string;
+  perKwh(usdPerKwh: number): string;
+}
+const USD_FORMAT: MoneyFormat = { amount: usd, perKwh: kwhPrice };
+
 /** "At $0.06/kWh, 4 of 17 models lose money; the most efficient (Antminer S21 XP Hyd, 12 J/TH) breaks even up to $0.135/kWh." */
-export function fleetSummary(f: FleetEconomics): string {
+export function fleetSummary(f: FleetEconomics, fmt: MoneyFormat = USD_FORMAT): string {
+  const kwhPrice = fmt.perKwh;
   const loss = f.underWater === 0 ? 'no model loses money' : `${f.underWater} of ${f.total} models lose money`;
   const b = f.best;
   return `At ${kwhPrice(f.powerUsdPerKwh)}, ${loss}; the most efficient (${b.name}, ${b.efficiencyJPerTh} J/TH) breaks even up to ${kwhPrice(b.economics.breakevenPowerUsdPerKwh)}.`;
@@ -72,7 +80,8 @@ export function fleetSummary(f: FleetEconomics): string {
  * "Antminer S19j Pro · 29.5 J/TH" → "⚠ −$0.0036/TH/day (power $0.0425) · breaks even ≤ $0.055/kWh".
  * Revenue per TH/s is the same for every row (the hashprice), so the reply states it once.
  */
-export function fleetRowField(r: FleetRow): { label: string; value: string } {
+export function fleetRowField(r: FleetRow, fmt: MoneyFormat = USD_FORMAT): { label: string; value: string } {
+  const { amount: usd, perKwh: kwhPrice } = fmt;
   const margin = usd(r.economics.marginPerThDay);
   return {
     label: `${r.name} · ${r.efficiencyJPerTh} J/TH`,

@@ -41,7 +41,7 @@ export function forwardHashprice(i: ForwardHashpriceInput): ForwardHashprice {
 }
 
 /** "After the adjustment in ~2.4 days, est. +5.9 %: $36.69/PH/day" (the line /hashprice shows). */
-export function forwardHashpriceLine(etaInMs: number, estimatedChangePercent: number, usdPerPhDay: number): string {
+export function forwardHashpriceLine(etaInMs: number, estimatedChangePercent: number, usdPerPhDay: number, amount: (usd: number) => string = usd): string {
   const when = etaInMs > 0 ? `in ~${duration(etaInMs)}` : 'due now';
-  return `After the adjustment ${when}, est. ${pctChange(estimatedChangePercent, 1)}: ${usd(usdPerPhDay)}/PH/day`;
+  return `After the adjustment ${when}, est. ${pctChange(estimatedChangePercent, 1)}: ${amount(usdPerPhDay)}/PH/day`;
 }

@@ -1,7 +1,7 @@
 /** /about: what hashwatch is, which sources its figures come from, how fresh they are, and its version. */
 import { defineCommand } from '../src/core/command.ts';
 import { age, int } from '../src/core/format.ts';
-import { footerFor } from '../src/core/freshness.ts';
+import { attribution } from '../src/core/freshness.ts';
 import { optional } from '../src/market-data/optional.ts';
 import { TTL_MS } from '../src/sources/index.ts';
 import { CATALOG, CHART_NAMES, METRIC_IDS, type MetricId } from '../src/core/metrics/catalog.ts';
@@ -56,7 +56,7 @@ export default defineCommand({
           fields: METRIC_IDS.map((id) => ({ label: CATALOG[id].label, value: `in ${CATALOG[id].unit}; ${usesOf(id) || 'recorded for history'}` })),
         },
       ],
-      footer: tip ? footerFor([{ what: 'block tip', sourced: tip }], ctx.now()) : [],
+      ...(tip ? attribution([{ what: 'block tip', sourced: tip }], ctx.now()) : { footer: [] }),
       tone: 'neutral',
       data: { version: ctx.version },
     };

@@ -1,7 +1,7 @@
 /** /difficulty: where the next difficulty adjustment stands: progress, estimated change, ETA, blocks left, previous change. */
 import { defineCommand } from '../src/core/command.ts';
 import { age, dateTime, difficulty, int, pct, pctChange } from '../src/core/format.ts';
-import { footerFor } from '../src/core/freshness.ts';
+import { attribution } from '../src/core/freshness.ts';
 import { retargetSummary, tooEarlyToEstimate } from '../src/core/metrics/index.ts';
 import { DEFAULT_PREFS } from '../src/core/prefs.ts';
 
@@ -38,7 +38,7 @@ export default defineCommand({
           ],
         },
       ],
-      footer: footerFor([{ what: 'difficulty adjustment', sourced: adj }, { what: 'difficulty', sourced: net }], now),
+      ...attribution([{ what: 'difficulty adjustment', sourced: adj }, { what: 'difficulty', sourced: net }], now),
       tone: estimate === undefined ? 'neutral' : estimate < 0 ? 'down' : 'up',
       data: { ...r, estimatedChangePercent: estimate ?? null, difficulty: net.value.difficulty, nextRetargetHeight: adj.value.nextRetargetHeight },
     };

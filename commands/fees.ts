@@ -1,7 +1,7 @@
 /** /fees: how much of miners' revenue fees make over the last 144 blocks, and the fee rates recommended now. */
 import { defineCommand } from '../src/core/command.ts';
 import { btc, pct } from '../src/core/format.ts';
-import { footerFor, type Provenance } from '../src/core/freshness.ts';
+import { attribution, type Provenance } from '../src/core/freshness.ts';
 import { avgFeesBtcFromRewardStats, feeShare, subsidyBtc } from '../src/core/metrics/index.ts';
 import type { Section } from '../src/core/reply.ts';
 import { optional } from '../src/market-data/optional.ts';
@@ -69,7 +69,7 @@ export default defineCommand({
       title: 'Fees',
       lines: [...lines, ...warnings.map((w) => `⚠ ${w}`)],
       sections,
-      footer: footerFor(provenance, ctx.now()),
+      ...attribution(provenance, ctx.now()),
       tone: 'neutral',
       data: { ...data, missing: warnings },
     };

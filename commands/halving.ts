@@ -1,7 +1,7 @@
 /** /halving: when the next halving comes, what it does to subsidy and hashprice, and the fees that would make up for it. */
 import { defineCommand } from '../src/core/command.ts';
 import { age, btc, date, difficulty, int, pct, pctChange } from '../src/core/format.ts';
-import { footerFor, type Provenance } from '../src/core/freshness.ts';
+import { attribution, type Provenance } from '../src/core/freshness.ts';
 import { TARGET_BLOCK_SECONDS } from '../src/core/metrics/constants.ts';
 import { halvingOutlook, recentBlockRate, type BlockRate } from '../src/core/metrics/halving.ts';
 import { DAYS_PER_YEAR } from '../src/core/metrics/security.ts';
@@ -87,7 +87,7 @@ export default defineCommand({
           ],
         },
       ],
-      footer: footerFor(provenance, now, inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined),
+      ...attribution(provenance, now, inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined),
       tone: 'neutral',
       data: { ...h, currency: fx.currency, perUsd: fx.perUsd, blockRate: rate ?? null, intervalSec, inputs: { ...inputs, provenance: undefined }, whatIf: inputs.whatIf },
     };

@@ -1,7 +1,7 @@
 /** /hashprice: what 1 PH/s (and 1 TH/s) earns per day in USD and BTC, with recent changes and what-if inputs. */
 import { defineCommand } from '../src/core/command.ts';
 import { btc, date, int, money, pctChange, usd } from '../src/core/format.ts';
-import { footerFor } from '../src/core/freshness.ts';
+import { attribution } from '../src/core/freshness.ts';
 import { FORWARD_ASSUMPTIONS, forwardHashprice, forwardHashpriceLine } from '../src/core/metrics/forward.ts';
 import { beforeDayOf, changePercent, hashpriceBtcPerPhDay, lowHigh, lowestSince, retargetSummary, subsidyBtc, tooEarlyToEstimate, type Point } from '../src/core/metrics/index.ts';
 import { errorReply, type Field } from '../src/core/reply.ts';
@@ -146,9 +146,9 @@ export default defineCommand({
     const feesShown = inputs.missing.fees ? 'fees unavailable (subsidy only)' : `fees ${inputs.avgFeesBtc.toFixed(4)} BTC/block`;
     const priceShown = inputs.priceUsd === undefined ? 'price unavailable' : `price ${fx.btcPrice === undefined ? usd(inputs.priceUsd) : money(fx.btcPrice, cur)}`;
     lines.push(`Inputs: difficulty ${(inputs.difficulty / 1e12).toFixed(2)} T, subsidy ${inputs.subsidyBtc} BTC, ${feesShown}, ${priceShown}.`);
-    const footer = inputs.provenance.length === 0
-      ? ['What-if: every input given by you; no network data used']
-      : footerFor(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined);
+    const { footer, provenance } = inputs.provenance.length === 0
+      ? { footer: ['What-if: every input given by you; no network data used'], provenance: [] }
+      : attribution(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined);
     const d30 = (data.changes as Record<string, number | undefined> | undefined)?.['30d'];
     lines.push(...fx.lines);
     return {
@@ -156,6 +156,7 @@ export default defineCommand({
       lines: [...lines, ...warnings.map((w) => `⚠ ${w}`)],
       sections: [{ fields }],
       footer,
+      provenance,
       tone: d30 === undefined ? 'neutral' : d30 < 0 ? 'down' : 'up',
       data,
     };

@@ -1,7 +1,7 @@
 /** /hashrate: how much hash the network has (7-day average), how it changed, its drop from the high, hash ribbons. */
 import { defineCommand } from '../src/core/command.ts';
 import { date, hashrate, pctChange } from '../src/core/format.ts';
-import { footerFor } from '../src/core/freshness.ts';
+import { attribution } from '../src/core/freshness.ts';
 import { hashRibbons, hashrateTrend, impliedHashrate } from '../src/core/metrics/index.ts';
 import { loadHashrateSeries } from '../src/market-data/history.ts';
 
@@ -45,7 +45,7 @@ export default defineCommand({
           ],
         },
       ],
-      footer: footerFor([...series.provenance, { what: 'network', sourced: net }], ctx.now()),
+      ...attribution([...series.provenance, { what: 'network', sourced: net }], ctx.now()),
       tone: (trend.change7dPercent ?? 0) < 0 ? 'down' : 'up',
       data: {
         avg7d: trend.avg7d,

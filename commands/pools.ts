@@ -1,7 +1,7 @@
 /** /pools: who finds the blocks: pool shares, top-1/top-3, Nakamoto coefficient and HHI over a window. */
 import { defineCommand } from '../src/core/command.ts';
 import { date, int, pct } from '../src/core/format.ts';
-import { footerFor, type Provenance } from '../src/core/freshness.ts';
+import { attribution, type Provenance } from '../src/core/freshness.ts';
 import { poolConcentration } from '../src/core/metrics/index.ts';
 import { concentrationThenNow, concentrationTrend, weeklyConcentration, type WeekConcentration } from '../src/core/metrics/pool-history.ts';
 import { optional } from '../src/market-data/optional.ts';
@@ -76,7 +76,7 @@ export default defineCommand({
           ],
         },
       ],
-      footer: footerFor(provenance, ctx.now()),
+      ...attribution(provenance, ctx.now()),
       tone: 'neutral',
       buttons: BUTTON_WINDOWS.filter((w) => w !== window).map((w) => ({ label: w, command: 'pools', args: { window: w } })),
       data: {

@@ -1,7 +1,7 @@
 /** /price: what a bitcoin costs in USD or another currency, with changes and the drop from the all-time high. */
 import { defineCommand } from '../src/core/command.ts';
 import { CURRENCIES, date, money, pctChange, usd } from '../src/core/format.ts';
-import { footerFor } from '../src/core/freshness.ts';
+import { attribution } from '../src/core/freshness.ts';
 import { changePercent, drawdown } from '../src/core/metrics/index.ts';
 import { loadDailyPrices } from '../src/market-data/history.ts';
 import { optional } from '../src/market-data/optional.ts';
@@ -29,7 +29,7 @@ export default defineCommand({
         title: 'Price',
         lines: [`${prices.source} did not send a ${currency} price right now. Try USD.`],
         sections: [],
-        footer: footerFor([{ what: 'price', sourced: prices }], ctx.now()),
+        ...attribution([{ what: 'price', sourced: prices }], ctx.now()),
         tone: 'error',
         ephemeral: true,
       };
@@ -60,7 +60,7 @@ export default defineCommand({
       title: `Bitcoin price (${currency})`,
       lines: [...lines, ...warnings.map((w) => `⚠ ${w}`)],
       sections: [{ fields }],
-      footer: footerFor(provenance, ctx.now()),
+      ...attribution(provenance, ctx.now()),
       tone: change30 == null ? 'neutral' : change30 < 0 ? 'down' : 'up',
       buttons: CURRENCIES.filter((c) => c !== currency).slice(0, 4).map((c) => ({ label: c, command: 'price', args: { currency: c } })),
       data,

@@ -1,7 +1,7 @@
 /** /profit: whether an ASIC model (or an efficiency) mines at a profit at your power price, with its breakevens. */
 import { defineCommand } from '../src/core/command.ts';
 import { int, moneyPerKwh, pctChange } from '../src/core/format.ts';
-import { footerFor } from '../src/core/freshness.ts';
+import { attribution } from '../src/core/freshness.ts';
 import { ASIC_MODELS, findAsic, hashprice, machineEconomics, miningEconomics, normaliseModelName, type AsicModel } from '../src/core/metrics/index.ts';
 import { DEFAULT_BENCHMARKS, REFERENCE_POWER } from '../src/core/metrics/benchmarks.ts';
 import { fleetEconomics, fleetRowField, fleetSummary, kwhPrice } from '../src/core/metrics/fleet.ts';
@@ -17,7 +17,7 @@ const ALL_MODELS = 'all';
  * Every model at one power price, most efficient first: which machines still earn more than their
  * power costs. One field per model (17 models and the section title fit Discord's 25 fields).
  */
-function fleetReply(inputs: HashpriceInputs, power: number, powerFrom: 'you' | 'reference', footer: string[], fx: Fx): Reply {
+function fleetReply(inputs: HashpriceInputs, power: number, powerFrom: 'you' | 'reference', sourced: Pick<Reply, 'footer' | 'provenance'>, fx: Fx): Reply {
   const amount = fx.fromUsd;
   const perKwh = fx.perKwhFromUsd;
   const fmt = { amount, perKwh: fx.currency === 'USD' ? kwhPrice : perKwh };
@@ -35,7 +35,7 @@ function fleetReply(inputs: HashpriceInputs, power: number, powerFrom: 'you' | '
       ...inputs.warnings.map((w) => `⚠ ${w}`),
     ],
     sections: [{ title: 'Margin per TH/s per day, most efficient first', fields: f.rows.map((r) => ({ ...fleetRowField(r, fmt), inline: false })) }],
-    footer,
+    ...sourced,
     tone: f.underWater > f.total / 2 ? 'down' : 'neutral',
     data: {
       powerUsdPerKwh: power,
@@ -121,8 +121,8 @@ export default defineCommand({
     const amount = fx.fromUsd;
     const perKwh = fx.perKwhFromUsd;
     const powerShown = args.power !== undefined ? moneyPerKwh(args.power, cur) : perKwh(power);
-    const footer = footerFor(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined);
-    if (efficiency === undefined) return fleetReply(inputs, power, args.power === undefined ? (storedPower === undefined ? 'reference' : 'you') : 'you', footer, fx);
+    const sourced = attribution(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined);
+    if (efficiency === undefined) return fleetReply(inputs, power, args.power === undefined ? (storedPower === undefined ? 'reference' : 'you') : 'you', sourced, fx);
     const hp = hashprice(inputs);
     const e = miningEconomics({ efficiencyJPerTh: efficiency, powerUsdPerKwh: power, hashpriceUsdPerPhDay: hp.usdPerPhDay, fleetThs: args.hashrate });
     const machine = machineName(model, efficiency, overridden);
@@ -175,7 +175,7 @@ export default defineCommand({
         ...inputs.warnings.map((w) => `⚠ ${w}`),
       ],
       sections,
-      footer,
+      ...sourced,
       tone: e.marginPerThDay >= 0 ? 'up' : 'down',
       data: { machine, model: model?.id ?? null, efficiencyJPerTh: efficiency, efficiencyFrom: args.efficiency !== undefined ? 'you' : model ? 'nameplate' : 'settings', powerUsdPerKwh: power, hashpriceUsdPerPhDay: hp.usdPerPhDay, ...e, perMachine: perMachine ?? null, currency: cur, perUsd: fx.perUsd },
     };

@@ -1,7 +1,7 @@
 /** /security: what the network spends on security: daily miner revenue, yearly spend and its share of the market cap. */
 import { defineCommand } from '../src/core/command.ts';
 import { btc, pct } from '../src/core/format.ts';
-import { footerFor } from '../src/core/freshness.ts';
+import { attribution } from '../src/core/freshness.ts';
 import { securityBudget, securityBudgetBtc } from '../src/core/metrics/index.ts';
 import { budgetAtHalvings, HALVING_BUDGET_ASSUMPTIONS, halvingBudgetLine } from '../src/core/metrics/security-outlook.ts';
 import { loadMiningInputs } from '../src/market-data/hashprice-inputs.ts';
@@ -52,7 +52,7 @@ export default defineCommand({
           ],
         },
       ],
-      footer: footerFor(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined),
+      ...attribution(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined),
       tone: 'neutral',
       // The revenue history (subsidy and fees per day) is a chart of its own: offered, not drawn on every ask.
       buttons: REVENUE_RANGES.map((range) => ({ label: `Revenue ${range}`, command: 'chart', args: { metric: 'revenue', range } })),

@@ -1,7 +1,7 @@
 /** /site: mine or lease to AI? Mining margin per MW per month against an AI/HPC hosting lease. */
 import { defineCommand } from '../src/core/command.ts';
 import { money, usd, usdPerKwh } from '../src/core/format.ts';
-import { footerFor } from '../src/core/freshness.ts';
+import { attribution } from '../src/core/freshness.ts';
 import { ASIC_MODELS, findAsic } from '../src/core/metrics/asics.ts';
 import { AI_LEASE, DEFAULT_BENCHMARKS, REFERENCE_POWER, type Benchmarks } from '../src/core/metrics/benchmarks.ts';
 import { hashprice } from '../src/core/metrics/hashprice.ts';
@@ -83,7 +83,7 @@ export default defineCommand({
         },
         ...sitePart,
       ],
-      footer: footerFor(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined),
+      ...attribution(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined),
       tone: m.leaseAdvantage > 0 ? 'down' : 'up',
       data: {
         mw,

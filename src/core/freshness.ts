@@ -4,7 +4,7 @@
  */
 import type { Sourced } from './market.ts';
 import { age, dateTime, int } from './format.ts';
-import type { FigureSource, Footer } from './reply.ts';
+import type { FigureSource } from './reply.ts';
 
 export interface Provenance {
   /** What the figure is, e.g. "price", "difficulty". */
@@ -21,7 +21,7 @@ export function footerFor(
   nowMs: number,
   tip?: { height: number; timestampSec: number },
   clock: 'relative' | 'absolute' = 'relative',
-): Footer {
+): string[] {
   const when = (ms: number) => (clock === 'absolute' ? dateTime(ms) : age(ms, nowMs));
   const lines: string[] = [];
   if (tip) lines.push(`Block ${int(tip.height)} · mined ${when(tip.timestampSec * 1000)}`);
@@ -41,8 +41,17 @@ export function footerFor(
       lines.push(`ℹ ${what}: ${sourced.note}`);
     }
   }
-  // Not enumerable: the footer stays equal to its lines wherever it is compared or spread.
-  return Object.defineProperty(dedupe(lines), 'sources', { value: items.map((item) => figureSource(item, nowMs)) });
+  return dedupe(lines);
+}
+
+/** The footer in words and the same facts per figure group for `--json`: what a reply built from these sources carries. */
+export function attribution(
+  items: readonly Provenance[],
+  nowMs: number,
+  tip?: { height: number; timestampSec: number },
+  clock: 'relative' | 'absolute' = 'relative',
+): { footer: string[]; provenance: FigureSource[] } {
+  return { footer: footerFor(items, nowMs, tip, clock), provenance: items.map((item) => figureSource(item, nowMs)) };
 }
 
 /**

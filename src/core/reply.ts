@@ -44,6 +44,8 @@ export interface Reply {
   data?: Record<string, unknown>;
   /** Errors and personal answers: Discord shows them only to the asker. */
   ephemeral?: boolean;
+  /** Where each figure group came from, as data (the footer says the same in words): `--json`, inline cache times. */
+  provenance?: FigureSource[];
 }
 
 /**
@@ -61,17 +63,13 @@ export interface FigureSource {
   [flag: string]: unknown;
 }
 
-/** A footer built by footerFor also carries its figures' sources in machine-readable form. */
-export type Footer = string[] & { sources?: readonly FigureSource[] };
-
 /**
  * The reply as `--json` prints it: the command's data, then where its figures came from (per
  * figure group, when the footer was built from sources) and the footer's own lines.
  */
 export function replyJson(reply: Reply): Record<string, unknown> {
   if (reply.tone === 'error') return { error: reply.title, message: reply.lines?.join('\n') };
-  const sources = (reply.footer as Footer).sources;
-  return { ...(reply.data ?? {}), ...(sources ? { provenance: sources } : {}), footer: reply.footer };
+  return { ...(reply.data ?? {}), ...(reply.provenance ? { provenance: reply.provenance } : {}), footer: reply.footer };
 }
 
 export function errorReply(title: string, message: string, footer: string[] = []): Reply {

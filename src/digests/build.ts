@@ -5,7 +5,7 @@
  */
 import type { CommandContext } from '../core/command.ts';
 import { digestReply } from '../core/digest.ts';
-import { footerFor } from '../core/freshness.ts';
+import { attribution } from '../core/freshness.ts';
 import { DEFAULT_BENCHMARKS } from '../core/metrics/benchmarks.ts';
 import type { Reply, ReplyChart } from '../core/reply.ts';
 import type { Market } from '../core/market.ts';
@@ -57,7 +57,8 @@ export async function buildDigest(ctx: Pick<CommandContext, 'market' | 'now' | '
   const { headline, provenance } = await loadHeadlineParts(ctx.market, ctx.now());
   const tip = headline.height === undefined || headline.tipTimeSec === undefined ? undefined : { height: headline.height, timestampSec: headline.tipTimeSec };
   const power = (ctx.services.benchmarks ?? DEFAULT_BENCHMARKS).referencePowerUsdPerKwh;
-  const reply = digestReply(headline, footerFor(provenance, ctx.now(), tip, clock), [], power);
+  const { footer, provenance: sources } = attribution(provenance, ctx.now(), tip, clock);
+  const reply = { ...digestReply(headline, footer, [], power), provenance: sources };
   const chart = await digestChart(ctx, `${headline.height}:${headline.hashpriceUsdPerPhDay}:${Math.floor(ctx.now() / 3_600_000)}`);
   return chart ? { ...reply, chart } : reply;
 }

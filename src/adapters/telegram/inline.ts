@@ -10,7 +10,7 @@ import type { InlineQuery, InlineQueryResultArticle } from 'telegraf/types';
 import type { Logger } from '../../logger.ts';
 import type { Command, CommandContext } from '../../core/command.ts';
 import { splitArgs, tokenize } from '../../core/command.ts';
-import type { Footer, Reply } from '../../core/reply.ts';
+import type { Reply } from '../../core/reply.ts';
 import { findCommand, runCommand } from '../../core/run.ts';
 import { closest } from '../../core/suggest.ts';
 import { renderTelegram, splitHtml, TEXT_LIMIT } from './format.ts';
@@ -143,7 +143,7 @@ export async function answerQuery(deps: Omit<InlineDeps, 'answer'>, text: string
  * shortest), so Telegram never shows a card older than a /command would be; at least 1 s.
  */
 function secondsFresh(reply: Reply): number {
-  const sources = (reply.footer as Footer).sources ?? [];
+  const sources = reply.provenance ?? [];
   if (sources.some((s) => s.stale)) return RETRY_CACHE_SEC;
   const oldest = Math.max(0, ...sources.map((s) => s.ageSec));
   return Math.max(RETRY_CACHE_SEC, Math.min(MAX_CACHE_SEC, MAX_CACHE_SEC - oldest));

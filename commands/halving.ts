@@ -9,6 +9,8 @@ import { loadHashpriceInputs } from '../src/market-data/hashprice-inputs.ts';
 import { optional } from '../src/market-data/optional.ts';
 import { loadFx } from '../src/market-data/fx.ts';
 import { DEFAULT_PREFS } from '../src/core/prefs.ts';
+import { errorReply } from '../src/core/reply.ts';
+import { impossibleWhatIf, readWhatIfs } from '../src/core/what-if.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -24,17 +26,20 @@ export default defineCommand({
   description: 'Next halving: blocks left, ETA, subsidy before/after, hashprice after and the fees to make up for it',
   options: {
     price: { kind: 'number', min: 1, max: 10_000_000, unit: 'USD per BTC', example: 'price=60000', description: 'What-if BTC price in USD (the reply is then in USD)' },
-    difficulty: { kind: 'number', min: 1, max: 1e18, example: 'difficulty=120T', description: 'What-if network difficulty (e.g. 120T)' },
+    difficulty: { kind: 'number', min: 1, max: 1e18, example: 'difficulty=120T', description: 'What-if network difficulty (e.g. 120T; a bare 120 means 120T)' },
     fees: { kind: 'number', min: 0, max: 100, unit: 'BTC per block', example: 'fees=0.05', description: 'What-if average fees per block, in BTC' },
   },
   examples: ['/halving', '/halving price=150000', '/halving fees=0.5'],
   async run(ctx, args) {
     const warnings: string[] = [];
+    const { given, readAs } = readWhatIfs(args);
     const [inputs, adj] = await Promise.all([
-      loadHashpriceInputs(ctx.market, args),
+      loadHashpriceInputs(ctx.market, given),
       optional(ctx.market.difficultyAdjustment(), warnings, 'Recent block rate'),
     ]);
     warnings.unshift(...inputs.warnings);
+    const impossible = given.difficulty === undefined ? undefined : impossibleWhatIf(inputs);
+    if (impossible) return errorReply('/halving: impossible what-if', `No network can give this figure: ${impossible}`);
     const rate: BlockRate | undefined = adj ? recentBlockRate(adj.value) : undefined;
     const intervalSec = rate?.intervalSec ?? TARGET_BLOCK_SECONDS;
     const now = ctx.now();
@@ -56,7 +61,7 @@ export default defineCommand({
     const rateBasis = rate
       ? rate.basis === 'epoch'
         ? `the mean interval over the last ${int(rate.blocks)} blocks (this difficulty epoch)`
-        : `mempool.space's interval over the last ${int(rate.blocks)} blocks`
+        : `${adj!.source}'s interval over the last ${int(rate.blocks)} blocks`
       : 'the 10-minute target (the recent rate is unavailable)';
     const multiple = h.feesMultiple === undefined ? '' : ` (${h.feesMultiple >= 10 ? int(h.feesMultiple) : h.feesMultiple.toFixed(1)}× today's ${btc(inputs.avgFeesBtc, 4)})`;
     const whatIf = inputs.whatIf.length > 0;
@@ -69,6 +74,7 @@ export default defineCommand({
         `To keep hashprice where it is, fees would have to average ${btc(h.feesToKeepHashpriceBtc, 4)} per block${multiple}: at least ${int(h.minFeeRateSatPerVb)} sat/vB across a full block.`,
         `Assumes today's price ${amount(inputs.priceUsd)}, difficulty ${difficulty(inputs.difficulty)} and fees ${btc(inputs.avgFeesBtc, 4)}/block hold; ETA from ${rateBasis}.`,
         ...(whatIf ? [`What-if with ${inputs.whatIf.join(', ')} set by you; other inputs are live.`] : []),
+        ...readAs,
         ...(args.price !== undefined && prefs.currency !== 'USD' ? [`price= is in USD, so this what-if answers in USD (your currency is ${prefs.currency}).`] : []),
         ...fx.lines,
         ...warnings.map((w) => `⚠ ${w}`),

@@ -1,11 +1,11 @@
 /** /hashprice: what 1 PH/s (and 1 TH/s) earns per day in USD and BTC, with recent changes and what-if inputs. */
 import { defineCommand } from '../src/core/command.ts';
-import { btc, date, int, money, pctChange, usd } from '../src/core/format.ts';
+import { btc, date, difficulty as fmtDifficulty, int, money, pctChange, usd } from '../src/core/format.ts';
 import { attribution } from '../src/core/freshness.ts';
 import { FORWARD_ASSUMPTIONS, forwardHashprice, forwardHashpriceLine } from '../src/core/metrics/forward.ts';
 import { beforeDayOf, changePercent, hashpriceBtcPerPhDay, lowHigh, lowestSince, retargetSummary, subsidyBtc, tooEarlyToEstimate, type Point } from '../src/core/metrics/index.ts';
 import { errorReply, type Field } from '../src/core/reply.ts';
-import { impossibleWhatIf, readWhatIfDifficulty } from '../src/core/what-if.ts';
+import { impossibleWhatIf, readWhatIfs } from '../src/core/what-if.ts';
 import { loadHashpriceHistory } from '../src/market-data/history.ts';
 import { loadMiningInputs, type WhatIf } from '../src/market-data/hashprice-inputs.ts';
 import { optional } from '../src/market-data/optional.ts';
@@ -27,13 +27,7 @@ export default defineCommand({
   shared: true,
   examples: ['/hashprice', '/hashprice price=60000', '/hashprice price=80k difficulty=130T fees=0.02 height=900000'],
   async run(ctx, args) {
-    const given: WhatIf = { ...args };
-    const readAs: string[] = [];
-    if (args.difficulty !== undefined) {
-      const d = readWhatIfDifficulty(args.difficulty);
-      given.difficulty = d.difficulty;
-      if (d.note) readAs.push(d.note);
-    }
+    const { given, readAs } = readWhatIfs<WhatIf>(args);
     const inputs = await loadMiningInputs(ctx.market, given);
     const whatIf = inputs.whatIf.length > 0;
     if (whatIf) {
@@ -81,7 +75,7 @@ export default defineCommand({
           ? 'What-if with every input set by you: nothing is live.'
           : `What-if with ${given} set by you; other inputs are live.`,
       );
-      for (const note of readAs) lines.push(`${note.charAt(0).toUpperCase()}${note.slice(1)}.`);
+      lines.push(...readAs);
       if (args.height !== undefined) lines.push(`Block ${int(args.height)} is a what-if height (subsidy ${inputs.subsidyBtc} BTC), not a mined block.`);
     } else if (degraded || usdPerPhDay === undefined) {
       // A comparison against a figure that reads low (or is missing) would invent a record low.
@@ -145,7 +139,7 @@ export default defineCommand({
     }
     const feesShown = inputs.missing.fees ? 'fees unavailable (subsidy only)' : `fees ${inputs.avgFeesBtc.toFixed(4)} BTC/block`;
     const priceShown = inputs.priceUsd === undefined ? 'price unavailable' : `price ${fx.btcPrice === undefined ? usd(inputs.priceUsd) : money(fx.btcPrice, cur)}`;
-    lines.push(`Inputs: difficulty ${(inputs.difficulty / 1e12).toFixed(2)} T, subsidy ${inputs.subsidyBtc} BTC, ${feesShown}, ${priceShown}.`);
+    lines.push(`Inputs: difficulty ${fmtDifficulty(inputs.difficulty)}, subsidy ${inputs.subsidyBtc} BTC, ${feesShown}, ${priceShown}.`);
     const { footer, provenance } = inputs.provenance.length === 0
       ? { footer: ['What-if: every input given by you; no network data used'], provenance: [] }
       : attribution(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined);

@@ -146,8 +146,9 @@ export function hashrate(hs: number): string {
   return `${fixed(hs / 1e12, 1)} TH/s`;
 }
 
+/** In T as miners quote it; a what-if below 0.01 T (only ever typed, never mined since 2013) in plain digits, not "0.00 T". */
 export function difficulty(d: number): string {
-  return `${fixed(d / 1e12, 2)} T`;
+  return d < 1e10 ? int(d) : `${fixed(d / 1e12, 2)} T`;
 }
 
 export function duration(ms: number): string {

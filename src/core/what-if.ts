@@ -19,6 +19,16 @@ export function readWhatIfDifficulty(raw: number): { difficulty: number; note?: 
 }
 
 /**
+ * The what-if options as given, with a bare difficulty read as T, and the sentences that say how
+ * they were read ("Difficulty 120 read as 120 T."). Every command with a difficulty= what-if uses it.
+ */
+export function readWhatIfs<A extends { difficulty?: number }>(args: A): { given: A; readAs: string[] } {
+  if (args.difficulty === undefined) return { given: args, readAs: [] };
+  const d = readWhatIfDifficulty(args.difficulty);
+  return { given: { ...args, difficulty: d.difficulty }, readAs: d.note ? [`${d.note.charAt(0).toUpperCase()}${d.note.slice(1)}.`] : [] };
+}
+
+/**
  * Why a what-if figure cannot happen, or undefined when it can. 1 PH/s earns at most what the whole
  * network earns (subsidy + fees of the day's 144 blocks) only if the network has at least 1 PH/s:
  * difficulty ≥ 1e15 × 600 / 2^32 ≈ 139.7 million. Below that the figure exceeds every block of the

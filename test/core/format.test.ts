@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { date, dateTime, money, moneyPerKwh, usd, usdPerKwh } from '../../src/core/format.ts';
+import { date, dateTime, difficulty, money, moneyPerKwh, usd, usdPerKwh } from '../../src/core/format.ts';
 
 /** Issue 10 #10: "$5e-324/kWh" and a threshold of 0.0000001 shown as "$0.0000". */
 describe('money never prints exponent notation or a false zero', () => {
@@ -64,5 +64,12 @@ describe('money in any quoted currency, times in any zone', () => {
     expect(dateTime(eta, 'America/New_York')).toBe('2025-04-05 20:47 America/New_York');
     expect(date(eta, 'America/New_York')).toBe('2025-04-05');
     expect(date(eta)).toBe('2025-04-06');
+  });
+});
+
+describe('difficulty', () => {
+  it('is quoted in T, and a typed what-if too small for T in plain digits instead of "0.00 T"', () => {
+    expect(difficulty(113_757_508_810_854)).toBe('113.76 T');
+    expect(difficulty(139_698_387)).toBe('139,698,387');
   });
 });

@@ -123,7 +123,13 @@ function benchIndex(): BenchResult[] {
       unit: 'ms',
       target: 'touch only crossed rules',
       ok: agree,
-      details: { moves: MOVES, avgRulesTouched: Math.round(touched / MOVES), fired: firedIndexed, agreesWithScan: agree ? 'yes' : 'NO', lookUpOnlyMs: Number(median(lookups).toFixed(3)) },
+      details: {
+        moves: MOVES,
+        avgRulesTouched: Math.round(touched / MOVES),
+        fired: firedIndexed,
+        agreesWithScan: agree ? 'yes' : 'NO',
+        lookUpOnlyMs: Number(median(lookups).toFixed(3)),
+      },
     },
     { name: 'evaluate 1M threshold rules, naive scan (median per move)', value: Number(mn.toFixed(3)), unit: 'ms' },
     { name: 'speed-up of the index over the scan', value: Number((mn / mi).toFixed(1)), unit: '×', target: '≫ 1', ok: mn / mi > 10 },
@@ -148,10 +154,24 @@ function benchDatabaseIndex(rules: Rules, xs: number[], expectedFirst: number): 
              CREATE INDEX t_fire ON t (above, fire); CREATE INDEX t_rearm ON t (above, rearm);`);
     const insert = db.prepare('INSERT INTO t VALUES (?, ?, ?, ?)');
     db.transaction(() => {
-      for (let i = 0; i < RULES; i++) insert.run(i, rules.above[i], rules.value[i], rules.above[i] ? rules.value[i]! - rules.margin[i]! : rules.value[i]! + rules.margin[i]!);
+      for (let i = 0; i < RULES; i++)
+        insert.run(
+          i,
+          rules.above[i],
+          rules.value[i],
+          rules.above[i] ? rules.value[i]! - rules.margin[i]! : rules.value[i]! + rules.margin[i]!,
+        );
     })();
-    const up = db.prepare('SELECT id FROM t WHERE above = 1 AND fire >= @lo AND fire < @hi UNION ALL SELECT id FROM t WHERE above = 0 AND rearm > @lo AND rearm <= @hi').pluck();
-    const down = db.prepare('SELECT id FROM t WHERE above = 1 AND rearm >= @lo AND rearm < @hi UNION ALL SELECT id FROM t WHERE above = 0 AND fire > @lo AND fire <= @hi').pluck();
+    const up = db
+      .prepare(
+        'SELECT id FROM t WHERE above = 1 AND fire >= @lo AND fire < @hi UNION ALL SELECT id FROM t WHERE above = 0 AND rearm > @lo AND rearm <= @hi',
+      )
+      .pluck();
+    const down = db
+      .prepare(
+        'SELECT id FROM t WHERE above = 1 AND rearm >= @lo AND rearm < @hi UNION ALL SELECT id FROM t WHERE above = 0 AND fire > @lo AND fire <= @hi',
+      )
+      .pluck();
     const crossed = (from: number, to: number) => (to > from ? up.all({ lo: from, hi: to }) : down.all({ lo: to, hi: from })) as number[];
     const agrees = crossed(xs[0]!, xs[1]!).length === expectedFirst;
     const samples: number[] = [];
@@ -235,12 +255,16 @@ async function benchEngine(): Promise<BenchResult[]> {
     const rand = random(7);
     const rules = makeRules(rand);
     const t0 = Date.UTC(2025, 3, 1);
-    const spec = (i: number) => JSON.stringify({ kind: 'threshold', metric: 'hashprice', direction: rules.above[i] ? 'above' : 'below', value: rules.value[i] });
+    const spec = (i: number) =>
+      JSON.stringify({ kind: 'threshold', metric: 'hashprice', direction: rules.above[i] ? 'above' : 'below', value: rules.value[i] });
     store.transaction(() => {
       // One user per 25 rules (the default per-user limit).
       for (let i = 0; i < RULES; i++) {
         const userId = i % 25 === 0 ? store.users.ensure('telegram', String(i / 25 + 1), undefined, t0) : i / 25 + 1;
-        store.rules.insert({ userId: Math.floor(userId), specJson: spec(i), cooldownSec: 0, createdMs: t0 }, { armed: null, episode: 0, lastFiredMs: null, memo: null });
+        store.rules.insert(
+          { userId: Math.floor(userId), specJson: spec(i), cooldownSec: 0, createdMs: t0 },
+          { armed: null, episode: 0, lastFiredMs: null, memo: null },
+        );
       }
     });
     const gc = collector();
@@ -280,7 +304,13 @@ async function benchEngine(): Promise<BenchResult[]> {
         unit: 'ms',
         target: '< 20 ms',
         ok: engineMs < 20,
-        details: { moves: MOVES, alertsQueued: fired, loadMs: Math.round(loadMs), naiveScanMs: Number(scanMs.toFixed(2)), ratioToNaiveScan: Number((engineMs / scanMs).toFixed(2)) },
+        details: {
+          moves: MOVES,
+          alertsQueued: fired,
+          loadMs: Math.round(loadMs),
+          naiveScanMs: Number(scanMs.toFixed(2)),
+          ratioToNaiveScan: Number((engineMs / scanMs).toFixed(2)),
+        },
       },
       {
         name: 'RSS added by 1M rules loaded in the engine',

@@ -18,7 +18,11 @@ const TARGET_MS = 150;
 const NOW = Date.UTC(2025, 3, 1, 15);
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
-async function timeOne(metric: (typeof CHART_METRICS)[number], range: ChartRange, market = stubMarket(NOW / 1000)): Promise<{ ms: number; bytes: number }> {
+async function timeOne(
+  metric: (typeof CHART_METRICS)[number],
+  range: ChartRange,
+  market = stubMarket(NOW / 1000),
+): Promise<{ ms: number; bytes: number }> {
   const t0 = performance.now();
   const built = await buildChart({ metric, range, market, now: NOW });
   return { ms: performance.now() - t0, bytes: built.chart.png.length };
@@ -35,7 +39,10 @@ if (process.argv.includes('--cold-child')) {
 }
 
 function coldRenderMs(): number {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--cold-child'], { encoding: 'utf8', timeout: 60_000 });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--cold-child'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (child.status !== 0) throw new Error(`cold render child failed: ${child.stderr.slice(0, 500)}`);
   return (JSON.parse(child.stdout) as { ms: number }).ms;
 }
@@ -76,7 +83,12 @@ async function storeBacked(): Promise<BenchResult> {
   const store = openStore(':memory:');
   const nowSec = NOW / 1000;
   store.snapshots.upsertMany(
-    Array.from({ length: 52_560 }, (_, i) => ({ metric: 'hashprice_usd', tsSec: nowSec - i * 600, value: 50 + 10 * Math.sin(i / 3000), source: 'mempool.space' })),
+    Array.from({ length: 52_560 }, (_, i) => ({
+      metric: 'hashprice_usd',
+      tsSec: nowSec - i * 600,
+      value: 50 + 10 * Math.sin(i / 3000),
+      source: 'mempool.space',
+    })),
   );
   const market = stubMarket(nowSec);
   const samples: number[] = [];

@@ -100,7 +100,11 @@ export async function run(): Promise<BenchResult[]> {
         unit: 'ms',
         target: '< 100 ms',
         ok: afterUpstream < 100 && replies.every((r) => r.tone !== 'error'),
-        details: { upstreamAnsweredAt_ms: Math.round(watched.lastSettledAt() - t0), firstReply_ms: Math.round(firstMs!), allReplies_ms: Math.round(elapsed) },
+        details: {
+          upstreamAnsweredAt_ms: Math.round(watched.lastSettledAt() - t0),
+          firstReply_ms: Math.round(firstMs!),
+          allReplies_ms: Math.round(elapsed),
+        },
       });
       if (calls !== CALLS) continue;
       const counts = cold.callCounts();

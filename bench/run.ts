@@ -30,4 +30,10 @@ const head = ['group', 'measure', 'value', 'target', 'met'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
 process.stdout.write(`${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n${rows.map(line).join('\n')}\n`);
-process.exit(Object.values(all).flat().some((r) => r.ok === false) ? 1 : 0);
+process.exit(
+  Object.values(all)
+    .flat()
+    .some((r) => r.ok === false)
+    ? 1
+    : 0,
+);

@@ -35,7 +35,12 @@ async function deliverOnce(): Promise<{ ratio: number; count429: number; seconds
       concurrency: 32,
     });
     for (let i = 1; i <= MESSAGES; i++) {
-      store.outbox.enqueue(`bench:${i}`, { platform: 'telegram', chatId: String(i), kind: 'user' }, { title: `Alert ${i}`, lines: ['bench'], sections: [], footer: ['bench'], tone: 'neutral' }, Date.now());
+      store.outbox.enqueue(
+        `bench:${i}`,
+        { platform: 'telegram', chatId: String(i), kind: 'user' },
+        { title: `Alert ${i}`, lines: ['bench'], sections: [], footer: ['bench'], tone: 'neutral' },
+        Date.now(),
+      );
     }
     const start = performance.now();
     while (store.outbox.counts().sent < MESSAGES) await worker.drain().then(() => new Promise((r) => setTimeout(r, 5)));
@@ -53,7 +58,9 @@ export async function run(): Promise<BenchResult[]> {
   for (let i = 0; i < ROUNDS; i++) rounds.push(await deliverOnce());
   const worst = Math.min(...rounds.map((r) => r.ratio));
   const total429 = rounds.reduce((n, r) => n + r.count429, 0);
-  const perRound = Object.fromEntries(rounds.map((r, i) => [`round${i + 1}`, `${r.ratio.toFixed(3)} (${r.seconds.toFixed(2)} s, ${r.count429} × 429)`]));
+  const perRound = Object.fromEntries(
+    rounds.map((r, i) => [`round${i + 1}`, `${r.ratio.toFixed(3)} (${r.seconds.toFixed(2)} s, ${r.count429} × 429)`]),
+  );
   return [
     {
       name: `Telegram delivery rate ÷ allowed, worst of ${ROUNDS} rounds (stand-in enforcing 30 msg/s)`,

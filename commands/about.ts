@@ -8,7 +8,9 @@ import { CATALOG, CHART_NAMES, METRIC_IDS, type MetricId } from '../src/core/met
 
 /** Where a metric can be used: an alert subject, a /chart name, or both. */
 function usesOf(id: MetricId): string {
-  const charts = Object.entries(CHART_NAMES).filter(([, to]) => to === id).map(([name]) => `/chart ${name}`);
+  const charts = Object.entries(CHART_NAMES)
+    .filter(([, to]) => to === id)
+    .map(([name]) => `/chart ${name}`);
   return ['threshold' in CATALOG[id] ? `/alert add ${id}` : undefined, ...charts].filter(Boolean).join(', ');
 }
 
@@ -28,7 +30,9 @@ export default defineCommand({
       title: `hashwatch ${ctx.version}`,
       lines: [
         'Open-source Bitcoin mining market updates for Discord, Telegram and the terminal.',
-        tip ? `Latest block ${int(tip.value.height)}, mined ${age(tip.value.timestampSec * 1000, ctx.now())}.` : 'The latest block is unknown right now.',
+        tip
+          ? `Latest block ${int(tip.value.height)}, mined ${age(tip.value.timestampSec * 1000, ctx.now())}.`
+          : 'The latest block is unknown right now.',
         ...warnings.map((w) => `⚠ ${w}`),
       ],
       sections: [
@@ -36,8 +40,12 @@ export default defineCommand({
           title: 'Sources',
           fields: [
             { label: `${names.primary} API (primary)`, value: 'blocks, difficulty, fees, pools, hashrate and price history, prices' },
-            ...(names.priceFallback ? [{ label: `${names.priceFallback} (fallback)`, value: 'BTC price in USD and other currencies when mempool is down' }] : []),
-            ...(names.chainFallback ? [{ label: `${names.chainFallback} (fallback)`, value: 'block height, difficulty and hashrate when mempool is down' }] : []),
+            ...(names.priceFallback
+              ? [{ label: `${names.priceFallback} (fallback)`, value: 'BTC price in USD and other currencies when mempool is down' }]
+              : []),
+            ...(names.chainFallback
+              ? [{ label: `${names.chainFallback} (fallback)`, value: 'block height, difficulty and hashrate when mempool is down' }]
+              : []),
           ],
         },
         {
@@ -47,13 +55,19 @@ export default defineCommand({
               label: 'Cached for',
               value: `tip ${secs(TTL_MS.tip)}, prices ${secs(TTL_MS.prices)}, 144-block fees ${secs(TTL_MS.rewardStats)}, fee rates ${secs(TTL_MS.recommendedFees)}, pools ${secs(TTL_MS.pools)}, history ${secs(TTL_MS.history)}; a failed refresh serves the last value marked stale`,
             },
-            { label: 'Formulas', value: 'hashprice = 86400·1e15 / (difficulty·2^32) × (subsidy + average fees of the last 144 blocks) × price' },
+            {
+              label: 'Formulas',
+              value: 'hashprice = 86400·1e15 / (difficulty·2^32) × (subsidy + average fees of the last 144 blocks) × price',
+            },
           ],
         },
         {
           // One line per metric of the catalog, so a new metric is listed here without another edit.
           title: 'Metrics watched and recorded',
-          fields: METRIC_IDS.map((id) => ({ label: CATALOG[id].label, value: `in ${CATALOG[id].unit}; ${usesOf(id) || 'recorded for history'}` })),
+          fields: METRIC_IDS.map((id) => ({
+            label: CATALOG[id].label,
+            value: `in ${CATALOG[id].unit}; ${usesOf(id) || 'recorded for history'}`,
+          })),
         },
       ],
       ...(tip ? attribution([{ what: 'block tip', sourced: tip }], ctx.now()) : { footer: [] }),

@@ -7,17 +7,38 @@ export default defineCommand({
   name: 'alert',
   description: 'Personal alerts by direct message: thresholds, changes over time, retargets, ribbons, pools',
   options: {
-    action: { kind: 'choice', choices: ['add', 'list', 'remove', 'pause', 'resume'], aliases: { delete: 'remove', rm: 'remove', ls: 'list', new: 'add' }, example: 'add', description: 'What to do (default: list)' },
-    subject: { kind: 'text', maxLength: 40, example: 'hashprice', description: 'add: metric or event (hashprice, price, hashrate, retarget…); else the alert id' },
+    action: {
+      kind: 'choice',
+      choices: ['add', 'list', 'remove', 'pause', 'resume'],
+      aliases: { delete: 'remove', rm: 'remove', ls: 'list', new: 'add' },
+      example: 'add',
+      description: 'What to do (default: list)',
+    },
+    subject: {
+      kind: 'text',
+      maxLength: 40,
+      example: 'hashprice',
+      description: 'add: metric or event (hashprice, price, hashrate, retarget…); else the alert id',
+    },
     condition: { kind: 'text', maxLength: 20, example: 'below', description: 'above, below, change, up, down (or low for hashprice lows)' },
     value: { kind: 'text', maxLength: 20, example: '40', description: 'Threshold (e.g. 40, 100k, 600 EH/s, 150T) or change (e.g. -10%)' },
     window: { kind: 'text', maxLength: 10, example: '7d', description: 'Change window in days, e.g. 7d or 30d' },
-    cooldown: { kind: 'integer', min: 0, max: 10_080, unit: 'minutes', example: 'cooldown=60', description: 'Least time between two alerts of this rule (default 60 min)' },
+    cooldown: {
+      kind: 'integer',
+      min: 0,
+      max: 10_080,
+      unit: 'minutes',
+      example: 'cooldown=60',
+      description: 'Least time between two alerts of this rule (default 60 min)',
+    },
   },
   personal: true,
   needs: () => ({
     alerts: { title: 'Alerts unavailable', text: 'Alerts need the bot running with its database; they are not available in this mode.' },
-    user: { title: 'Alerts need an account', text: 'Alerts are sent by direct message on Discord or Telegram (or to the running terminal bot); use /alert there.' },
+    user: {
+      title: 'Alerts need an account',
+      text: 'Alerts are sent by direct message on Discord or Telegram (or to the running terminal bot); use /alert there.',
+    },
   }),
   examples: [...ADD_EXAMPLES.slice(0, 2), '/alert list', '/alert remove 3', '/alert pause 3', '/alert resume 3'],
   async run(ctx, args) {

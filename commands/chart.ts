@@ -1,6 +1,13 @@
 /** /chart: how a metric (hashprice, hashrate, price, difficulty, fee share, revenue, pools) moved, as a PNG over 24h to 1y. */
 import { defineCommand } from '../src/core/command.ts';
-import { buildChart, CHART_METRICS, CHART_RANGES, LINE_CHART_RANGES, type ChartMetric, type ChartRange } from '../src/charts/metric-charts.ts';
+import {
+  buildChart,
+  CHART_METRICS,
+  CHART_RANGES,
+  LINE_CHART_RANGES,
+  type ChartMetric,
+  type ChartRange,
+} from '../src/charts/metric-charts.ts';
 import { errorReply } from '../src/core/reply.ts';
 import { periodAliases } from '../src/core/periods.ts';
 
@@ -13,14 +20,25 @@ export default defineCommand({
       required: true,
       choices: CHART_METRICS,
       aliases: {
-        hp: 'hashprice', hashpriceusd: 'hashprice',
-        hpbtc: 'hashprice-btc', btchashprice: 'hashprice-btc', hashpricesats: 'hashprice-btc',
-        hash: 'hashrate', hashrates: 'hashrate',
-        priceusd: 'price', prices: 'price', btcprice: 'price',
+        hp: 'hashprice',
+        hashpriceusd: 'hashprice',
+        hpbtc: 'hashprice-btc',
+        btchashprice: 'hashprice-btc',
+        hashpricesats: 'hashprice-btc',
+        hash: 'hashrate',
+        hashrates: 'hashrate',
+        priceusd: 'price',
+        prices: 'price',
+        btcprice: 'price',
         diff: 'difficulty',
-        fee: 'fees', feeshare: 'fees',
-        pool: 'pools', miningpools: 'pools',
-        rewards: 'revenue', reward: 'revenue', budget: 'revenue', security: 'revenue',
+        fee: 'fees',
+        feeshare: 'fees',
+        pool: 'pools',
+        miningpools: 'pools',
+        rewards: 'revenue',
+        reward: 'revenue',
+        budget: 'revenue',
+        security: 'revenue',
       },
       example: 'hashprice',
       description: 'What to chart',
@@ -39,7 +57,10 @@ export default defineCommand({
     const range = (args.range ?? '30d') as ChartRange;
     const ranges: readonly ChartRange[] = args.metric === 'pools' ? CHART_RANGES : LINE_CHART_RANGES;
     if (!ranges.includes(range)) {
-      return errorReply(`/chart ${args.metric}: range ${range}`, `A ${args.metric} chart covers ${LINE_CHART_RANGES.join(', ')}; 24h is for /chart pools (or /pools 24h).`);
+      return errorReply(
+        `/chart ${args.metric}: range ${range}`,
+        `A ${args.metric} chart covers ${LINE_CHART_RANGES.join(', ')}; 24h is for /chart pools (or /pools 24h).`,
+      );
     }
     const built = await buildChart({
       metric: args.metric as ChartMetric,

@@ -20,12 +20,13 @@ export default defineCommand({
     const when = `at block ${int(adj.value.nextRetargetHeight)}, ${age(r.etaMs, now)} (${dateTime(r.etaMs, zone)})`;
     return {
       title: 'Difficulty adjustment',
-      lines: estimate === undefined
-        ? [`Next adjustment ${when}; its size is ${tooEarlyToEstimate(r.blocksIntoEpoch)}.`]
-        : [
-            `Estimated ${pctChange(estimate)} ${when}.`,
-            `Blocks are arriving every ${r.avgBlockMinutes.toFixed(1)} min on average this epoch (target 10).`,
-          ],
+      lines:
+        estimate === undefined
+          ? [`Next adjustment ${when}; its size is ${tooEarlyToEstimate(r.blocksIntoEpoch)}.`]
+          : [
+              `Estimated ${pctChange(estimate)} ${when}.`,
+              `Blocks are arriving every ${r.avgBlockMinutes.toFixed(1)} min on average this epoch (target 10).`,
+            ],
       sections: [
         {
           fields: [
@@ -38,9 +39,20 @@ export default defineCommand({
           ],
         },
       ],
-      ...attribution([{ what: 'difficulty adjustment', sourced: adj }, { what: 'difficulty', sourced: net }], now),
+      ...attribution(
+        [
+          { what: 'difficulty adjustment', sourced: adj },
+          { what: 'difficulty', sourced: net },
+        ],
+        now,
+      ),
       tone: estimate === undefined ? 'neutral' : estimate < 0 ? 'down' : 'up',
-      data: { ...r, estimatedChangePercent: estimate ?? null, difficulty: net.value.difficulty, nextRetargetHeight: adj.value.nextRetargetHeight },
+      data: {
+        ...r,
+        estimatedChangePercent: estimate ?? null,
+        difficulty: net.value.difficulty,
+        nextRetargetHeight: adj.value.nextRetargetHeight,
+      },
     };
   },
 });

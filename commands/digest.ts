@@ -11,11 +11,29 @@ import { buildDigest } from '../src/digests/build.ts';
 const DIGEST_ACTIONS = ['show', 'subscribe', 'unsubscribe', 'preview', 'dm'] as const;
 
 const digestOptions = {
-  action: { kind: 'choice', choices: DIGEST_ACTIONS, aliases: { stop: 'unsubscribe', start: 'subscribe', schedule: 'subscribe' }, example: 'subscribe', description: 'show (default), subscribe, unsubscribe, preview, or dm (daily by DM)' },
+  action: {
+    kind: 'choice',
+    choices: DIGEST_ACTIONS,
+    aliases: { stop: 'unsubscribe', start: 'subscribe', schedule: 'subscribe' },
+    example: 'subscribe',
+    description: 'show (default), subscribe, unsubscribe, preview, or dm (daily by DM)',
+  },
   // Longer than HH:MM on purpose: "/digest subscribe Europe/Berlin" puts the zone here, and
   // "14:00:00" deserves the HH:MM message rather than a length error.
-  time: { kind: 'text', maxLength: 64, accepts: 'a time of day like 07:30 or 7:30 (24 h), optionally followed by a time zone such as Europe/Berlin', example: '07:30', description: 'Daily time for subscribe/dm, like 07:30 (24 h; default 14:00)' },
-  timezone: { kind: 'text', maxLength: 64, accepts: 'an IANA time zone such as Europe/Berlin, America/New_York or UTC', example: 'Europe/Berlin', description: 'IANA time zone for the time (default UTC)' },
+  time: {
+    kind: 'text',
+    maxLength: 64,
+    accepts: 'a time of day like 07:30 or 7:30 (24 h), optionally followed by a time zone such as Europe/Berlin',
+    example: '07:30',
+    description: 'Daily time for subscribe/dm, like 07:30 (24 h; default 14:00)',
+  },
+  timezone: {
+    kind: 'text',
+    maxLength: 64,
+    accepts: 'an IANA time zone such as Europe/Berlin, America/New_York or UTC',
+    example: 'Europe/Berlin',
+    description: 'IANA time zone for the time (default UTC)',
+  },
 } as const;
 
 /** Runs one action; `show` builds the digest shown on demand (a stand-in in tests). */
@@ -31,7 +49,10 @@ export async function digestAction(
   // The terminal bot has a sender too (it prints at the prompt), so the digest can be tried there;
   // a one-shot shell command has nowhere to post it later.
   if (platform !== 'discord' && platform !== 'telegram' && platform !== 'console') {
-    return errorReply('Digest subscriptions', 'Daily digests are posted on Discord or Telegram, or at the prompt of the running terminal bot (npm start); subscribe there.');
+    return errorReply(
+      'Digest subscriptions',
+      'Daily digests are posted on Discord or Telegram, or at the prompt of the running terminal bot (npm start); subscribe there.',
+    );
   }
   // Words in the other order ("/digest subscribe Europe/Berlin", "… Asia/Tokyo 7:30") read as meant.
   let { time, timezone } = args;
@@ -61,7 +82,14 @@ export default defineCommand({
   description: 'The daily mining digest: headline numbers, their changes and what stands out',
   options: digestOptions,
   needs: ({ action = 'show' }) =>
-    action === 'show' ? undefined : { digests: { title: 'Digest subscriptions unavailable', text: 'Scheduling needs the bot running with its database; /digest alone still shows the digest.' } },
+    action === 'show'
+      ? undefined
+      : {
+          digests: {
+            title: 'Digest subscriptions unavailable',
+            text: 'Scheduling needs the bot running with its database; /digest alone still shows the digest.',
+          },
+        },
   examples: ['/digest', '/digest subscribe 14:00 Europe/Berlin', '/digest dm 08:00 UTC', '/digest unsubscribe', '/digest preview'],
   run: (ctx, args) => digestAction(ctx, args, () => buildDigest(ctx)),
 });

@@ -36,19 +36,32 @@ export default defineCommand({
       const share = feeShare(subsidy, avgFees) * 100;
       const usdRate = prices?.value.rates.USD;
       const fx = prices ? fxFrom(prices, (ctx.prefs ?? DEFAULT_PREFS).currency, ctx.now()) : undefined;
-      lines.push(`Fees were ${pct(share, 2)} of miner revenue over blocks ${s.startBlock.toLocaleString('en-US')}–${s.endBlock.toLocaleString('en-US')}; the subsidy (${subsidy} BTC) paid the rest.`);
+      lines.push(
+        `Fees were ${pct(share, 2)} of miner revenue over blocks ${s.startBlock.toLocaleString('en-US')}–${s.endBlock.toLocaleString('en-US')}; the subsidy (${subsidy} BTC) paid the rest.`,
+      );
       sections.push({
         title: 'Last 144 blocks',
         fields: [
           { label: 'Fee share of revenue', value: pct(share, 2), inline: true },
-          { label: 'Average fees per block', value: `${btc(avgFees, 4)} (${usdRate === undefined || !fx ? 'USD unavailable' : fx.fromUsd(avgFees * usdRate)})`, inline: true },
+          {
+            label: 'Average fees per block',
+            value: `${btc(avgFees, 4)} (${usdRate === undefined || !fx ? 'USD unavailable' : fx.fromUsd(avgFees * usdRate)})`,
+            inline: true,
+          },
           { label: 'Transactions', value: s.totalTx.toLocaleString('en-US'), inline: true },
         ],
       });
       provenance.push({ what: 'reward stats', sourced: stats });
       if (prices) provenance.push({ what: 'price', sourced: prices });
       if (fx) lines.push(...fx.lines);
-      Object.assign(data, { feeSharePercent: share, avgFeesBtc: avgFees, avgFeesUsd: usdRate === undefined ? null : avgFees * usdRate, subsidyBtc: subsidy, startBlock: s.startBlock, endBlock: s.endBlock });
+      Object.assign(data, {
+        feeSharePercent: share,
+        avgFeesBtc: avgFees,
+        avgFeesUsd: usdRate === undefined ? null : avgFees * usdRate,
+        subsidyBtc: subsidy,
+        startBlock: s.startBlock,
+        endBlock: s.endBlock,
+      });
     }
     if (rec) {
       const r = rec.value;

@@ -8,7 +8,7 @@ import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { errorReply, type Reply } from '../src/core/reply.ts';
 
 /** How long the confirm button works: long enough to read the question, short enough that an old one lying around does nothing. */
-export const CONFIRM_TTL_SEC = 10 * 60;
+const CONFIRM_TTL_SEC = 10 * 60;
 
 /** The button's code: `<asker id>.<unix second it expires>`. */
 const CODE = /^([\w-]{1,40})\.(\d{1,12})$/;
@@ -34,7 +34,9 @@ const holdsNothing = (d: UserData) => describeData(d).length === 0 && d.channelD
 function channelLine(d: UserData, done: boolean): string[] {
   if (!d.channelDigests) return [];
   const n = plural(d.channelDigests, 'channel digest', 'channel digests');
-  return [`${n} you set up ${done ? 'keep' : 'will keep'} running for ${d.channelDigests === 1 ? 'its channel' : 'their channels'}; your id ${done ? 'was' : 'is'} taken off ${d.channelDigests === 1 ? 'it' : 'them'}.`];
+  return [
+    `${n} you set up ${done ? 'keep' : 'will keep'} running for ${d.channelDigests === 1 ? 'its channel' : 'their channels'}; your id ${done ? 'was' : 'is'} taken off ${d.channelDigests === 1 ? 'it' : 'them'}.`,
+  ];
 }
 
 function question(ctx: CommandContext, user: AccountUser, d: UserData): Reply {
@@ -45,7 +47,9 @@ function question(ctx: CommandContext, user: AccountUser, d: UserData): Reply {
     lines: [
       `This deletes, for good: ${describeData(d).join('; ') || 'nothing personal'}.`,
       ...channelLine(d, false),
-      atTerminal ? 'Type /forget confirm to delete it.' : `Press Delete my data within ${CONFIRM_TTL_SEC / 60} minutes to delete it (or send /forget confirm).`,
+      atTerminal
+        ? 'Type /forget confirm to delete it.'
+        : `Press Delete my data within ${CONFIRM_TTL_SEC / 60} minutes to delete it (or send /forget confirm).`,
     ],
     sections: [],
     footer: FOOTER,
@@ -76,7 +80,17 @@ function done(d: UserData): Reply {
     footer: FOOTER,
     tone: 'neutral',
     ephemeral: true,
-    data: { removed: { rules: d.rules, dmDigests: d.dmDigests, queued: d.queued, delivered: d.delivered, settings: d.settings, account: d.account, channelDigestsKept: d.channelDigests } },
+    data: {
+      removed: {
+        rules: d.rules,
+        dmDigests: d.dmDigests,
+        queued: d.queued,
+        delivered: d.delivered,
+        settings: d.settings,
+        account: d.account,
+        channelDigestsKept: d.channelDigests,
+      },
+    },
   };
 }
 
@@ -84,11 +98,19 @@ export default defineCommand({
   name: 'forget',
   description: 'Delete everything the bot stores about you (alerts, DM digest, queued messages)',
   options: {
-    confirm: { kind: 'text', maxLength: 60, example: 'confirm', description: 'Leave empty to see what is stored first; "confirm" deletes it' },
+    confirm: {
+      kind: 'text',
+      maxLength: 60,
+      example: 'confirm',
+      description: 'Leave empty to see what is stored first; "confirm" deletes it',
+    },
   },
   personal: true,
   needs: () => ({
-    account: { title: 'Nothing stored here', text: 'Commands run from a shell store nothing about you. /forget works where the bot runs with its database (Discord, Telegram or the npm start prompt).' },
+    account: {
+      title: 'Nothing stored here',
+      text: 'Commands run from a shell store nothing about you. /forget works where the bot runs with its database (Discord, Telegram or the npm start prompt).',
+    },
     user: { title: 'Who are you?', text: 'I cannot tell who is asking here, so there is nothing of yours to delete.' },
   }),
   examples: ['/forget', '/forget confirm'],
@@ -99,10 +121,16 @@ export default defineCommand({
     const answer = args.confirm?.trim();
     if (answer && answer.toLowerCase() !== 'confirm') {
       const code = CODE.exec(answer);
-      if (!code) return errorReply('/forget: check the option', 'Send /forget to see what is stored about you, then /forget confirm (or the button) to delete it.');
+      if (!code)
+        return errorReply(
+          '/forget: check the option',
+          'Send /forget to see what is stored about you, then /forget confirm (or the button) to delete it.',
+        );
       // Checked before anything else: a press by someone else must not even reveal whether it expired.
-      if (code[1] !== user.id) return errorReply('Not your button', 'Only the person who asked can confirm. Send /forget yourself to delete your own data.');
-      if (Number(code[2]) * 1000 < ctx.now()) return errorReply('This button has expired', `It works for ${CONFIRM_TTL_SEC / 60} minutes. Send /forget again for a new one.`);
+      if (code[1] !== user.id)
+        return errorReply('Not your button', 'Only the person who asked can confirm. Send /forget yourself to delete your own data.');
+      if (Number(code[2]) * 1000 < ctx.now())
+        return errorReply('This button has expired', `It works for ${CONFIRM_TTL_SEC / 60} minutes. Send /forget again for a new one.`);
     }
     if (!answer) {
       const stored = account.dataOf(asker);

@@ -25,9 +25,29 @@ export default defineCommand({
   name: 'halving',
   description: 'Next halving: blocks left, ETA, subsidy before/after, hashprice after and the fees to make up for it',
   options: {
-    price: { kind: 'number', min: 1, max: 10_000_000, unit: 'USD per BTC', example: 'price=60000', description: 'What-if BTC price in USD (the reply is then in USD)' },
-    difficulty: { kind: 'number', min: 1, max: 1e18, example: 'difficulty=120T', description: 'What-if network difficulty (e.g. 120T; a bare 120 means 120T)' },
-    fees: { kind: 'number', min: 0, max: 100, unit: 'BTC per block', example: 'fees=0.05', description: 'What-if average fees per block, in BTC' },
+    price: {
+      kind: 'number',
+      min: 1,
+      max: 10_000_000,
+      unit: 'USD per BTC',
+      example: 'price=60000',
+      description: 'What-if BTC price in USD (the reply is then in USD)',
+    },
+    difficulty: {
+      kind: 'number',
+      min: 1,
+      max: 1e18,
+      example: 'difficulty=120T',
+      description: 'What-if network difficulty (e.g. 120T; a bare 120 means 120T)',
+    },
+    fees: {
+      kind: 'number',
+      min: 0,
+      max: 100,
+      unit: 'BTC per block',
+      example: 'fees=0.05',
+      description: 'What-if average fees per block, in BTC',
+    },
   },
   examples: ['/halving', '/halving price=150000', '/halving fees=0.5'],
   async run(ctx, args) {
@@ -63,7 +83,10 @@ export default defineCommand({
         ? `the mean interval over the last ${int(rate.blocks)} blocks (this difficulty epoch)`
         : `${adj!.source}'s interval over the last ${int(rate.blocks)} blocks`
       : 'the 10-minute target (the recent rate is unavailable)';
-    const multiple = h.feesMultiple === undefined ? '' : ` (${h.feesMultiple >= 10 ? int(h.feesMultiple) : h.feesMultiple.toFixed(1)}× today's ${btc(inputs.avgFeesBtc, 4)})`;
+    const multiple =
+      h.feesMultiple === undefined
+        ? ''
+        : ` (${h.feesMultiple >= 10 ? int(h.feesMultiple) : h.feesMultiple.toFixed(1)}× today's ${btc(inputs.avgFeesBtc, 4)})`;
     const whatIf = inputs.whatIf.length > 0;
     const provenance: Provenance[] = [...inputs.provenance, ...(adj ? [{ what: 'block rate', sourced: adj }] : [])];
     return {
@@ -75,7 +98,9 @@ export default defineCommand({
         `Assumes today's price ${amount(inputs.priceUsd)}, difficulty ${difficulty(inputs.difficulty)} and fees ${btc(inputs.avgFeesBtc, 4)}/block hold; ETA from ${rateBasis}.`,
         ...(whatIf ? [`What-if with ${inputs.whatIf.join(', ')} set by you; other inputs are live.`] : []),
         ...readAs,
-        ...(args.price !== undefined && prefs.currency !== 'USD' ? [`price= is in USD, so this what-if answers in USD (your currency is ${prefs.currency}).`] : []),
+        ...(args.price !== undefined && prefs.currency !== 'USD'
+          ? [`price= is in USD, so this what-if answers in USD (your currency is ${prefs.currency}).`]
+          : []),
         ...fx.lines,
         ...warnings.map((w) => `⚠ ${w}`),
       ],
@@ -95,7 +120,15 @@ export default defineCommand({
       ],
       ...attribution(provenance, now, inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined),
       tone: 'neutral',
-      data: { ...h, currency: fx.currency, perUsd: fx.perUsd, blockRate: rate ?? null, intervalSec, inputs: { ...inputs, provenance: undefined }, whatIf: inputs.whatIf },
+      data: {
+        ...h,
+        currency: fx.currency,
+        perUsd: fx.perUsd,
+        blockRate: rate ?? null,
+        intervalSec,
+        inputs: { ...inputs, provenance: undefined },
+        whatIf: inputs.whatIf,
+      },
     };
   },
 });

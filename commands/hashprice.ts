@@ -3,7 +3,17 @@ import { defineCommand } from '../src/core/command.ts';
 import { btc, date, difficulty as fmtDifficulty, int, money, pctChange, usd } from '../src/core/format.ts';
 import { attribution } from '../src/core/freshness.ts';
 import { FORWARD_ASSUMPTIONS, forwardHashprice, forwardHashpriceLine } from '../src/core/metrics/forward.ts';
-import { beforeDayOf, changePercent, hashpriceBtcPerPhDay, lowHigh, lowestSince, retargetSummary, subsidyBtc, tooEarlyToEstimate, type Point } from '../src/core/metrics/index.ts';
+import {
+  beforeDayOf,
+  changePercent,
+  hashpriceBtcPerPhDay,
+  lowHigh,
+  lowestSince,
+  retargetSummary,
+  subsidyBtc,
+  tooEarlyToEstimate,
+  type Point,
+} from '../src/core/metrics/index.ts';
 import { errorReply, type Field } from '../src/core/reply.ts';
 import { impossibleWhatIf, readWhatIfs } from '../src/core/what-if.ts';
 import { loadHashpriceHistory } from '../src/market-data/history.ts';
@@ -19,9 +29,29 @@ export default defineCommand({
   name: 'hashprice',
   description: 'What 1 PH/s (and 1 TH/s) earns per day in USD and BTC, with recent changes',
   options: {
-    price: { kind: 'number', min: 1, max: 10_000_000, unit: 'USD per BTC', example: 'price=60000', description: 'What-if BTC price in USD (the reply is then in USD)' },
-    difficulty: { kind: 'number', min: 1, max: 1e18, example: 'difficulty=120T', description: 'What-if network difficulty (e.g. 120T; a bare 120 means 120T)' },
-    fees: { kind: 'number', min: 0, max: 100, unit: 'BTC per block', example: 'fees=0.05', description: 'What-if average fees per block, in BTC' },
+    price: {
+      kind: 'number',
+      min: 1,
+      max: 10_000_000,
+      unit: 'USD per BTC',
+      example: 'price=60000',
+      description: 'What-if BTC price in USD (the reply is then in USD)',
+    },
+    difficulty: {
+      kind: 'number',
+      min: 1,
+      max: 1e18,
+      example: 'difficulty=120T',
+      description: 'What-if network difficulty (e.g. 120T; a bare 120 means 120T)',
+    },
+    fees: {
+      kind: 'number',
+      min: 0,
+      max: 100,
+      unit: 'BTC per block',
+      example: 'fees=0.05',
+      description: 'What-if average fees per block, in BTC',
+    },
     height: { kind: 'integer', min: 0, max: 13_440_000, example: 'height=1050000', description: 'What-if block height (sets the subsidy)' },
   },
   shared: true,
@@ -50,7 +80,11 @@ export default defineCommand({
     const fields: Field[] = [
       { label: `${cur} per PH/day`, value: perPhDay === undefined ? usdUnavailable : `${money(perPhDay, cur)}${mark}`, inline: true },
       { label: 'BTC per PH/day', value: `${btc(btcPerPhDay)}${mark}`, inline: true },
-      { label: `${cur} per TH/day`, value: perPhDay === undefined ? usdUnavailable : `${money(perPhDay / 1000, cur)}${mark}`, inline: true },
+      {
+        label: `${cur} per TH/day`,
+        value: perPhDay === undefined ? usdUnavailable : `${money(perPhDay / 1000, cur)}${mark}`,
+        inline: true,
+      },
       { label: 'sats per TH/day', value: `${int(btcPerPhDay * 1e5)} sats${mark}`, inline: true },
     ];
     const data: Record<string, unknown> = {
@@ -66,7 +100,8 @@ export default defineCommand({
       perPhDay: perPhDay ?? null,
       perThDay: perPhDay === undefined ? null : perPhDay / 1000,
     };
-    if (args.price !== undefined && wanted !== 'USD') lines.push(`price= is in USD, so this what-if answers in USD (your currency is ${wanted}).`);
+    if (args.price !== undefined && wanted !== 'USD')
+      lines.push(`price= is in USD, so this what-if answers in USD (your currency is ${wanted}).`);
 
     if (whatIf) {
       const given = inputs.whatIf.join(', ');
@@ -76,27 +111,42 @@ export default defineCommand({
           : `What-if with ${given} set by you; other inputs are live.`,
       );
       lines.push(...readAs);
-      if (args.height !== undefined) lines.push(`Block ${int(args.height)} is a what-if height (subsidy ${inputs.subsidyBtc} BTC), not a mined block.`);
+      if (args.height !== undefined)
+        lines.push(`Block ${int(args.height)} is a what-if height (subsidy ${inputs.subsidyBtc} BTC), not a mined block.`);
     } else if (degraded || usdPerPhDay === undefined) {
       // A comparison against a figure that reads low (or is missing) would invent a record low.
-      lines.push(degraded ? 'Changes and lows are not shown: without the fees today’s figure reads low.' : 'Changes and lows are in USD, which is unavailable.');
+      lines.push(
+        degraded
+          ? 'Changes and lows are not shown: without the fees today’s figure reads low.'
+          : 'Changes and lows are in USD, which is unavailable.',
+      );
     } else {
       const history = await optional(loadHashpriceHistory(ctx.market), warnings, 'Hashprice history');
-      if (history && history.usd.length) {
+      if (history?.usd.length) {
         const anchor = inputs.tipTimeSec ?? Math.floor(ctx.now() / 1000);
         const current: Point = { t: anchor, v: usdPerPhDay };
         const changes: Record<string, number | undefined> = {};
-        for (const [label, days] of [['1d', 1], ['7d', 7], ['30d', 30]] as const) {
+        for (const [label, days] of [
+          ['1d', 1],
+          ['7d', 7],
+          ['30d', 30],
+        ] as const) {
           changes[label] = changePercent(history.usd, usdPerPhDay, anchor, days);
         }
         fields.push({
           label: 'Change (USD)',
-          value: (['1d', '7d', '30d'] as const).map((k) => `${k} ${changes[k] === undefined ? 'n/a' : pctChange(changes[k]!, 1)}`).join(' · '),
+          value: (['1d', '7d', '30d'] as const)
+            .map((k) => `${k} ${changes[k] === undefined ? 'n/a' : pctChange(changes[k]!, 1)}`)
+            .join(' · '),
         });
         const earlier = beforeDayOf(history.usd, anchor);
         const series = [...earlier, current];
         const range = lowHigh(series, anchor - 30 * DAY);
-        if (range) fields.push({ label: cur === 'USD' ? '30-day low / high' : '30-day low / high (USD)', value: `${usd(range.low.v)} (${date(range.low.t * 1000)}) / ${usd(range.high.v)} (${date(range.high.t * 1000)})` });
+        if (range)
+          fields.push({
+            label: cur === 'USD' ? '30-day low / high' : '30-day low / high (USD)',
+            value: `${usd(range.low.v)} (${date(range.low.t * 1000)}) / ${usd(range.high.v)} (${date(range.high.t * 1000)})`,
+          });
         if (range && range.low.t === anchor && earlier.length) {
           const since = lowestSince(earlier, usdPerPhDay);
           lines.push(
@@ -110,13 +160,14 @@ export default defineCommand({
         data.low30d = range?.low.v;
         data.high30d = range?.high.v;
       }
-      history?.provenance.forEach((p) => inputs.provenance.push(p));
+      if (history) inputs.provenance.push(...history.provenance);
     }
     // The live retarget estimate describes the live epoch: it means nothing against a what-if
     // difficulty or height, so it is only shown when both are live (a what-if price or fees carries
     // through, so the forward figure answers the same question as the one above it). A figure that
     // reads low (no fees) or has no USD would only make a second wrong number.
-    const forwardApplies = !inputs.whatIf.includes('difficulty') && !inputs.whatIf.includes('height') && !degraded && usdPerPhDay !== undefined;
+    const forwardApplies =
+      !inputs.whatIf.includes('difficulty') && !inputs.whatIf.includes('height') && !degraded && usdPerPhDay !== undefined;
     if (forwardApplies) {
       const adj = await optional(ctx.market.difficultyAdjustment(), warnings, 'Next difficulty adjustment');
       if (adj) {
@@ -132,17 +183,31 @@ export default defineCommand({
             estimatedChangePercent: r.estimatedChangePercent,
           });
           lines.push(forwardHashpriceLine(r.etaInMs, r.estimatedChangePercent, f.hashprice.usdPerPhDay, fx.fromUsd), FORWARD_ASSUMPTIONS);
-          data.forward = { usdPerPhDay: f.hashprice.usdPerPhDay, difficultyAfter: f.difficultyAfter, estimatedChangePercent: r.estimatedChangePercent, etaMs: r.etaMs, retargetHeight: adj.value.nextRetargetHeight };
+          data.forward = {
+            usdPerPhDay: f.hashprice.usdPerPhDay,
+            difficultyAfter: f.difficultyAfter,
+            estimatedChangePercent: r.estimatedChangePercent,
+            etaMs: r.etaMs,
+            retargetHeight: adj.value.nextRetargetHeight,
+          };
         }
         inputs.provenance.push({ what: 'difficulty estimate', sourced: adj });
       }
     }
     const feesShown = inputs.missing.fees ? 'fees unavailable (subsidy only)' : `fees ${inputs.avgFeesBtc.toFixed(4)} BTC/block`;
-    const priceShown = inputs.priceUsd === undefined ? 'price unavailable' : `price ${fx.btcPrice === undefined ? usd(inputs.priceUsd) : money(fx.btcPrice, cur)}`;
+    const priceShown =
+      inputs.priceUsd === undefined
+        ? 'price unavailable'
+        : `price ${fx.btcPrice === undefined ? usd(inputs.priceUsd) : money(fx.btcPrice, cur)}`;
     lines.push(`Inputs: difficulty ${fmtDifficulty(inputs.difficulty)}, subsidy ${inputs.subsidyBtc} BTC, ${feesShown}, ${priceShown}.`);
-    const { footer, provenance } = inputs.provenance.length === 0
-      ? { footer: ['What-if: every input given by you; no network data used'], provenance: [] }
-      : attribution(inputs.provenance, ctx.now(), inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined);
+    const { footer, provenance } =
+      inputs.provenance.length === 0
+        ? { footer: ['What-if: every input given by you; no network data used'], provenance: [] }
+        : attribution(
+            inputs.provenance,
+            ctx.now(),
+            inputs.tipTimeSec ? { height: inputs.height, timestampSec: inputs.tipTimeSec } : undefined,
+          );
     const d30 = (data.changes as Record<string, number | undefined> | undefined)?.['30d'];
     lines.push(...fx.lines);
     return {

@@ -42,7 +42,9 @@ export function helpCommand(all: () => readonly Command[]) {
       }
       return {
         title: 'hashwatch commands',
-        lines: ['Bitcoin mining numbers: hashprice, hashrate, difficulty, fees, pools and profit. Every figure says where it came from and how fresh it is.'],
+        lines: [
+          'Bitcoin mining numbers: hashprice, hashrate, difficulty, fees, pools and profit. Every figure says where it came from and how fresh it is.',
+        ],
         sections: [{ fields: commands.map((c) => ({ label: `/${c.name}`, value: c.description })) }],
         footer: ['/help <command> explains a command, e.g. /help profit'],
         tone: 'neutral',

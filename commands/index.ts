@@ -36,4 +36,7 @@ export const commands: Command[] = [
   settings,
   forget,
 ];
-commands.push(helpCommand(() => commands), about);
+commands.push(
+  helpCommand(() => commands),
+  about,
+);

@@ -14,7 +14,13 @@ import { plural } from '../src/core/plural.ts';
 const WINDOWS = ['24h', '1w', '1m', '3m', '1y'] as const satisfies readonly PoolWindow[];
 /** The windows offered as buttons; the longer ones are there when typed, as in /chart pools 90d. */
 const BUTTON_WINDOWS = ['24h', '1w', '1m'] as const;
-const WINDOW_WORDS: Record<(typeof WINDOWS)[number], string> = { '24h': 'the last 24 hours', '1w': 'the last week', '1m': 'the last month', '3m': 'the last 3 months', '1y': 'the last year' };
+const WINDOW_WORDS: Record<(typeof WINDOWS)[number], string> = {
+  '24h': 'the last 24 hours',
+  '1w': 'the last week',
+  '1m': 'the last month',
+  '3m': 'the last 3 months',
+  '1y': 'the last year',
+};
 const SHOWN = 10;
 const TREND_WORDS = { rose: 'rose', fell: 'fell', held: 'held about level' } as const;
 
@@ -27,14 +33,23 @@ export default defineCommand({
   description: 'Mining pool shares of blocks found, top-1/top-3, Nakamoto coefficient and HHI',
   options: {
     // The same spellings as /chart pools (24h, 7d, 30d, 90d, 1y and their synonyms).
-    window: { kind: 'choice', choices: WINDOWS, aliases: periodAliases(WINDOWS), example: '1w', description: 'Window: 24h, 1w, 1m, 3m or 1y (default 1w)' },
+    window: {
+      kind: 'choice',
+      choices: WINDOWS,
+      aliases: periodAliases(WINDOWS),
+      example: '1w',
+      description: 'Window: 24h, 1w, 1m, 3m or 1y (default 1w)',
+    },
   },
   shared: true,
   examples: ['/pools', '/pools 24h', '/pools window=1m'],
   async run(ctx, args) {
     const window = (args.window ?? '1w') as (typeof WINDOWS)[number];
     const warnings: string[] = [];
-    const [stats, history] = await Promise.all([loadPools(ctx.market, window), optional(ctx.market.poolHistory('3m'), warnings, 'Weekly pool history')]);
+    const [stats, history] = await Promise.all([
+      loadPools(ctx.market, window),
+      optional(ctx.market.poolHistory('3m'), warnings, 'Weekly pool history'),
+    ]);
     const c = poolConcentration(stats.value.pools);
     const rest = c.shares.slice(SHOWN);
     const restShare = rest.reduce((a, p) => a + p.share, 0);
@@ -54,7 +69,10 @@ export default defineCommand({
     } else if (history) {
       warnings.push('Weekly pool history too short to compare with 30 days earlier.');
     }
-    const provenance: Provenance[] = [{ what: 'pool stats', sourced: stats }, ...(history ? [{ what: 'weekly pool history', sourced: history }] : [])];
+    const provenance: Provenance[] = [
+      { what: 'pool stats', sourced: stats },
+      ...(history ? [{ what: 'weekly pool history', sourced: history }] : []),
+    ];
     return {
       title: `Mining pools (${window})`,
       lines: [...lines, ...warnings.map((w) => `⚠ ${w}`)],
@@ -82,7 +100,15 @@ export default defineCommand({
       data: {
         window,
         ...c,
-        trend: pair && trend ? { trend, then: { t: pair.then.t, top1: pair.then.top1, nakamoto: pair.then.nakamoto ?? null }, now: { t: pair.now.t, top1: pair.now.top1, nakamoto: pair.now.nakamoto ?? null } } : null,
+        trend:
+          pair && trend
+            ? {
+                trend,
+                // biome-ignore lint/suspicious/noThenProperty: `then` is data (the earlier week), an object and never a function, so no await treats it as a promise
+                then: { t: pair.then.t, top1: pair.then.top1, nakamoto: pair.then.nakamoto ?? null },
+                now: { t: pair.now.t, top1: pair.now.top1, nakamoto: pair.now.nakamoto ?? null },
+              }
+            : null,
       },
     };
   },

@@ -12,17 +12,20 @@ export default defineCommand({
   name: 'price',
   description: 'BTC price in USD or another currency, with changes and the drop from the all-time high',
   options: {
-    currency: { kind: 'choice', choices: CURRENCIES, autocomplete: true, example: 'eur', description: 'Currency (USD, EUR, GBP, CAD, CHF, AUD, JPY; default your /settings currency)' },
+    currency: {
+      kind: 'choice',
+      choices: CURRENCIES,
+      autocomplete: true,
+      example: 'eur',
+      description: 'Currency (USD, EUR, GBP, CAD, CHF, AUD, JPY; default your /settings currency)',
+    },
   },
   shared: true,
   examples: ['/price', '/price eur'],
   async run(ctx, args) {
     const currency = args.currency ?? (ctx.prefs ?? DEFAULT_PREFS).currency;
     const warnings: string[] = [];
-    const [prices, history] = await Promise.all([
-      ctx.market.prices(),
-      optional(loadDailyPrices(ctx.market), warnings, 'Price history'),
-    ]);
+    const [prices, history] = await Promise.all([ctx.market.prices(), optional(loadDailyPrices(ctx.market), warnings, 'Price history')]);
     const rate = prices.value.rates[currency];
     if (rate === undefined) {
       return {
@@ -38,12 +41,16 @@ export default defineCommand({
     const fields = [{ label: `BTC/${currency}`, value: money(rate, currency), inline: true }];
     const lines: string[] = [];
     const data: Record<string, unknown> = { currency, price: rate, priceUsd: usdNow };
-    if (history && history.points.length) {
+    if (history?.points.length) {
       // One mean per UTC day: mempool's rows are hourly, and an hour's spike is not the day's price.
       const points = history.points;
       const anchor = prices.value.timeSec;
       const changes = [1, 7, 30].map((days) => [days, changePercent(points, usdNow, anchor, days)] as const);
-      fields.push({ label: 'Change (USD)', value: changes.map(([d, c]) => `${d}d ${c === undefined ? 'n/a' : pctChange(c, 1)}`).join(' · '), inline: false });
+      fields.push({
+        label: 'Change (USD)',
+        value: changes.map(([d, c]) => `${d}d ${c === undefined ? 'n/a' : pctChange(c, 1)}`).join(' · '),
+        inline: false,
+      });
       const dd = drawdown([...points.filter((p) => p.t < anchor), { t: anchor, v: usdNow }]);
       if (dd) {
         fields.push({ label: 'All-time high (daily mean)', value: `${usd(dd.ath.v)} on ${date(dd.ath.t * 1000)}`, inline: true });
@@ -62,7 +69,9 @@ export default defineCommand({
       sections: [{ fields }],
       ...attribution(provenance, ctx.now()),
       tone: change30 == null ? 'neutral' : change30 < 0 ? 'down' : 'up',
-      buttons: CURRENCIES.filter((c) => c !== currency).slice(0, 4).map((c) => ({ label: c, command: 'price', args: { currency: c } })),
+      buttons: CURRENCIES.filter((c) => c !== currency)
+        .slice(0, 4)
+        .map((c) => ({ label: c, command: 'price', args: { currency: c } })),
       data,
     };
   },

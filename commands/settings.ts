@@ -21,7 +21,10 @@ function describe(prefs: Prefs, nowMs: number): Field[] {
     },
     {
       label: 'Efficiency for /profit',
-      value: prefs.efficiencyJPerTh !== undefined ? `${prefs.efficiencyJPerTh} J/TH (${ORIGIN_WORDS[o.efficiencyJPerTh]})` : 'none (give a model or efficiency=)',
+      value:
+        prefs.efficiencyJPerTh !== undefined
+          ? `${prefs.efficiencyJPerTh} J/TH (${ORIGIN_WORDS[o.efficiencyJPerTh]})`
+          : 'none (give a model or efficiency=)',
       inline: true,
     },
   ];
@@ -38,7 +41,13 @@ function shown(title: string, lines: string[], prefs: Prefs, nowMs: number): Rep
     footer: ['Change: /settings currency=eur zone=Europe/Berlin power=0.05 efficiency=17.5 · /settings reset · admins: scope=chat'],
     tone: 'neutral',
     ephemeral: true,
-    data: { currency: prefs.currency, zone: prefs.zone, power: prefs.power ?? null, efficiencyJPerTh: prefs.efficiencyJPerTh ?? null, origin: prefs.origin },
+    data: {
+      currency: prefs.currency,
+      zone: prefs.zone,
+      power: prefs.power ?? null,
+      efficiencyJPerTh: prefs.efficiencyJPerTh ?? null,
+      origin: prefs.origin,
+    },
   };
 }
 
@@ -60,42 +69,95 @@ export default defineCommand({
   name: 'settings',
   description: 'Your currency, time zone and /profit defaults (admins: for the whole chat)',
   options: {
-    action: { kind: 'choice', choices: ['show', 'reset'], aliases: { clear: 'reset', default: 'reset', defaults: 'reset', view: 'show', list: 'show' }, example: 'reset', description: 'show (default) or reset to the defaults' },
+    action: {
+      kind: 'choice',
+      choices: ['show', 'reset'],
+      aliases: { clear: 'reset', default: 'reset', defaults: 'reset', view: 'show', list: 'show' },
+      example: 'reset',
+      description: 'show (default) or reset to the defaults',
+    },
     currency: {
       kind: 'choice',
       choices: CURRENCIES,
-      aliases: { '€': 'EUR', euro: 'EUR', '$': 'USD', dollar: 'USD', '£': 'GBP', pound: 'GBP', '¥': 'JPY', yen: 'JPY', franc: 'CHF' },
+      aliases: { '€': 'EUR', euro: 'EUR', $: 'USD', dollar: 'USD', '£': 'GBP', pound: 'GBP', '¥': 'JPY', yen: 'JPY', franc: 'CHF' },
       example: 'currency=eur',
       description: 'Currency of every amount: USD, EUR, GBP, CAD, CHF, AUD or JPY',
     },
-    zone: { kind: 'text', maxLength: 64, example: 'zone=Europe/Berlin', description: 'IANA time zone of every time shown, e.g. Europe/Berlin' },
-    power: { kind: 'number', min: 0, max: MAX_POWER_PER_KWH.JPY, unit: 'per kWh', example: 'power=0.05', description: 'Default power price per kWh for /profit, in the currency of these settings' },
-    efficiency: { kind: 'number', min: 1, max: 500, unit: 'J/TH', example: 'efficiency=17.5', description: 'Default fleet efficiency for /profit, in J/TH' },
-    scope: { kind: 'choice', choices: ['me', 'chat'], aliases: { user: 'me', mine: 'me', here: 'chat', channel: 'chat', group: 'chat', server: 'chat' }, example: 'scope=chat', description: 'me (default) or chat: the whole chat, admins only' },
+    zone: {
+      kind: 'text',
+      maxLength: 64,
+      example: 'zone=Europe/Berlin',
+      description: 'IANA time zone of every time shown, e.g. Europe/Berlin',
+    },
+    power: {
+      kind: 'number',
+      min: 0,
+      max: MAX_POWER_PER_KWH.JPY,
+      unit: 'per kWh',
+      example: 'power=0.05',
+      description: 'Default power price per kWh for /profit, in the currency of these settings',
+    },
+    efficiency: {
+      kind: 'number',
+      min: 1,
+      max: 500,
+      unit: 'J/TH',
+      example: 'efficiency=17.5',
+      description: 'Default fleet efficiency for /profit, in J/TH',
+    },
+    scope: {
+      kind: 'choice',
+      choices: ['me', 'chat'],
+      aliases: { user: 'me', mine: 'me', here: 'chat', channel: 'chat', group: 'chat', server: 'chat' },
+      example: 'scope=chat',
+      description: 'me (default) or chat: the whole chat, admins only',
+    },
   },
   // Not `personal`: admins set a group's settings in the group. The replies are ephemeral (Discord shows them to the asker only).
-  examples: ['/settings currency=eur zone=Europe/Berlin power=0.05 efficiency=17.5', '/settings', '/settings reset', '/settings scope=chat currency=chf'],
+  examples: [
+    '/settings currency=eur zone=Europe/Berlin power=0.05 efficiency=17.5',
+    '/settings',
+    '/settings reset',
+    '/settings scope=chat currency=chf',
+  ],
   async run(ctx, args) {
     const store = ctx.services.settings;
     if (!store) {
-      return errorReply('Settings unavailable', 'Settings are kept by the running bot (Discord, Telegram or the npm start prompt); here amounts are in USD and times in UTC.');
+      return errorReply(
+        'Settings unavailable',
+        'Settings are kept by the running bot (Discord, Telegram or the npm start prompt); here amounts are in USD and times in UTC.',
+      );
     }
     const user = ctx.user;
-    if (!user || user.platform === 'cli') return errorReply('Settings need an account', 'Use /settings on Discord, Telegram or at the npm start prompt.');
+    if (!user || user.platform === 'cli')
+      return errorReply('Settings need an account', 'Use /settings on Discord, Telegram or at the npm start prompt.');
     const scope: SettingsScope = args.scope === 'chat' ? 'chat' : 'user';
     const changes = args.currency !== undefined || args.zone !== undefined || args.power !== undefined || args.efficiency !== undefined;
     const action = args.action ?? 'show';
-    if (action === 'reset' && changes) return errorReply('/settings: reset or set?', '`reset` goes alone: /settings reset, then /settings currency=… to set again.');
+    if (action === 'reset' && changes)
+      return errorReply('/settings: reset or set?', '`reset` goes alone: /settings reset, then /settings currency=… to set again.');
     const refused = await refusal(ctx, scope, changes || action === 'reset');
     if (refused) return refused;
     const now = ctx.now();
-    const subject = scope === 'user' ? { platform: user.platform, id: user.id, name: user.name } : { platform: user.platform, id: ctx.chat!.id, by: user.id };
+    const subject =
+      scope === 'user'
+        ? { platform: user.platform, id: user.id, name: user.name }
+        : { platform: user.platform, id: ctx.chat!.id, by: user.id };
     const whose = scope === 'user' ? 'Your settings' : "This chat's settings";
     const inEffect = () => store.prefsFor(user.platform, user.id, ctx.chat?.id);
 
     if (action === 'reset') {
       const had = store.reset(scope, subject.platform, subject.id);
-      return shown('Settings reset', [had ? `${whose} are cleared: the defaults apply (USD, UTC) unless ${scope === 'user' ? 'this chat sets others' : 'a member sets their own'}.` : `${whose} were already the defaults.`], inEffect(), now);
+      return shown(
+        'Settings reset',
+        [
+          had
+            ? `${whose} are cleared: the defaults apply (USD, UTC) unless ${scope === 'user' ? 'this chat sets others' : 'a member sets their own'}.`
+            : `${whose} were already the defaults.`,
+        ],
+        inEffect(),
+        now,
+      );
     }
     if (!changes) {
       const stored = store.get(scope, subject.platform, subject.id);
@@ -113,8 +175,12 @@ export default defineCommand({
     }
     if (args.power !== undefined) {
       // The price is in the currency these settings use: given here, else stored, else the one in effect.
-      const currency = patch.currency ?? store.get(scope, subject.platform, subject.id).currency ?? (scope === 'user' ? (ctx.prefs?.currency ?? 'USD') : 'USD');
-      if (args.power > MAX_POWER_PER_KWH[currency]) problems.push(`\`power\` must be from 0 to ${MAX_POWER_PER_KWH[currency]} ${currency} per kWh, e.g. power=0.05`);
+      const currency =
+        patch.currency ??
+        store.get(scope, subject.platform, subject.id).currency ??
+        (scope === 'user' ? (ctx.prefs?.currency ?? 'USD') : 'USD');
+      if (args.power > MAX_POWER_PER_KWH[currency])
+        problems.push(`\`power\` must be from 0 to ${MAX_POWER_PER_KWH[currency]} ${currency} per kWh, e.g. power=0.05`);
       else patch.power = { perKwh: args.power, currency };
     }
     if (args.efficiency !== undefined) patch.efficiencyJPerTh = args.efficiency;

@@ -19,7 +19,7 @@ import { accountService } from './alerts/account.ts';
 import { alertCommands } from './alerts/service.ts';
 import type { AccountService, AlertCommands, DigestCommands } from './core/services.ts';
 import { OutboxWorker } from './delivery/outbox-worker.ts';
-import type { Sender } from './delivery/sender.ts';
+import type { Sender } from './core/delivery.ts';
 import { DigestScheduler, type BuildDigest } from './digests/schedule.ts';
 import { digestCommands } from './digests/subscriptions.ts';
 import { backfillHistory } from './market-data/backfill.ts';
@@ -121,7 +121,10 @@ export async function startBackground(deps: BackgroundDeps): Promise<Background>
   const stoppers: (() => void)[] = [];
   if (deps.timers !== false) {
     // A failed queue write (full disk) is logged and retried at the next minute, never fatal.
-    const task = cron.schedule('* * * * *', () => inBackground(log, 'digest check', () => digests.tick()), { name: 'digests', noOverlap: true });
+    const task = cron.schedule('* * * * *', () => inBackground(log, 'digest check', () => digests.tick()), {
+      name: 'digests',
+      noOverlap: true,
+    });
     stoppers.push(() => void task.stop());
     const poll = setInterval(() => void pollOnce(), deps.config.POLL_INTERVAL_SEC * 1000);
     poll.unref();
@@ -130,7 +133,9 @@ export async function startBackground(deps: BackgroundDeps): Promise<Background>
     tipCheck.unref();
     stoppers.push(() => clearInterval(tipCheck));
     void pollOnce();
-    void inBackground(deps.logger, 'history back-fill', () => backfillHistory({ market, snapshots: store.snapshots, logger: deps.logger, now: now() }));
+    void inBackground(deps.logger, 'history back-fill', () =>
+      backfillHistory({ market, snapshots: store.snapshots, logger: deps.logger, now: now() }),
+    );
   }
 
   return {

@@ -36,7 +36,7 @@ export const VARIABLE_HELP: Readonly<Record<string, string>> = {
 };
 
 /** The flags a command takes on the command line: its options, --json, and --out for charts. */
-export function flagsOf(command: Command): string[] {
+function flagsOf(command: Command): string[] {
   const flags = Object.keys(command.options).map((name) => `--${name}`);
   flags.push('--json');
   if (command.name === 'chart') flags.push('--out');
@@ -67,7 +67,16 @@ export function usage(): string {
     '  hashwatch --version | --help',
     '',
     'Commands (options as --name value, or in order without names):',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.description}${Object.keys(c.options).length ? `\n  ${' '.repeat(width)}  ${flagsOf(c).filter((f) => f !== '--json').join(' ')}` : ''}`),
+    ...commands.map(
+      (c) =>
+        `  ${c.name.padEnd(width)}  ${c.description}${
+          Object.keys(c.options).length
+            ? `\n  ${' '.repeat(width)}  ${flagsOf(c)
+                .filter((f) => f !== '--json')
+                .join(' ')}`
+            : ''
+        }`,
+    ),
     '',
     'Environment (also read from .env in the current folder):',
     ...variablesHelp(),
@@ -90,7 +99,11 @@ const firstWords = () => words([...commands.map((c) => c.name), ...CLI_ONLY, ...
 export function bashCompletion(): string {
   const optionCases = commands.map((c) => `    ${c.name}) opts="${words(flagsOf(c))}" ;;`).join('\n');
   const valueCases = commands
-    .flatMap((c) => choiceFlags(c).map(([flag, choices]) => `    ${c.name}:${flag}) COMPREPLY=( $(compgen -W "${words(choices)}" -- "$cur") ); return ;;`))
+    .flatMap((c) =>
+      choiceFlags(c).map(
+        ([flag, choices]) => `    ${c.name}:${flag}) COMPREPLY=( $(compgen -W "${words(choices)}" -- "$cur") ); return ;;`,
+      ),
+    )
     .join('\n');
   return `# hashwatch completion for bash: source <(hashwatch completion bash)
 _hashwatch() {

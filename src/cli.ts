@@ -56,7 +56,9 @@ async function runOnce(name: string, argv: string[]): Promise<number> {
   if (!command) {
     const near = suggestCommand(commands, name);
     const guess = near ? ` — did you mean "hashwatch ${near.name}"?` : '';
-    fail(`unknown command "${name.slice(0, 40)}"${guess}\ncommands: ${commands.map((c) => c.name).join(', ')} (hashwatch --help says more)`);
+    fail(
+      `unknown command "${name.slice(0, 40)}"${guess}\ncommands: ${commands.map((c) => c.name).join(', ')} (hashwatch --help says more)`,
+    );
     return 2;
   }
   const outError = outIndex >= 0 ? outProblem(out) : undefined;
@@ -64,15 +66,24 @@ async function runOnce(name: string, argv: string[]): Promise<number> {
     fail(outError);
     return 2;
   }
-  const logger = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) }) : silentLogger;
+  const logger =
+    config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace'
+      ? createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) })
+      : silentLogger;
   const market = createMarket({ config, logger });
-  const answer = runCommand(commands, name, splitArgs(command, rest), {
-    market,
-    now: () => Date.now(),
-    platform: 'cli',
-    version: VERSION,
-    services: { benchmarks: benchmarksFrom(config) },
-  }, logger);
+  const answer = runCommand(
+    commands,
+    name,
+    splitArgs(command, rest),
+    {
+      market,
+      now: () => Date.now(),
+      platform: 'cli',
+      version: VERSION,
+      services: { benchmarks: benchmarksFrom(config) },
+    },
+    logger,
+  );
   // stderr, so `--json` output stays one clean document on stdout.
   const notice = waitingNotice(config.MEMPOOL_API_URL);
   const reply = await sayWhileWaiting(answer, () => process.stderr.write(`${notice}\n`));

@@ -53,16 +53,32 @@ const schema = z.object({
 
   DISCORD_TOKEN: optionalText,
   DISCORD_API_URL: url('Discord REST base').default('https://discord.com/api'),
-  DISCORD_APP_ID: optionalText.pipe(z.string().regex(/^\d{5,25}$/, 'expected a numeric snowflake id').optional()),
-  DISCORD_GUILD_ID: optionalText.pipe(z.string().regex(/^\d{5,25}$/, 'expected a numeric snowflake id').optional()),
+  DISCORD_APP_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{5,25}$/, 'expected a numeric snowflake id')
+      .optional(),
+  ),
+  DISCORD_GUILD_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{5,25}$/, 'expected a numeric snowflake id')
+      .optional(),
+  ),
 
   TELEGRAM_BOT_TOKEN: optionalText.pipe(
-    z.string().regex(/^\d+:[\w-]{10,}$/, 'expected a BotFather token like 123456:ABC-DEF…').optional(),
+    z
+      .string()
+      .regex(/^\d+:[\w-]{10,}$/, 'expected a BotFather token like 123456:ABC-DEF…')
+      .optional(),
   ),
   TELEGRAM_API_ROOT: url('Telegram Bot API root').default('https://api.telegram.org'),
   TELEGRAM_WEBHOOK_URL: optionalText.pipe(url('public https URL Telegram posts updates to').optional()),
   TELEGRAM_WEBHOOK_SECRET: optionalText.pipe(
-    z.string().regex(/^[A-Za-z0-9_-]{8,256}$/, 'expected 8-256 characters of A-Z a-z 0-9 _ -').optional(),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{8,256}$/, 'expected 8-256 characters of A-Z a-z 0-9 _ -')
+      .optional(),
   ),
   TELEGRAM_WEBHOOK_PORT: int(1, 65_535).default(8443),
 
@@ -71,7 +87,12 @@ const schema = z.object({
   // The same reading as "/digest dm 7:30": one parser for a time of day everywhere.
   DIGEST_DEFAULT_TIME: z
     .string()
-    .transform((v, ctx) => parseTimeOfDay(v) ?? (ctx.addIssue({ code: 'custom', message: 'expected HH:MM (24 h), e.g. 14:00 or 7:30' }), z.NEVER))
+    .transform((v, ctx) => {
+      const time = parseTimeOfDay(v);
+      if (time !== undefined) return time;
+      ctx.addIssue({ code: 'custom', message: 'expected HH:MM (24 h), e.g. 14:00 or 7:30' });
+      return z.NEVER;
+    })
     .default('14:00'),
   POLL_INTERVAL_SEC: int(10, 3600).default(60),
 

@@ -23,10 +23,7 @@ export function scrub(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-export function createLogger(
-  opts: { level?: string; secrets?: readonly string[] } = {},
-  destination?: DestinationStream,
-): Logger {
+export function createLogger(opts: { level?: string; secrets?: readonly string[] } = {}, destination?: DestinationStream): Logger {
   const secrets = opts.secrets ?? [];
   const stream: DestinationStream = destination ?? pino.destination({ dest: 2, sync: false });
   const scrubbing: DestinationStream = {

@@ -37,7 +37,8 @@ function openStoreOrExit(path: string) {
 async function configuredPlatforms(config: Config, logger: Logger, logFile: string | undefined): Promise<PlatformAdapter[]> {
   const platforms: PlatformAdapter[] = [];
   // Imported only when configured: the terminal prompt does not wait for telegraf and discord.js to load.
-  if (config.TELEGRAM_BOT_TOKEN) platforms.push((await import('./adapters/telegram/index.ts')).telegramPlatform({ config, logger, commands }));
+  if (config.TELEGRAM_BOT_TOKEN)
+    platforms.push((await import('./adapters/telegram/index.ts')).telegramPlatform({ config, logger, commands }));
   if (config.DISCORD_TOKEN) platforms.push((await import('./adapters/discord/index.ts')).discordPlatform({ config, logger, commands }));
   if (platforms.length) return platforms;
   return [
@@ -68,7 +69,12 @@ export async function startBot(config: Config): Promise<void> {
   });
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) }, logDestination);
   const market = createMarket({ config, logger });
-  const services: CommandServices = { historyStore: store.snapshots, benchmarks: benchmarksFrom(config), digestCharts: new DigestChartCache(), settings: store.settings };
+  const services: CommandServices = {
+    historyStore: store.snapshots,
+    benchmarks: benchmarksFrom(config),
+    digestCharts: new DigestChartCache(),
+    settings: store.settings,
+  };
   const now = () => Date.now();
   // Read once per command, synchronously (SQLite): a read that fails leaves the defaults, never the answer.
   const prefsFor = (platform: Platform, who: Parameters<ContextFactory>[0] = {}) => {
@@ -79,15 +85,17 @@ export async function startBot(config: Config): Promise<void> {
       return undefined;
     }
   };
-  const contextFor = (platform: Platform): ContextFactory => (who = {}) => ({
-    market,
-    now,
-    platform,
-    version: VERSION,
-    services,
-    prefs: prefsFor(platform, who),
-    ...who,
-  });
+  const contextFor =
+    (platform: Platform): ContextFactory =>
+    (who = {}) => ({
+      market,
+      now,
+      platform,
+      version: VERSION,
+      services,
+      prefs: prefsFor(platform, who),
+      ...who,
+    });
 
   const platforms = await configuredPlatforms(config, logger, logFile);
   let backgroundRunning!: () => void;

@@ -10,7 +10,9 @@ describe('evaluation on each new block', () => {
   it('evaluates when the tip moves, not when it stays', async () => {
     let height = 890_000;
     let loads = 0;
-    const market = { tip: async () => ({ value: { height, timestampSec: 1, difficulty: 1 }, source: 'test', fetchedAt: 0, stale: false }) } as unknown as Market;
+    const market = {
+      tip: async () => ({ value: { height, timestampSec: 1, difficulty: 1 }, source: 'test', fetchedAt: 0, stale: false }),
+    } as unknown as Market;
     const store = openStore(':memory:');
     const runtime = await startBackground({
       config: { MAX_ALERTS_PER_USER: 25, DIGEST_DEFAULT_TIME: '14:00', POLL_INTERVAL_SEC: 600 },

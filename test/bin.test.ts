@@ -27,7 +27,9 @@ function scratch() {
 }
 
 const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('bin/hashwatch.js', () => {
   it('runs the compiled dist/ when it is newer than every source file, so start-up does not transpile', () => {

@@ -21,6 +21,7 @@ async function bashCompletes(script: string, typed: string[]): Promise<string[]>
     `COMP_WORDS=(${typed.map((w) => `'${w}'`).join(' ')})`,
     `COMP_CWORD=${typed.length - 1}`,
     '_hashwatch',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash array expansion, for bash to expand
     'printf "%s\\n" "${COMPREPLY[@]}"',
   ].join('\n');
   const { stdout } = await exec('bash', ['--norc', '--noprofile', '-c', program], { timeout: 10_000 });
@@ -55,7 +56,9 @@ describe('hashwatch completion', () => {
     expect(await bashCompletes(script, ['hashwatch', 'chart', '--'])).toEqual(['--metric', '--range', '--json', '--out']);
     const ranges = commands.find((c) => c.name === 'chart')!.options.range!;
     expect(ranges.kind === 'choice' && ranges.choices).toContain('30d');
-    expect(await bashCompletes(script, ['hashwatch', 'chart', 'hashprice', '--range', ''])).toEqual(ranges.kind === 'choice' ? [...ranges.choices] : []);
+    expect(await bashCompletes(script, ['hashwatch', 'chart', 'hashprice', '--range', ''])).toEqual(
+      ranges.kind === 'choice' ? [...ranges.choices] : [],
+    );
     expect(await bashCompletes(script, ['hashwatch', 'price', '--currency', 'E'])).toEqual(['EUR']);
     expect(await bashCompletes(script, ['hashwatch', 'completion', ''])).toEqual(['bash', 'zsh']);
   });

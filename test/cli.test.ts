@@ -49,7 +49,12 @@ describe('a slow upstream', () => {
 
 describe('--json', () => {
   it('exits non-zero when the command answers with an error, as text mode does', async () => {
-    const down = { MEMPOOL_API_URL: 'http://127.0.0.1:9/api', PRICE_FALLBACK_URL: 'http://127.0.0.1:9', CHAIN_FALLBACK_URL: 'http://127.0.0.1:9', HTTP_TIMEOUT_MS: '300' };
+    const down = {
+      MEMPOOL_API_URL: 'http://127.0.0.1:9/api',
+      PRICE_FALLBACK_URL: 'http://127.0.0.1:9',
+      CHAIN_FALLBACK_URL: 'http://127.0.0.1:9',
+      HTTP_TIMEOUT_MS: '300',
+    };
     const json = await cli(['difficulty', '--json'], down);
     const text = await cli(['difficulty'], down);
     expect(text.code).toBe(1);
@@ -61,7 +66,10 @@ describe('--json', () => {
     fake.setFault('/api/v1/prices', { kind: '500' });
     const r = await cli(['hashprice', '--json']);
     expect(r.code).toBe(0);
-    const json = JSON.parse(r.stdout) as { provenance: { what: string; source: string; stale: boolean; ageSec: number; fetchedAt: string; note?: string }[]; footer: string[] };
+    const json = JSON.parse(r.stdout) as {
+      provenance: { what: string; source: string; stale: boolean; ageSec: number; fetchedAt: string; note?: string }[];
+      footer: string[];
+    };
     const price = json.provenance.find((p) => p.what === 'price')!;
     expect(price.source).toBe('Coinbase');
     expect(price.stale).toBe(false);
@@ -121,11 +129,18 @@ describe('register-commands', () => {
   });
 
   it('a refused token gives one line naming what to check, as npm start does, and never the token', async () => {
-    const r = await cli(['register-commands'], { DISCORD_TOKEN: 'wrong-token.discord.test', DISCORD_API_URL: discord.apiUrl, DISCORD_GUILD_ID: discord.guildId, LOG_LEVEL: 'silent' });
+    const r = await cli(['register-commands'], {
+      DISCORD_TOKEN: 'wrong-token.discord.test',
+      DISCORD_API_URL: discord.apiUrl,
+      DISCORD_GUILD_ID: discord.guildId,
+      LOG_LEVEL: 'silent',
+    });
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^hashwatch: registering Discord commands failed \(.*401.*\); check DISCORD_TOKEN, DISCORD_API_URL and DISCORD_GUILD_ID/);
+    expect(lines[0]).toMatch(
+      /^hashwatch: registering Discord commands failed \(.*401.*\); check DISCORD_TOKEN, DISCORD_API_URL and DISCORD_GUILD_ID/,
+    );
     expect(r.stderr).not.toContain('wrong-token');
   });
 });

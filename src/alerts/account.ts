@@ -4,7 +4,7 @@
  * Discord) gets their paused alerts and direct-message digest back when they next write to the bot.
  */
 import type { Store } from '../store/index.ts';
-import type { AccountService, AccountUser, UserData } from '../core/services.ts';
+import type { AccountService } from '../core/services.ts';
 import type { AlertEngine } from './engine.ts';
 import { readSpec } from './service.ts';
 
@@ -48,7 +48,9 @@ export function accountService(deps: { store: Store; engine: AlertEngine; now():
         ...(ids.length ? [`${ids.length === 1 ? 'alert' : 'alerts'} ${ids.map((id) => `#${id}`).join(', ')}`] : []),
         ...(digestPaused ? ['your daily digest by direct message'] : []),
       ].join(' and ');
-      return [`Welcome back: messages to you had failed (${reason}), so I had paused ${what}. You can be reached again, so they are back on.`];
+      return [
+        `Welcome back: messages to you had failed (${reason}), so I had paused ${what}. You can be reached again, so they are back on.`,
+      ];
     },
   };
 }

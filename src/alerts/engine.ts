@@ -113,7 +113,8 @@ export class AlertEngine {
     for (const { rule, state, fired } of decisions) {
       rule.state = state;
       writes.push({ ruleId: rule.id, state });
-      if (fired) messages.push({ idemKey: `alert:${rule.id}:${fired.episode}`, destination: rule.destination, reply: alertReply(fired, h) });
+      if (fired)
+        messages.push({ idemKey: `alert:${rule.id}:${fired.episode}`, destination: rule.destination, reply: alertReply(fired, h) });
     }
     thresholdRules.forEach((rule, i) => {
       const slot = slots[i]!;
@@ -175,7 +176,8 @@ export class AlertEngine {
   private loggedSkipped = '';
   private logSkipped(skipped: Headline['degraded']): void {
     const why = JSON.stringify(skipped ?? {});
-    if (why !== this.loggedSkipped && why !== '{}') this.log.warn({ degraded: skipped }, 'alerts: skipping figures computed with an input missing');
+    if (why !== this.loggedSkipped && why !== '{}')
+      this.log.warn({ degraded: skipped }, 'alerts: skipping figures computed with an input missing');
     this.loggedSkipped = why;
   }
 }

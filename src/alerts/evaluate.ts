@@ -120,7 +120,9 @@ function step(rule: RuleInput, h: Headline, change: ChangeLookup): { state: Aler
   if (!level) {
     const ev = eventStep(rule.spec, rule.state, h);
     if (!ev.changed) return undefined;
-    return ev.crossing ? { state: ev.state, fired: { ruleId: rule.id, spec: rule.spec, episode: ev.state.episode, crossing: ev.crossing } } : { state: ev.state };
+    return ev.crossing
+      ? { state: ev.state, fired: { ruleId: rule.id, spec: rule.spec, episode: ev.state.episode, crossing: ev.crossing } }
+      : { state: ev.state };
   }
   const s = rule.state;
   if (s.armed === null) return { state: { ...s, armed: !level.holds } };
@@ -189,11 +191,18 @@ function changeLookup(h: Headline, past: PastValues): ChangeLookup {
 }
 
 /** Percent change of a metric over the window: recorded values first, then the headline's own history. */
-function changeOver(metric: MetricId, windowDays: number, h: Headline, past: PastValues): { changePercent: number; value: number } | undefined {
+function changeOver(
+  metric: MetricId,
+  windowDays: number,
+  h: Headline,
+  past: PastValues,
+): { changePercent: number; value: number } | undefined {
   const now = readMetric(metric, h);
   if (now === undefined) return undefined;
-  if (metric === 'hashrate' && windowDays === 7 && h.hashrate7dChange7dPercent !== undefined) return { changePercent: h.hashrate7dChange7dPercent, value: now };
-  if (metric === 'hashrate' && windowDays === 30 && h.hashrate7dChange30dPercent !== undefined) return { changePercent: h.hashrate7dChange30dPercent, value: now };
+  if (metric === 'hashrate' && windowDays === 7 && h.hashrate7dChange7dPercent !== undefined)
+    return { changePercent: h.hashrate7dChange7dPercent, value: now };
+  if (metric === 'hashrate' && windowDays === 30 && h.hashrate7dChange30dPercent !== undefined)
+    return { changePercent: h.hashrate7dChange30dPercent, value: now };
   const at = Math.floor(h.atMs / 1000) - windowDays * DAY_SEC;
   let recorded = past.atOrBefore(metric, at);
   if (recorded && at - recorded.tsSec > SNAPSHOT_TOLERANCE_SEC) recorded = undefined;

@@ -21,7 +21,16 @@ export type EventCrossing =
   | { kind: 'ribbons'; to: 'capitulation' | 'recovery' }
   | { kind: 'pool_share'; linePercent: number; pools: { name: string; sharePercent: number }[] }
   | { kind: 'halving'; halvingHeight: number; blocksLeft: number; subsidyNowBtc: number; subsidyThenBtc: number }
-  | { kind: 'under_water'; powerUsdPerKwh: number; under: number; was: number; total: number; hashprice: number; sank: string[]; rose: string[] };
+  | {
+      kind: 'under_water';
+      powerUsdPerKwh: number;
+      under: number;
+      was: number;
+      total: number;
+      hashprice: number;
+      sank: string[];
+      rose: string[];
+    };
 
 /** The next state of an event rule; `changed` false when nothing is to be written. */
 export function eventStep(spec: RuleSpec, s: AlertState, h: Headline): { state: AlertState; changed: boolean; crossing?: EventCrossing } {
@@ -67,7 +76,13 @@ export function eventStep(spec: RuleSpec, s: AlertState, h: Headline): { state: 
       // Fires on the crossing into the window of a halving it saw outside: never for the state a
       // new rule starts in, and once per halving (the memo moves on with the halving's height).
       if (!inside || !seen || seen.halving !== next.height || seen.inside) return remember(memo);
-      return fire(memo, { kind: 'halving', halvingHeight: next.height, blocksLeft: next.blocksLeft, subsidyNowBtc: subsidyBtc(h.height), subsidyThenBtc: subsidyBtc(next.height) });
+      return fire(memo, {
+        kind: 'halving',
+        halvingHeight: next.height,
+        blocksLeft: next.blocksLeft,
+        subsidyNowBtc: subsidyBtc(h.height),
+        subsidyThenBtc: subsidyBtc(next.height),
+      });
     }
     case 'under_water': {
       // Counted on a trusted hashprice only: a subsidy-only figure would sink models that still earn.
@@ -126,7 +141,10 @@ function retargetStep(memo: string | null, h: Headline): { memo: string; crossin
   } else {
     if (epoch < seen.epoch) return { memo: memo! };
     if (epoch === seen.epoch) return { memo: seen.difficulty === null && difficulty !== null ? now : memo! };
-    change = seen.epoch === epoch - EPOCH_BLOCKS && seen.difficulty !== null && difficulty !== null ? (difficulty / seen.difficulty - 1) * 100 : h.lastRetarget.changePercent;
+    change =
+      seen.epoch === epoch - EPOCH_BLOCKS && seen.difficulty !== null && difficulty !== null
+        ? (difficulty / seen.difficulty - 1) * 100
+        : h.lastRetarget.changePercent;
   }
   return { memo: now, crossing: { kind: 'retarget', epochHeight: epoch, changePercent: change, difficulty } };
 }

@@ -56,14 +56,19 @@ export function whatHappened(c: Crossing): string {
         ? 'Hash ribbons turned to capitulation: the 30-day average hashrate fell below the 60-day average.'
         : 'Hash ribbons turned to recovery: the 30-day average hashrate crossed back above the 60-day average.';
     case 'pool_share':
-      return c.pools.map((p) => `${p.name} found ${pct(p.sharePercent)} of blocks over the last week (line: ${c.linePercent} %).`).join('\n');
+      return c.pools
+        .map((p) => `${p.name} found ${pct(p.sharePercent)} of blocks over the last week (line: ${c.linePercent} %).`)
+        .join('\n');
     case 'halving': {
       const days = (c.blocksLeft * TARGET_BLOCK_SECONDS) / DAY_SEC;
       const about = days < 2 ? `${Math.round(days * 24)} hours` : `${days.toFixed(1)} days`;
       return `The halving at block ${int(c.halvingHeight)} is ${int(c.blocksLeft)} blocks away (about ${about} at 10 minutes a block): the subsidy drops from ${c.subsidyNowBtc} to ${c.subsidyThenBtc} BTC.`;
     }
     case 'under_water': {
-      const moved = [...(c.sank.length ? [`now losing money: ${c.sank.join(', ')}`] : []), ...(c.rose.length ? [`back above water: ${c.rose.join(', ')}`] : [])].join('; ');
+      const moved = [
+        ...(c.sank.length ? [`now losing money: ${c.sank.join(', ')}`] : []),
+        ...(c.rose.length ? [`back above water: ${c.rose.join(', ')}`] : []),
+      ].join('; ');
       return `At ${kwhPrice(c.powerUsdPerKwh)}, ${c.under} of ${c.total} models lose money at today's hashprice of ${METRICS.hashprice.format(c.hashprice)} (was ${c.was}); ${moved}.`;
     }
   }

@@ -13,16 +13,32 @@ export type ParsedRule = { ok: true; spec: RuleSpec } | { ok: false; message: st
 // (a plain object would hand back Object.prototype's members).
 const METRIC_ALIASES = new Map<string, MetricId>(
   Object.entries({
-    hashprice: 'hashprice', hp: 'hashprice', hashpriceusd: 'hashprice',
-    hashpricebtc: 'hashprice_btc', hpbtc: 'hashprice_btc',
-    price: 'price', btc: 'price', btcprice: 'price',
-    hashrate: 'hashrate', hr: 'hashrate',
-    difficulty: 'difficulty', diff: 'difficulty',
-    difficultychange: 'difficulty_change', diffchange: 'difficulty_change', nextdifficulty: 'difficulty_change',
-    fees: 'fees', fee: 'fees', feeshare: 'fees',
-    toppool: 'toppool', largestpool: 'toppool',
-    nakamoto: 'nakamoto', nakamotocoefficient: 'nakamoto',
-    hashpricenext: 'hashprice_next', nexthashprice: 'hashprice_next', hpnext: 'hashprice_next', forwardhashprice: 'hashprice_next',
+    hashprice: 'hashprice',
+    hp: 'hashprice',
+    hashpriceusd: 'hashprice',
+    hashpricebtc: 'hashprice_btc',
+    hpbtc: 'hashprice_btc',
+    price: 'price',
+    btc: 'price',
+    btcprice: 'price',
+    hashrate: 'hashrate',
+    hr: 'hashrate',
+    difficulty: 'difficulty',
+    diff: 'difficulty',
+    difficultychange: 'difficulty_change',
+    diffchange: 'difficulty_change',
+    nextdifficulty: 'difficulty_change',
+    fees: 'fees',
+    fee: 'fees',
+    feeshare: 'fees',
+    toppool: 'toppool',
+    largestpool: 'toppool',
+    nakamoto: 'nakamoto',
+    nakamotocoefficient: 'nakamoto',
+    hashpricenext: 'hashprice_next',
+    nexthashprice: 'hashprice_next',
+    hpnext: 'hashprice_next',
+    forwardhashprice: 'hashprice_next',
   } satisfies Record<string, MetricId>),
 );
 const RETARGET = new Set(['retarget', 'adjustment', 'difficultyadjustment', 'retargets']);
@@ -31,7 +47,7 @@ const POOL = new Set(['pool', 'pools', 'anypool']);
 const HALVING = new Set(['halving', 'halvening', 'nexthalving']);
 const UNDER_WATER = new Set(['underwater', 'models', 'fleet', 'modelsunderwater', 'unprofitable']);
 
-export const SUBJECTS_HELP =
+const SUBJECTS_HELP =
   'metrics: hashprice, hashprice_next (after the next adjustment, estimate), hashprice_btc, price, hashrate, difficulty (T), difficulty_change (next retarget estimate, %), fees, toppool, nakamoto; events: retarget, ribbons, pool, hashprice low, halving N (blocks), underwater P (models losing money at $P/kWh)';
 export const ADD_EXAMPLES = [
   '/alert add hashprice below 40',
@@ -49,7 +65,11 @@ export const ADD_EXAMPLES = [
 /** Changes and pool shares are shown to one decimal. */
 const MIN_PERCENT = 0.1;
 
-const squash = (s: string) => s.trim().toLowerCase().replace(/[\s_-]+/g, '');
+const squash = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 const fail = (message: string): ParsedRule => ({ ok: false, message });
 
 export function parseRule(words: RuleWords): ParsedRule {
@@ -78,7 +98,7 @@ function clip(s: string): string {
 }
 
 function noExtras(words: RuleWords, spec: RuleSpec): ParsedRule {
-  const extra = [words.condition, words.value, words.window].filter((w) => w && w.trim());
+  const extra = [words.condition, words.value, words.window].filter((w) => w?.trim());
   if (extra.length) return fail(`"${spec.kind}" takes nothing more (got "${clip(extra.join(' '))}"). Example: /alert add ${spec.kind}`);
   return { ok: true, spec };
 }
@@ -121,17 +141,29 @@ function parseThreshold(metric: MetricId, direction: 'above' | 'below', words: R
       `difficulty is the level, in T (e.g. 150T). For the estimated change at the next retarget use difficulty_change (got "${clip(`${raw}${window}`)}"). Examples: /alert add difficulty above 150T · /alert add difficulty_change above 5%`,
     );
   }
-  if (!raw || !Number.isFinite(value)) return fail(`Give the threshold as a number in ${def.unit} (got "${clip(raw)}"). Example: ${example}`);
+  if (!raw || !Number.isFinite(value))
+    return fail(`Give the threshold as a number in ${def.unit} (got "${clip(raw)}"). Example: ${example}`);
   const shown = (v: number) => typed(metric, v);
   if (value < def.min || value > def.max) {
-    return fail(`The ${def.label} threshold must be from ${shown(def.min).replace(` ${def.unit}`, '')} to ${shown(def.max)} (got "${clip(raw)}").`);
+    return fail(
+      `The ${def.label} threshold must be from ${shown(def.min).replace(` ${def.unit}`, '')} to ${shown(def.max)} (got "${clip(raw)}").`,
+    );
   }
-  if (direction === 'below' && value <= def.min) return fail(`The ${def.label} is never below ${shown(def.min)}, so this alert could never fire (got "${clip(raw)}"). Example: ${example}`);
-  if (direction === 'above' && value >= def.max) return fail(`The ${def.label} is never above ${shown(def.max)}, so this alert could never fire (got "${clip(raw)}"). Example: ${example}`);
+  if (direction === 'below' && value <= def.min)
+    return fail(
+      `The ${def.label} is never below ${shown(def.min)}, so this alert could never fire (got "${clip(raw)}"). Example: ${example}`,
+    );
+  if (direction === 'above' && value >= def.max)
+    return fail(
+      `The ${def.label} is never above ${shown(def.max)}, so this alert could never fire (got "${clip(raw)}"). Example: ${example}`,
+    );
   if (value !== 0 && Math.abs(value) < def.step) {
-    return fail(`A ${def.label} threshold must be at least ${shown(def.step)}: the bot shows this figure no finer, so a smaller line could not be told apart from 0 (got "${clip(raw)}"). Example: ${example}`);
+    return fail(
+      `A ${def.label} threshold must be at least ${shown(def.step)}: the bot shows this figure no finer, so a smaller line could not be told apart from 0 (got "${clip(raw)}"). Example: ${example}`,
+    );
   }
-  if (metric === 'nakamoto' && !Number.isInteger(value)) return fail(`The Nakamoto coefficient is a whole number of pools (got "${clip(raw)}"). Example: ${example}`);
+  if (metric === 'nakamoto' && !Number.isInteger(value))
+    return fail(`The Nakamoto coefficient is a whole number of pools (got "${clip(raw)}"). Example: ${example}`);
   if (window) return fail(`A threshold rule takes no window (got "${clip(window)}"). Example: ${example}`);
   return { ok: true, spec: { kind: 'threshold', metric, direction, value } };
 }
@@ -149,12 +181,15 @@ function parseChange(metric: MetricId, condition: string, words: RuleWords): Par
   if (metric === 'difficulty_change') {
     // Already a percentage change (the estimate for the next retarget): a percent change of it
     // (+2 % → +4 % is "+100 %") means nothing. Its own thresholds, or the retarget event, do.
-    return fail('difficulty_change is already a change (the estimated change at the next retarget), so it takes above or below, not a change over days. Examples: /alert add difficulty_change above 5% · /alert add retarget (each adjustment, with its actual change) · /alert add difficulty up 10% 30d');
+    return fail(
+      'difficulty_change is already a change (the estimated change at the next retarget), so it takes above or below, not a change over days. Examples: /alert add difficulty_change above 5% · /alert add retarget (each adjustment, with its actual change) · /alert add difficulty up 10% 30d',
+    );
   }
   const raw = words.value?.trim() ?? '';
   const example = `/alert add ${metric} change -10% 7d`;
   const n = parseHumanNumber(raw);
-  if (!raw || !Number.isFinite(n) || n === 0) return fail(`Give the change in percent, e.g. -10% for a 10 % drop (got "${clip(raw)}"). Example: ${example}`);
+  if (!raw || !Number.isFinite(n) || n === 0)
+    return fail(`Give the change in percent, e.g. -10% for a 10 % drop (got "${clip(raw)}"). Example: ${example}`);
   let direction: 'up' | 'down';
   if (condition === 'change') direction = n < 0 ? 'down' : 'up';
   else {
@@ -170,7 +205,8 @@ function parseChange(metric: MetricId, condition: string, words: RuleWords): Par
     return fail(`A ${direction === 'down' ? 'drop' : 'rise'} must be at most ${direction === 'down' ? 99 : 1000} % (got "${clip(raw)}").`);
   }
   const windowDays = parseDays(words.window, 1, 365);
-  if (windowDays === undefined) return fail(`Give the window in days from 1d to 365d (got "${clip(words.window ?? '')}"). Example: ${example}`);
+  if (windowDays === undefined)
+    return fail(`Give the window in days from 1d to 365d (got "${clip(words.window ?? '')}"). Example: ${example}`);
   return { ok: true, spec: { kind: 'change', metric, direction, percent, windowDays } };
 }
 
@@ -179,8 +215,12 @@ function parseLow(words: RuleWords): ParsedRule {
   const window = words.window?.trim();
   const raw = value || window;
   const days = parseDays(raw, 7, 730);
-  if (days === undefined) return fail(`Give the low's look-back from 7d to 730d (got "${clip(raw ?? '')}"). Example: /alert add hashprice low 90d`);
-  if (value && window) return fail(`A new-low rule takes one look-back, e.g. 90d (got "${clip(`${value} ${window}`)}"). Example: /alert add hashprice low 90d`);
+  if (days === undefined)
+    return fail(`Give the low's look-back from 7d to 730d (got "${clip(raw ?? '')}"). Example: /alert add hashprice low 90d`);
+  if (value && window)
+    return fail(
+      `A new-low rule takes one look-back, e.g. 90d (got "${clip(`${value} ${window}`)}"). Example: /alert add hashprice low 90d`,
+    );
   return { ok: true, spec: { kind: 'hashprice_low', days } };
 }
 
@@ -188,16 +228,22 @@ function parsePool(words: RuleWords): ParsedRule {
   // "/alert add pool above 30%" and "/alert add pool 30%" both read naturally.
   const condition = squash(words.condition ?? '');
   const keyword = ['above', 'over', '>', 'crosses', 'crossing'].includes(condition);
-  const rest = (keyword ? [words.value, words.window] : [words.condition, words.value, words.window]).map((w) => w?.trim() ?? '').filter(Boolean);
+  const rest = (keyword ? [words.value, words.window] : [words.condition, words.value, words.window])
+    .map((w) => w?.trim() ?? '')
+    .filter(Boolean);
   // "30 %" typed as two words is still one share.
   if (rest[1] === '%') rest.splice(1, 1);
   const raw = rest[0] ?? '';
   const n = parseHumanNumber(raw);
   if (!raw || !Number.isFinite(n) || n < MIN_PERCENT || n >= 100) {
-    return fail(`Give the pool share in percent, from ${MIN_PERCENT} to less than 100 (got "${clip(raw)}"). Example: /alert add pool above 30%`);
+    return fail(
+      `Give the pool share in percent, from ${MIN_PERCENT} to less than 100 (got "${clip(raw)}"). Example: /alert add pool above 30%`,
+    );
   }
   if (rest.length > 1) {
-    return fail(`A pool rule takes only the share; it always looks at the last week's blocks (got "${clip(rest.slice(1).join(' '))}" too). Example: /alert add pool above 30%`);
+    return fail(
+      `A pool rule takes only the share; it always looks at the last week's blocks (got "${clip(rest.slice(1).join(' '))}" too). Example: /alert add pool above 30%`,
+    );
   }
   return { ok: true, spec: { kind: 'pool_share', percent: n } };
 }
@@ -216,9 +262,12 @@ function parseHalving(words: RuleWords): ParsedRule {
   const raw = rest[0] ?? '';
   const n = parseHumanNumber(raw.replace(/blocks?$/i, ''));
   if (!raw || !Number.isInteger(n) || n < 1 || n > MAX_HALVING_BLOCKS) {
-    return fail(`Give how many blocks before the halving to be told, a whole number from 1 to ${MAX_HALVING_BLOCKS.toLocaleString('en-US')} (got "${clip(raw)}"). Example: ${example} (about a week ahead)`);
+    return fail(
+      `Give how many blocks before the halving to be told, a whole number from 1 to ${MAX_HALVING_BLOCKS.toLocaleString('en-US')} (got "${clip(raw)}"). Example: ${example} (about a week ahead)`,
+    );
   }
-  if (rest.length > 1) return fail(`A halving rule takes only the number of blocks (got "${clip(rest.slice(1).join(' '))}" too). Example: ${example}`);
+  if (rest.length > 1)
+    return fail(`A halving rule takes only the number of blocks (got "${clip(rest.slice(1).join(' '))}" too). Example: ${example}`);
   return { ok: true, spec: { kind: 'halving', blocks: n } };
 }
 
@@ -230,7 +279,8 @@ function parseUnderWater(words: RuleWords): ParsedRule {
   if (!raw || !Number.isFinite(n) || n <= 0 || n > 2) {
     return fail(`Give your power price in USD per kWh, above 0 and at most 2 (got "${clip(raw)}"). Example: ${example}`);
   }
-  if (rest.length > 1) return fail(`An under-water rule takes only the power price (got "${clip(rest.slice(1).join(' '))}" too). Example: ${example}`);
+  if (rest.length > 1)
+    return fail(`An under-water rule takes only the power price (got "${clip(rest.slice(1).join(' '))}" too). Example: ${example}`);
   return { ok: true, spec: { kind: 'under_water', powerUsdPerKwh: n } };
 }
 

@@ -68,11 +68,21 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
       return stored !== undefined && sameSpec(stored, spec);
     });
     if (twin) {
-      const status = twin.disabledReason ? ' (paused: messages to you failed; any command in a direct message restarts it)' : twin.paused ? ` (paused: /alert resume ${twin.id})` : '';
-      return errorReply('Alert already exists', `You already have this alert: #${twin.id}${status}. Two identical rules would send every alert twice.`);
+      const status = twin.disabledReason
+        ? ' (paused: messages to you failed; any command in a direct message restarts it)'
+        : twin.paused
+          ? ` (paused: /alert resume ${twin.id})`
+          : '';
+      return errorReply(
+        'Alert already exists',
+        `You already have this alert: #${twin.id}${status}. Two identical rules would send every alert twice.`,
+      );
     }
     if (rows.length >= deps.maxPerUser) {
-      return errorReply('Alert limit reached', `You already have ${plural(deps.maxPerUser, 'alert')}, the most allowed. Remove one first (/alert list, then /alert remove <id>).`);
+      return errorReply(
+        'Alert limit reached',
+        `You already have ${plural(deps.maxPerUser, 'alert')}, the most allowed. Remove one first (/alert list, then /alert remove <id>).`,
+      );
     }
     return undefined;
   };
@@ -93,7 +103,8 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
       if (!parsed.ok) return errorReply('/alert add: check the rule', `${parsed.message}\nMore examples: ${ADD_EXAMPLES.join(' · ')}`);
       // The parser's output is checked as strictly as a stored row: nothing half-formed is stored.
       const spec: unknown = JSON.parse(JSON.stringify(parsed.spec));
-      if (!isRuleSpec(spec)) return errorReply('/alert add: check the rule', `That rule could not be read. Examples: ${ADD_EXAMPLES.join(' · ')}`);
+      if (!isRuleSpec(spec))
+        return errorReply('/alert add: check the rule', `That rule could not be read. Examples: ${ADD_EXAMPLES.join(' · ')}`);
       const early = refusal(user, spec);
       if (early) return early;
       const h = await currentNumbers();
@@ -106,10 +117,17 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
       const id = store.rules.insert({ userId: owner, specJson: JSON.stringify(spec), cooldownSec, createdMs: deps.now() }, state);
       engine.track(store.rules.get(id)!);
       const lines = [`You will be alerted when: ${describeRule(spec)}.`];
-      if (!h) lines.push('The current numbers are not in yet, so I cannot tell whether this already holds: I will check at the next block, and if it holds then, it waits for the next crossing.');
+      if (!h)
+        lines.push(
+          'The current numbers are not in yet, so I cannot tell whether this already holds: I will check at the next block, and if it holds then, it waits for the next crossing.',
+        );
       else if (alreadyTrue) lines.push(alreadyTrueLine(spec, h));
       if (spec.kind === 'threshold' || spec.kind === 'change' || spec.kind === 'hashprice_low') {
-        lines.push(cooldownSec > 0 ? `It fires once per crossing; at most once every ${Math.round(cooldownSec / 60)} min.` : 'It fires once per crossing (no cooldown).');
+        lines.push(
+          cooldownSec > 0
+            ? `It fires once per crossing; at most once every ${Math.round(cooldownSec / 60)} min.`
+            : 'It fires once per crossing (no cooldown).',
+        );
       }
       return ok(`Alert #${id} added`, lines, { ruleId: id, spec, alreadyTrue, checked: h !== undefined });
     },

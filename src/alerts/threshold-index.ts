@@ -138,7 +138,8 @@ export class ThresholdIndex {
   add(id: number, key: string, direction: Direction, threshold: number, margin: number): number {
     if (!Number.isInteger(id) || id < 0 || id > 0x7fffffff) throw new RangeError(`rule id ${id} is not a non-negative 31-bit integer`);
     const rearm = direction === 'above' ? threshold - margin : threshold + margin;
-    if (!Number.isFinite(threshold) || Number.isNaN(rearm)) throw new RangeError(`rule ${id}: threshold ${threshold} and margin ${margin} give no point to sort by`);
+    if (!Number.isFinite(threshold) || Number.isNaN(rearm))
+      throw new RangeError(`rule ${id}: threshold ${threshold} and margin ${margin} give no point to sort by`);
     this.remove(id);
     let k = this.keyIds.get(key);
     if (k === undefined) {
@@ -230,7 +231,8 @@ export class ThresholdIndex {
     for (let slot = 0; slot < this.count; slot++) if (this.alive[slot] && this.keyOf[slot] === k && this.isAbove[slot] === above) n++;
     const out = new Int32Array(n);
     n = 0;
-    for (let slot = 0; slot < this.count; slot++) if (this.alive[slot] && this.keyOf[slot] === k && this.isAbove[slot] === above) out[n++] = slot;
+    for (let slot = 0; slot < this.count; slot++)
+      if (this.alive[slot] && this.keyOf[slot] === k && this.isAbove[slot] === above) out[n++] = slot;
     return out;
   }
 
@@ -273,20 +275,22 @@ export class ThresholdIndex {
       const above = this.isAbove[slot] === 1;
       const f = this.fire[slot]!;
       const r = this.rearm[slot]!;
-      const hit = up
-        ? above
-          ? from <= f && f < to
-          : from < r && r <= to
-        : above
-          ? to <= r && r < from
-          : to < f && f <= from;
+      const hit = up ? (above ? from <= f && f < to : from < r && r <= to) : above ? to <= r && r < from : to < f && f <= from;
       if (hit) out.push(slot);
     }
     return out;
   }
 
   /** Live slots whose point p satisfies lo ≤ p < hi (loInclusive/hiInclusive adjust the ends). */
-  private collect(run: Run, pointOf: Float64Array, lo: number, hi: number, loInclusive: boolean, hiInclusive: boolean, out: number[]): void {
+  private collect(
+    run: Run,
+    pointOf: Float64Array,
+    lo: number,
+    hi: number,
+    loInclusive: boolean,
+    hiInclusive: boolean,
+    out: number[],
+  ): void {
     const start = lowerBoundIn(run, pointOf, lo, !loInclusive);
     const end = lowerBoundIn(run, pointOf, hi, hiInclusive);
     // Runs hold slots in point order, so slots are scattered: skip the liveness look-up (a cache

@@ -121,7 +121,12 @@ export class ThresholdRules {
     return {
       id: this.index.idAt(slot),
       destination: this.owners[this.owner[slot]!]!,
-      spec: { kind: 'threshold', metric: this.index.keyAt(slot) as ThresholdSpec['metric'], direction: this.index.directionAt(slot), value: this.index.thresholdAt(slot) },
+      spec: {
+        kind: 'threshold',
+        metric: this.index.keyAt(slot) as ThresholdSpec['metric'],
+        direction: this.index.directionAt(slot),
+        value: this.index.thresholdAt(slot),
+      },
       cooldownSec: this.cooldownSec[slot]!,
       state: {
         armed: armed === UNKNOWN ? null : armed === ARMED,

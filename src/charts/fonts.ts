@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { GlobalFonts } from '@napi-rs/canvas';
 
-export const CHART_FONT_FAMILY = 'HashwatchSans';
+const CHART_FONT_FAMILY = 'HashwatchSans';
 
 const require = createRequire(import.meta.url);
 

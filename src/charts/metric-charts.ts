@@ -2,7 +2,7 @@
  * What each `/chart` metric draws: which stored series, in which unit, with which extras (hash
  * ribbons on hashrate, retarget markers on difficulty), plus the text that goes with the picture.
  */
-import { age, date, dateTime, difficulty as fmtDifficulty, hashrate as fmtHashrate, int, pct, pctChange, usd } from '../core/format.ts';
+import { age, date, dateTime, hashrate as fmtHashrate, int, pct, pctChange, usd } from '../core/format.ts';
 import { footerFor } from '../core/freshness.ts';
 import { BLOCKS_PER_DAY } from '../core/metrics/constants.ts';
 import { sma } from '../core/metrics/hashrate.ts';
@@ -28,8 +28,14 @@ export const CHART_RANGES = ['24h', '7d', '30d', '90d', '1y'] as const;
 export type ChartRange = (typeof CHART_RANGES)[number];
 export const LINE_CHART_RANGES = ['7d', '30d', '90d', '1y'] as const satisfies readonly ChartRange[];
 
-export const RANGE_DAYS: Record<ChartRange, number> = { '24h': 1, '7d': 7, '30d': 30, '90d': 90, '1y': 365 };
-const RANGE_WORDS: Record<ChartRange, string> = { '24h': 'last 24 hours', '7d': 'last 7 days', '30d': 'last 30 days', '90d': 'last 90 days', '1y': 'last 12 months' };
+const RANGE_DAYS: Record<ChartRange, number> = { '24h': 1, '7d': 7, '30d': 30, '90d': 90, '1y': 365 };
+const RANGE_WORDS: Record<ChartRange, string> = {
+  '24h': 'last 24 hours',
+  '7d': 'last 7 days',
+  '30d': 'last 30 days',
+  '90d': 'last 90 days',
+  '1y': 'last 12 months',
+};
 const POOL_WINDOW: Record<ChartRange, PoolWindow> = { '24h': '24h', '7d': '1w', '30d': '1m', '90d': '3m', '1y': '1y' };
 const HISTORY_PERIOD: Record<ChartRange, HistoryPeriod> = { '24h': '1w', '7d': '1w', '30d': '1m', '90d': '3m', '1y': '1y' };
 
@@ -90,9 +96,8 @@ function retargets(points: readonly Point[], fromSec: number): Marker[] {
  */
 function footerOf(loaded: LoadedSeries, now: number, newestSec: number, stepped: boolean, zone?: string): string[] {
   if (loaded.origin === 'market' && stepped) return footerFor(loaded.provenance, now);
-  const head = loaded.origin === 'store'
-    ? [`Source: ${loaded.sources.join(', ')} (history stored by hashwatch)`]
-    : footerFor(loaded.provenance, now);
+  const head =
+    loaded.origin === 'store' ? [`Source: ${loaded.sources.join(', ')} (history stored by hashwatch)`] : footerFor(loaded.provenance, now);
   return [...head, `Newest point ${dateTime(newestSec * 1000, zone)} (${age(newestSec * 1000, now)})`];
 }
 
@@ -104,7 +109,15 @@ async function lineChart(req: ChartRequest & { metric: LineMetric }): Promise<Bu
   const fromSec = toSec - RANGE_DAYS[req.range] * DAY_SEC;
   // Hash ribbons are moving averages of daily values; other lines get ~400 points across the range.
   const bucketSec = req.metric === 'hashrate' ? DAY_SEC : (toSec - fromSec) / 400;
-  const loaded = await loadSeries({ metric: def.history, fromSec, toSec, lookbackDays: def.lookbackDays, bucketSec, market: req.market, snapshots: req.snapshots });
+  const loaded = await loadSeries({
+    metric: def.history,
+    fromSec,
+    toSec,
+    lookbackDays: def.lookbackDays,
+    bucketSec,
+    market: req.market,
+    snapshots: req.snapshots,
+  });
   const all = loaded.points;
   let inRange = all.filter((p) => p.t >= fromSec);
   const newest = all.at(-1);
@@ -116,7 +129,10 @@ async function lineChart(req: ChartRequest & { metric: LineMetric }): Promise<Bu
   const range = lowHigh(inRange, fromSec);
   const latest = inRange.at(-1);
   if (!range || !latest || !newest || inRange.length < 2) {
-    throw new UpstreamError(def.history, `Not enough ${def.title} history for the ${RANGE_WORDS[req.range]} yet: try a longer range, or again once history has been fetched.`);
+    throw new UpstreamError(
+      def.history,
+      `Not enough ${def.title} history for the ${RANGE_WORDS[req.range]} yet: try a longer range, or again once history has been fetched.`,
+    );
   }
   const plot = (points: readonly Point[]) => points.map((p) => ({ t: p.t, v: p.v * def.factor }));
   const series: LineSeries[] = [];
@@ -155,9 +171,10 @@ async function lineChart(req: ChartRequest & { metric: LineMetric }): Promise<Bu
     markers,
   });
   const extras = req.metric === 'difficulty' ? ` · ${plural(markers.length, 'adjustment')}` : '';
-  const ribbons = req.metric === 'hashrate' && data.sma30 !== undefined && data.sma60 !== undefined
-    ? ` · 30-day avg ${fmtHashrate(data.sma30 as number)} ${(data.sma30 as number) < (data.sma60 as number) ? 'below' : 'above'} 60-day avg ${fmtHashrate(data.sma60 as number)}`
-    : '';
+  const ribbons =
+    req.metric === 'hashrate' && data.sma30 !== undefined && data.sma60 !== undefined
+      ? ` · 30-day avg ${fmtHashrate(data.sma30 as number)} ${(data.sma30 as number) < (data.sma60 as number) ? 'below' : 'above'} 60-day avg ${fmtHashrate(data.sma60 as number)}`
+      : '';
   const lastChange = def.stepped ? retargets(all, -Infinity).at(-1) : undefined;
   const current = lastChange
     ? `Current ${def.text(newest.v)} (since the retarget of ${date(lastChange.t * 1000)})`
@@ -179,8 +196,18 @@ async function lineChart(req: ChartRequest & { metric: LineMetric }): Promise<Bu
     notes: loaded.notes,
     tone: latest.v > first.v ? 'up' : latest.v < first.v ? 'down' : 'neutral',
     data: {
-      metric: req.metric, range: req.range, unit: def.history, origin: loaded.origin, points: inRange.length,
-      latest: newest.v, latestSec: newest.t, low: range.low.v, lowSec: range.low.t, high: range.high.v, highSec: range.high.t, ...data,
+      metric: req.metric,
+      range: req.range,
+      unit: def.history,
+      origin: loaded.origin,
+      points: inRange.length,
+      latest: newest.v,
+      latestSec: newest.t,
+      low: range.low.v,
+      lowSec: range.low.t,
+      high: range.high.v,
+      highSec: range.high.t,
+      ...data,
     },
   };
 }
@@ -203,12 +230,29 @@ async function poolHistoryChart(req: ChartRequest): Promise<BuiltChart> {
   const weeks = weeklyConcentration(history.value).filter((w) => w.t >= fromSec);
   const first = weeks[0];
   const last = weeks.at(-1);
-  if (!first || !last || weeks.length < 2) throw new UpstreamError('pool-history', `Not enough weekly pool history for the ${RANGE_WORDS[req.range]}.`);
-  const top = last.shares.filter((s) => s.name !== UNKNOWN_POOL).slice(0, TOP_POOL_LINES).map((s) => s.name);
+  if (!first || !last || weeks.length < 2)
+    throw new UpstreamError('pool-history', `Not enough weekly pool history for the ${RANGE_WORDS[req.range]}.`);
+  const top = last.shares
+    .filter((s) => s.name !== UNKNOWN_POOL)
+    .slice(0, TOP_POOL_LINES)
+    .map((s) => s.name);
   const shareIn = (w: (typeof weeks)[number], name: string) => w.shares.find((s) => s.name === name)?.share ?? 0;
-  const series: LineSeries[] = top.map((name, i) => ({ label: name, points: weeks.map((w) => ({ t: w.t, v: shareIn(w, name) * 100 })), color: POOL_PALETTE[i % POOL_PALETTE.length]!, width: 4 }));
+  const series: LineSeries[] = top.map((name, i) => ({
+    label: name,
+    points: weeks.map((w) => ({ t: w.t, v: shareIn(w, name) * 100 })),
+    color: POOL_PALETTE[i % POOL_PALETTE.length]!,
+    width: 4,
+  }));
   const counted = weeks.filter((w) => w.nakamoto !== undefined);
-  series.push({ label: 'Nakamoto coefficient (right)', points: counted.map((w) => ({ t: w.t, v: w.nakamoto! })), color: COLORS.text, width: 3, stepped: true, right: true, dashed: true });
+  series.push({
+    label: 'Nakamoto coefficient (right)',
+    points: counted.map((w) => ({ t: w.t, v: w.nakamoto! })),
+    color: COLORS.text,
+    width: 3,
+    stepped: true,
+    right: true,
+    dashed: true,
+  });
   const maxNakamoto = Math.max(1, ...counted.map((w) => w.nakamoto!));
   const png = renderChart({
     kind: 'line',
@@ -218,7 +262,7 @@ async function poolHistoryChart(req: ChartRequest): Promise<BuiltChart> {
     generatedAtMs: req.now,
     fromSec,
     toSec,
-    yTitle: '% of the week\'s blocks',
+    yTitle: "% of the week's blocks",
     formatY: (v) => `${num(v, 0)} %`,
     series,
     right: { title: 'Nakamoto coefficient', format: (v) => (Number.isInteger(v) ? String(v) : ''), min: 0, max: maxNakamoto + 1 },
@@ -233,12 +277,19 @@ async function poolHistoryChart(req: ChartRequest): Promise<BuiltChart> {
     },
     title: `Mining pools over time · ${RANGE_WORDS[req.range]}`,
     summary,
-    footer: [...footerFor([{ what: 'weekly pool history', sourced: history }], req.now), `Newest week ended ${dateTime(last.t * 1000)} (${age(last.t * 1000, req.now)})`],
+    footer: [
+      ...footerFor([{ what: 'weekly pool history', sourced: history }], req.now),
+      `Newest week ended ${dateTime(last.t * 1000)} (${age(last.t * 1000, req.now)})`,
+    ],
     notes: [],
     tone: 'neutral',
     data: {
       // The /pools window covering the same period, so /chart pools 1m and /pools 1m name one span.
-      metric: 'pools', range: req.range, window: POOL_WINDOW[req.range], weeks: weeks.length, pools: top,
+      metric: 'pools',
+      range: req.range,
+      window: POOL_WINDOW[req.range],
+      weeks: weeks.length,
+      pools: top,
       first: { t: first.t, top1: first.top1, nakamoto: first.nakamoto ?? null },
       last: { t: last.t, top1: last.top1, nakamoto: last.nakamoto ?? null },
       nakamoto: weeks.map((w) => ({ t: w.t, v: w.nakamoto ?? null })),
@@ -255,7 +306,9 @@ async function poolsChart(req: ChartRequest): Promise<BuiltChart> {
   const known = stats.value.pools.filter((p) => !isUnknown(p)).sort((a, b) => b.blockCount - a.blockCount);
   const unknownBlocks = stats.value.pools.filter(isUnknown).reduce((a, p) => a + p.blockCount, 0);
   const share = (blocks: number) => (blocks / total) * 100;
-  const bars: { label: string; value: number; color: string }[] = known.slice(0, TOP_POOLS).map((p, i) => ({ label: p.name, value: share(p.blockCount), color: POOL_PALETTE[i % POOL_PALETTE.length]! }));
+  const bars: { label: string; value: number; color: string }[] = known
+    .slice(0, TOP_POOLS)
+    .map((p, i) => ({ label: p.name, value: share(p.blockCount), color: POOL_PALETTE[i % POOL_PALETTE.length]! }));
   const othersBlocks = known.slice(TOP_POOLS).reduce((a, p) => a + p.blockCount, 0);
   if (othersBlocks > 0) bars.push({ label: `Others (${known.length - TOP_POOLS})`, value: share(othersBlocks), color: COLORS.muted });
   if (unknownBlocks > 0) bars.push({ label: 'Unknown', value: share(unknownBlocks), color: COLORS.unknown });
@@ -275,7 +328,9 @@ async function poolsChart(req: ChartRequest): Promise<BuiltChart> {
     topPool ? `Largest: ${topPool.name} ${pct(share(topPool.blockCount))}` : undefined,
     `top 3 together ${pct(top3)} of ${int(total)} blocks`,
     unknownBlocks > 0 ? `Unknown ${pct(share(unknownBlocks))}` : undefined,
-  ].filter(Boolean).join(' · ');
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return {
     chart: {
       png,
@@ -369,11 +424,22 @@ async function revenueChart(req: ChartRequest): Promise<BuiltChart> {
     },
     title: `Daily miner revenue · ${RANGE_WORDS[req.range]}`,
     summary,
-    footer: [...footerFor([{ what: 'block rewards', sourced: rewards }, { what: 'block fees', sourced: fees }], req.now), `Newest point ${dateTime(latest.t * 1000)} (${age(latest.t * 1000, req.now)})`],
+    footer: [
+      ...footerFor(
+        [
+          { what: 'block rewards', sourced: rewards },
+          { what: 'block fees', sourced: fees },
+        ],
+        req.now,
+      ),
+      `Newest point ${dateTime(latest.t * 1000)} (${age(latest.t * 1000, req.now)})`,
+    ],
     notes: [],
     tone: 'neutral',
     data: {
-      metric: 'revenue', range: req.range, points: days.length,
+      metric: 'revenue',
+      range: req.range,
+      points: days.length,
       latest: { t: latest.t, subsidyUsd: latest.subsidyUsd, feesUsd: latest.feesUsd, feeSharePercent: feeShare(latest) },
       maxFeeShare: { t: maxFees.t, percent: feeShare(maxFees) },
     },
@@ -390,7 +456,10 @@ export async function buildChart(req: ChartRequest): Promise<BuiltChart> {
       // The weekly index is the better picture, but the window's shares still answer the question.
       if (!(err instanceof UpstreamError)) throw err;
       const built = await poolsChart(req);
-      return { ...built, notes: [...built.notes, `Weekly pool history unavailable (${err.message}); showing the shares of the whole range instead.`] };
+      return {
+        ...built,
+        notes: [...built.notes, `Weekly pool history unavailable (${err.message}); showing the shares of the whole range instead.`],
+      };
     }
   }
   if (req.metric === 'revenue') return revenueChart(req);

@@ -8,7 +8,7 @@ import { Chart, registerables, type ChartConfiguration, type Plugin, type Scale 
 import { CHART_HEIGHT, CHART_WIDTH, COLORS, FONT_SIZES } from './theme.ts';
 import { ensureChartFont } from './fonts.ts';
 
-export interface TimePoint {
+interface TimePoint {
   /** Seconds since the epoch. */
   t: number;
   v: number;
@@ -62,7 +62,7 @@ export interface LineChartSpec extends Frame {
   right?: { title: string; format(v: number): string; min?: number; max?: number };
 }
 
-export interface BarChartSpec extends Frame {
+interface BarChartSpec extends Frame {
   kind: 'bar';
   xTitle: string;
   formatX(v: number): string;
@@ -178,7 +178,13 @@ function markerPlugin(markers: readonly Marker[]): Plugin {
 }
 
 const titles = (frame: Frame) => ({
-  title: { display: true, text: frame.title, color: COLORS.text, font: { size: FONT_SIZES.title, weight: 'bold' as const }, padding: { top: 8, bottom: 4 } },
+  title: {
+    display: true,
+    text: frame.title,
+    color: COLORS.text,
+    font: { size: FONT_SIZES.title, weight: 'bold' as const },
+    padding: { top: 8, bottom: 4 },
+  },
   subtitle: { display: true, text: frame.subtitle, color: COLORS.muted, font: { size: FONT_SIZES.subtitle }, padding: { bottom: 12 } },
 });
 
@@ -242,7 +248,12 @@ function lineConfig(spec: LineChartSpec): ChartConfiguration<'line', { x: number
                 max: spec.right.max,
                 grid: { drawOnChartArea: false },
                 title: axisTitle(spec.right.title),
-                ticks: { font: ticksFont, color: COLORS.text, precision: 0, callback: (v: string | number) => spec.right!.format(Number(v)) },
+                ticks: {
+                  font: ticksFont,
+                  color: COLORS.text,
+                  precision: 0,
+                  callback: (v: string | number) => spec.right!.format(Number(v)),
+                },
               },
             }
           : {}),
@@ -262,7 +273,15 @@ function barConfig(spec: BarChartSpec): ChartConfiguration<'bar', number[], stri
     type: 'bar',
     data: {
       labels: spec.bars.map((b) => b.label),
-      datasets: [{ data: spec.bars.map((b) => b.value), backgroundColor: spec.bars.map((b) => b.color), borderWidth: 0, barPercentage: 0.85, categoryPercentage: 0.9 }],
+      datasets: [
+        {
+          data: spec.bars.map((b) => b.value),
+          backgroundColor: spec.bars.map((b) => b.color),
+          borderWidth: 0,
+          barPercentage: 0.85,
+          categoryPercentage: 0.9,
+        },
+      ],
     },
     options: {
       indexAxis: 'y',
@@ -271,7 +290,12 @@ function barConfig(spec: BarChartSpec): ChartConfiguration<'bar', number[], stri
       devicePixelRatio: 1,
       layout: { padding: { left: 16, right: 96, bottom: 36, top: 4 } },
       scales: {
-        x: { beginAtZero: true, grid, title: axisTitle(spec.xTitle), ticks: { font: ticksFont, color: COLORS.text, callback: (v) => spec.formatX(Number(v)) } },
+        x: {
+          beginAtZero: true,
+          grid,
+          title: axisTitle(spec.xTitle),
+          ticks: { font: ticksFont, color: COLORS.text, callback: (v) => spec.formatX(Number(v)) },
+        },
         y: { grid: { display: false }, ticks: { font: { size: FONT_SIZES.legend }, color: COLORS.text } },
       },
       plugins: { ...titles(spec), legend: { display: false }, tooltip: { enabled: false } },

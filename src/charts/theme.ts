@@ -20,6 +20,17 @@ export const COLORS = {
 } as const;
 
 /** Distinct, colour-blind-friendlier hues for pool bars, largest pool first. */
-export const POOL_PALETTE = ['#f7931a', '#4aa8ff', '#3ecf8e', '#ff5ca8', '#b18cff', '#ffd23f', '#2ec4c4', '#ff8a5c', '#9ccc65', '#c9a27e'] as const;
+export const POOL_PALETTE = [
+  '#f7931a',
+  '#4aa8ff',
+  '#3ecf8e',
+  '#ff5ca8',
+  '#b18cff',
+  '#ffd23f',
+  '#2ec4c4',
+  '#ff8a5c',
+  '#9ccc65',
+  '#c9a27e',
+] as const;
 
 export const FONT_SIZES = { title: 34, subtitle: 22, tick: 20, axisTitle: 20, legend: 20, footer: 18, marker: 18 } as const;

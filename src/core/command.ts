@@ -40,7 +40,7 @@ export interface CommandContext {
   services: CommandServices;
 }
 
-export interface Refusal {
+interface Refusal {
   title: string;
   text: string;
 }
@@ -57,7 +57,7 @@ interface BaseSpec {
   /** Shown in help and in validation messages. */
   example: string;
 }
-export interface NumberSpec extends BaseSpec {
+interface NumberSpec extends BaseSpec {
   kind: 'number' | 'integer';
   min: number;
   max: number;
@@ -78,7 +78,7 @@ export interface ChoiceSpec extends BaseSpec {
   /** A choice's full name for messages, e.g. "Antminer S21 XP" for s21xp. */
   label?: (choice: string) => string;
 }
-export interface TextSpec extends BaseSpec {
+interface TextSpec extends BaseSpec {
   kind: 'text';
   maxLength: number;
   /** What a valid value looks like, for help and errors (default: "text of at most N characters"). */
@@ -88,7 +88,7 @@ export type OptionSpec = NumberSpec | ChoiceSpec | TextSpec;
 
 type ValueOf<S extends OptionSpec> = S extends ChoiceSpec | TextSpec ? string : number;
 export type OptionSpecs = Record<string, OptionSpec>;
-export type ArgsOf<O extends OptionSpecs> = {
+type ArgsOf<O extends OptionSpecs> = {
   [K in keyof O as O[K]['required'] extends true ? K : never]: ValueOf<O[K]>;
 } & {
   [K in keyof O as O[K]['required'] extends true ? never : K]?: ValueOf<O[K]>;
@@ -128,7 +128,11 @@ export function defineCommand<const O extends OptionSpecs>(command: Command<O>):
   return command;
 }
 
-const squash = (s: string) => s.trim().toLowerCase().replace(/[\s_-]+/g, '');
+const squash = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 const lookups = new WeakMap<ChoiceSpec, Map<string, string>>();
 
 /**
@@ -188,10 +192,7 @@ function schemaFor(spec: OptionSpec): z.ZodType<string | number> {
       return z.preprocess(parseHumanNumber, n);
     }
     case 'choice':
-      return z.preprocess(
-        (v) => (typeof v === 'string' ? normaliseChoice(spec, v) : undefined),
-        z.string(),
-      );
+      return z.preprocess((v) => (typeof v === 'string' ? normaliseChoice(spec, v) : undefined), z.string());
     case 'text':
       return z.string().max(spec.maxLength);
   }
@@ -199,12 +200,10 @@ function schemaFor(spec: OptionSpec): z.ZodType<string | number> {
 
 const fits = (spec: OptionSpec | undefined, value: string) => spec !== undefined && schemaFor(spec).safeParse(value).success;
 
-export type ParseResult<O extends OptionSpecs> =
-  | { ok: true; args: ArgsOf<O> }
-  | { ok: false; message: string };
+export type ParseResult<O extends OptionSpecs> = { ok: true; args: ArgsOf<O> } | { ok: false; message: string };
 
 const shorten = (v: unknown) => {
-  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
   return s.length > 40 ? `${s.slice(0, 39)}…` : s;
 };
 
@@ -220,9 +219,12 @@ const origins = new WeakMap<object, ReadonlyMap<string, Origin>>();
 
 function valueProblem(name: string, spec: OptionSpec, value: unknown, origin: Origin | undefined): string {
   const near = spec.kind === 'choice' && typeof value === 'string' ? suggestChoice(spec, value) : undefined;
-  if (near !== undefined) return `No ${name} "${shorten(value)}" — did you mean ${showChoice(spec as ChoiceSpec, near)}?\n${describeAccepted(name, spec)}`;
+  if (near !== undefined)
+    return `No ${name} "${shorten(value)}" — did you mean ${showChoice(spec as ChoiceSpec, near)}?\n${describeAccepted(name, spec)}`;
   // The user likely meant the word as part of the option before it; say why it landed here.
-  const why = origin ? `, the word after "${shorten(origin.after.typed)}"; words without name= fill the open options in order: ${origin.after.open.join(', ')}` : '';
+  const why = origin
+    ? `, the word after "${shorten(origin.after.typed)}"; words without name= fill the open options in order: ${origin.after.open.join(', ')}`
+    : '';
   return `${describeAccepted(name, spec)} (got "${shorten(origin?.typed ?? value)}"${why})`;
 }
 
@@ -230,26 +232,29 @@ function valueProblem(name: string, spec: OptionSpec, value: unknown, origin: Or
  * Validates raw option values from any platform (strings from chat text, numbers from Discord).
  * Unknown option names are rejected rather than ignored, so a typo never silently changes an answer.
  */
-export function parseOptions<O extends OptionSpecs>(
-  command: Command<O>,
-  raw: Record<string, unknown>,
-): ParseResult<O> {
+export function parseOptions<O extends OptionSpecs>(command: Command<O>, raw: Record<string, unknown>): ParseResult<O> {
   const problems: string[] = [];
   const args: Record<string, string | number> = {};
   const typedAs = origins.get(raw);
   const known = Object.keys(command.options);
-  const surplus = Object.keys(raw).filter((key) => key.startsWith('#')).map((key) => `"${shorten(raw[key])}"`);
+  const surplus = Object.keys(raw)
+    .filter((key) => key.startsWith('#'))
+    .map((key) => `"${shorten(raw[key])}"`);
   if (surplus.length) {
     // One line however many words were pasted.
     const shown = surplus.length > 3 ? `${surplus.slice(0, 3).join(', ')} and ${surplus.length - 3} more` : surplus.join(', ');
-    problems.push(`Too many values: ${shown} ${surplus.length === 1 ? 'has' : 'have'} no option left to fill; \`/${command.name}\` takes: ${known.join(', ') || 'no options'}`);
+    problems.push(
+      `Too many values: ${shown} ${surplus.length === 1 ? 'has' : 'have'} no option left to fill; \`/${command.name}\` takes: ${known.join(', ') || 'no options'}`,
+    );
   }
   const unknown = Object.keys(raw).filter((key) => !Object.hasOwn(command.options, key) && !key.startsWith('#'));
   if (unknown.length && !known.length) problems.push(`\`/${command.name}\` takes no options`);
   else {
     for (const key of unknown.slice(0, 3)) {
       const near = closest(key.toLowerCase(), known);
-      problems.push(`\`/${command.name}\` has no option \`${shorten(key)}\`${near ? ` — did you mean \`${near}\`? It` : '; it'} takes: ${known.join(', ')}`);
+      problems.push(
+        `\`/${command.name}\` has no option \`${shorten(key)}\`${near ? ` — did you mean \`${near}\`? It` : '; it'} takes: ${known.join(', ')}`,
+      );
     }
     if (unknown.length > 3) problems.push(`… and ${unknown.length - 3} more options it does not have`);
   }
@@ -347,7 +352,12 @@ function continuation(spec: OptionSpec | undefined, value: string, words: readon
   if (spec?.kind === 'number' || spec?.kind === 'integer') {
     let k = 0;
     let joined = value;
-    while (k < words.length && /^(?:\d{3}|[kmgtp])$/i.test(words[k]!) && fits(spec, `${joined} ${words[k]}`) && !fits(nextSpec, words[k]!)) {
+    while (
+      k < words.length &&
+      /^(?:\d{3}|[kmgtp])$/i.test(words[k]!) &&
+      fits(spec, `${joined} ${words[k]}`) &&
+      !fits(nextSpec, words[k]!)
+    ) {
       joined = `${joined} ${words[k]}`;
       k++;
     }
@@ -362,7 +372,8 @@ function continuation(spec: OptionSpec | undefined, value: string, words: readon
  */
 export function splitArgs(command: Command, tokens: readonly string[]): Record<string, string> {
   const items = readItems(tokens);
-  const specOf = (name: string | undefined) => (name !== undefined && Object.hasOwn(command.options, name) ? command.options[name] : undefined);
+  const specOf = (name: string | undefined) =>
+    name !== undefined && Object.hasOwn(command.options, name) ? command.options[name] : undefined;
   const named = new Set(items.flatMap((it) => (it.name === undefined ? [] : [it.name])));
   const free = Object.keys(command.options).filter((n) => !named.has(n));
   const out = new Map<string, string>();

@@ -1,7 +1,10 @@
 /**
- * Where alerts and digests go. The store, the alert engine and /digest name destinations; how a
- * message reaches one is the sender contract in src/delivery/sender.ts.
+ * Where alerts and digests go, and the contract between the outbox worker (src/delivery) and the
+ * platform adapters that send what it holds. The store, the alert engine and /digest name
+ * destinations; a platform adapter (core/platform.ts) brings a Sender. A send never throws: it says
+ * whether to retry, give up, or move on.
  */
+import type { Reply } from './reply.ts';
 
 export type DeliveryPlatform = 'discord' | 'telegram' | 'console';
 
@@ -10,4 +13,27 @@ export interface Destination {
   /** Telegram chat id; Discord channel id, or user id when `kind` is 'user' (sent by DM). */
   chatId: string;
   kind: 'user' | 'channel';
+}
+
+export type SendResult =
+  | {
+      ok: true;
+      messageIds: string[];
+      /** Delivered, but the Telegram group had moved to this id: update the stored destination. */
+      migratedTo?: string;
+    }
+  | {
+      ok: false;
+      /** Blocked, kicked, chat deleted, missing access: stop sending to this destination. */
+      permanent: boolean;
+      reason: string;
+      /** The platform asked us to wait (429 retry_after), in ms. */
+      retryAfterMs?: number;
+      /** Telegram group upgraded to a supergroup: the same chat now lives at this id. */
+      migratedTo?: string;
+    };
+
+export interface Sender {
+  platform: DeliveryPlatform;
+  send(destination: Destination, reply: Reply): Promise<SendResult>;
 }

@@ -25,13 +25,13 @@ function comparableHashprice(h: DigestInput): number | undefined {
   return h.degraded?.hashpriceUsdPerPhDay === undefined ? h.hashpriceUsdPerPhDay : undefined;
 }
 
-export function hashpriceChangePercent(h: DigestInput, days: number): number | undefined {
+function hashpriceChangePercent(h: DigestInput, days: number): number | undefined {
   const now = comparableHashprice(h);
   if (now === undefined || !h.hashpriceHistory || h.tipTimeSec === undefined) return undefined;
   return changePercent(h.hashpriceHistory, now, h.tipTimeSec, days);
 }
 
-export function digestInsights(h: DigestInput): string[] {
+function digestInsights(h: DigestInput): string[] {
   const out: Insight[] = [];
   const earlier = h.hashpriceHistory ?? [];
   const hp = comparableHashprice(h);
@@ -41,9 +41,10 @@ export function digestInsights(h: DigestInput): string[] {
     if (daysSince >= 30) {
       out.push({
         weight: 10,
-        text: since === undefined
-          ? `Hashprice is at its lowest in all the data we have (since ${date(earlier[0]!.t * 1000)}): ${usd(hp)}/PH/day.`
-          : `Hashprice is at its lowest since ${date(since * 1000)}: ${usd(hp)}/PH/day.`,
+        text:
+          since === undefined
+            ? `Hashprice is at its lowest in all the data we have (since ${date(earlier[0]!.t * 1000)}): ${usd(hp)}/PH/day.`
+            : `Hashprice is at its lowest since ${date(since * 1000)}: ${usd(hp)}/PH/day.`,
       });
     }
   }
@@ -53,12 +54,18 @@ export function digestInsights(h: DigestInput): string[] {
   }
   const hr30 = h.hashrate7dChange30dPercent;
   if (h.ribbons === 'capitulation') {
-    out.push({ weight: 8, text: 'Hash ribbons show capitulation: the 30-day average hashrate is below the 60-day average, so miners are switching off.' });
+    out.push({
+      weight: 8,
+      text: 'Hash ribbons show capitulation: the 30-day average hashrate is below the 60-day average, so miners are switching off.',
+    });
   } else if (h.ribbons === 'recovery') {
     out.push({ weight: 7, text: 'Hash ribbons show recovery: the 30-day average hashrate crossed back above the 60-day average.' });
   }
   if (hr30 !== undefined && h.hashrate7d !== undefined && Math.abs(hr30) >= 3) {
-    out.push({ weight: Math.abs(hr30) / 2, text: `The 7-day average hashrate is ${hr30 < 0 ? 'down' : 'up'} ${pct(Math.abs(hr30))} in 30 days (${hashrate(h.hashrate7d)}).` });
+    out.push({
+      weight: Math.abs(hr30) / 2,
+      text: `The 7-day average hashrate is ${hr30 < 0 ? 'down' : 'up'} ${pct(Math.abs(hr30))} in 30 days (${hashrate(h.hashrate7d)}).`,
+    });
   }
   if (h.feeSharePercent !== undefined && h.degraded?.feeSharePercent === undefined) {
     out.push({
@@ -70,11 +77,17 @@ export function digestInsights(h: DigestInput): string[] {
     const top2 = h.pools1w.slice(0, 2).reduce((a, p) => a + p.sharePercent, 0);
     out.push({
       weight: h.topPool.sharePercent >= 30 ? 6 : 3,
-      text: `The top 2 pools found ${pct(top2, 0)} of blocks this week (${h.pools1w.slice(0, 2).map((p) => p.name).join(', ')}); ${plural(h.nakamoto, 'pool')} ${h.nakamoto === 1 ? 'alone' : 'together'} found more than half.`,
+      text: `The top 2 pools found ${pct(top2, 0)} of blocks this week (${h.pools1w
+        .slice(0, 2)
+        .map((p) => p.name)
+        .join(', ')}); ${plural(h.nakamoto, 'pool')} ${h.nakamoto === 1 ? 'alone' : 'together'} found more than half.`,
     });
   }
   if (h.difficultyChangePercent !== undefined && Math.abs(h.difficultyChangePercent) >= 2) {
-    out.push({ weight: Math.abs(h.difficultyChangePercent) / 1.5, text: `Difficulty is expected to change ${pctChange(h.difficultyChangePercent)} at the next adjustment.` });
+    out.push({
+      weight: Math.abs(h.difficultyChangePercent) / 1.5,
+      text: `Difficulty is expected to change ${pctChange(h.difficultyChangePercent)} at the next adjustment.`,
+    });
   }
   return out
     .sort((a, b) => b.weight - a.weight)
@@ -100,22 +113,46 @@ export function digestReply(h: DigestInput, footer: string[], warnings: readonly
       : `${usd(h.hashpriceUsdPerPhDay)}/PH/day (1d ${change(hp1)}, 7d ${change(hp7)}, 30d ${change(hp30)})`;
     fields.push({ label: 'Hashprice', value, inline: false });
   } else if (h.hashpriceBtcPerPhDay !== undefined) {
-    fields.push({ label: 'Hashprice', value: `${h.hashpriceBtcPerPhDay.toFixed(8)} BTC/PH/day${h.degraded?.hashpriceBtcPerPhDay ? ' (subsidy only: fees missing)' : ''}; USD unavailable`, inline: false });
+    fields.push({
+      label: 'Hashprice',
+      value: `${h.hashpriceBtcPerPhDay.toFixed(8)} BTC/PH/day${h.degraded?.hashpriceBtcPerPhDay ? ' (subsidy only: fees missing)' : ''}; USD unavailable`,
+      inline: false,
+    });
   }
   if (h.priceUsd !== undefined) fields.push({ label: 'Price', value: usd(h.priceUsd), inline: true });
   if (h.hashrate7d !== undefined) {
-    fields.push({ label: 'Hashrate (7d avg)', value: `${hashrate(h.hashrate7d)} (7d ${change(h.hashrate7dChange7dPercent)}, 30d ${change(h.hashrate7dChange30dPercent)})`, inline: true });
+    fields.push({
+      label: 'Hashrate (7d avg)',
+      value: `${hashrate(h.hashrate7d)} (7d ${change(h.hashrate7dChange7dPercent)}, 30d ${change(h.hashrate7dChange30dPercent)})`,
+      inline: true,
+    });
   }
   if (h.lastRetarget !== undefined) {
-    fields.push({ label: 'Next difficulty', value: h.difficultyChangePercent === undefined ? 'too early to estimate' : pctChange(h.difficultyChangePercent), inline: true });
+    fields.push({
+      label: 'Next difficulty',
+      value: h.difficultyChangePercent === undefined ? 'too early to estimate' : pctChange(h.difficultyChangePercent),
+      inline: true,
+    });
   }
   if (h.feeSharePercent !== undefined) {
-    fields.push({ label: 'Fee share', value: h.degraded?.feeSharePercent ? 'unavailable (fees missing)' : pct(h.feeSharePercent, 2), inline: true });
+    fields.push({
+      label: 'Fee share',
+      value: h.degraded?.feeSharePercent ? 'unavailable (fees missing)' : pct(h.feeSharePercent, 2),
+      inline: true,
+    });
   }
   // Counted only on a full hashprice: without the fees every model would look worse than it is.
   const hp = comparableHashprice(h);
-  const fleet = hp !== undefined && hp > 0 && referencePowerUsdPerKwh !== undefined ? fleetEconomics({ powerUsdPerKwh: referencePowerUsdPerKwh, hashpriceUsdPerPhDay: hp }) : undefined;
-  if (fleet) fields.push({ label: 'Models under water', value: `${fleet.underWater} of ${fleet.total} at ${kwhPrice(fleet.powerUsdPerKwh)}`, inline: true });
+  const fleet =
+    hp !== undefined && hp > 0 && referencePowerUsdPerKwh !== undefined
+      ? fleetEconomics({ powerUsdPerKwh: referencePowerUsdPerKwh, hashpriceUsdPerPhDay: hp })
+      : undefined;
+  if (fleet)
+    fields.push({
+      label: 'Models under water',
+      value: `${fleet.underWater} of ${fleet.total} at ${kwhPrice(fleet.powerUsdPerKwh)}`,
+      inline: true,
+    });
   if (h.topPool) fields.push({ label: 'Top pool (1w)', value: `${h.topPool.name} ${pct(h.topPool.sharePercent)}`, inline: true });
   if (h.nakamoto !== undefined) fields.push({ label: 'Nakamoto coefficient', value: String(h.nakamoto), inline: true });
   const caveats = [

@@ -79,7 +79,13 @@ function currencyBody(a: number, currency: string, digits: number): string {
   const key = `${currency}:${digits}`;
   let f = currencyFormats.get(key);
   if (!f) {
-    f = new Intl.NumberFormat('en-US', { style: 'currency', currency, currencyDisplay: 'symbol', minimumFractionDigits: digits, maximumFractionDigits: digits });
+    f = new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency,
+      currencyDisplay: 'symbol',
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
     currencyFormats.set(key, f);
   }
   // A plain space instead of Intl's no-break space, so "CHF 12.00" reads the same on every surface.
@@ -170,7 +176,15 @@ const zoneFormats = new Map<string, Intl.DateTimeFormat>();
 function zoneParts(ms: number, timeZone: string): Record<string, string> {
   let f = zoneFormats.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     zoneFormats.set(timeZone, f);
   }
   return Object.fromEntries(f.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));

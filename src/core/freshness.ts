@@ -36,7 +36,9 @@ export function footerFor(
   }
   for (const { what, sourced } of items) {
     if (sourced.stale) {
-      lines.push(`⚠ ${what} is stale: last good value from ${sourced.source}, fetched ${when(sourced.fetchedAt)}${sourced.note ? ` (${sourced.note})` : ''}`);
+      lines.push(
+        `⚠ ${what} is stale: last good value from ${sourced.source}, fetched ${when(sourced.fetchedAt)}${sourced.note ? ` (${sourced.note})` : ''}`,
+      );
     } else if (sourced.note) {
       lines.push(`ℹ ${what}: ${sourced.note}`);
     }
@@ -60,7 +62,13 @@ export function attribution(
  */
 function figureSource({ what, sourced, ...itemFlags }: Provenance, nowMs: number): FigureSource {
   const { value: _value, fetchedAt, ...flags } = sourced;
-  return { what, ...flags, ...itemFlags, fetchedAt: new Date(fetchedAt).toISOString(), ageSec: Math.max(0, Math.round((nowMs - fetchedAt) / 1000)) };
+  return {
+    what,
+    ...flags,
+    ...itemFlags,
+    fetchedAt: new Date(fetchedAt).toISOString(),
+    ageSec: Math.max(0, Math.round((nowMs - fetchedAt) / 1000)),
+  };
 }
 
 function dedupe(lines: string[]): string[] {

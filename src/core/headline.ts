@@ -4,7 +4,7 @@
  */
 import type { Point } from './metrics/history.ts';
 
-export type RibbonState = 'capitulation' | 'recovery' | 'normal';
+type RibbonState = 'capitulation' | 'recovery' | 'normal';
 
 /** Figures that can be computed with an input missing, at a loss of accuracy (fees → subsidy only). */
 export type DegradableFigure = 'hashpriceUsdPerPhDay' | 'hashpriceBtcPerPhDay' | 'feeSharePercent';

@@ -1,7 +1,13 @@
 /** Apart from command.ts so alert rules parse numbers the same way without importing the command layer. */
 
 // No 'e' (exa): it would make "1e" ambiguous with scientific notation.
-const SUFFIX = new Map([['k', 1e3], ['m', 1e6], ['g', 1e9], ['t', 1e12], ['p', 1e15]]);
+const SUFFIX = new Map([
+  ['k', 1e3],
+  ['m', 1e6],
+  ['g', 1e9],
+  ['t', 1e12],
+  ['p', 1e15],
+]);
 
 /**
  * Numbers as people type them: "60000", "60,000", "60 000", "60_000", "60k", "1.2e14", "113.76T",

@@ -3,10 +3,10 @@
  * it, stop it. Main loops over the configured platforms and knows nothing else about any of them.
  */
 import type { CommandContext, Platform } from './command.ts';
-import type { Sender } from '../delivery/sender.ts';
+import type { Sender } from './delivery.ts';
 
 /** Who asked and where; the platform fills these, main the rest (market, services, clock). */
-export type Asker = Pick<CommandContext, 'user' | 'chat'>;
+type Asker = Pick<CommandContext, 'user' | 'chat'>;
 export type ContextFactory = (who?: Asker) => CommandContext;
 
 export interface PlatformAdapter {

@@ -14,7 +14,11 @@ function unmet(need: keyof Needs, ctx: CommandContext): boolean {
   return !ctx.user || ctx.user.platform === 'cli';
 }
 
-export async function preconditionRefusal(command: Command, args: Record<string, unknown>, ctx: CommandContext): Promise<Reply | undefined> {
+export async function preconditionRefusal(
+  command: Command,
+  args: Record<string, unknown>,
+  ctx: CommandContext,
+): Promise<Reply | undefined> {
   const needs = command.needs?.(args as never);
   for (const need of NEED_ORDER) {
     const refusal = needs?.[need];

@@ -11,7 +11,7 @@ import type { Currency } from './format.ts';
  */
 export const MAX_POWER_PER_KWH: Record<Currency, number> = { USD: 2, EUR: 2, GBP: 2, CAD: 3, CHF: 2, AUD: 3, JPY: 300 };
 
-export interface PowerPrice {
+interface PowerPrice {
   perKwh: number;
   /** The currency it was given in; converted with the live quote when a reply is in another. */
   currency: Currency;
@@ -25,8 +25,7 @@ export interface Settings {
   efficiencyJPerTh?: number;
 }
 
-export type SettingName = keyof Settings;
-export const SETTING_NAMES: readonly SettingName[] = ['currency', 'zone', 'power', 'efficiencyJPerTh'];
+type SettingName = keyof Settings;
 
 /** Where a value in effect came from, so /settings can say why a reply reads as it does. */
 export type SettingOrigin = 'user' | 'chat' | 'default';

@@ -44,7 +44,10 @@ export function withLines(reply: Reply, lines: readonly string[]): Reply {
 
 /** The command a mistyped name most likely meant ("hashprise" → hashprice), or undefined. */
 export function suggestCommand(commands: readonly Command[], name: string): Command | undefined {
-  const near = closest(commandName(name), commands.map((c) => c.name));
+  const near = closest(
+    commandName(name),
+    commands.map((c) => c.name),
+  );
   return commands.find((c) => c.name === near);
 }
 

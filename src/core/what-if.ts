@@ -10,7 +10,7 @@ import { int } from './format.ts';
  * Real difficulty has been above 1e6 since 2010 and is quoted in T ("113.76 T"), so a bare number
  * below a million is a number of T that lost its suffix.
  */
-export const BARE_DIFFICULTY_BELOW = 1e6;
+const BARE_DIFFICULTY_BELOW = 1e6;
 
 export function readWhatIfDifficulty(raw: number): { difficulty: number; note?: string } {
   if (raw >= BARE_DIFFICULTY_BELOW) return { difficulty: raw };

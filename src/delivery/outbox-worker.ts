@@ -6,8 +6,7 @@
  * destination's rules and schedules and fails its queued rows, while every other destination goes on.
  */
 import type { Logger } from 'pino';
-import type { Destination } from '../core/delivery.ts';
-import type { Sender } from './sender.ts';
+import type { Destination, Sender } from '../core/delivery.ts';
 import type { OutboxRow, Store } from '../store/index.ts';
 
 export interface OutboxWorkerOptions {

@@ -15,7 +15,15 @@ import { buildChart } from '../charts/metric-charts.ts';
 import { loadHeadlineParts } from '../market-data/headline.ts';
 
 /** Throws UpstreamError when no hashprice history can be had; the digest should then go out without it. */
-export async function renderDigestChart({ market, snapshots, now }: { market: Market; snapshots?: SnapshotReader; now: number }): Promise<ReplyChart> {
+export async function renderDigestChart({
+  market,
+  snapshots,
+  now,
+}: {
+  market: Market;
+  snapshots?: SnapshotReader;
+  now: number;
+}): Promise<ReplyChart> {
   const built = await buildChart({ metric: 'hashprice', range: '30d', market, snapshots, now });
   return built.chart;
 }
@@ -52,10 +60,16 @@ async function digestChart(ctx: Pick<CommandContext, 'market' | 'now' | 'service
  * digest goes out with the parts that answered and says which are missing; it throws (an
  * UpstreamError) only when none answered.
  */
-export async function buildDigest(ctx: Pick<CommandContext, 'market' | 'now' | 'services'>, clock: 'relative' | 'absolute' = 'relative'): Promise<Reply> {
+export async function buildDigest(
+  ctx: Pick<CommandContext, 'market' | 'now' | 'services'>,
+  clock: 'relative' | 'absolute' = 'relative',
+): Promise<Reply> {
   // Missing parts and a missing fee input are named by the digest itself, so no separate warnings.
   const { headline, provenance } = await loadHeadlineParts(ctx.market, ctx.now());
-  const tip = headline.height === undefined || headline.tipTimeSec === undefined ? undefined : { height: headline.height, timestampSec: headline.tipTimeSec };
+  const tip =
+    headline.height === undefined || headline.tipTimeSec === undefined
+      ? undefined
+      : { height: headline.height, timestampSec: headline.tipTimeSec };
   const power = (ctx.services.benchmarks ?? DEFAULT_BENCHMARKS).referencePowerUsdPerKwh;
   const { footer, provenance: sources } = attribution(provenance, ctx.now(), tip, clock);
   const reply = { ...digestReply(headline, footer, [], power), provenance: sources };

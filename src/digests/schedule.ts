@@ -25,7 +25,7 @@ export function isDue(s: Pick<ScheduleRow, 'time' | 'timezone' | 'lastDate'>, no
 
 export const digestKey = (platform: string, chatId: string, localDate: string) => `digest:${platform}:${chatId}:${localDate}`;
 
-export const destinationOfSchedule = (s: ScheduleRow): Destination => ({
+const destinationOfSchedule = (s: ScheduleRow): Destination => ({
   platform: s.platform as DeliveryPlatform,
   chatId: s.chatId,
   kind: s.kind,
@@ -39,9 +39,7 @@ export class DigestScheduler {
   /** Digests whose build failed, by schedule: the day they are for and when to try again. */
   private failing = new Map<number, { date: string; attempts: number; nextTryMs: number }>();
 
-  constructor(
-    private readonly deps: { store: Store; log: Logger; now(): number; buildDigest: BuildDigest; onQueued?(): void },
-  ) {}
+  constructor(private readonly deps: { store: Store; log: Logger; now(): number; buildDigest: BuildDigest; onQueued?(): void }) {}
 
   /**
    * Queues every digest due now; returns how many. Never throws. A digest goes out with whatever
@@ -60,7 +58,10 @@ export class DigestScheduler {
       const date = isDue(s, now);
       const failed = this.failing.get(s.id);
       if (failed && failed.date !== date) {
-        log.warn({ scheduleId: s.id, date: failed.date, attempts: failed.attempts }, 'digest: skipped that day; it could not be built before the day ended');
+        log.warn(
+          { scheduleId: s.id, date: failed.date, attempts: failed.attempts },
+          'digest: skipped that day; it could not be built before the day ended',
+        );
         this.failing.delete(s.id);
       }
       if (!date) continue;
@@ -76,7 +77,10 @@ export class DigestScheduler {
         const attempts = (this.failing.get(s.id)?.attempts ?? 0) + 1;
         const waitMs = Math.min(RETRY_FIRST_MS * 2 ** (attempts - 1), RETRY_MAX_MS);
         this.failing.set(s.id, { date, attempts, nextTryMs: now + waitMs });
-        log.warn({ scheduleId: s.id, attempts, retryInMin: waitMs / 60_000, err: (err as Error).message }, 'digest: could not build; will retry');
+        log.warn(
+          { scheduleId: s.id, attempts, retryInMin: waitMs / 60_000, err: (err as Error).message },
+          'digest: could not build; will retry',
+        );
         continue;
       }
       this.failing.delete(s.id);

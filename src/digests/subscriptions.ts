@@ -2,7 +2,7 @@
  * Digest subscriptions: `/digest subscribe | unsubscribe | dm | preview` against the schedule
  * table. A channel or group needs an admin; a DM digest is the asker's own, from anywhere.
  */
-import type { Destination, DeliveryPlatform } from '../core/delivery.ts';
+import type { Destination } from '../core/delivery.ts';
 import type { Reply } from '../core/reply.ts';
 import type { DigestCommands, DigestRequest } from '../core/services.ts';
 import { errorReply } from '../core/reply.ts';
@@ -24,7 +24,8 @@ export function digestCommands(deps: { store: Store; now(): number; defaultTime:
 
   function target(req: DigestRequest, dm: boolean): { destination: Destination } | { error: Reply } {
     if (dm || req.chat?.kind === 'private') {
-      if (!req.user) return { error: errorReply('Digest', 'I cannot tell who you are here, so I cannot send you a DM. Try from Discord or Telegram.') };
+      if (!req.user)
+        return { error: errorReply('Digest', 'I cannot tell who you are here, so I cannot send you a DM. Try from Discord or Telegram.') };
       const chatId = req.platform === 'telegram' && req.chat?.kind === 'private' ? req.chat.id : req.user.id;
       return { destination: { platform: req.platform, chatId, kind: 'user' } };
     }
@@ -56,10 +57,17 @@ export function digestCommands(deps: { store: Store; now(): number; defaultTime:
     const denied = await requireAdmin(req, t.destination);
     if (denied) return denied;
     const time = req.time ? parseTimeOfDay(req.time) : deps.defaultTime;
-    if (!time) return errorReply('/digest: check the time', `The time must be HH:MM on a 24-hour clock, e.g. 14:00 or 7:30 (got "${clip(req.time!)}").`);
+    if (!time)
+      return errorReply(
+        '/digest: check the time',
+        `The time must be HH:MM on a 24-hour clock, e.g. 14:00 or 7:30 (got "${clip(req.time!)}").`,
+      );
     const timezone = canonicalTimeZone(req.timezone ?? 'UTC');
     if (!timezone) {
-      return errorReply('/digest: check the time zone', `"${clip(req.timezone!)}" is not a time zone I know. Use an IANA name such as UTC, Europe/Berlin, America/New_York or Asia/Tokyo.`);
+      return errorReply(
+        '/digest: check the time zone',
+        `"${clip(req.timezone!)}" is not a time zone I know. Use an IANA name such as UTC, Europe/Berlin, America/New_York or Asia/Tokyo.`,
+      );
     }
     const now = deps.now();
     const local = localClock(now, timezone);
@@ -78,12 +86,16 @@ export function digestCommands(deps: { store: Store; now(): number; defaultTime:
       createdMs: now,
     });
     const where = t.destination.kind === 'user' ? 'to you by direct message' : 'in this chat';
-    const lines = [`The digest will be posted ${where} every day at ${time} (${timezone}), starting ${startsToday ? 'today' : alreadyToday ? 'tomorrow (today’s was already posted here)' : 'tomorrow'}.`];
+    const lines = [
+      `The digest will be posted ${where} every day at ${time} (${timezone}), starting ${startsToday ? 'today' : alreadyToday ? 'tomorrow (today’s was already posted here)' : 'tomorrow'}.`,
+    ];
     // An abbreviation or old alias resolves to some zone (EST is America/Panama: UTC−5 all year):
     // say which, so nobody finds out at the first summer-time change.
     const typed = req.timezone?.trim();
     if (typed && typed.toLowerCase() !== timezone.toLowerCase()) {
-      lines.push(`"${clip(typed)}" is read as ${timezone}. If you meant another place, subscribe again with its IANA name, e.g. America/New_York or Europe/London.`);
+      lines.push(
+        `"${clip(typed)}" is read as ${timezone}. If you meant another place, subscribe again with its IANA name, e.g. America/New_York or Europe/London.`,
+      );
     }
     lines.push('Stop it with /digest unsubscribe.');
     return ok('Daily digest scheduled', lines, {
@@ -102,12 +114,17 @@ export function digestCommands(deps: { store: Store; now(): number; defaultTime:
       const denied = await requireAdmin(req, t.destination);
       if (denied) {
         // Not this chat's admin: the only digest they can stop from here is their own DM one.
-        if (req.user && store.schedules.remove(req.platform, req.user.id)) return ok('Daily digest stopped', ['Your direct-message digest is stopped. (Only chat admins can stop this chat’s digest.)']);
-        return errorReply('Admins only', `Only chat admins can stop the digest in this ${req.platform === 'discord' ? 'channel' : 'group'}, and you have no direct-message digest to stop.`);
+        if (req.user && store.schedules.remove(req.platform, req.user.id))
+          return ok('Daily digest stopped', ['Your direct-message digest is stopped. (Only chat admins can stop this chat’s digest.)']);
+        return errorReply(
+          'Admins only',
+          `Only chat admins can stop the digest in this ${req.platform === 'discord' ? 'channel' : 'group'}, and you have no direct-message digest to stop.`,
+        );
       }
       const removed = store.schedules.remove(t.destination.platform, t.destination.chatId);
       // A user asking in a group may mean their own DM digest.
-      const dmRemoved = !removed && req.user && t.destination.kind === 'channel' ? store.schedules.remove(req.platform, req.user.id) : false;
+      const dmRemoved =
+        !removed && req.user && t.destination.kind === 'channel' ? store.schedules.remove(req.platform, req.user.id) : false;
       if (!removed && !dmRemoved) return ok('No digest here', ['There was no daily digest scheduled here.']);
       return ok('Daily digest stopped', [dmRemoved ? 'Your direct-message digest is stopped.' : 'No more daily digests here.']);
     },
@@ -116,7 +133,10 @@ export function digestCommands(deps: { store: Store; now(): number; defaultTime:
       if ('error' in t) return t.error;
       const reply = await deps.buildDigest(t.destination);
       const s = store.schedules.get(t.destination.platform, t.destination.chatId);
-      const note = s && !s.disabledReason ? `Preview: this is posted here daily at ${s.time} (${s.timezone}).` : 'Preview: schedule it here with /digest subscribe [HH:MM] [time zone].';
+      const note =
+        s && !s.disabledReason
+          ? `Preview: this is posted here daily at ${s.time} (${s.timezone}).`
+          : 'Preview: schedule it here with /digest subscribe [HH:MM] [time zone].';
       return { ...reply, lines: [note, ...(reply.lines ?? [])] };
     },
   };

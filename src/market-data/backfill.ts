@@ -16,7 +16,7 @@ import { DAY_SEC, HISTORY_DAYS } from './metrics.ts';
 import { recordHistory, type HistoryRow } from './recorder.ts';
 
 /** What the back-fill needs: look-ups for days already stored, and the recorder's write. */
-export type BackfillStore = Pick<SnapshotRepo, 'upsertMany' | 'atOrBefore'>;
+type BackfillStore = Pick<SnapshotRepo, 'upsertMany' | 'atOrBefore'>;
 
 export interface BackfillOptions {
   market: Market;
@@ -75,7 +75,10 @@ export async function backfillHistory({ market, snapshots, logger, now }: Backfi
       written += recordHistory(snapshots, fresh);
       logger.info({ metric, snapshot: CATALOG[metric].snapshot, written: fresh.length, missingDays: missing.size }, 'history back-filled');
     } catch (err) {
-      logger.warn({ metric, snapshot: CATALOG[metric].snapshot, err: err instanceof Error ? err.message : String(err) }, 'history back-fill failed for this metric');
+      logger.warn(
+        { metric, snapshot: CATALOG[metric].snapshot, err: err instanceof Error ? err.message : String(err) },
+        'history back-fill failed for this metric',
+      );
     }
   }
   return { written };

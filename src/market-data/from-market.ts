@@ -56,7 +56,9 @@ export async function historyFromMarket(market: Market, metric: HistoryMetricId,
       const newest = Math.max(...prices.value.map((p) => p.timeSec));
       return {
         // Hourly rows since mid-2022: a day is their mean, never its highest or last hour.
-        points: dailyMean(prices.value.map((p) => ({ t: p.timeSec, v: p.usd })).filter((p) => positive(p) && p.t >= newest - days * DAY_SEC)),
+        points: dailyMean(
+          prices.value.map((p) => ({ t: p.timeSec, v: p.usd })).filter((p) => positive(p) && p.t >= newest - days * DAY_SEC),
+        ),
         provenance: [{ what: 'price history', sourced: prices }],
       };
     }

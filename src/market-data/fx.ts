@@ -22,7 +22,7 @@ export interface Fx {
   lines: string[];
 }
 
-export function usdFx(lines: string[] = []): Fx {
+function usdFx(lines: string[] = []): Fx {
   return { currency: 'USD', perUsd: 1, fromUsd: (n) => money(n, 'USD'), perKwhFromUsd: (n, d) => moneyPerKwh(n, 'USD', d), lines };
 }
 
@@ -31,7 +31,8 @@ export function fxFrom(prices: Sourced<Prices>, currency: Currency, nowMs: numbe
   if (currency === 'USD') return usdFx();
   const rate = prices.value.rates[currency];
   const usdRate = prices.value.rates.USD;
-  if (rate === undefined || usdRate === undefined) return usdFx([`${prices.source} sent no ${currency} price right now, so amounts are in USD.`]);
+  if (rate === undefined || usdRate === undefined)
+    return usdFx([`${prices.source} sent no ${currency} price right now, so amounts are in USD.`]);
   const perUsd = rate / usdRate;
   const stale = prices.stale ? ', stale' : '';
   return {
@@ -40,7 +41,9 @@ export function fxFrom(prices: Sourced<Prices>, currency: Currency, nowMs: numbe
     btcPrice: rate,
     fromUsd: (n) => money(n * perUsd, currency),
     perKwhFromUsd: (n, d) => moneyPerKwh(n * perUsd, currency, d),
-    lines: [`Amounts in ${currency} at 1 BTC = ${money(rate, currency)} (${prices.source}, fetched ${age(prices.fetchedAt, nowMs)}${stale}), the same quote as the USD price.`],
+    lines: [
+      `Amounts in ${currency} at 1 BTC = ${money(rate, currency)} (${prices.source}, fetched ${age(prices.fetchedAt, nowMs)}${stale}), the same quote as the USD price.`,
+    ],
   };
 }
 

@@ -19,7 +19,7 @@ export interface WhatIf {
 }
 
 /** Inputs that can be missing, with the reason in plain words (user-safe). */
-export interface MissingInputs {
+interface MissingInputs {
   /** Fees of the last 144 blocks: figures that include fees are degraded (subsidy only). */
   fees?: string;
   /** The USD price: USD figures are unavailable. */
@@ -48,7 +48,12 @@ export type HashpriceInputs = MiningInputs & { priceUsd: number };
 async function tipOrNetwork(market: Market): Promise<{ height: number; difficulty: number; tipTimeSec?: number; provenance: Provenance }> {
   try {
     const tip = await market.tip();
-    return { height: tip.value.height, difficulty: tip.value.difficulty, tipTimeSec: tip.value.timestampSec, provenance: { what: 'block tip', sourced: tip } };
+    return {
+      height: tip.value.height,
+      difficulty: tip.value.difficulty,
+      tipTimeSec: tip.value.timestampSec,
+      provenance: { what: 'block tip', sourced: tip },
+    };
   } catch (err) {
     if (!(err instanceof UpstreamError)) throw err;
     const net = await market.network();

@@ -8,7 +8,15 @@
  */
 import type { DegradableFigure, Headline, PartialHeadline } from '../core/headline.ts';
 import type { Provenance } from '../core/freshness.ts';
-import { beforeDayOf, feeShare, hashRibbons, hashpriceBtcPerPhDay, hashrateTrend, poolConcentration, retargetSummary } from '../core/metrics/index.ts';
+import {
+  beforeDayOf,
+  feeShare,
+  hashRibbons,
+  hashpriceBtcPerPhDay,
+  hashrateTrend,
+  poolConcentration,
+  retargetSummary,
+} from '../core/metrics/index.ts';
 import { UpstreamError, type Market } from '../core/market.ts';
 import { loadMiningInputs } from './hashprice-inputs.ts';
 import { loadPools } from './pools.ts';
@@ -49,7 +57,8 @@ export async function loadHeadlineParts(market: Market, nowMs: number): Promise<
     // Only recorded for the hashrate chart: a headline without it is still whole.
     part(market.network(), 'network hashrate', []),
   ]);
-  if (!inputs && !hashrate && !adj && !pools && !history) throw new UpstreamError('headline', `No data could be had: ${missing.join('; ')}.`);
+  if (!inputs && !hashrate && !adj && !pools && !history)
+    throw new UpstreamError('headline', `No data could be had: ${missing.join('; ')}.`);
   const h: PartialHeadline = { atMs: nowMs, missing };
   const provenance: Provenance[] = [];
   const anchorSec = inputs?.tipTimeSec ?? hashrate?.points.at(-1)?.t ?? Math.floor(nowMs / 1000);
@@ -97,15 +106,27 @@ export async function loadHeadlineParts(market: Market, nowMs: number): Promise<
     provenance.push(...history.provenance);
   }
   // Kept out of the provenance: it is no input of the headline's figures, only recorded.
-  if (network && !network.stale && network.value.hashrate > 0) h.hashrateEstimate = { hashrate: network.value.hashrate, source: network.source };
+  if (network && !network.stale && network.value.hashrate > 0)
+    h.hashrateEstimate = { hashrate: network.value.hashrate, source: network.source };
   h.sources = [...new Set(provenance.map((p) => p.sourced.source))];
   h.stale = provenance.some((p) => p.sourced.stale);
   return { headline: h, provenance, warnings: inputs?.warnings ?? [] };
 }
 
 const REQUIRED: (keyof Headline)[] = [
-  'height', 'difficulty', 'hashpriceUsdPerPhDay', 'hashpriceBtcPerPhDay', 'priceUsd', 'hashrate7d', 'lastRetarget',
-  'feeSharePercent', 'topPool', 'pools1w', 'nakamoto', 'ribbons', 'hashpriceHistory',
+  'height',
+  'difficulty',
+  'hashpriceUsdPerPhDay',
+  'hashpriceBtcPerPhDay',
+  'priceUsd',
+  'hashrate7d',
+  'lastRetarget',
+  'feeSharePercent',
+  'topPool',
+  'pools1w',
+  'nakamoto',
+  'ribbons',
+  'hashpriceHistory',
 ];
 
 /** The whole headline, as alert rules need it; an UpstreamError naming what is missing otherwise. */

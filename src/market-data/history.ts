@@ -30,7 +30,7 @@ export const daysOf = (period: HistoryPeriod) => PERIOD_DAYS.find(([p]) => p ===
 const MIN_HASHRATE_DAYS = 60;
 
 /** Long enough for "lowest since …" to mean something in a bear market. */
-export const HASHPRICE_HISTORY_PERIOD = '3y' as const;
+const HASHPRICE_HISTORY_PERIOD = '3y' as const;
 
 export interface Series {
   usd: Point[];
@@ -78,7 +78,10 @@ function daysFor(rewards: RewardHistory, hashrate: HashrateHistory, prices: Pric
  * further back, so the oldest days are valued at the retarget in force then instead of being left
  * out. Without the price history the days keep the prices mempool linked to their blocks.
  */
-export async function loadDailyHashprice(market: Market, period: HistoryPeriod): Promise<{ days: DailyHashprice[]; provenance: Provenance[] }> {
+export async function loadDailyHashprice(
+  market: Market,
+  period: HistoryPeriod,
+): Promise<{ days: DailyHashprice[]; provenance: Provenance[] }> {
   const [rewards, hashrate, prices] = await Promise.all([
     market.rewardHistory(period),
     // The retarget in force when the period opens is up to ~2 weeks older than the period itself.

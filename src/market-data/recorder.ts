@@ -29,7 +29,9 @@ export function headlineRows(h: Headline): SnapshotRow[] {
   return METRIC_IDS.flatMap((id) => {
     const entry: MetricEntry = CATALOG[id];
     const v = entry.read(h);
-    return v === undefined || !Number.isFinite(v) ? [] : [{ metric: entry.snapshot, tsSec, value: v, source: entry.sourceOf?.(h) ?? source }];
+    return v === undefined || !Number.isFinite(v)
+      ? []
+      : [{ metric: entry.snapshot, tsSec, value: v, source: entry.sourceOf?.(h) ?? source }];
   });
 }
 

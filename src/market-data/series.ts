@@ -15,7 +15,6 @@ import { CATALOG, type HistoryMetricId } from '../core/metrics/catalog.ts';
 import { DAY_SEC } from './metrics.ts';
 import { plural } from '../core/plural.ts';
 
-
 export interface SeriesRequest {
   metric: HistoryMetricId;
   fromSec: number;
@@ -93,7 +92,13 @@ export async function loadSeries(req: SeriesRequest): Promise<LoadedSeries> {
   const { points: stored, sources: storedSources } = req.snapshots
     ? sampleStore(req.snapshots, req.metric, start, req.toSec, bucketSec)
     : { points: [], sources: [] };
-  if (covers(stored.filter((p) => p.t >= req.fromSec), req.fromSec, req.toSec)) {
+  if (
+    covers(
+      stored.filter((p) => p.t >= req.fromSec),
+      req.fromSec,
+      req.toSec,
+    )
+  ) {
     return { points: stored, origin: 'store', sources: storedSources, provenance: [], notes: [] };
   }
   try {

@@ -20,7 +20,11 @@ interface Boundary {
 
 const isBreak = (p: Piece | undefined) => p?.text === '\n';
 const isSpace = (p: Piece | undefined) => p?.text === ' ';
-const closingOf = (open: readonly Piece[]) => open.map((p) => p.closer).reverse().join('');
+const closingOf = (open: readonly Piece[]) =>
+  open
+    .map((p) => p.closer)
+    .reverse()
+    .join('');
 
 export function splitPieces(pieces: readonly Piece[], limit: number): string[] {
   const parts: string[] = [];
@@ -45,14 +49,23 @@ export function splitPieces(pieces: readonly Piece[], limit: number): string[] {
       else if (isSpace(pieces[j + 1])) space = boundary;
     }
     if (j === pieces.length) {
-      parts.push(reopen.map((p) => p.text).join('') + pieces.slice(i).map((p) => p.text).join(''));
+      parts.push(
+        reopen.map((p) => p.text).join('') +
+          pieces
+            .slice(i)
+            .map((p) => p.text)
+            .join(''),
+      );
       break;
     }
     // A single piece longer than the limit still has to go somewhere; never loop forever.
     const cut = line ?? space ?? any ?? { at: i + 1, open };
     parts.push(
       reopen.map((p) => p.text).join('') +
-        pieces.slice(i, cut.at).map((p) => p.text).join('') +
+        pieces
+          .slice(i, cut.at)
+          .map((p) => p.text)
+          .join('') +
         closingOf(cut.open),
     );
     reopen = cut.open;

@@ -35,7 +35,7 @@ export interface HttpDeps {
 const MAX_ATTEMPTS = 3;
 const BACKOFF_BASE_MS = 250;
 /** A longer Retry-After than this is not waited out in a user's request: fall back or serve stale. */
-export const RETRY_AFTER_CAP_MS = 10_000;
+const RETRY_AFTER_CAP_MS = 10_000;
 /** Upstream answers are small; anything bigger is not what we asked for. */
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
 
@@ -53,9 +53,7 @@ function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
 
-type Outcome =
-  | { ok: true; body: string }
-  | { ok: false; reason: string; retry: boolean; waitMs?: number };
+type Outcome = { ok: true; body: string } | { ok: false; reason: string; retry: boolean; waitMs?: number };
 
 export class Upstream {
   /** Set by a 429/503 whose Retry-After we could not wait out; requests before then fail fast. */
@@ -128,7 +126,12 @@ export class Upstream {
       const reason = `HTTP ${res.statusCode}`;
       if (res.statusCode === 429 || res.statusCode === 503) {
         const waitMs = parseRetryAfter(res.headers['retry-after'], this.deps.now());
-        return { ok: false, reason: res.statusCode === 429 ? 'rate limited (HTTP 429)' : reason, retry: true, ...(waitMs !== undefined && { waitMs }) };
+        return {
+          ok: false,
+          reason: res.statusCode === 429 ? 'rate limited (HTTP 429)' : reason,
+          retry: true,
+          ...(waitMs !== undefined && { waitMs }),
+        };
       }
       return { ok: false, reason, retry: res.statusCode >= 500 };
     } catch (err) {

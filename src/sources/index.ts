@@ -30,7 +30,6 @@ import {
 } from './schemas.ts';
 import type { ChainTip, HistoryPeriod, Market, NetworkStats, PoolWindow } from '../core/market.ts';
 
-export { UpstreamError } from '../core/market.ts';
 export type * from '../core/market.ts';
 
 export interface MarketOptions {
@@ -78,7 +77,13 @@ function rowReporter(logger: Logger) {
 }
 type ReportRows = ReturnType<typeof rowReporter>;
 
-async function getJson<T>(upstream: Upstream, path: string, schema: z.ZodType<T> | BodySchema<T>, logger: Logger, report: ReportRows): Promise<T> {
+async function getJson<T>(
+  upstream: Upstream,
+  path: string,
+  schema: z.ZodType<T> | BodySchema<T>,
+  logger: Logger,
+  report: ReportRows,
+): Promise<T> {
   const body = await upstream.get(path);
   let data: unknown;
   try {
@@ -98,7 +103,10 @@ async function getJson<T>(upstream: Upstream, path: string, schema: z.ZodType<T>
       'issues' in parsed.error
         ? { at: parsed.error.issues[0]?.path.join('.'), message: parsed.error.issues[0]?.message, placeholder: false }
         : parsed.error;
-    logger.warn({ source: upstream.source, path, at, issue: message }, placeholder ? 'upstream sent a placeholder where a figure is needed' : 'upstream response has an unexpected shape');
+    logger.warn(
+      { source: upstream.source, path, at, issue: message },
+      placeholder ? 'upstream sent a placeholder where a figure is needed' : 'upstream response has an unexpected shape',
+    );
     // A placeholder answer ("no price right now") is named as such; anything else is a changed API.
     throw new FetchFailure(upstream.source, path, placeholder && message ? message : 'unexpected response shape');
   }
@@ -136,7 +144,9 @@ function perArgument<A extends string | number, T>(make: (arg: A) => Resource<T>
 }
 
 function checked<A>(arg: A, allowed: readonly A[], what: string): Promise<never> | undefined {
-  return allowed.includes(arg) ? undefined : Promise.reject(new RangeError(`${what} must be one of ${allowed.join(', ')}, got ${String(arg)}`));
+  return allowed.includes(arg)
+    ? undefined
+    : Promise.reject(new RangeError(`${what} must be one of ${allowed.join(', ')}, got ${String(arg)}`));
 }
 
 export function createMarket(opts: MarketOptions): Market {
@@ -159,12 +169,21 @@ export function createMarket(opts: MarketOptions): Market {
   const coinbase = config.PRICE_FALLBACK_URL ? new Upstream('Coinbase', config.PRICE_FALLBACK_URL, deps) : undefined;
   const bcinfo = config.CHAIN_FALLBACK_URL ? new Upstream('blockchain.info', config.CHAIN_FALLBACK_URL, deps) : undefined;
   const report = rowReporter(logger);
-  const json = <T>(upstream: Upstream, path: string, schema: z.ZodType<T> | BodySchema<T>) => getJson(upstream, path, schema, logger, report);
+  const json = <T>(upstream: Upstream, path: string, schema: z.ZodType<T> | BodySchema<T>) =>
+    getJson(upstream, path, schema, logger, report);
 
   // A quarter of the request timeout (2 s at the default) without an answer starts the fallback.
   const hedgeAfterMs = Math.ceil(config.HTTP_TIMEOUT_MS / 4);
   const resource = <T>(key: string, what: string, ttlMs: number, sources: (SourceAttempt<T> | undefined)[]) =>
-    new Resource<T>({ key, what, ttlMs, sources: sources.filter((x): x is SourceAttempt<T> => x !== undefined), hedgeAfterMs, now, logger });
+    new Resource<T>({
+      key,
+      what,
+      ttlMs,
+      sources: sources.filter((x): x is SourceAttempt<T> => x !== undefined),
+      hedgeAfterMs,
+      now,
+      logger,
+    });
   const fromMempool = <T>(fetch: () => Promise<T>): SourceAttempt<T> => ({ source: mempool.source, fetch });
 
   const tip = resource<ChainTip>('tip', 'the chain tip', TTL_MS.tip, [
@@ -173,7 +192,10 @@ export function createMarket(opts: MarketOptions): Market {
       source: bcinfo.source,
       caveat: 'block time unknown, fetch time shown',
       fetch: async () => {
-        const [height, difficulty] = await Promise.all([getNumber(bcinfo, '/q/getblockcount', logger), getNumber(bcinfo, '/q/getdifficulty', logger)]);
+        const [height, difficulty] = await Promise.all([
+          getNumber(bcinfo, '/q/getblockcount', logger),
+          getNumber(bcinfo, '/q/getdifficulty', logger),
+        ]);
         return { height, difficulty, timestampSec: Math.floor(now() / 1000) };
       },
     },
@@ -181,7 +203,10 @@ export function createMarket(opts: MarketOptions): Market {
 
   const network = resource<NetworkStats>('network', 'network hashrate and difficulty', TTL_MS.network, [
     fromMempool(async () => {
-      const [height, h] = await Promise.all([getNumber(mempool, '/blocks/tip/height', logger), json(mempool, '/v1/mining/hashrate/3d', hashrateSchema)]);
+      const [height, h] = await Promise.all([
+        getNumber(mempool, '/blocks/tip/height', logger),
+        json(mempool, '/v1/mining/hashrate/3d', hashrateSchema),
+      ]);
       if (h.currentDifficulty === undefined || h.currentHashrate === undefined) {
         throw new FetchFailure(mempool.source, '/v1/mining/hashrate/3d', 'current hashrate unknown (mempool cannot reach its node)');
       }
@@ -202,7 +227,10 @@ export function createMarket(opts: MarketOptions): Market {
 
   const prices = resource('prices', 'the BTC price', TTL_MS.prices, [
     fromMempool(() => json(mempool, '/v1/prices', mempoolPricesSchema)),
-    coinbase && { source: coinbase.source, fetch: async () => coinbasePrices(await json(coinbase, '/v2/exchange-rates?currency=BTC', coinbaseRatesSchema), now()) },
+    coinbase && {
+      source: coinbase.source,
+      fetch: async () => coinbasePrices(await json(coinbase, '/v2/exchange-rates?currency=BTC', coinbaseRatesSchema), now()),
+    },
   ]);
 
   const difficultyAdjustment = resource('difficulty-adjustment', 'the difficulty adjustment estimate', TTL_MS.difficultyAdjustment, [

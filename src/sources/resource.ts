@@ -98,10 +98,13 @@ export class Resource<T> {
         const attempt = sources[i]!;
         if (i + 1 < sources.length) {
           // Within a command's deadline, leave the next source at least half of what is left.
-          const t = setTimeout(() => {
-            timers.delete(t);
-            start(i + 1);
-          }, Math.min(this.opts.hedgeAfterMs, remainingMs() / 2));
+          const t = setTimeout(
+            () => {
+              timers.delete(t);
+              start(i + 1);
+            },
+            Math.min(this.opts.hedgeAfterMs, remainingMs() / 2),
+          );
           timers.add(t);
         }
         attempt.fetch().then(
@@ -110,13 +113,17 @@ export class Resource<T> {
           },
           (err: unknown) => {
             const reason = err instanceof FetchFailure ? err.reason : 'internal error';
-            if (!(err instanceof FetchFailure)) this.opts.logger.error({ err, resource: this.opts.key, source: attempt.source }, 'source fetch threw unexpectedly');
+            if (!(err instanceof FetchFailure))
+              this.opts.logger.error({ err, resource: this.opts.key, source: attempt.source }, 'source fetch threw unexpectedly');
             failures[i] = { source: attempt.source, reason };
             if (settled) return;
             if (++failed === sources.length) {
               const all = failures.filter((f): f is Failure => f !== undefined);
               this.failure = { at: this.opts.now(), failures: all };
-              this.opts.logger.warn({ resource: this.opts.key, failures: all, servingStale: this.held !== undefined }, 'every source failed');
+              this.opts.logger.warn(
+                { resource: this.opts.key, failures: all, servingStale: this.held !== undefined },
+                'every source failed',
+              );
               finish(this.settleFailure(all));
             } else {
               start(i + 1);
@@ -133,7 +140,9 @@ export class Resource<T> {
     const attempt = this.opts.sources[i]!;
     const before = this.opts.sources.slice(0, i).map((s, k) => {
       const f = failures[k];
-      return f ? `${s.source} failed (${f.reason})` : `${s.source} did not answer within ${Math.round((performance.now() - startedAt[k]!) / 100) / 10} s`;
+      return f
+        ? `${s.source} failed (${f.reason})`
+        : `${s.source} did not answer within ${Math.round((performance.now() - startedAt[k]!) / 100) / 10} s`;
     });
     const notes = [...(before.length ? [`${joinAnd(before)}; using ${attempt.source}`] : []), ...(attempt.caveat ? [attempt.caveat] : [])];
     this.held = { value, source: attempt.source, fetchedAt: this.opts.now(), ...(notes.length && { note: notes.join('; ') }) };

@@ -65,7 +65,7 @@ export class BodySchema<T> {
  * The body lacks what a reply needs: a required figure is only a placeholder (`placeholder`, a state of
  * the server worth naming to users), or no row is valid (a changed API: "unexpected response shape").
  */
-export class BodyRejected extends Error {
+class BodyRejected extends Error {
   constructor(
     message: string,
     readonly at = '',
@@ -118,7 +118,7 @@ export const blocksSchema = new BodySchema<ChainTip>((data, drop) => {
  * The currencies mempool quotes. Coinbase quotes hundreds, crypto included (ETH, SOL…), so its answer is
  * cut to these: a fallback must not change which currencies users see.
  */
-export const QUOTED_CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'CHF', 'AUD', 'JPY'] as const;
+const QUOTED_CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'CHF', 'AUD', 'JPY'] as const;
 
 /** Every currency code with a positive rate; other keys (time, BTC itself, zeros for unknown) dropped. */
 function ratesFrom(obj: Record<string, unknown>, only?: readonly string[]): Record<string, number> {
@@ -139,7 +139,8 @@ function ratesFrom(obj: Record<string, unknown>, only?: readonly string[]): Reco
  */
 export const mempoolPricesSchema = new BodySchema<Prices>((data, drop) => {
   const body = z.looseObject({ time: numeric, USD: numeric }).parse(data);
-  if (!(body.USD > 0) || !(body.time > 0)) throw new BodyRejected(`no price (USD ${body.USD}, time ${body.time}: mempool's price feeds are down)`, 'USD');
+  if (!(body.USD > 0) || !(body.time > 0))
+    throw new BodyRejected(`no price (USD ${body.USD}, time ${body.time}: mempool's price feeds are down)`, 'USD');
   const rates = ratesFrom(body);
   const placeholders = QUOTED_CURRENCIES.filter((c) => c in body && rates[c] === undefined);
   if (placeholders.length) drop(`${placeholders.join(', ')} dropped (placeholder ${placeholders.map((c) => String(body[c])).join(', ')})`);
@@ -225,7 +226,12 @@ const placeholderZero = numeric.transform((v) => (v > 0 ? v : undefined));
 
 export const hashrateSchema = new BodySchema<HashrateHistory>((data, drop) => {
   const body = z
-    .object({ hashrates: z.array(z.unknown()), difficulty: z.array(z.unknown()), currentHashrate: placeholderZero, currentDifficulty: placeholderZero })
+    .object({
+      hashrates: z.array(z.unknown()),
+      difficulty: z.array(z.unknown()),
+      currentHashrate: placeholderZero,
+      currentDifficulty: placeholderZero,
+    })
     .parse(data);
   const hashrates = rows(body.hashrates, hashrateRow, 'hashrates', drop).sort((a, b) => a.timestampSec - b.timestampSec);
   const difficulty = rows(body.difficulty, difficultyRow, 'difficulty', drop).sort((a, b) => a.timeSec - b.timeSec);
@@ -263,13 +269,23 @@ export const recommendedFeesSchema = z.object({
 /** A price column that is 0 or -1 is mempool's "no price linked" placeholder: the row is kept, its USD is unknown. */
 const usdOrUnknown = numeric.transform((v) => (v > 0 ? v : undefined));
 
-const rewardRow = z
-  .object({ avgHeight: nonNegative, timestamp: positive, avgRewards: positive, USD: usdOrUnknown })
-  .transform((p): RewardHistoryPoint => ({ avgHeight: p.avgHeight, timestampSec: p.timestamp, avgRewardsSats: p.avgRewards, ...(p.USD !== undefined && { usd: p.USD }) }));
+const rewardRow = z.object({ avgHeight: nonNegative, timestamp: positive, avgRewards: positive, USD: usdOrUnknown }).transform(
+  (p): RewardHistoryPoint => ({
+    avgHeight: p.avgHeight,
+    timestampSec: p.timestamp,
+    avgRewardsSats: p.avgRewards,
+    ...(p.USD !== undefined && { usd: p.USD }),
+  }),
+);
 
-const feeRow = z
-  .object({ avgHeight: nonNegative, timestamp: positive, avgFees: nonNegative, USD: usdOrUnknown })
-  .transform((p): FeeHistoryPoint => ({ avgHeight: p.avgHeight, timestampSec: p.timestamp, avgFeesSats: p.avgFees, ...(p.USD !== undefined && { usd: p.USD }) }));
+const feeRow = z.object({ avgHeight: nonNegative, timestamp: positive, avgFees: nonNegative, USD: usdOrUnknown }).transform(
+  (p): FeeHistoryPoint => ({
+    avgHeight: p.avgHeight,
+    timestampSec: p.timestamp,
+    avgFeesSats: p.avgFees,
+    ...(p.USD !== undefined && { usd: p.USD }),
+  }),
+);
 
 export const rewardHistorySchema = new BodySchema<RewardHistoryPoint[]>((data, drop) =>
   rows(z.array(z.unknown()).parse(data), rewardRow, 'rewards', drop).sort((a, b) => a.timestampSec - b.timestampSec),
@@ -292,7 +308,12 @@ export const priceHistorySchema = new BodySchema<PricePoint[]>((data, drop) => {
 });
 
 const poolHistoryRow = z
-  .object({ timestamp: positive, avgHashrate: nonNegative, share: numeric.pipe(z.number().min(0).max(1)), poolName: z.string().trim().min(1) })
+  .object({
+    timestamp: positive,
+    avgHashrate: nonNegative,
+    share: numeric.pipe(z.number().min(0).max(1)),
+    poolName: z.string().trim().min(1),
+  })
   .transform((p): PoolHistoryPoint => ({ timestampSec: p.timestamp, poolName: p.poolName, share: p.share, avgHashrate: p.avgHashrate }));
 
 /**

@@ -12,12 +12,10 @@ import { snapshotRepo, type SnapshotRepo } from './snapshots.ts';
 import { userRepo, type UserRepo } from './users.ts';
 
 export { StoreError } from './open.ts';
-export type { SnapshotRow, SnapshotRepo } from './snapshots.ts';
+export type { SnapshotRepo } from './snapshots.ts';
 export type { AlertState, RuleRow, RuleRepo } from './rules.ts';
-export type { ScheduleRow, ScheduleRepo } from './schedules.ts';
-export type { OutboxRow, OutboxRepo, OutboxStatus } from './outbox.ts';
-export type { UserRow, UserRepo } from './users.ts';
-export type { SettingsRepo, SettingsScope } from './settings.ts';
+export type { ScheduleRow } from './schedules.ts';
+export type { OutboxRow, OutboxRepo } from './outbox.ts';
 
 export interface Store {
   readonly path: string;

@@ -60,7 +60,8 @@ function createFolder(dir: string): void {
 }
 
 /** What to do when the file is damaged: said once, in the start-up error. */
-const RECOVER = 'stop hashwatch, move the file (and its -wal file) aside, and copy your last backup (made with `hashwatch backup <file>`) to this path; or remove it to start empty';
+const RECOVER =
+  'stop hashwatch, move the file (and its -wal file) aside, and copy your last backup (made with `hashwatch backup <file>`) to this path; or remove it to start empty';
 
 /**
  * A damaged page can sit unnoticed until a query reads it, days later, mid-alert. quick_check
@@ -92,7 +93,8 @@ export function openDatabase(path: string): Database.Database {
     migrate(db);
     db.pragma('foreign_keys = ON');
     const broken = db.pragma('foreign_key_check') as unknown[];
-    if (broken.length) throw new StoreError(`DATABASE_PATH ${path}: ${plural(broken.length, 'row')} left pointing at missing rows after the schema upgrade`);
+    if (broken.length)
+      throw new StoreError(`DATABASE_PATH ${path}: ${plural(broken.length, 'row')} left pointing at missing rows after the schema upgrade`);
     return db;
   } catch (err) {
     db?.close();

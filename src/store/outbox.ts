@@ -8,7 +8,7 @@ import type { Database } from 'better-sqlite3';
 import type { Destination } from '../core/delivery.ts';
 import type { Reply } from '../core/reply.ts';
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 export interface OutboxRow {
   id: number;
@@ -61,12 +61,12 @@ interface Raw {
 }
 
 /** JSON cannot hold a Buffer compactly: charts travel as base64. */
-export function encodeReply(reply: Reply): string {
+function encodeReply(reply: Reply): string {
   const { chart, ...rest } = reply;
   return JSON.stringify(chart ? { ...rest, chart: { ...chart, png: chart.png.toString('base64') } } : rest);
 }
 
-export function decodeReply(payload: string): Reply {
+function decodeReply(payload: string): Reply {
   const parsed = JSON.parse(payload) as Reply & { chart?: { png: string } };
   if (parsed.chart) return { ...parsed, chart: { ...parsed.chart, png: Buffer.from(parsed.chart.png, 'base64') } };
   return parsed as Reply;
@@ -106,9 +106,7 @@ export function outboxRepo(db: Database): OutboxRepo {
      RETURNING ${COLUMNS}`,
   );
   const sent = db.prepare(`UPDATE outbox SET status = 'sent', sent_ms = ?, lease_until_ms = NULL WHERE id = ?`);
-  const retry = db.prepare(
-    `UPDATE outbox SET status = 'pending', next_attempt_ms = ?, last_error = ?, lease_until_ms = NULL WHERE id = ?`,
-  );
+  const retry = db.prepare(`UPDATE outbox SET status = 'pending', next_attempt_ms = ?, last_error = ?, lease_until_ms = NULL WHERE id = ?`);
   const defer = db.prepare(
     `UPDATE outbox SET status = 'pending', next_attempt_ms = ?, last_error = ?, attempts = MAX(attempts - 1, 0), lease_until_ms = NULL WHERE id = ?`,
   );
@@ -116,9 +114,7 @@ export function outboxRepo(db: Database): OutboxRepo {
   const failFor = db.prepare(
     `UPDATE outbox SET status = 'failed', last_error = ? WHERE platform = ? AND chat_id = ? AND status = 'pending'`,
   );
-  const redirect = db.prepare(
-    `UPDATE outbox SET chat_id = ? WHERE platform = ? AND chat_id = ? AND status IN ('pending', 'sending')`,
-  );
+  const redirect = db.prepare(`UPDATE outbox SET chat_id = ? WHERE platform = ? AND chat_id = ? AND status IN ('pending', 'sending')`);
   const release = db.prepare(`UPDATE outbox SET status = 'pending', lease_until_ms = NULL WHERE status = 'sending'`);
   const nextDue = db.prepare(`SELECT MIN(next_attempt_ms) AS t FROM outbox WHERE status = 'pending'`);
   const counts = db.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status');
@@ -132,7 +128,9 @@ export function outboxRepo(db: Database): OutboxRepo {
     },
     has: (key) => has.get(key) !== undefined,
     claim: (nowMs, leaseMs, limit, platforms) =>
-      (claim.all({ now: nowMs, lease: nowMs + leaseMs, limit, platforms: JSON.stringify(platforms) }) as Raw[]).map(toRow).sort((a, b) => a.id - b.id),
+      (claim.all({ now: nowMs, lease: nowMs + leaseMs, limit, platforms: JSON.stringify(platforms) }) as Raw[])
+        .map(toRow)
+        .sort((a, b) => a.id - b.id),
     markSent: (id, nowMs) => void sent.run(nowMs, id),
     retryAt: (id, at, error) => void retry.run(at, error, id),
     deferTo: (id, at, note) => void defer.run(at, note, id),

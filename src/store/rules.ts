@@ -83,9 +83,7 @@ function toRow(r: Raw): RuleRow {
 }
 
 export function ruleRepo(db: Database): RuleRepo {
-  const insertRule = db.prepare(
-    'INSERT INTO alert_rules (user_id, spec, cooldown_sec, created_ms) VALUES (?, ?, ?, ?) RETURNING id',
-  );
+  const insertRule = db.prepare('INSERT INTO alert_rules (user_id, spec, cooldown_sec, created_ms) VALUES (?, ?, ?, ?) RETURNING id');
   const upsertState = db.prepare(
     `INSERT INTO alert_state (rule_id, armed, episode, last_fired_ms, memo, updated_ms) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (rule_id) DO UPDATE SET armed = excluded.armed, episode = excluded.episode,
@@ -103,11 +101,13 @@ export function ruleRepo(db: Database): RuleRepo {
     `UPDATE alert_rules SET disabled_reason = ?
      WHERE disabled_reason IS NULL AND user_id IN (SELECT id FROM users WHERE platform = ? AND external_id = ?)`,
   );
-  const enable = db.prepare(
-    `UPDATE alert_rules SET disabled_reason = NULL
+  const enable = db
+    .prepare(
+      `UPDATE alert_rules SET disabled_reason = NULL
      WHERE disabled_reason IS NOT NULL AND user_id IN (SELECT id FROM users WHERE platform = ? AND external_id = ?)
      RETURNING id`,
-  ).pluck();
+    )
+    .pluck();
   // One statement for a whole evaluation pass: the rows travel as one JSON array, so the cost per
   // changed rule is SQLite's, not a round trip through the driver each.
   const upsertStates = db.prepare(
@@ -146,7 +146,13 @@ export function ruleRepo(db: Database): RuleRepo {
     saveState,
     saveStates: (states, nowMs) => {
       if (states.length === 0) return;
-      const rows = states.map(({ ruleId, state: s }) => [ruleId, s.armed === null ? null : s.armed ? 1 : 0, s.episode, s.lastFiredMs, s.memo]);
+      const rows = states.map(({ ruleId, state: s }) => [
+        ruleId,
+        s.armed === null ? null : s.armed ? 1 : 0,
+        s.episode,
+        s.lastFiredMs,
+        s.memo,
+      ]);
       upsertStates.run({ rows: JSON.stringify(rows), now: nowMs });
     },
     disableForUser: (platform, externalId, reason) => disable.run(reason, platform, externalId).changes,

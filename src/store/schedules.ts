@@ -53,9 +53,7 @@ export function scheduleRepo(db: Database): ScheduleRepo {
   const enable = db.prepare(
     'UPDATE digest_schedules SET disabled_reason = NULL WHERE platform = ? AND chat_id = ? AND disabled_reason IS NOT NULL',
   );
-  const migrate = db.prepare(
-    `UPDATE OR REPLACE digest_schedules SET chat_id = ? WHERE platform = ? AND chat_id = ?`,
-  );
+  const migrate = db.prepare(`UPDATE OR REPLACE digest_schedules SET chat_id = ? WHERE platform = ? AND chat_id = ?`);
   return {
     upsert: (s) => upsert.get(s) as ScheduleRow,
     get: (platform, chatId) => get.get(platform, chatId) as ScheduleRow | undefined,

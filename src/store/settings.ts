@@ -1,11 +1,9 @@
 /** /settings rows: one per user (keyed by the users row) and one per chat (platform + chat id). */
 import type { Database } from 'better-sqlite3';
 import { isCurrency } from '../core/format.ts';
-import { resolvePrefs, type Prefs, type Settings } from '../core/prefs.ts';
+import { resolvePrefs, type Settings } from '../core/prefs.ts';
 import type { SettingsScope, SettingsStore, SettingsSubject } from '../core/services.ts';
 import type { UserRepo } from './users.ts';
-
-export type { SettingsScope, SettingsSubject } from '../core/services.ts';
 
 /** The settings port of core/services.ts, plus what only the store's own callers need. */
 export interface SettingsRepo extends SettingsStore {
@@ -29,7 +27,8 @@ function settingsOf(row: Row | undefined): Settings {
   const s: Settings = {};
   if (row.currency && isCurrency(row.currency)) s.currency = row.currency;
   if (row.zone) s.zone = row.zone;
-  if (row.power_per_kwh !== null && row.power_currency && isCurrency(row.power_currency)) s.power = { perKwh: row.power_per_kwh, currency: row.power_currency };
+  if (row.power_per_kwh !== null && row.power_currency && isCurrency(row.power_currency))
+    s.power = { perKwh: row.power_per_kwh, currency: row.power_currency };
   if (row.efficiency_j_per_th !== null) s.efficiencyJPerTh = row.efficiency_j_per_th;
   return s;
 }
@@ -64,9 +63,7 @@ export function settingsRepo(db: Database, users: UserRepo): SettingsRepo {
      VALUES (@platform, @chatId, @currency, @zone, @powerPerKwh, @powerCurrency, @efficiency, @by, @nowMs)
      ON CONFLICT (platform, chat_id) DO UPDATE SET ${MERGE}, updated_by = excluded.updated_by`,
   );
-  const resetUser = db.prepare(
-    'DELETE FROM user_settings WHERE user_id = (SELECT id FROM users WHERE platform = ? AND external_id = ?)',
-  );
+  const resetUser = db.prepare('DELETE FROM user_settings WHERE user_id = (SELECT id FROM users WHERE platform = ? AND external_id = ?)');
   const resetChat = db.prepare('DELETE FROM chat_settings WHERE platform = ? AND chat_id = ?');
   const migrateChat = db.prepare('UPDATE OR REPLACE chat_settings SET chat_id = ? WHERE platform = ? AND chat_id = ?');
 

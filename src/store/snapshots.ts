@@ -11,7 +11,7 @@ export type SnapshotRow = { metric: string; tsSec: number; value: number; source
  * rows a day, not 11,500. Every live writer (alert polls, chart snapshots) stamps rows with the
  * slot, so two writers of the same metric replace each other instead of doubling the table.
  */
-export const SNAPSHOT_SLOT_SEC = 600;
+const SNAPSHOT_SLOT_SEC = 600;
 export const snapshotSlot = (tsSec: number): number => Math.floor(tsSec / SNAPSHOT_SLOT_SEC) * SNAPSHOT_SLOT_SEC;
 
 export interface SnapshotRepo {
@@ -33,13 +33,9 @@ export function snapshotRepo(db: Database): SnapshotRepo {
   const upsertAll = db.transaction((rows: SnapshotRow[]) => {
     for (const r of rows) upsert.run(r);
   });
-  const range = db.prepare(
-    `SELECT ${COLUMNS} FROM metric_snapshots WHERE metric = ? AND ts_sec BETWEEN ? AND ? ORDER BY ts_sec`,
-  );
+  const range = db.prepare(`SELECT ${COLUMNS} FROM metric_snapshots WHERE metric = ? AND ts_sec BETWEEN ? AND ? ORDER BY ts_sec`);
   const latest = db.prepare(`SELECT ${COLUMNS} FROM metric_snapshots WHERE metric = ? ORDER BY ts_sec DESC LIMIT 1`);
-  const atOrBefore = db.prepare(
-    `SELECT ${COLUMNS} FROM metric_snapshots WHERE metric = ? AND ts_sec <= ? ORDER BY ts_sec DESC LIMIT 1`,
-  );
+  const atOrBefore = db.prepare(`SELECT ${COLUMNS} FROM metric_snapshots WHERE metric = ? AND ts_sec <= ? ORDER BY ts_sec DESC LIMIT 1`);
   return {
     upsertMany(rows) {
       for (const r of rows) {

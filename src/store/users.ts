@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { UserData } from '../core/services.ts';
 
-export interface UserRow {
+interface UserRow {
   id: number;
   platform: string;
   externalId: string;
@@ -29,9 +29,7 @@ export function userRepo(db: Database): UserRepo {
      ON CONFLICT (platform, external_id) DO UPDATE SET name = COALESCE(excluded.name, users.name)
      RETURNING id`,
   );
-  const find = db.prepare(
-    'SELECT id, platform, external_id AS externalId, name FROM users WHERE platform = ? AND external_id = ?',
-  );
+  const find = db.prepare('SELECT id, platform, external_id AS externalId, name FROM users WHERE platform = ? AND external_id = ?');
   // Every statement takes @platform and @id (the person's platform id).
   const OWNER = 'SELECT id FROM users WHERE platform = @platform AND external_id = @id';
   const DM = `platform = @platform AND chat_id = @id AND dest_kind = 'user'`;
@@ -40,7 +38,9 @@ export function userRepo(db: Database): UserRepo {
     dmDigests: db.prepare(`SELECT COUNT(*) FROM digest_schedules WHERE platform = @platform AND chat_id = @id AND kind = 'user'`).pluck(),
     queued: db.prepare(`SELECT COUNT(*) FROM outbox WHERE ${DM} AND status IN ('pending', 'sending')`).pluck(),
     delivered: db.prepare(`SELECT COUNT(*) FROM outbox WHERE ${DM} AND status IN ('sent', 'failed')`).pluck(),
-    channelDigests: db.prepare(`SELECT COUNT(*) FROM digest_schedules WHERE platform = @platform AND created_by = @id AND kind = 'channel'`).pluck(),
+    channelDigests: db
+      .prepare(`SELECT COUNT(*) FROM digest_schedules WHERE platform = @platform AND created_by = @id AND kind = 'channel'`)
+      .pluck(),
     settings: db.prepare(`SELECT COUNT(*) FROM user_settings WHERE user_id IN (${OWNER})`).pluck(),
     account: db.prepare(`SELECT COUNT(*) FROM users WHERE platform = @platform AND external_id = @id`).pluck(),
   };
@@ -51,7 +51,9 @@ export function userRepo(db: Database): UserRepo {
     queued: db.prepare(`DELETE FROM outbox WHERE ${DM} AND status IN ('pending', 'sending')`),
     delivered: db.prepare(`DELETE FROM outbox WHERE ${DM}`),
     // The channel keeps its digest (it belongs to the channel's admins); only who set it up is forgotten.
-    channelDigests: db.prepare(`UPDATE digest_schedules SET created_by = NULL WHERE platform = @platform AND created_by = @id AND kind = 'channel'`),
+    channelDigests: db.prepare(
+      `UPDATE digest_schedules SET created_by = NULL WHERE platform = @platform AND created_by = @id AND kind = 'channel'`,
+    ),
     settings: db.prepare(`DELETE FROM user_settings WHERE user_id IN (${OWNER})`),
     // A chat's settings stay with the chat; only which admin last changed them is forgotten.
     chatSettingsBy: db.prepare(`UPDATE chat_settings SET updated_by = NULL WHERE platform = @platform AND updated_by = @id`),
@@ -90,8 +92,7 @@ export function userRepo(db: Database): UserRepo {
     };
   });
   return {
-    ensure: (platform, externalId, name, nowMs) =>
-      (insert.get(platform, externalId, name ?? null, nowMs) as { id: number }).id,
+    ensure: (platform, externalId, name, nowMs) => (insert.get(platform, externalId, name ?? null, nowMs) as { id: number }).id,
     find: (platform, externalId) => find.get(platform, externalId) as UserRow | undefined,
     dataOf,
     forget: (platform, externalId) => forget(platform, externalId),

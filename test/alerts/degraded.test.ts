@@ -23,7 +23,13 @@ afterAll(async () => {
 
 const NOW = (TIP_TIME_SEC + 7 * 60) * 1000;
 const alice = { platform: 'telegram', id: '1001', name: 'alice' };
-const marketFor = () => createMarket({ config: loadConfig({ ...fake.env, HTTP_TIMEOUT_MS: '5000' }), logger: silentLogger, now: () => NOW, sleep: async () => {} });
+const marketFor = () =>
+  createMarket({
+    config: loadConfig({ ...fake.env, HTTP_TIMEOUT_MS: '5000' }),
+    logger: silentLogger,
+    now: () => NOW,
+    sleep: async () => {},
+  });
 
 describe('a degraded figure (reward stats failing)', () => {
   it('fires no hashprice or fee-share rule, writes no snapshot for them, and says why once in the log', async () => {

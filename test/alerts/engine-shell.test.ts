@@ -12,7 +12,18 @@ import { headline } from './headline.ts';
 const ARMED: AlertState = { armed: true, episode: 0, lastFiredMs: null, memo: null };
 
 function row(id: number, spec: RuleSpec, state: AlertState = ARMED): RuleRow {
-  return { id, userId: id, platform: 'telegram', externalId: String(1000 + id), specJson: JSON.stringify(spec), cooldownSec: 0, paused: false, disabledReason: null, createdMs: 0, state };
+  return {
+    id,
+    userId: id,
+    platform: 'telegram',
+    externalId: String(1000 + id),
+    specJson: JSON.stringify(spec),
+    cooldownSec: 0,
+    paused: false,
+    disabledReason: null,
+    createdMs: 0,
+    state,
+  };
 }
 
 /** Repositories in memory that record what was written inside and outside a transaction. */
@@ -26,7 +37,12 @@ function repos(rows: RuleRow[]) {
       eachActive: (fn) => rows.forEach(fn),
       saveStates: (states) => note(`states ${states.map((s) => `${s.ruleId}:${s.state.armed}/${s.state.episode}`).join(' ')}`),
     },
-    outbox: { enqueueMany: (items) => (note(`outbox ${items.map((i) => `${i.idemKey}→${i.destination.chatId}`).join(' ')}`), items.length) },
+    outbox: {
+      enqueueMany: (items) => {
+        note(`outbox ${items.map((i) => `${i.idemKey}→${i.destination.chatId}`).join(' ')}`);
+        return items.length;
+      },
+    },
     // Snapshot rows are checked where they are made (metrics.ts); here only that they are written inside.
     snapshots: { atOrBefore: () => undefined, upsertMany: () => void (inTransaction || log.push('snapshots (outside a transaction)')) },
     transaction: (fn) => {

@@ -167,7 +167,10 @@ describe('change alerts at scale', () => {
     await alerts.add(alice, { subject: 'price', condition: 'down', value: '10%', window: '14d' }, 0);
     let lookups = 0;
     const real = store.snapshots.atOrBefore;
-    store.snapshots.atOrBefore = (metric, tsSec) => (lookups++, real(metric, tsSec));
+    store.snapshots.atOrBefore = (metric, tsSec) => {
+      lookups++;
+      return real(metric, tsSec);
+    };
     engine.evaluate(headline());
     expect(lookups).toBe(2);
   });
@@ -206,11 +209,16 @@ describe('event alerts', () => {
     const seenSec = Date.UTC(2025, 2, 24) / 1000;
     const legacy = { armed: true, episode: 1, lastFiredMs: null, memo: String(seenSec) };
     store.rules.insert({ userId: owner, specJson: '{"kind":"retarget"}', cooldownSec: 0, createdMs: 0 }, legacy);
-    store.rules.insert({ userId: owner, specJson: '{"kind":"retarget"}', cooldownSec: 0, createdMs: 0 }, { ...legacy, memo: String(seenSec - 14 * 86_400) });
+    store.rules.insert(
+      { userId: owner, specJson: '{"kind":"retarget"}', cooldownSec: 0, createdMs: 0 },
+      { ...legacy, memo: String(seenSec - 14 * 86_400) },
+    );
     const { engine, queued } = setup(store);
     expect(engine.evaluate(headline({ lastRetarget: { timeSec: seenSec, changePercent: 1.43 } })).fired).toBe(1); // only rule 2 had not seen it
     expect(engine.evaluate(headline({ lastRetarget: { timeSec: seenSec, changePercent: 1.43 } })).fired).toBe(0);
-    expect(queued().map((r) => [r.idemKey, r.reply.lines?.[0]])).toEqual([['alert:2:2', 'Difficulty adjusted by +1.43 % at block 889,056: now 113.76 T.']]);
+    expect(queued().map((r) => [r.idemKey, r.reply.lines?.[0]])).toEqual([
+      ['alert:2:2', 'Difficulty adjusted by +1.43 % at block 889,056: now 113.76 T.'],
+    ]);
   });
 
   it('fire when hash ribbons turn to capitulation or recovery', async () => {
@@ -227,7 +235,10 @@ describe('event alerts', () => {
     const { engine, alerts, queued } = setup();
     engine.evaluate(headline());
     await alerts.add(alice, { subject: 'pool', condition: 'above', value: '25%' }); // Foundry is already at 30 %
-    const pools = (antpool: number) => [{ name: 'Foundry USA', sharePercent: 30 }, { name: 'AntPool', sharePercent: antpool }];
+    const pools = (antpool: number) => [
+      { name: 'Foundry USA', sharePercent: 30 },
+      { name: 'AntPool', sharePercent: antpool },
+    ];
     expect(engine.evaluate(headline({ pools1w: pools(20) })).fired).toBe(0);
     expect(engine.evaluate(headline({ pools1w: pools(26) })).fired).toBe(1);
     expect(engine.evaluate(headline({ pools1w: pools(24.8) })).fired).toBe(0);
@@ -251,7 +262,8 @@ describe('event alerts', () => {
 describe('alert commands', () => {
   it('enforce the per-user limit and keep users to their own rules', async () => {
     const { alerts } = setup();
-    for (let i = 0; i < 3; i++) expect((await alerts.add(alice, { subject: 'price', condition: 'above', value: `${100 + i}k` })).tone).toBe('neutral');
+    for (let i = 0; i < 3; i++)
+      expect((await alerts.add(alice, { subject: 'price', condition: 'above', value: `${100 + i}k` })).tone).toBe('neutral');
     const over = await alerts.add(alice, { subject: 'price', condition: 'above', value: '200k' });
     expect(over.title).toBe('Alert limit reached');
     expect(over.lines?.[0]).toMatch(/You already have 3 alerts/);
@@ -281,11 +293,16 @@ describe('alert commands', () => {
 describe('a new rule that already holds', () => {
   it('is told so before the first poll: the current numbers are fetched on add', async () => {
     let fetched = 0;
-    const { engine, alerts } = setup(undefined, undefined, async () => (fetched++, headline({ priceUsd: 83_000 })));
+    const { engine, alerts } = setup(undefined, undefined, async () => {
+      fetched++;
+      return headline({ priceUsd: 83_000 });
+    });
     const added = await alerts.add(alice, { subject: 'price', condition: 'above', value: '80k' }, 0);
     expect(fetched).toBe(1);
     expect(added.data).toMatchObject({ alreadyTrue: true, checked: true });
-    expect(added.lines?.[1]).toBe('This is already true right now, so it will fire on the next crossing (after the value moves back and crosses again), not now.');
+    expect(added.lines?.[1]).toBe(
+      'This is already true right now, so it will fire on the next crossing (after the value moves back and crosses again), not now.',
+    );
     expect(engine.evaluate(headline({ priceUsd: 84_000 })).fired).toBe(0); // started disarmed
     engine.evaluate(headline({ priceUsd: 78_000 }));
     await alerts.add(alice, { subject: 'price', condition: 'above', value: '90k' }, 0);
@@ -297,7 +314,9 @@ describe('a new rule that already holds', () => {
     const added = await alerts.add(alice, { subject: 'price', condition: 'above', value: '80k' }, 0);
     expect(added.title).toBe('Alert #1 added');
     expect(added.data).toMatchObject({ alreadyTrue: false, checked: false });
-    expect(added.lines?.[1]).toMatch(/^The current numbers are not in yet, so I cannot tell whether this already holds: I will check at the next block/);
+    expect(added.lines?.[1]).toMatch(
+      /^The current numbers are not in yet, so I cannot tell whether this already holds: I will check at the next block/,
+    );
   });
 
   it('names the pools already over the line of a pool rule', async () => {
@@ -305,7 +324,9 @@ describe('a new rule that already holds', () => {
     engine.evaluate(headline()); // Foundry USA 30 %, AntPool 18 %, ViaBTC 12 %
     const added = await alerts.add(alice, { subject: 'pool', condition: 'above', value: '15%' });
     expect(added.data).toMatchObject({ alreadyTrue: true });
-    expect(added.lines?.[1]).toBe('Already above the line right now: Foundry USA (30.0 %), AntPool (18.0 %). It fires when another pool crosses it, or one of these again after falling back below.');
+    expect(added.lines?.[1]).toBe(
+      'Already above the line right now: Foundry USA (30.0 %), AntPool (18.0 %). It fires when another pool crosses it, or one of these again after falling back below.',
+    );
     expect((await alerts.add(alice, { subject: 'pool', condition: 'above', value: '35%' })).data).toMatchObject({ alreadyTrue: false });
   });
 
@@ -313,10 +334,14 @@ describe('a new rule that already holds', () => {
     const now = Date.UTC(2025, 3, 1, 12);
     // Daily points 60.0, 59.9, … 50.1 over the last 100 days: the 90-day low is 50.1.
     const history = Array.from({ length: 100 }, (_, i) => ({ t: (now - (100 - i) * DAY) / 1000, v: 60 - i * 0.1 }));
-    const { alerts } = setup(undefined, undefined, async () => headline({ atMs: now, hashpriceUsdPerPhDay: 50, hashpriceHistory: history }));
+    const { alerts } = setup(undefined, undefined, async () =>
+      headline({ atMs: now, hashpriceUsdPerPhDay: 50, hashpriceHistory: history }),
+    );
     const added = await alerts.add(alice, { subject: 'hashprice', condition: 'low', value: '90d' });
     expect(added.data).toMatchObject({ alreadyTrue: true });
-    expect(added.lines?.[1]).toBe('Hashprice is at a new 90-day low right now, so it fires at the next new low after hashprice has recovered by 2 %, not now.');
+    expect(added.lines?.[1]).toBe(
+      'Hashprice is at a new 90-day low right now, so it fires at the next new low after hashprice has recovered by 2 %, not now.',
+    );
   });
 });
 
@@ -324,7 +349,10 @@ describe('duplicate rules', () => {
   it('are looked for past a stored row that is not JSON (skipped, not an internal error)', async () => {
     const { alerts, store } = setup();
     const owner = store.users.ensure('telegram', '1001', 'alice', 0);
-    store.rules.insert({ userId: owner, specJson: 'not json', cooldownSec: 0, createdMs: 0 }, { armed: null, episode: 0, lastFiredMs: null, memo: null });
+    store.rules.insert(
+      { userId: owner, specJson: 'not json', cooldownSec: 0, createdMs: 0 },
+      { armed: null, episode: 0, lastFiredMs: null, memo: null },
+    );
     expect((await alerts.add(alice, { subject: 'retarget' })).title).toBe('Alert #2 added');
     expect(alerts.list(alice).lines).toEqual(['#1: unreadable rule', '#2: every difficulty adjustment (with the actual change)']);
     expect(alerts.resume(alice, 1).title).toBe('Alert unreadable');
@@ -358,12 +386,16 @@ describe('ThresholdIndex', () => {
   it('returns exactly the rules whose state can change between two values (checked against a scan)', async () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ above: fc.boolean(), v: fc.integer({ min: 0, max: 50 }), m: fc.integer({ min: 0, max: 5 }) }), { maxLength: 40 }),
+        fc.array(fc.record({ above: fc.boolean(), v: fc.integer({ min: 0, max: 50 }), m: fc.integer({ min: 0, max: 5 }) }), {
+          maxLength: 40,
+        }),
         fc.integer({ min: -5, max: 60 }),
         fc.integer({ min: -5, max: 60 }),
         (rules, from, to) => {
           const index = new ThresholdIndex();
-          rules.forEach((r, id) => index.add(id, 'm', r.above ? 'above' : 'below', r.v, r.m));
+          rules.forEach((r, id) => {
+            index.add(id, 'm', r.above ? 'above' : 'below', r.v, r.m);
+          });
           const holds = (r: (typeof rules)[number], x: number) => (r.above ? x > r.v : x < r.v);
           const rearms = (r: (typeof rules)[number], x: number) => (r.above ? x <= r.v - r.m : x >= r.v + r.m);
           const expected = rules

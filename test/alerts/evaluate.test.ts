@@ -85,12 +85,21 @@ describe('threshold rules', () => {
 });
 
 describe('change rules', () => {
-  const priceDown20: Extract<RuleSpec, { kind: 'change' }> = { kind: 'change', metric: 'price', direction: 'down', percent: 20, windowDays: 30 };
+  const priceDown20: Extract<RuleSpec, { kind: 'change' }> = {
+    kind: 'change',
+    metric: 'price',
+    direction: 'down',
+    percent: 20,
+    windowDays: 30,
+  };
 
   it('compare with the recorded value at the start of the window, asked once per metric and window', () => {
     const asked: [string, number][] = [];
     const past: PastValues = {
-      atOrBefore: (metric, tsSec) => (asked.push([metric, tsSec]), { tsSec: tsSec - 3600, value: 100_000 }),
+      atOrBefore: (metric, tsSec) => {
+        asked.push([metric, tsSec]);
+        return { tsSec: tsSec - 3600, value: 100_000 };
+      },
     };
     const rules = [1, 2, 3].map((id) => ({ id, spec: priceDown20, cooldownSec: 0, state: { ...FRESH, armed: true } }));
     rules.push({ id: 4, spec: { ...priceDown20, percent: 10, windowDays: 14 }, cooldownSec: 0, state: { ...FRESH, armed: true } });
@@ -101,7 +110,13 @@ describe('change rules', () => {
     ]);
     // 79,000 / 100,000 − 1 = −21 %: past −20 % and past −10 %, so all four fire.
     expect(decisions.map((d) => d.fired?.ruleId)).toEqual([1, 2, 3, 4]);
-    expect(decisions[0]!.fired!.crossing).toEqual({ kind: 'change', metric: 'price', windowDays: 30, changePercent: expect.closeTo(-21, 9), value: 79_000 });
+    expect(decisions[0]!.fired!.crossing).toEqual({
+      kind: 'change',
+      metric: 'price',
+      windowDays: 30,
+      changePercent: expect.closeTo(-21, 9),
+      value: 79_000,
+    });
   });
 
   it('re-arm once the change is back inside the line by the margin (2 % of it, at least half a point)', () => {
@@ -149,11 +164,19 @@ describe('event rules', () => {
   it('retarget: fire once per new epoch with this epoch’s difficulty over the last one’s', () => {
     // Height 890,000 is in the epoch starting at 890,000 − 890,000 % 2016 = 889,056; the next starts at 891,072.
     const r = walk({ kind: 'retarget' });
-    expect(r.step(headline())?.state).toEqual({ armed: true, episode: 0, lastFiredMs: null, memo: JSON.stringify({ epoch: 889_056, difficulty: 113.76e12 }) });
+    expect(r.step(headline())?.state).toEqual({
+      armed: true,
+      episode: 0,
+      lastFiredMs: null,
+      memo: JSON.stringify({ epoch: 889_056, difficulty: 113.76e12 }),
+    });
     expect(r.step(headline({ height: 891_071 }))).toBeUndefined();
     const d = 113.76e12 * (1 - 0.0321);
     const fired = r.fired(headline({ height: 891_072, difficulty: d }));
-    expect(fired).toMatchObject({ episode: 1, crossing: { kind: 'retarget', epochHeight: 891_072, changePercent: expect.closeTo(-3.21, 9), difficulty: d } });
+    expect(fired).toMatchObject({
+      episode: 1,
+      crossing: { kind: 'retarget', epochHeight: 891_072, changePercent: expect.closeTo(-3.21, 9), difficulty: d },
+    });
     expect(r.step(headline({ height: 891_073, difficulty: d }))).toBeUndefined();
   });
 
@@ -170,10 +193,17 @@ describe('event rules', () => {
 
   it('pool share: fire for the pools that newly crossed the line, not for one already over it', () => {
     const r = walk({ kind: 'pool_share', percent: 25 });
-    const pools = (antpool: number) => [{ name: 'Foundry USA', sharePercent: 30 }, { name: 'AntPool', sharePercent: antpool }];
+    const pools = (antpool: number) => [
+      { name: 'Foundry USA', sharePercent: 30 },
+      { name: 'AntPool', sharePercent: antpool },
+    ];
     expect(r.fired(headline({ pools1w: pools(20) }))).toBeUndefined();
     expect(r.state.memo).toBe('["Foundry USA"]');
-    expect(r.fired(headline({ pools1w: pools(26) }))?.crossing).toEqual({ kind: 'pool_share', linePercent: 25, pools: [{ name: 'AntPool', sharePercent: 26 }] });
+    expect(r.fired(headline({ pools1w: pools(26) }))?.crossing).toEqual({
+      kind: 'pool_share',
+      linePercent: 25,
+      pools: [{ name: 'AntPool', sharePercent: 26 }],
+    });
     // Margin max(2 % × 25, 0.5) = 0.5 points: AntPool stays counted until it is at 24.5 % or less.
     expect(r.fired(headline({ pools1w: pools(24.8) }))).toBeUndefined();
     expect(r.fired(headline({ pools1w: pools(25.5) }))).toBeUndefined();
@@ -185,7 +215,13 @@ describe('event rules', () => {
     const r = walk({ kind: 'halving', blocks: 1000 });
     expect(r.fired(headline({ height: 1_048_000 }))).toBeUndefined(); // 2,000 left
     // 1,050,000 − 1,049,000 = 1,000 left; subsidy 50 / 2⁴ = 3.125 now, 50 / 2⁵ = 1.5625 after.
-    expect(r.fired(headline({ height: 1_049_000 }))?.crossing).toEqual({ kind: 'halving', halvingHeight: 1_050_000, blocksLeft: 1000, subsidyNowBtc: 3.125, subsidyThenBtc: 1.5625 });
+    expect(r.fired(headline({ height: 1_049_000 }))?.crossing).toEqual({
+      kind: 'halving',
+      halvingHeight: 1_050_000,
+      blocksLeft: 1000,
+      subsidyNowBtc: 3.125,
+      subsidyThenBtc: 1.5625,
+    });
     expect(r.fired(headline({ height: 1_049_500 }))).toBeUndefined();
     expect(r.fired(headline({ height: 1_050_001 }))).toBeUndefined(); // the next one is 209,999 blocks away
   });
@@ -211,9 +247,19 @@ describe('event rules', () => {
 describe('figures computed with an input missing', () => {
   it('are skipped (no decision on them, said as data); rules on other figures still step', () => {
     const rules: RuleInput[] = [
-      { id: 1, spec: { kind: 'threshold', metric: 'hashprice', direction: 'below', value: 40 }, cooldownSec: 0, state: { ...FRESH, armed: true } },
+      {
+        id: 1,
+        spec: { kind: 'threshold', metric: 'hashprice', direction: 'below', value: 40 },
+        cooldownSec: 0,
+        state: { ...FRESH, armed: true },
+      },
       { id: 2, spec: { kind: 'under_water', powerUsdPerKwh: 0.06 }, cooldownSec: 0, state: { ...FRESH, armed: true, memo: '[]' } },
-      { id: 3, spec: { kind: 'threshold', metric: 'price', direction: 'below', value: 80_000 }, cooldownSec: 0, state: { ...FRESH, armed: true } },
+      {
+        id: 3,
+        spec: { kind: 'threshold', metric: 'price', direction: 'below', value: 80_000 },
+        cooldownSec: 0,
+        state: { ...FRESH, armed: true },
+      },
     ];
     const degraded = { hashpriceUsdPerPhDay: 'fees missing' };
     // A subsidy-only hashprice of $20 would cross $40 and sink every model: neither may happen.
@@ -233,7 +279,10 @@ describe('initialState', () => {
   });
 
   it('remembers what an event rule has seen, and says when a pool is already over the line', () => {
-    expect(initialState({ kind: 'pool_share', percent: 25 }, headline(), noPast)).toEqual({ state: { ...FRESH, armed: true, memo: '["Foundry USA"]' }, alreadyTrue: true });
+    expect(initialState({ kind: 'pool_share', percent: 25 }, headline(), noPast)).toEqual({
+      state: { ...FRESH, armed: true, memo: '["Foundry USA"]' },
+      alreadyTrue: true,
+    });
     // 1,050,000 − 1,049,500 = 500 blocks: inside 1,000 already.
     expect(initialState({ kind: 'halving', blocks: 1000 }, headline({ height: 1_049_500 }), noPast).alreadyTrue).toBe(true);
   });

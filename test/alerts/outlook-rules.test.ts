@@ -35,10 +35,9 @@ describe('hashprice after the next adjustment (hashprice_next)', () => {
     // Height 1,049,000: epoch 1,048,320..1,050,335 holds the halving. Fees from a 1.2 % share: 3.125 × 1.2 / 98.8 = 0.0379555 BTC;
     // revenue (1.5625 + 0.0379555) / (3.125 + 0.0379555) = 0.506; 45 × 0.506 / 1.021 = 22.30.
     const fees = (3.125 * 1.2) / 98.8;
-    expect(hashpriceAfterRetarget(headline({ height: 1_049_000, hashpriceUsdPerPhDay: 45, difficultyChangePercent: 2.1, feeSharePercent: 1.2 }))).toBeCloseTo(
-      (45 * ((1.5625 + fees) / (3.125 + fees))) / 1.021,
-      12,
-    );
+    expect(
+      hashpriceAfterRetarget(headline({ height: 1_049_000, hashpriceUsdPerPhDay: 45, difficultyChangePercent: 2.1, feeSharePercent: 1.2 })),
+    ).toBeCloseTo((45 * ((1.5625 + fees) / (3.125 + fees))) / 1.021, 12);
   });
 
   it('is unknown while the estimate is too early or the hashprice reads low', () => {
@@ -57,7 +56,9 @@ describe('hashprice after the next adjustment (hashprice_next)', () => {
     expect(at({ hashpriceUsdPerPhDay: 45, difficultyChangePercent: 1, degraded: { hashpriceUsdPerPhDay: 'fees missing' } })).toBe(0);
     // 45 / 1.025 = 43.90.
     expect(at({ hashpriceUsdPerPhDay: 45, difficultyChangePercent: 2.5 })).toBe(1);
-    expect(queued()[0]!.reply.lines?.[0]).toBe('Hashprice after the next adjustment (estimate, USD per PH/s per day) fell below $44.00/PH/day: now $43.90/PH/day.');
+    expect(queued()[0]!.reply.lines?.[0]).toBe(
+      'Hashprice after the next adjustment (estimate, USD per PH/s per day) fell below $44.00/PH/day: now $43.90/PH/day.',
+    );
   });
 });
 
@@ -73,7 +74,9 @@ describe('halving N blocks away', () => {
     expect(at({ height: 1_050_001 })).toBe(0); // past it: the next is 209,999 blocks away
     const [row] = queued();
     // 1,000 blocks × 600 s = 6.9 days.
-    expect(row!.reply.lines?.[0]).toBe('The halving at block 1,050,000 is 1,000 blocks away (about 6.9 days at 10 minutes a block): the subsidy drops from 3.125 to 1.5625 BTC.');
+    expect(row!.reply.lines?.[0]).toBe(
+      'The halving at block 1,050,000 is 1,000 blocks away (about 6.9 days at 10 minutes a block): the subsidy drops from 3.125 to 1.5625 BTC.',
+    );
     expect(row!.reply.title).toBe('Alert #1: the next halving 1,000 blocks away');
   });
 
@@ -83,7 +86,9 @@ describe('halving N blocks away', () => {
     const added = await alerts.add(alice, { subject: 'halving', condition: '1000' }, 0);
     expect(added.data).toMatchObject({ alreadyTrue: true });
     // 1,050,000 − 1,049,500 = 500 blocks.
-    expect(added.lines).toContain('The halving at block 1,050,000 is already 500 blocks away, within your 1,000: this rule fires for the halving after it, not this one.');
+    expect(added.lines).toContain(
+      'The halving at block 1,050,000 is already 500 blocks away, within your 1,000: this rule fires for the halving after it, not this one.',
+    );
     expect(at({ height: 1_049_600 })).toBe(0);
   });
 });
@@ -118,12 +123,29 @@ describe('models under water at my power price', () => {
 
 describe('parsing and stored specs', () => {
   it('reads the new rules as typed, with clear messages for bad values', () => {
-    expect(parseRule({ subject: 'halving', condition: 'in', value: '1000', window: 'blocks' })).toEqual({ ok: true, spec: { kind: 'halving', blocks: 1000 } });
+    expect(parseRule({ subject: 'halving', condition: 'in', value: '1000', window: 'blocks' })).toEqual({
+      ok: true,
+      spec: { kind: 'halving', blocks: 1000 },
+    });
     expect(parseRule({ subject: 'halving', condition: '2k' })).toEqual({ ok: true, spec: { kind: 'halving', blocks: 2000 } });
-    expect(parseRule({ subject: 'underwater', condition: '$0.06/kWh' })).toEqual({ ok: true, spec: { kind: 'under_water', powerUsdPerKwh: 0.06 } });
-    expect(parseRule({ subject: 'models', condition: 'under', value: 'water', window: '0.045' })).toEqual({ ok: true, spec: { kind: 'under_water', powerUsdPerKwh: 0.045 } });
-    expect(parseRule({ subject: 'hashprice_next', condition: 'below', value: '35' })).toEqual({ ok: true, spec: { kind: 'threshold', metric: 'hashprice_next', direction: 'below', value: 35 } });
-    const bad = [parseRule({ subject: 'halving' }), parseRule({ subject: 'halving', condition: '210000' }), parseRule({ subject: 'underwater', condition: '5' }), parseRule({ subject: 'underwater', condition: '0.06', value: '7d' })];
+    expect(parseRule({ subject: 'underwater', condition: '$0.06/kWh' })).toEqual({
+      ok: true,
+      spec: { kind: 'under_water', powerUsdPerKwh: 0.06 },
+    });
+    expect(parseRule({ subject: 'models', condition: 'under', value: 'water', window: '0.045' })).toEqual({
+      ok: true,
+      spec: { kind: 'under_water', powerUsdPerKwh: 0.045 },
+    });
+    expect(parseRule({ subject: 'hashprice_next', condition: 'below', value: '35' })).toEqual({
+      ok: true,
+      spec: { kind: 'threshold', metric: 'hashprice_next', direction: 'below', value: 35 },
+    });
+    const bad = [
+      parseRule({ subject: 'halving' }),
+      parseRule({ subject: 'halving', condition: '210000' }),
+      parseRule({ subject: 'underwater', condition: '5' }),
+      parseRule({ subject: 'underwater', condition: '0.06', value: '7d' }),
+    ];
     for (const r of bad) expect(r.ok).toBe(false);
     expect(bad[0]).toMatchObject({ message: expect.stringContaining('Example: /alert add halving 1000') });
     expect(bad[2]).toMatchObject({ message: expect.stringContaining('at most 2') });
@@ -138,7 +160,9 @@ describe('parsing and stored specs', () => {
       { kind: 'retarget' },
       { kind: 'pool_share', percent: 30 },
       { kind: 'hashprice_low', days: 90 },
-    ]) expect(isRuleSpec(spec), JSON.stringify(spec)).toBe(true);
-    for (const spec of [{ kind: 'halving' }, { kind: 'halving', blocks: 'x' }, { kind: 'under_water', powerUsdPerKwh: -1 }]) expect(isRuleSpec(spec)).toBe(false);
+    ])
+      expect(isRuleSpec(spec), JSON.stringify(spec)).toBe(true);
+    for (const spec of [{ kind: 'halving' }, { kind: 'halving', blocks: 'x' }, { kind: 'under_water', powerUsdPerKwh: -1 }])
+      expect(isRuleSpec(spec)).toBe(false);
   });
 });

@@ -92,12 +92,27 @@ describe('parseRule', () => {
   it('describes every rule it accepts in plain words, and the stored JSON validates', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom('hashprice', 'price', 'hashrate', 'difficulty', 'difficulty_change', 'fees', 'toppool', 'nakamoto', 'hashprice_btc'),
+        fc.constantFrom(
+          'hashprice',
+          'price',
+          'hashrate',
+          'difficulty',
+          'difficulty_change',
+          'fees',
+          'toppool',
+          'nakamoto',
+          'hashprice_btc',
+        ),
         fc.constantFrom('above', 'below', 'change', 'up', 'down'),
         fc.double({ min: -500, max: 500, noNaN: true }),
         fc.integer({ min: 0, max: 400 }),
         (subject, condition, n, days) => {
-          const r = parseRule({ subject, condition, value: `${n}`, window: ['change', 'up', 'down'].includes(condition) ? `${days}d` : undefined });
+          const r = parseRule({
+            subject,
+            condition,
+            value: `${n}`,
+            window: ['change', 'up', 'down'].includes(condition) ? `${days}d` : undefined,
+          });
           if (!r.ok) {
             expect(r.message.length).toBeGreaterThan(10);
             return;

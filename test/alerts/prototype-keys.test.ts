@@ -54,23 +54,24 @@ describe('/alert add with Object.prototype names in any word position', () => {
           if (position >= 0) words[position] = name;
           const action = position < 0 ? name : 'add';
           const who = { platform: 'telegram', id: String(++user) };
-          const reply = viaCommand || position < 0
-            ? await runCommand(
-                commands,
-                'alert',
-                splitArgs(alert, tokenize(`${action} ${words.filter(Boolean).join(' ')}`)),
-                {
-                  market: {} as Market,
-                  now: () => Date.UTC(2025, 3, 1),
-                  platform: 'telegram',
-                  version: 'test',
-                  user: { platform: 'telegram', id: who.id },
-                  chat: { id: who.id, kind: 'private', isAdmin: async () => false },
-                  services: { alerts },
-                } satisfies CommandContext,
-                silentLogger,
-              )
-            : await alerts.add(who, { subject: words[0], condition: words[1], value: words[2], window: words[3] });
+          const reply =
+            viaCommand || position < 0
+              ? await runCommand(
+                  commands,
+                  'alert',
+                  splitArgs(alert, tokenize(`${action} ${words.filter(Boolean).join(' ')}`)),
+                  {
+                    market: {} as Market,
+                    now: () => Date.UTC(2025, 3, 1),
+                    platform: 'telegram',
+                    version: 'test',
+                    user: { platform: 'telegram', id: who.id },
+                    chat: { id: who.id, kind: 'private', isAdmin: async () => false },
+                    services: { alerts },
+                  } satisfies CommandContext,
+                  silentLogger,
+                )
+              : await alerts.add(who, { subject: words[0], condition: words[1], value: words[2], window: words[3] });
           expect(reply.title).not.toMatch(/failed/);
           const found = store.users.find('telegram', who.id);
           const rows = found ? store.rules.listForUser(found.id) : [];
@@ -92,7 +93,10 @@ describe('/alert add with Object.prototype names in any word position', () => {
 
   it('refuses "constructor" as a metric by name (the case 0.1 stored as a rule with no metric)', async () => {
     const { store, alerts } = setup();
-    const reply = await alerts.add({ platform: 'telegram', id: '1' }, { subject: 'constructor', condition: 'change', value: '-10%', window: '7d' });
+    const reply = await alerts.add(
+      { platform: 'telegram', id: '1' },
+      { subject: 'constructor', condition: 'change', value: '-10%', window: '7d' },
+    );
     expect(reply.lines?.[0]).toMatch(/^Unknown metric or event "constructor"/);
     expect(store.users.find('telegram', '1')).toBeUndefined();
   });

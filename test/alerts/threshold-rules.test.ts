@@ -3,7 +3,12 @@ import { ThresholdRules, type ThresholdSpec } from '../../src/alerts/threshold-r
 import type { AlertState } from '../../src/store/index.ts';
 import { openStore } from '../../src/store/index.ts';
 
-const spec = (value: number, direction: 'above' | 'below' = 'above'): ThresholdSpec => ({ kind: 'threshold', metric: 'hashprice', direction, value });
+const spec = (value: number, direction: 'above' | 'below' = 'above'): ThresholdSpec => ({
+  kind: 'threshold',
+  metric: 'hashprice',
+  direction,
+  value,
+});
 const fresh: AlertState = { armed: null, episode: 0, lastFiredMs: null, memo: null };
 
 describe('ThresholdRules (the engine state in columns)', () => {
@@ -14,7 +19,9 @@ describe('ThresholdRules (the engine state in columns)', () => {
       { armed: true, episode: 3, lastFiredMs: 1_743_508_800_123, memo: null },
       { armed: false, episode: 2_000_000_000, lastFiredMs: 0, memo: '{"kept":1}' },
     ];
-    states.forEach((state, i) => rules.add(10 + i, spec(40 + i), 60 * i, 'telegram', `u${i}`, state));
+    states.forEach((state, i) => {
+      rules.add(10 + i, spec(40 + i), 60 * i, 'telegram', `u${i}`, state);
+    });
     rules.build();
     states.forEach((state, i) => {
       const slot = rules.index.slotOf(10 + i);
@@ -51,7 +58,12 @@ describe('ThresholdRules (the engine state in columns)', () => {
     const slot4 = rules.index.slotOf(4);
     rules.settle(slot4, false);
     rules.settle(slot4, true); // marked twice in a row: still listed once
-    expect(rules.unsettled().map((slot) => rules.index.idAt(slot)).sort()).toEqual([4, 6]);
+    expect(
+      rules
+        .unsettled()
+        .map((slot) => rules.index.idAt(slot))
+        .sort(),
+    ).toEqual([4, 6]);
   });
 });
 
@@ -59,7 +71,9 @@ describe('batched writes of an evaluation pass', () => {
   it('saveStates upserts every state in one call; enqueueMany adds new keys in order and skips queued ones', () => {
     const store = openStore(':memory:');
     const userId = store.users.ensure('telegram', '42', undefined, 0);
-    const ids = [1, 2, 3].map((i) => store.rules.insert({ userId, specJson: JSON.stringify(spec(40 + i)), cooldownSec: 0, createdMs: 0 }, fresh));
+    const ids = [1, 2, 3].map((i) =>
+      store.rules.insert({ userId, specJson: JSON.stringify(spec(40 + i)), cooldownSec: 0, createdMs: 0 }, fresh),
+    );
     store.rules.saveStates(
       [
         { ruleId: ids[0]!, state: { armed: true, episode: 0, lastFiredMs: null, memo: null } },

@@ -14,7 +14,10 @@ import { countColour, decode, pngSize } from './png.ts';
 const DAY = 86_400;
 const NOW = Date.UTC(2025, 3, 1, 15);
 const NOW_SEC = NOW / 1000;
-const historyCalls = (calls: Record<string, number>) => Object.entries(calls).filter(([k]) => /History/.test(k)).reduce((a, [, n]) => a + n, 0);
+const historyCalls = (calls: Record<string, number>) =>
+  Object.entries(calls)
+    .filter(([k]) => /History/.test(k))
+    .reduce((a, [, n]) => a + n, 0);
 
 describe('buildChart', () => {
   it.each(CHART_METRICS)('%s: a 1200×675 PNG with a summary, footer and alt text', async (metric) => {
@@ -109,7 +112,9 @@ describe('buildChart', () => {
     await expect(buildChart({ metric: 'price', range: '30d', market, now: NOW })).rejects.toThrow(UpstreamError);
     const empty = stubMarket(NOW_SEC);
     empty.history.prices.length = 0;
-    await expect(buildChart({ metric: 'price', range: '7d', market: empty, now: NOW })).rejects.toThrow(/Not enough Bitcoin price history for the last 7 days/);
+    await expect(buildChart({ metric: 'price', range: '7d', market: empty, now: NOW })).rejects.toThrow(
+      /Not enough Bitcoin price history for the last 7 days/,
+    );
   });
 });
 

@@ -33,7 +33,8 @@ export function countColour(p: Pixels, colour: string, tolerance = 12, box = { x
   for (let y = box.y0; y < box.y1; y++) {
     for (let x = box.x0; x < box.x1; x++) {
       const i = (y * p.width + x) * 4;
-      if (Math.abs(p.data[i]! - r) <= tolerance && Math.abs(p.data[i + 1]! - g) <= tolerance && Math.abs(p.data[i + 2]! - b) <= tolerance) n++;
+      if (Math.abs(p.data[i]! - r) <= tolerance && Math.abs(p.data[i + 1]! - g) <= tolerance && Math.abs(p.data[i + 2]! - b) <= tolerance)
+        n++;
     }
   }
   return n;

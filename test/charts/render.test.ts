@@ -94,7 +94,10 @@ describe('renderChart', () => {
   });
 
   it('renders an empty series without throwing', () => {
-    expect(pngSize(renderChart(lineSpec({ series: [{ label: 'none', points: [], color: COLORS.primary }] })))).toEqual({ width: 1200, height: 675 });
+    expect(pngSize(renderChart(lineSpec({ series: [{ label: 'none', points: [], color: COLORS.primary }] })))).toEqual({
+      width: 1200,
+      height: 675,
+    });
   });
 });
 
@@ -108,7 +111,12 @@ describe('time axis', () => {
     expect(month.map((t) => (t - month[0]!) / DAY)).toEqual([0, 5, 10, 15, 20, 25]);
     const year = timeTicks(TO - 365 * DAY, TO);
     expect(year.map((t) => new Date(t * 1000).toISOString().slice(0, 10))).toEqual([
-      '2024-05-01', '2024-07-01', '2024-09-01', '2024-11-01', '2025-01-01', '2025-03-01',
+      '2024-05-01',
+      '2024-07-01',
+      '2024-09-01',
+      '2024-11-01',
+      '2025-01-01',
+      '2025-03-01',
     ]);
     expect(tickLabel(year[0]!, 365)).toBe('May ’24');
   });

@@ -21,7 +21,9 @@ let text: string;
 beforeAll(async () => {
   fake = await startFakeMempool();
   const market = createMarket({ config: loadConfig(fake.env), logger: silentLogger, now: () => NOW });
-  text = renderText(await runCommand(commands, 'about', {}, { market, now: () => NOW, platform: 'cli', version: '9.8.7', services: {} }, silentLogger));
+  text = renderText(
+    await runCommand(commands, 'about', {}, { market, now: () => NOW, platform: 'cli', version: '9.8.7', services: {} }, silentLogger),
+  );
 });
 afterAll(async () => {
   await fake.close();
@@ -30,7 +32,9 @@ afterAll(async () => {
 describe('/about', () => {
   it('credits the configured instance and leaves out a fallback that is turned off (issue 9: self-hosting)', async () => {
     const market = createMarket({ config: loadConfig({ ...fake.env, PRICE_FALLBACK_URL: '' }), logger: silentLogger, now: () => NOW });
-    const off = renderText(await runCommand(commands, 'about', {}, { market, now: () => NOW, platform: 'cli', version: '9.8.7', services: {} }, silentLogger));
+    const off = renderText(
+      await runCommand(commands, 'about', {}, { market, now: () => NOW, platform: 'cli', version: '9.8.7', services: {} }, silentLogger),
+    );
     expect(off).not.toContain('mempool.space API');
     expect(off).not.toContain('Coinbase');
     expect(off).toMatch(/blockchain\.info \(fallback\)/);
@@ -51,12 +55,18 @@ describe('/about', () => {
 
   it('states the cache times the market uses', () => {
     // 30,000 ms = 30 s; 60,000 ms = 1 min; 120,000 ms = 2 min; 300,000 ms = 5 min; 1,800,000 ms = 30 min.
-    expect([TTL_MS.tip, TTL_MS.prices, TTL_MS.rewardStats, TTL_MS.recommendedFees, TTL_MS.pools, TTL_MS.history]).toEqual([30_000, 60_000, 120_000, 30_000, 300_000, 1_800_000]);
-    expect(text).toMatch(/Cached for +tip 30 s, prices 1 min, 144-block fees 2 min, fee rates 30 s, pools 5 min, history 30 min; a failed refresh serves the last value marked stale\n/);
+    expect([TTL_MS.tip, TTL_MS.prices, TTL_MS.rewardStats, TTL_MS.recommendedFees, TTL_MS.pools, TTL_MS.history]).toEqual([
+      30_000, 60_000, 120_000, 30_000, 300_000, 1_800_000,
+    ]);
+    expect(text).toMatch(
+      /Cached for +tip 30 s, prices 1 min, 144-block fees 2 min, fee rates 30 s, pools 5 min, history 30 min; a failed refresh serves the last value marked stale\n/,
+    );
   });
 
   it('gives the hashprice formula the figures use', () => {
-    expect(text).toMatch(/Formulas +hashprice = 86400·1e15 \/ \(difficulty·2\^32\) × \(subsidy \+ average fees of the last 144 blocks\) × price\n/);
+    expect(text).toMatch(
+      /Formulas +hashprice = 86400·1e15 \/ \(difficulty·2\^32\) × \(subsidy \+ average fees of the last 144 blocks\) × price\n/,
+    );
   });
 
   it('names its source and how fresh it is', () => {
@@ -67,7 +77,12 @@ describe('/about', () => {
 describe('/about metrics', () => {
   it('lists every metric of the catalog with where to use it (issue 11: one catalog)', async () => {
     const nowSec = Date.UTC(2025, 3, 1, 15) / 1000;
-    const reply = await runCommand(commands, 'about', {}, { market: stubMarket(nowSec), now: () => nowSec * 1000, platform: 'console', version: 'test', services: {} });
+    const reply = await runCommand(
+      commands,
+      'about',
+      {},
+      { market: stubMarket(nowSec), now: () => nowSec * 1000, platform: 'console', version: 'test', services: {} },
+    );
     expect(reply.sections.map((s) => s.title)).toEqual(['Sources', 'Freshness', 'Metrics watched and recorded']);
     const metrics = reply.sections[2]!.fields;
     expect(metrics.map((f) => f.label)).toEqual(METRIC_IDS.map((id) => CATALOG[id].label));

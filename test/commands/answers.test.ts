@@ -17,7 +17,13 @@ import { DIFFICULTY, EXPECTED, TIP_HEIGHT, TIP_TIME_SEC } from '../fakes/world.t
 let fake: FakeMempool;
 // Seven minutes after the tip block (2025-04-01 21:00:40 UTC): the same UTC day as the tip.
 const NOW = (TIP_TIME_SEC + 7 * 60) * 1000;
-const fresh = (): Market => createMarket({ config: loadConfig({ ...fake.env, HTTP_TIMEOUT_MS: '5000' }), logger: silentLogger, now: () => NOW, sleep: async () => {} });
+const fresh = (): Market =>
+  createMarket({
+    config: loadConfig({ ...fake.env, HTTP_TIMEOUT_MS: '5000' }),
+    logger: silentLogger,
+    now: () => NOW,
+    sleep: async () => {},
+  });
 const ctx = (m: Market): CommandContext => ({ market: m, now: () => NOW, platform: 'cli', version: 'test', services: {} });
 const run = (name: string, raw: Record<string, unknown> = {}, m: Market = fresh()) => runCommand(commands, name, raw, ctx(m), silentLogger);
 
@@ -44,7 +50,9 @@ describe('/hashprice what-ifs', () => {
     const reply = await run('hashprice', { difficulty: '5000000' });
     expect(reply.tone).toBe('error');
     expect(reply.title).toBe('/hashprice: impossible what-if');
-    expect(reply.lines?.[0]).toMatch(/1 PH\/s would find 4,023 blocks a day, more than the 144 the whole network finds\. The difficulty must be at least 139,698,387/);
+    expect(reply.lines?.[0]).toMatch(
+      /1 PH\/s would find 4,023 blocks a day, more than the 144 the whole network finds\. The difficulty must be at least 139,698,387/,
+    );
     expect(reply.data).toBeUndefined();
   });
 
@@ -76,7 +84,12 @@ describe('/hashprice "lowest since"', () => {
         ...base,
         rewardHistory: async (period) => {
           const h = await base.rewardHistory(period);
-          const today = { avgHeight: TIP_HEIGHT - 30, timestampSec: TIP_TIME_SEC - 6 * 3600, avgRewardsSats: 312_500_000 + 2_000_000, usd: 50_000 };
+          const today = {
+            avgHeight: TIP_HEIGHT - 30,
+            timestampSec: TIP_TIME_SEC - 6 * 3600,
+            avgRewardsSats: 312_500_000 + 2_000_000,
+            usd: 50_000,
+          };
           return { ...h, value: [...h.value.filter((p) => p.timestampSec < TIP_TIME_SEC - 12 * 3600), today] };
         },
       };
@@ -162,7 +175,7 @@ describe('degraded figures (fees missing)', () => {
       // Subsidy only: 38.86398720675945 × 3.125 / 3.145 = $38.62.
       expect(reply.data?.usdPerPhDay).toBeCloseTo((EXPECTED.hashpriceUsdPerPhDay * 3.125) / 3.145, 9);
       expect(reply.data?.degraded).toBe(true);
-      expect((reply.data?.missingInputs as { fees?: string }).fees).toMatch(/^fees of the last 144 blocks unavailable/);
+      expect((reply.data?.missingInputs as { fees?: string } | undefined)?.fees).toMatch(/^fees of the last 144 blocks unavailable/);
       const text = renderText(reply);
       expect(text).toMatch(/USD per PH\/day\s+\$38\.62 \(subsidy only\)/);
       expect(text).not.toMatch(/Change \(USD\)|Lowest hashprice|30-day low/);
@@ -183,14 +196,19 @@ describe('/difficulty right after a retarget', () => {
       ...base,
       difficultyAdjustment: async () => {
         const a = await base.difficultyAdjustment();
-        return { ...a, value: { ...a.value, remainingBlocks: 2016 - blocksIn, progressPercent: (blocksIn / 2016) * 100, difficultyChangePercent: 5.35 } };
+        return {
+          ...a,
+          value: { ...a.value, remainingBlocks: 2016 - blocksIn, progressPercent: (blocksIn / 2016) * 100, difficultyChangePercent: 5.35 },
+        };
       },
     };
   };
 
   it('says it is too early to estimate below 72 blocks, in /difficulty and the digest', async () => {
     const reply = await run('difficulty', {}, justRetargeted(1));
-    expect(reply.lines?.[0]).toMatch(/its size is too early to estimate: 1 block into the epoch \(an estimate needs 72, about half a day\)\.$/);
+    expect(reply.lines?.[0]).toMatch(
+      /its size is too early to estimate: 1 block into the epoch \(an estimate needs 72, about half a day\)\.$/,
+    );
     expect(renderText(reply)).toMatch(/Estimated change\s+too early/);
     expect(renderText(reply)).not.toContain('5.35');
     expect(reply.data?.estimatedChangePercent).toBeNull();

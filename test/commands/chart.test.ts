@@ -20,9 +20,16 @@ let fake: FakeMempool;
 let market: Market;
 let store: Store;
 
-const ctx = (m: Market, services: CommandContext['services'] = {}): CommandContext => ({ market: m, now: () => NOW, platform: 'telegram', version: 'test', services });
+const ctx = (m: Market, services: CommandContext['services'] = {}): CommandContext => ({
+  market: m,
+  now: () => NOW,
+  platform: 'telegram',
+  version: 'test',
+  services,
+});
 /** As typed in chat: "/chart hashprice 90d". */
-const typed = (text: string, c: CommandContext) => runCommand(commands, 'chart', splitArgs(chart as unknown as Command, tokenize(text)), c, silentLogger);
+const typed = (text: string, c: CommandContext) =>
+  runCommand(commands, 'chart', splitArgs(chart as unknown as Command, tokenize(text)), c, silentLogger);
 
 beforeAll(async () => {
   fake = await startFakeMempool();
@@ -46,7 +53,9 @@ describe('/chart against the fake mempool server', () => {
     expect(pngSize(reply.chart!.png)).toEqual({ width: 1200, height: 675 });
     expect(reply.chart!.filename).toBe('hashwatch-hashprice-90d.png');
     // The newest history point is the tip day, built from the same inputs as /hashprice ($38.86).
-    expect(reply.lines?.[0]).toMatch(/^Latest \$38\.86\/PH\/day \(2025-04-01\) · low \$[\d.]+\/PH\/day \(\d{4}-\d\d-\d\d\) · high \$[\d.]+\/PH\/day \(\d{4}-\d\d-\d\d\)$/);
+    expect(reply.lines?.[0]).toMatch(
+      /^Latest \$38\.86\/PH\/day \(2025-04-01\) · low \$[\d.]+\/PH\/day \(\d{4}-\d\d-\d\d\) · high \$[\d.]+\/PH\/day \(\d{4}-\d\d-\d\d\)$/,
+    );
     expect(reply.footer).toContain('Source: mempool (127.0.0.1) (fetched just now)');
     // The newest 2-hour bucket of the 3m rewards (mining.ts getTimeRange '3m' → 7200 s) holds the six blocks
     // 20:00:40 … 20:50:40 (the tip block, 21:00:40, has no price row after it yet): mean time 20:25:40.
@@ -86,7 +95,9 @@ describe('/chart with bad options', () => {
     const reply = await typed('hashpower 30d', c());
     expect(reply.tone).toBe('error');
     expect(reply.chart).toBeUndefined();
-    expect(reply.lines?.join('\n')).toContain('`metric` must be one of: hashprice, hashprice-btc, hashrate, price, difficulty, fees, revenue, pools (got "hashpower")');
+    expect(reply.lines?.join('\n')).toContain(
+      '`metric` must be one of: hashprice, hashprice-btc, hashrate, price, difficulty, fees, revenue, pools (got "hashpower")',
+    );
   });
 
   it('names the accepted ranges', async () => {

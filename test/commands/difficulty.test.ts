@@ -15,7 +15,9 @@ import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 import { DIFFICULTY, TIP_HEIGHT, TIP_TIME_SEC } from '../fakes/world.ts';
 
 const NOW = (TIP_TIME_SEC + 7 * 60) * 1000;
-const recorded = JSON.parse(readFileSync(new URL('../fixtures/mempool/2024-03-31/v1-difficulty-adjustment.json', import.meta.url), 'utf8')) as {
+const recorded = JSON.parse(
+  readFileSync(new URL('../fixtures/mempool/2024-03-31/v1-difficulty-adjustment.json', import.meta.url), 'utf8'),
+) as {
   difficultyChange: number;
   previousRetarget: number;
   timeAvg: number;
@@ -26,7 +28,9 @@ let text: string;
 beforeAll(async () => {
   fake = await startFakeMempool();
   const market = createMarket({ config: loadConfig(fake.env), logger: silentLogger, now: () => NOW });
-  text = renderText(await runCommand(commands, 'difficulty', {}, { market, now: () => NOW, platform: 'cli', version: 'test', services: {} }, silentLogger));
+  text = renderText(
+    await runCommand(commands, 'difficulty', {}, { market, now: () => NOW, platform: 'cli', version: 'test', services: {} }, silentLogger),
+  );
 });
 afterAll(async () => {
   await fake.close();

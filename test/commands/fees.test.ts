@@ -17,7 +17,9 @@ const NOW = (TIP_TIME_SEC + 7 * 60) * 1000;
 let fake: FakeMempool;
 const fees = async () => {
   const market = createMarket({ config: loadConfig(fake.env), logger: silentLogger, now: () => NOW });
-  return renderText(await runCommand(commands, 'fees', {}, { market, now: () => NOW, platform: 'cli', version: 'test', services: {} }, silentLogger));
+  return renderText(
+    await runCommand(commands, 'fees', {}, { market, now: () => NOW, platform: 'cli', version: 'test', services: {} }, silentLogger),
+  );
 };
 
 beforeAll(async () => {
@@ -51,7 +53,9 @@ describe('/fees', () => {
   it('lists the recommended rates in sat/vB as mempool recommends them', async () => {
     // test/fixtures/mempool/2024-03-31/v1-fees-recommended.json: fastest 8, half hour 8, hour 8, economy 4, minimum 2.
     const text = await fees();
-    expect(text).toMatch(/Recommended rates \(sat\/vB\):\n {2}Next block +8\n {2}30 min +8\n {2}1 hour +8\n {2}Economy +4\n {2}Minimum +2\n/);
+    expect(text).toMatch(
+      /Recommended rates \(sat\/vB\):\n {2}Next block +8\n {2}30 min +8\n {2}1 hour +8\n {2}Economy +4\n {2}Minimum +2\n/,
+    );
   });
 
   it('follows the fees: 0.1 BTC a block is 3.10 % of 3.225 BTC', async () => {

@@ -23,7 +23,15 @@ const clock = { t: Date.UTC(2025, 6, 1, 8) };
 let store: Store;
 let runtime: Background;
 const chat = { id: CONSOLE_USER.id, kind: 'private' as const, isAdmin: async () => true };
-const context = (): CommandContext => ({ market: {} as Market, now: () => clock.t, platform: 'console', version: 'test', user: CONSOLE_USER, chat, services: runtime.services });
+const context = (): CommandContext => ({
+  market: {} as Market,
+  now: () => clock.t,
+  platform: 'console',
+  version: 'test',
+  user: CONSOLE_USER,
+  chat,
+  services: runtime.services,
+});
 const say = async (line: string) => (await handleConsoleLine(line, { commands, makeContext: context, logger: silentLogger }))!;
 
 beforeAll(async () => {
@@ -59,11 +67,18 @@ describe('/forget at the terminal', () => {
     expect(await say('/alert add hashprice below 40')).toContain('Alert #2 added');
     expect(await say('/digest dm 07:30 UTC')).toContain('to you by direct message every day at 07:30 (UTC)');
     // A message to the user queued for later (not yet due) counts as waiting.
-    store.outbox.enqueue('test:queued', { platform: 'console', chatId: CONSOLE_USER.id, kind: 'user' }, { title: 'later', sections: [], footer: [], tone: 'neutral' }, clock.t + 3600_000);
+    store.outbox.enqueue(
+      'test:queued',
+      { platform: 'console', chatId: CONSOLE_USER.id, kind: 'user' },
+      { title: 'later', sections: [], footer: [], tone: 'neutral' },
+      clock.t + 3600_000,
+    );
 
     const asked = await say('/forget');
     expect(asked).toContain('Delete your data?');
-    expect(asked).toContain('This deletes, for good: 2 alert rules (#1, #2); your daily digest by direct message; 1 message waiting to be sent to you; your user record (your id and display name).');
+    expect(asked).toContain(
+      'This deletes, for good: 2 alert rules (#1, #2); your daily digest by direct message; 1 message waiting to be sent to you; your user record (your id and display name).',
+    );
     expect(asked).toContain('Type /forget confirm to delete it.');
     expect(asked).not.toContain('Also:'); // no button at the terminal
     expect(store.rules.active()).toHaveLength(2); // asking deletes nothing

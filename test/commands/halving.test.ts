@@ -45,10 +45,18 @@ describe('/halving', () => {
     // 3.125 + 0.02 − 1.5625 = 1.5825 BTC a block = 79.125 × 0.02; 158,250,000 sats / 1,000,000 vB = 158.25 sat/vB.
     expect(d.feesToKeepHashpriceBtc).toBeCloseTo(1.5825, 12);
     expect(d.minFeeRateSatPerVb).toBeCloseTo(158.25, 9);
-    expect(reply.lines![0]).toBe('Block 1,050,000 is 159,553 blocks away: about 2028-02-27 (in ~1,061 days, 2.9 years) at one block every 9.6 min.');
-    expect(reply.lines![1]).toBe('The subsidy halves from 3.125 to 1.5625 BTC: hashprice would fall from $38.86 to $19.56/PH/day (−49.7 %).');
-    expect(reply.lines![2]).toBe("To keep hashprice where it is, fees would have to average 1.5825 BTC per block (79× today's 0.0200 BTC): at least 158 sat/vB across a full block.");
-    expect(reply.lines![3]).toMatch(/^Assumes today's price \$69,880, difficulty 113\.76 T and fees 0\.0200 BTC\/block hold; ETA from the mean interval over the last 1,391 blocks/);
+    expect(reply.lines![0]).toBe(
+      'Block 1,050,000 is 159,553 blocks away: about 2028-02-27 (in ~1,061 days, 2.9 years) at one block every 9.6 min.',
+    );
+    expect(reply.lines![1]).toBe(
+      'The subsidy halves from 3.125 to 1.5625 BTC: hashprice would fall from $38.86 to $19.56/PH/day (−49.7 %).',
+    );
+    expect(reply.lines![2]).toBe(
+      "To keep hashprice where it is, fees would have to average 1.5825 BTC per block (79× today's 0.0200 BTC): at least 158 sat/vB across a full block.",
+    );
+    expect(reply.lines![3]).toMatch(
+      /^Assumes today's price \$69,880, difficulty 113\.76 T and fees 0\.0200 BTC\/block hold; ETA from the mean interval over the last 1,391 blocks/,
+    );
     expect(reply.footer).toEqual(['Block 890,447 · mined 7 min ago', 'Source: mempool (127.0.0.1) (fetched just now)']);
     expectOnEverySurface(reply, ['159,553', '2028-02-27', '$19.56/PH/day', '1.5825 BTC', '158 sat/vB', '50.3 %']);
   });

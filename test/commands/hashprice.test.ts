@@ -13,7 +13,12 @@ import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 let fake: FakeMempool;
 let market: Market;
 // Port 9 (discard) is closed here: every upstream refuses the connection at once.
-const UNREACHABLE = { MEMPOOL_API_URL: 'http://127.0.0.1:9/api', PRICE_FALLBACK_URL: 'http://127.0.0.1:9', CHAIN_FALLBACK_URL: 'http://127.0.0.1:9', HTTP_TIMEOUT_MS: '200' };
+const UNREACHABLE = {
+  MEMPOOL_API_URL: 'http://127.0.0.1:9/api',
+  PRICE_FALLBACK_URL: 'http://127.0.0.1:9',
+  CHAIN_FALLBACK_URL: 'http://127.0.0.1:9',
+  HTTP_TIMEOUT_MS: '200',
+};
 // Seven minutes after the fixture's tip block, so ages in footers are deterministic.
 const NOW = (1743541240 + 7 * 60) * 1000;
 

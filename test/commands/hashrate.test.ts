@@ -35,6 +35,8 @@ describe('/hashrate', () => {
     const fresh = createMarket({ config: loadConfig(fake.env), logger: silentLogger, now: () => NOW });
     const reply = await run('hashrate', {}, fresh);
     expect(fake.hits('/api/v1/mining/hashrate/all')).toBe(before + 1);
-    expect(reply.lines?.[0]).toMatch(/^The 7-day average is \d+\.\d % below its all-time high \(7-day average peak\) of \d+\.\d EH\/s on \d{4}-\d{2}-\d{2}\.$/);
+    expect(reply.lines?.[0]).toMatch(
+      /^The 7-day average is \d+\.\d % below its all-time high \(7-day average peak\) of \d+\.\d EH\/s on \d{4}-\d{2}-\d{2}\.$/,
+    );
   });
 });

@@ -28,7 +28,9 @@ describe('/help <command>', () => {
   it('describes the digest time as a time of day with an optional zone, not as text', async () => {
     const text = await help('digest');
     expect(text).not.toMatch(/text of at most/);
-    expect(text).toContain('`time` must be a time of day like 07:30 or 7:30 (24 h), optionally followed by a time zone such as Europe/Berlin');
+    expect(text).toContain(
+      '`time` must be a time of day like 07:30 or 7:30 (24 h), optionally followed by a time zone such as Europe/Berlin',
+    );
     expect(text).toContain('`timezone` must be an IANA time zone such as Europe/Berlin');
   });
 });

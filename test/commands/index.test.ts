@@ -44,7 +44,12 @@ describe('every command', () => {
   });
 
   it('never crashes on arbitrary option input (property)', async () => {
-    const valueArb = fc.oneof(fc.string({ maxLength: 30 }), fc.double(), fc.integer(), fc.constantFrom('', '-1', '1e309', 'NaN', '<b>x</b>', '@everyone', '0', '99999999999'));
+    const valueArb = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.double(),
+      fc.integer(),
+      fc.constantFrom('', '-1', '1e309', 'NaN', '<b>x</b>', '@everyone', '0', '99999999999'),
+    );
     for (const command of commands) {
       const names = [...Object.keys(command.options), 'bogus'];
       await fc.assert(
@@ -79,7 +84,9 @@ describe('/digest', () => {
     expect(reply.lines?.length).toBeGreaterThanOrEqual(2);
     expect(reply.lines?.length).toBeLessThanOrEqual(4);
     // The fake world's week: Foundry 323 + AntPool 171 of 1,024 blocks = 48.2 %.
-    expect(reply.lines).toContain('The top 2 pools found 48 % of blocks this week (Foundry USA, AntPool); 3 pools together found more than half.');
+    expect(reply.lines).toContain(
+      'The top 2 pools found 48 % of blocks this week (Foundry USA, AntPool); 3 pools together found more than half.',
+    );
     expect(reply.lines).toContain('Fees are 0.64 % of miner revenue; the subsidy pays the rest.');
   });
 });

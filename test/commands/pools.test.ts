@@ -23,7 +23,9 @@ const counts = recorded.pools.map((p) => p.blockCount).sort((a, b) => b - a);
 let fake: FakeMempool;
 const pools = async (raw: Record<string, unknown> = {}) => {
   const market = createMarket({ config: loadConfig(fake.env), logger: silentLogger, now: () => NOW });
-  return renderText(await runCommand(commands, 'pools', raw, { market, now: () => NOW, platform: 'cli', version: 'test', services: {} }, silentLogger));
+  return renderText(
+    await runCommand(commands, 'pools', raw, { market, now: () => NOW, platform: 'cli', version: 'test', services: {} }, silentLogger),
+  );
 };
 
 beforeAll(async () => {

@@ -76,12 +76,15 @@ describe('Object.prototype names as user text', () => {
         fc.mixedCase(fc.constantFrom(...PROTO_NAMES)),
         fc.constantFrom('named', 'plain', 'discord'),
         async ({ command, option, spec }, word, how) => {
-          const reply = how === 'discord'
-            ? await runCommand(commands, command, { [option]: word }, makeContext(), silentLogger)
-            : undefined;
+          const reply =
+            how === 'discord' ? await runCommand(commands, command, { [option]: word }, makeContext(), silentLogger) : undefined;
           const text = reply
             ? renderText(reply)
-            : (await handleConsoleLine(`/${command} ${how === 'named' ? `${option}=${word}` : word}`, { commands, logger: silentLogger, makeContext }))!;
+            : (await handleConsoleLine(`/${command} ${how === 'named' ? `${option}=${word}` : word}`, {
+                commands,
+                logger: silentLogger,
+                makeContext,
+              }))!;
           expect(text).not.toMatch(INTERNAL);
           // Choices and numbers refuse the word, quoting it; free text (a digest time, an alert
           // subject, a command to explain) is the command's to judge, but never crashes it.

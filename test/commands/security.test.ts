@@ -16,7 +16,9 @@ const NOW = (TIP_TIME_SEC + 7 * 60) * 1000;
 let fake: FakeMempool;
 const security = async () => {
   const market = createMarket({ config: loadConfig(fake.env), logger: silentLogger, now: () => NOW });
-  return renderText(await runCommand(commands, 'security', {}, { market, now: () => NOW, platform: 'cli', version: 'test', services: {} }, silentLogger));
+  return renderText(
+    await runCommand(commands, 'security', {}, { market, now: () => NOW, platform: 'cli', version: 'test', services: {} }, silentLogger),
+  );
 };
 
 // 144 blocks a day × (3.125 + 0.02) BTC = 452.88 BTC a day.

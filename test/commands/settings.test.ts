@@ -25,7 +25,10 @@ import { EXPECTED, TIP_TIME_SEC } from '../fakes/world.ts';
 
 const NOW = (TIP_TIME_SEC + 7 * 60) * 1000;
 /** The recorded mempool /api/v1/prices body the fake serves (its USD is the world's price, so EUR is as recorded). */
-const RECORDED = JSON.parse(readFileSync(new URL('../fixtures/mempool/2024-03-31/v1-prices.json', import.meta.url), 'utf8')) as Record<string, number>;
+const RECORDED = JSON.parse(readFileSync(new URL('../fixtures/mempool/2024-03-31/v1-prices.json', import.meta.url), 'utf8')) as Record<
+  string,
+  number
+>;
 const EUR_PER_BTC = RECORDED.EUR!; // 64,823
 
 // Hand-checked, EUR straight from BTC (no cross rate): 0.00055615322 BTC/PH/day × €64,823 = €36.0515/PH/day;
@@ -33,7 +36,12 @@ const EUR_PER_BTC = RECORDED.EUR!; // 64,823
 // margin 0.0360515 − 0.021 = €0.0151; breakeven hashprice 17.5 × 24 × 0.05 = €21.00/PH/day; a fleet of 2,000 TH/s
 // earns 2,000 × 0.0360515 = €72.10 a day for €42.00 of power.
 const EUR_PH_DAY = EXPECTED.hashpriceBtcPerPhDay * EUR_PER_BTC;
-const HASHPRICE_FIGURES = ['EUR per PH/day', '€36.05', '€0.0361', 'Amounts in EUR at 1 BTC = €64,823 (mempool (127.0.0.1), fetched just now), the same quote as the USD price.'];
+const HASHPRICE_FIGURES = [
+  'EUR per PH/day',
+  '€36.05',
+  '€0.0361',
+  'Amounts in EUR at 1 BTC = €64,823 (mempool (127.0.0.1), fetched just now), the same quote as the USD price.',
+];
 const PROFIT_FIGURES = ['17.5 J/TH at €0.05/kWh earns €0.0151 per TH/s per day', '€0.0210', '€21.00/PH/day', '€72.10 / €42.00'];
 // The retarget ETA is 2025-04-06 00:47 UTC; Berlin is on summer time (UTC+2) by then.
 const ETA_BERLIN = '2025-04-06 02:47 Europe/Berlin';
@@ -56,8 +64,12 @@ function contextFor(platform: Platform, services: CommandContext['services'] = {
   });
 }
 
-const consoleUser = { user: { platform: 'console' as const, id: 'local', name: 'terminal' }, chat: { id: 'local', kind: 'private' as const, isAdmin: async () => true } };
-const terminal = async (name: string, raw: Record<string, string> = {}) => runCommand(commands, name, raw, contextFor('console')(consoleUser), silentLogger);
+const consoleUser = {
+  user: { platform: 'console' as const, id: 'local', name: 'terminal' },
+  chat: { id: 'local', kind: 'private' as const, isAdmin: async () => true },
+};
+const terminal = async (name: string, raw: Record<string, string> = {}) =>
+  runCommand(commands, name, raw, contextFor('console')(consoleUser), silentLogger);
 const text = async (name: string, raw: Record<string, string> = {}) => renderText(await terminal(name, raw));
 
 beforeAll(async () => {
@@ -89,7 +101,13 @@ describe('/settings on the terminal', () => {
     const saved = await terminal('settings', SET);
     const out = renderText(saved);
     expect(saved.tone).not.toBe('error');
-    for (const f of ['Your settings: currency EUR, time zone Europe/Berlin, power €0.05/kWh, efficiency 17.5 J/TH.', 'EUR (yours)', 'Europe/Berlin (yours), now 2025-04-01 23:07 Europe/Berlin', '€0.05/kWh (yours)', '17.5 J/TH (yours)']) {
+    for (const f of [
+      'Your settings: currency EUR, time zone Europe/Berlin, power €0.05/kWh, efficiency 17.5 J/TH.',
+      'EUR (yours)',
+      'Europe/Berlin (yours), now 2025-04-01 23:07 Europe/Berlin',
+      '€0.05/kWh (yours)',
+      '17.5 J/TH (yours)',
+    ]) {
       expect(out).toContain(f);
     }
     expect(await text('settings')).toContain('EUR (yours)');
@@ -121,7 +139,7 @@ describe('/settings on the terminal', () => {
     expect(out).toContain('Efficiency from your /settings.');
     // The chart's newest point, 2025-04-01 20:40 UTC (27 min before NOW), in Berlin summer time (UTC+2).
     expect(await text('chart', { metric: 'hashprice' })).toContain('Newest point 2025-04-01 22:40 Europe/Berlin');
-    expect(profit.data?.powerCostPerThDay! as number * (profit.data?.perUsd as number)).toBeCloseTo((17.5 * 24 / 1000) * 0.05, 12);
+    expect((profit.data?.powerCostPerThDay as number) * (profit.data?.perUsd as number)).toBeCloseTo(((17.5 * 24) / 1000) * 0.05, 12);
   });
 
   it('what-if options win: price= answers in USD and says so; model and power= beat the stored defaults', async () => {
@@ -214,7 +232,12 @@ describe('/settings on Telegram and Discord (real clients against the stand-ins)
     telegram.setAdmins(GROUP, [ADMIN]);
     const tgConfig = loadConfig({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, LOG_LEVEL: 'silent' });
     telegramBot = await startTelegram({ config: tgConfig, logger: silentLogger, commands, makeContext: contextFor('telegram') });
-    const dcConfig = loadConfig({ DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, DISCORD_GUILD_ID: discord.guildId, ...mempool.env });
+    const dcConfig = loadConfig({
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_URL: discord.apiUrl,
+      DISCORD_GUILD_ID: discord.guildId,
+      ...mempool.env,
+    });
     discordBot = await startDiscord({ config: dcConfig, logger: silentLogger, commands, makeContext: contextFor('discord') });
     // Warm the market cache so Discord answers at once rather than deferring.
     await runCommand(commands, 'profit', { model: 's21' }, contextFor('discord')({}), silentLogger);
@@ -232,14 +255,32 @@ describe('/settings on Telegram and Discord (real clients against the stand-ins)
     return telegram.waitForSent((m) => m.chat_id === chatId && telegram.sent.indexOf(m) >= before);
   }
 
-  async function discordAsk(name: string, options: Record<string, string | number> = {}, user = { id: '5001', username: 'miner' }, memberPermissions?: string) {
-    const id = discord.sendCommand({ name, options, guildId: discord.guildId, user: { ...user, discriminator: '0', avatar: null } as any, ...(memberPermissions ? { memberPermissions } : {}) });
+  async function discordAsk(
+    name: string,
+    options: Record<string, string | number> = {},
+    user = { id: '5001', username: 'miner' },
+    memberPermissions?: string,
+  ) {
+    const id = discord.sendCommand({
+      name,
+      options,
+      guildId: discord.guildId,
+      user: { ...user, discriminator: '0', avatar: null } as any,
+      ...(memberPermissions ? { memberPermissions } : {}),
+    });
     const request = await discord.waitForRequest(
-      (r) => r.interactionId === id && ((r.path.endsWith('/callback') && r.body?.type === 4) || r.method === 'PATCH') && r.status !== undefined && r.status < 300,
+      (r) =>
+        r.interactionId === id &&
+        ((r.path.endsWith('/callback') && r.body?.type === 4) || r.method === 'PATCH') &&
+        r.status !== undefined &&
+        r.status < 300,
     );
     const message = request.path.endsWith('/callback') ? request.body.data : request.body;
     const e = message.embeds[0];
-    return { message, text: [e.title, e.description, ...(e.fields ?? []).flatMap((f: any) => [f.name, f.value]), e.footer?.text].join('\n') };
+    return {
+      message,
+      text: [e.title, e.description, ...(e.fields ?? []).flatMap((f: any) => [f.name, f.value]), e.footer?.text].join('\n'),
+    };
   }
 
   it('Telegram: settings saved and shown back, then hashprice, profit and a time in them', async () => {
@@ -300,12 +341,21 @@ describe('settings in the store', () => {
     const { join } = await import('node:path');
     const path = join(mkdtempSync(join(tmpdir(), 'hashwatch-settings-')), 'db.sqlite');
     let s = openStore(path);
-    s.settings.set('user', { platform: 'telegram', id: '9', name: 'nine' }, { currency: 'EUR', power: { perKwh: 0.05, currency: 'EUR' } }, NOW);
+    s.settings.set(
+      'user',
+      { platform: 'telegram', id: '9', name: 'nine' },
+      { currency: 'EUR', power: { perKwh: 0.05, currency: 'EUR' } },
+      NOW,
+    );
     s.settings.set('user', { platform: 'telegram', id: '9' }, { zone: 'Asia/Tokyo' }, NOW);
     s.settings.set('chat', { platform: 'telegram', id: '-5' }, { currency: 'CHF' }, NOW);
     s.close();
     s = openStore(path);
-    expect(s.settings.get('user', 'telegram', '9')).toEqual({ currency: 'EUR', zone: 'Asia/Tokyo', power: { perKwh: 0.05, currency: 'EUR' } });
+    expect(s.settings.get('user', 'telegram', '9')).toEqual({
+      currency: 'EUR',
+      zone: 'Asia/Tokyo',
+      power: { perKwh: 0.05, currency: 'EUR' },
+    });
     expect(s.settings.prefsFor('telegram', '9', '-5')).toMatchObject({ currency: 'EUR', zone: 'Asia/Tokyo' });
     expect(s.settings.prefsFor('telegram', '10', '-5')).toMatchObject({ currency: 'CHF', zone: 'UTC' });
     // Deleting the user (what /forget does) takes their settings along; the chat's stay.

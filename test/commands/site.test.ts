@@ -44,7 +44,9 @@ describe('/site', () => {
     expect(m.lease).toBe(150_000);
     // (150,000 + 43,830) × 17.5 / (1000 × 30.4375) = $111.44/PH/day.
     expect(d.hashpriceToMatchLease).toBeCloseTo((193_830 * 17.5) / 30_437.5, 9);
-    expect(reply.lines![0]).toBe('Per MW a month, mining with Antminer S21 (17.5 J/TH) at $0.06/kWh nets $23,766 after power; leasing the power to AI/HPC tenants at $1.8M per MW per year grosses $150,000.');
+    expect(reply.lines![0]).toBe(
+      'Per MW a month, mining with Antminer S21 (17.5 J/TH) at $0.06/kWh nets $23,766 after power; leasing the power to AI/HPC tenants at $1.8M per MW per year grosses $150,000.',
+    );
     expect(reply.lines![1]).toBe('Mining would match the lease at a hashprice of $111.44/PH/day (now $38.86).');
     expect(reply.lines!.join('\n')).toMatch(/median of four disclosed miner-to-AI leases/);
     expect(reply.lines!.join('\n')).toMatch(/^Left out: .*PUE/m);
@@ -64,7 +66,9 @@ describe('/site', () => {
     expect((d.siteMonth as Record<string, number>).lease).toBe(6_250_000);
     // (125,000 + 29,220) × 13.5 / 30,437.5 = $68.40/PH/day.
     expect(d.hashpriceToMatchLease).toBeCloseTo((154_220 * 13.5) / 30_437.5, 9);
-    expect(reply.lines).toContain('Lease rate set by you. Tenants pay their own power in these leases, so the lease compares with mining after power.');
+    expect(reply.lines).toContain(
+      'Lease rate set by you. Tenants pay their own power in these leases, so the lease compares with mining after power.',
+    );
     expectOnEverySurface(reply, ['$87,624', '$29,220', '$125,000', '$6.25M', '$68.40/PH/day']);
   });
 
@@ -87,9 +91,17 @@ describe('/site', () => {
     // 1,200,000 / 12 = $100,000 per MW per month; power 24,000 kWh × $0.045 × 30.4375 = $32,872.50.
     expect(m.lease).toBe(100_000);
     expect(m.powerCost).toBeCloseTo(32_872.5, 6);
-    expect(reply.lines).toContain("Lease default $1.2M per MW per year, set by this bot's operator; set lease= for your own. No model given: a fleet of Antminer S21. Tenants pay their own power in these leases, so the lease compares with mining after power.");
+    expect(reply.lines).toContain(
+      "Lease default $1.2M per MW per year, set by this bot's operator; set lease= for your own. No model given: a fleet of Antminer S21. Tenants pay their own power in these leases, so the lease compares with mining after power.",
+    );
     // An option still beats the operator's default.
-    const asked = await runCommand(commands, 'site', { lease: '2M' }, { ...ctx(), services: { benchmarks: benchmarksFrom(config) } }, silentLogger);
+    const asked = await runCommand(
+      commands,
+      'site',
+      { lease: '2M' },
+      { ...ctx(), services: { benchmarks: benchmarksFrom(config) } },
+      silentLogger,
+    );
     expect((asked.data!.perMwMonth as Record<string, number>).lease).toBeCloseTo(2e6 / 12, 6);
   });
 

@@ -16,7 +16,9 @@ export function expectOnEverySurface(reply: Reply, figures: string[]): void {
   const telegram = parseTelegramHtml(html);
   const discord = renderDiscord(reply, NOW);
   const embed = discord.embeds[0]!;
-  const discordText = [embed.title, embed.description, ...(embed.fields ?? []).flatMap((f) => [f.name, f.value]), embed.footer?.text].join('\n');
+  const discordText = [embed.title, embed.description, ...(embed.fields ?? []).flatMap((f) => [f.name, f.value]), embed.footer?.text].join(
+    '\n',
+  );
   for (const figure of figures) {
     expect(text).toContain(figure);
     expect(telegram).toContain(figure);
@@ -28,7 +30,11 @@ export function expectOnEverySurface(reply: Reply, figures: string[]): void {
   expect(embed.description).toBe((reply.lines ?? []).map(escapeDiscord).join('\n'));
   expect(embed.fields).toHaveLength(reply.sections.reduce((n, s) => n + s.fields.length + (s.title ? 1 : 0), 0));
   expect(embed.fields!.length).toBeLessThanOrEqual(EMBED_LIMITS.fields);
-  const total = (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) + embed.fields!.reduce((n, f) => n + f.name.length + f.value.length, 0);
+  const total =
+    (embed.title?.length ?? 0) +
+    (embed.description?.length ?? 0) +
+    (embed.footer?.text.length ?? 0) +
+    embed.fields!.reduce((n, f) => n + f.name.length + f.value.length, 0);
   expect(total).toBeLessThanOrEqual(EMBED_LIMITS.total);
   expect(discord.allowedMentions).toEqual({ parse: [] });
 }

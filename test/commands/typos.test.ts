@@ -22,7 +22,9 @@ describe('unknown commands in chats and at the prompt', () => {
   ])('%s → did you mean /%s?', async (typed, meant) => {
     const reply = await runCommand(commands, typed, {}, ctx(), silentLogger);
     expect(reply.tone).toBe('error');
-    expect(reply.lines?.[0]).toMatch(new RegExp(`^There is no /${typed.replace(/^\//, '')} — did you mean /${meant}\\? Commands: /hashprice, `));
+    expect(reply.lines?.[0]).toMatch(
+      new RegExp(`^There is no /${typed.replace(/^\//, '')} — did you mean /${meant}\\? Commands: /hashprice, `),
+    );
   });
 
   it('suggests nothing when nothing is close', async () => {

@@ -16,7 +16,19 @@ import { TIP_TIME_SEC } from '../fakes/world.ts';
 let fake: FakeMempool;
 const NOW = (TIP_TIME_SEC + 7 * 60) * 1000;
 const run = (name: string, raw: Record<string, unknown>) =>
-  runCommand(commands, name, raw, { market: createMarket({ config: loadConfig(fake.env), logger: silentLogger, now: () => NOW }), now: () => NOW, platform: 'cli', version: 'test', services: {} }, silentLogger);
+  runCommand(
+    commands,
+    name,
+    raw,
+    {
+      market: createMarket({ config: loadConfig(fake.env), logger: silentLogger, now: () => NOW }),
+      now: () => NOW,
+      platform: 'cli',
+      version: 'test',
+      services: {},
+    },
+    silentLogger,
+  );
 
 beforeAll(async () => {
   fake = await startFakeMempool();

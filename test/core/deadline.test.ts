@@ -27,7 +27,15 @@ const hangingMempool = () =>
   createMarket({ config: loadConfig({ ...fake.env, HTTP_TIMEOUT_MS: '60000' }), logger: silentLogger, now: () => NOW });
 /** The command's own 10 s deadline, shortened for the test (an enclosing, earlier deadline wins). */
 const runWithin = (ms: number, name: string) =>
-  withDeadline(ms, () => runCommand(commands, name, {}, { market: hangingMempool(), now: () => NOW, platform: 'cli', version: 'test', services: {} }, silentLogger));
+  withDeadline(ms, () =>
+    runCommand(
+      commands,
+      name,
+      {},
+      { market: hangingMempool(), now: () => NOW, platform: 'cli', version: 'test', services: {} },
+      silentLogger,
+    ),
+  );
 
 describe('one deadline per command', () => {
   it('nests: an inner deadline never outlives the outer one; none outside a command', async () => {

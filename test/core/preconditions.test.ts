@@ -47,10 +47,24 @@ describe('preconditions, checked once in core for every platform', () => {
     const admin = probe({ adminOnly: true });
     ran = 0;
     const telegram = await runCommand([admin], 'probe', {}, context({}, {}));
-    expect(telegram).toMatchObject({ title: '/probe is for channel admins', lines: ['Changing this needs admin rights in this chat.'], ephemeral: true });
-    const discord = await runCommand([admin], 'probe', {}, context({ platform: 'discord' }, { adminRule: 'the Manage Server or Manage Channels permission in this server' }));
+    expect(telegram).toMatchObject({
+      title: '/probe is for channel admins',
+      lines: ['Changing this needs admin rights in this chat.'],
+      ephemeral: true,
+    });
+    const discord = await runCommand(
+      [admin],
+      'probe',
+      {},
+      context({ platform: 'discord' }, { adminRule: 'the Manage Server or Manage Channels permission in this server' }),
+    );
     expect(discord.lines).toEqual(['Changing this needs the Manage Server or Manage Channels permission in this server.']);
-    const notMember = await runCommand([admin], 'probe', {}, context({ platform: 'discord' }, { postable: false, isAdmin: async () => true }));
+    const notMember = await runCommand(
+      [admin],
+      'probe',
+      {},
+      context({ platform: 'discord' }, { postable: false, isAdmin: async () => true }),
+    );
     expect(notMember.title).toBe('/probe does not work here');
     expect(ran).toBe(0);
     expect((await runCommand([admin], 'probe', {}, context({}, { isAdmin: async () => true }))).title).toBe('ran');
@@ -61,8 +75,12 @@ describe('preconditions, checked once in core for every platform', () => {
     ran = 0;
     expect((await runCommand([needy], 'probe', {}, context({ platform: 'cli', user: undefined }))).title).toBe('No store');
     const alerts = {} as NonNullable<CommandContext['services']['alerts']>;
-    expect((await runCommand([needy], 'probe', {}, context({ platform: 'cli', user: undefined, services: { alerts } }))).title).toBe('No asker');
-    expect((await runCommand([needy], 'probe', {}, context({ user: { platform: 'cli', id: 'x' }, services: { alerts } }))).title).toBe('No asker');
+    expect((await runCommand([needy], 'probe', {}, context({ platform: 'cli', user: undefined, services: { alerts } }))).title).toBe(
+      'No asker',
+    );
+    expect((await runCommand([needy], 'probe', {}, context({ user: { platform: 'cli', id: 'x' }, services: { alerts } }))).title).toBe(
+      'No asker',
+    );
     expect(ran).toBe(0);
   });
 

@@ -26,7 +26,13 @@ function counted(shared: boolean) {
       return { title: `n=${args.n ?? 'none'}`, sections: [], footer: [], tone: 'neutral' };
     },
   });
-  return { command, runs: () => runs, release: () => gates.splice(0).forEach((g) => g()) };
+  return {
+    command,
+    runs: () => runs,
+    release: () => {
+      for (const g of gates.splice(0)) g();
+    },
+  };
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -36,7 +42,10 @@ describe('runCommand sharing one run between concurrent identical asks', () => {
 
   it('runs a shared command once for concurrent identical asks, and each ask gets that reply', async () => {
     const c = counted(true);
-    const asks = [runCommand([c.command], 'counted', { n: '1' }, ctxFor(market)), runCommand([c.command], 'counted', { n: '1' }, ctxFor(market))];
+    const asks = [
+      runCommand([c.command], 'counted', { n: '1' }, ctxFor(market)),
+      runCommand([c.command], 'counted', { n: '1' }, ctxFor(market)),
+    ];
     await tick();
     c.release();
     const [a, b] = await Promise.all(asks);
@@ -84,7 +93,13 @@ describe('a cold burst of /hashprice against the fake mempool', () => {
   it('builds the reply once for 500 concurrent asks (each ask used to compute it, so every reply waited for all)', async () => {
     const market = createMarket({ config: loadConfig({ ...fake.env }), logger: silentLogger });
     let tipAsks = 0;
-    const counting: Market = { ...market, tip: () => (tipAsks++, market.tip()) };
+    const counting: Market = {
+      ...market,
+      tip: () => {
+        tipAsks++;
+        return market.tip();
+      },
+    };
     const replies = await Promise.all(Array.from({ length: 500 }, () => runCommand(commands, 'hashprice', {}, ctxFor(counting))));
     expect(tipAsks).toBe(1);
     expect(replies.every((r) => r.tone !== 'error' && r.title === replies[0]!.title)).toBe(true);

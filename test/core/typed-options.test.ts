@@ -39,7 +39,9 @@ describe('errors name what the user typed', () => {
     const r = read('hashprice', 'price=60 000x');
     expect(r.ok).toBe(false);
     // Before: "`difficulty` must be a number … (got "000")" for "price=60 000".
-    expect(!r.ok && r.message).toBe('`difficulty` must be a number from 1 to 1,000,000,000,000,000,000, e.g. difficulty=120T (got "000x", the word after "price=60"; words without name= fill the open options in order: difficulty, fees, height)');
+    expect(!r.ok && r.message).toBe(
+      '`difficulty` must be a number from 1 to 1,000,000,000,000,000,000, e.g. difficulty=120T (got "000x", the word after "price=60"; words without name= fill the open options in order: difficulty, fees, height)',
+    );
   });
 
   it('blames the named option for its own value, spaces and all', () => {
@@ -47,7 +49,9 @@ describe('errors name what the user typed', () => {
     const r = read('hashprice', 'price = lots');
     expect(!r.ok && r.message).toBe('`price` must be a number from 1 to 10,000,000 USD per BTC, e.g. price=60000 (got "lots")');
     const t = read('hashprice', 'difficulty=120 TH');
-    expect(!t.ok && t.message).toBe('`price` must be a number from 1 to 10,000,000 USD per BTC, e.g. price=60000 (got "TH", the word after "difficulty=120"; words without name= fill the open options in order: price, fees, height)');
+    expect(!t.ok && t.message).toBe(
+      '`price` must be a number from 1 to 10,000,000 USD per BTC, e.g. price=60000 (got "TH", the word after "difficulty=120"; words without name= fill the open options in order: price, fees, height)',
+    );
   });
 
   it('suggests the option meant by a misspelt name', () => {
@@ -60,7 +64,9 @@ describe('pasted text', () => {
   it('reports surplus words and unknown options in a few lines, not one per word', () => {
     const r = read('profit', `s19 0.05 100 20 ${'x '.repeat(3000)}`);
     // Before: 3,000 lines of "Too many values: "x" …".
-    expect(!r.ok && r.message).toBe('Too many values: "x", "x", "x" and 2997 more have no option left to fill; `/profit` takes: model, power, hashrate, efficiency');
+    expect(!r.ok && r.message).toBe(
+      'Too many values: "x", "x", "x" and 2997 more have no option left to fill; `/profit` takes: model, power, hashrate, efficiency',
+    );
     const u = read('price', 'a=1 b=2 c=3 d=4 e=5');
     expect(!u.ok && u.message.split('\n')).toHaveLength(4);
     expect(!u.ok && u.message.split('\n')[3]).toBe('… and 2 more options it does not have');

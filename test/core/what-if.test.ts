@@ -16,7 +16,9 @@ describe('what-if difficulty', () => {
     expect(impossibleWhatIf({ ...live, difficulty: 139_698_387 })).toBeUndefined();
     expect(impossibleWhatIf({ ...live, difficulty: 139_698_386 })).toMatch(/more than the 144 the whole network finds/);
     expect(impossibleWhatIf({ ...live, difficulty: 113.76e12 })).toBeUndefined();
-    expect(impossibleWhatIf({ ...live, difficulty: 113.76e12, priceUsd: Number.POSITIVE_INFINITY })).toBe('these inputs do not give a finite hashprice.');
+    expect(impossibleWhatIf({ ...live, difficulty: 113.76e12, priceUsd: Number.POSITIVE_INFINITY })).toBe(
+      'these inputs do not give a finite hashprice.',
+    );
   });
 });
 

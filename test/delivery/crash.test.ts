@@ -40,7 +40,8 @@ function startChild(f: FakeTelegram): Promise<ChildProcess> {
   });
 }
 
-const exited = (proc: ChildProcess) => new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once('exit', () => resolve())));
+const exited = (proc: ChildProcess) =>
+  new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once('exit', () => resolve())));
 
 async function until(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -58,7 +59,15 @@ it('delivers every alert of a 1,000-user fan-out across a SIGKILL, duplicating o
   const t0 = Date.UTC(2025, 3, 1, 12);
   for (let i = 1; i <= N; i++) {
     const userId = store.users.ensure('telegram', String(i), undefined, t0);
-    store.rules.insert({ userId, specJson: JSON.stringify({ kind: 'threshold', metric: 'price', direction: 'above', value: 90_000 }), cooldownSec: 0, createdMs: t0 }, { armed: true, episode: 0, lastFiredMs: null, memo: null });
+    store.rules.insert(
+      {
+        userId,
+        specJson: JSON.stringify({ kind: 'threshold', metric: 'price', direction: 'above', value: 90_000 }),
+        cooldownSec: 0,
+        createdMs: t0,
+      },
+      { armed: true, episode: 0, lastFiredMs: null, memo: null },
+    );
   }
   engine.load();
   expect(engine.evaluate(headline({ atMs: t0, priceUsd: 91_000 })).fired).toBe(N);

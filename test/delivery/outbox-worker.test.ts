@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OutboxWorker } from '../../src/delivery/outbox-worker.ts';
-import type { Destination } from '../../src/core/delivery.ts';
-import type { Sender, SendResult } from '../../src/delivery/sender.ts';
+import type { Destination, Sender, SendResult } from '../../src/core/delivery.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { openStore } from '../../src/store/index.ts';
@@ -100,7 +99,16 @@ describe('OutboxWorker', () => {
     const state = { armed: true, episode: 0, lastFiredMs: null, memo: null };
     store.rules.insert({ userId: u1, specJson: '{"kind":"retarget"}', cooldownSec: 0, createdMs: clock.t }, state);
     store.rules.insert({ userId: u2, specJson: '{"kind":"retarget"}', cooldownSec: 0, createdMs: clock.t }, state);
-    store.schedules.upsert({ platform: 'telegram', chatId: '1', kind: 'user', time: '14:00', timezone: 'UTC', createdBy: '1', lastDate: null, createdMs: clock.t });
+    store.schedules.upsert({
+      platform: 'telegram',
+      chatId: '1',
+      kind: 'user',
+      time: '14:00',
+      timezone: 'UTC',
+      createdBy: '1',
+      lastDate: null,
+      createdMs: clock.t,
+    });
     store.outbox.enqueue('x1', user('1'), reply('x1'), clock.t);
     store.outbox.enqueue('x2', user('1'), reply('x2'), clock.t);
     store.outbox.enqueue('y1', user('2'), reply('y1'), clock.t);
@@ -114,7 +122,16 @@ describe('OutboxWorker', () => {
 
   it('follows a migrated group: the schedule and the queued rows move to the new chat id', async () => {
     const { store, fake, worker, clock } = setup({ '-100': [{ ok: false, permanent: false, reason: 'migrated', migratedTo: '-100999' }] });
-    store.schedules.upsert({ platform: 'telegram', chatId: '-100', kind: 'channel', time: '14:00', timezone: 'UTC', createdBy: '5', lastDate: null, createdMs: clock.t });
+    store.schedules.upsert({
+      platform: 'telegram',
+      chatId: '-100',
+      kind: 'channel',
+      time: '14:00',
+      timezone: 'UTC',
+      createdBy: '5',
+      lastDate: null,
+      createdMs: clock.t,
+    });
     store.outbox.enqueue('d', { platform: 'telegram', chatId: '-100', kind: 'channel' }, reply('digest'), clock.t);
     expect(await worker.drain()).toBe(1);
     expect(fake.calls.map((c) => c.chatId)).toEqual(['-100', '-100999']);
@@ -155,7 +172,14 @@ describe('OutboxWorker', () => {
     const store = openStore(':memory:');
     const clock = { t: 1_000_000 };
     const fake = scriptedSender({ a: [limited] });
-    const worker = new OutboxWorker({ store, senders: [fake.sender], log: silentLogger, now: () => clock.t, concurrency: 1, idleMs: 60_000 });
+    const worker = new OutboxWorker({
+      store,
+      senders: [fake.sender],
+      log: silentLogger,
+      now: () => clock.t,
+      concurrency: 1,
+      idleMs: 60_000,
+    });
     for (const k of ['a', 'b', 'c']) store.outbox.enqueue(k, user(k), reply(k), clock.t);
     store.outbox.enqueue('d', { platform: 'discord', chatId: 'd', kind: 'user' }, reply('d'), clock.t); // no Discord sender here
     await worker.drain();

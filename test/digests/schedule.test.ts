@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { DigestScheduler, isDue } from '../../src/digests/schedule.ts';
-import type { Destination } from '../../src/core/delivery.ts';
 import type { DigestRequest } from '../../src/core/services.ts';
 import { createLogger, silentLogger } from '../../src/logger.ts';
 import { openStore } from '../../src/store/index.ts';
@@ -47,7 +46,8 @@ describe('DigestScheduler', () => {
 
   it('keys a digest by its chat and day: a chat that takes over a removed schedule still gets its own, a re-subscribed chat not twice', async () => {
     const { commands, group, scheduler, clock, queued } = setup(Date.UTC(2025, 6, 1, 8));
-    const other = (admin: boolean, over: Partial<DigestRequest> = {}) => group(admin, { chat: { id: '-2002', kind: 'group', isAdmin: async () => admin }, ...over });
+    const other = (admin: boolean, over: Partial<DigestRequest> = {}) =>
+      group(admin, { chat: { id: '-2002', kind: 'group', isAdmin: async () => admin }, ...over });
     await commands.subscribe(group(true, { time: '09:00' }));
     clock.t = Date.UTC(2025, 6, 1, 9);
     expect(await scheduler.tick()).toBe(1); // -1001 has today's
@@ -56,7 +56,9 @@ describe('DigestScheduler', () => {
     await commands.subscribe(other(true, { time: '12:00' }));
     // The first chat comes back for later today: it already had today's, and is told so.
     const again = await commands.subscribe(group(true, { time: '12:00' }));
-    expect(again.lines?.[0]).toBe('The digest will be posted in this chat every day at 12:00 (UTC), starting tomorrow (today’s was already posted here).');
+    expect(again.lines?.[0]).toBe(
+      'The digest will be posted in this chat every day at 12:00 (UTC), starting tomorrow (today’s was already posted here).',
+    );
     clock.t = Date.UTC(2025, 6, 1, 12);
     expect(await scheduler.tick()).toBe(1);
     expect(queued()).toEqual(['digest:telegram:-1001:2025-07-01 → -1001', 'digest:telegram:-2002:2025-07-01 → -2002']);
@@ -75,7 +77,16 @@ describe('DigestScheduler', () => {
         return digest(d);
       },
     });
-    store.schedules.upsert({ platform: 'discord', chatId: '99', kind: 'channel', time: '14:00', timezone: 'UTC', createdBy: null, lastDate: null, createdMs: 0 });
+    store.schedules.upsert({
+      platform: 'discord',
+      chatId: '99',
+      kind: 'channel',
+      time: '14:00',
+      timezone: 'UTC',
+      createdBy: null,
+      lastDate: null,
+      createdMs: 0,
+    });
     expect(await scheduler.tick()).toBe(0);
     fail = false;
     clock.t += 60_000;
@@ -100,7 +111,16 @@ describe('DigestScheduler when no data at all can be had', () => {
         return digest(d);
       },
     });
-    store.schedules.upsert({ platform: 'telegram', chatId: '-5', kind: 'channel', time: '14:00', timezone: 'UTC', createdBy: null, lastDate: null, createdMs: 0 });
+    store.schedules.upsert({
+      platform: 'telegram',
+      chatId: '-5',
+      kind: 'channel',
+      time: '14:00',
+      timezone: 'UTC',
+      createdBy: null,
+      lastDate: null,
+      createdMs: 0,
+    });
     return { store, clock, logs, state, scheduler };
   }
 

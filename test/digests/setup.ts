@@ -7,7 +7,13 @@ import type { Reply } from '../../src/core/reply.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { openStore } from '../../src/store/index.ts';
 
-export const digest = async (d: Destination): Promise<Reply> => ({ title: 'Daily digest', lines: [`for ${d.chatId}`], sections: [], footer: ['test'], tone: 'neutral' });
+export const digest = async (d: Destination): Promise<Reply> => ({
+  title: 'Daily digest',
+  lines: [`for ${d.chatId}`],
+  sections: [],
+  footer: ['test'],
+  tone: 'neutral',
+});
 
 export function setup(startMs: number) {
   const store = openStore(':memory:');

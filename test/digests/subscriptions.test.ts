@@ -14,8 +14,12 @@ describe('digest commands', () => {
 
   it('validate time and time zone with clear messages, and default to 14:00 UTC', async () => {
     const { commands, group, store } = setup(Date.UTC(2025, 6, 1, 15));
-    expect((await commands.subscribe(group(true, { time: '25:00' }))).lines?.[0]).toBe('The time must be HH:MM on a 24-hour clock, e.g. 14:00 or 7:30 (got "25:00").');
-    expect((await commands.subscribe(group(true, { timezone: 'Berlin' }))).lines?.[0]).toMatch(/"Berlin" is not a time zone I know. Use an IANA name such as UTC, Europe\/Berlin/);
+    expect((await commands.subscribe(group(true, { time: '25:00' }))).lines?.[0]).toBe(
+      'The time must be HH:MM on a 24-hour clock, e.g. 14:00 or 7:30 (got "25:00").',
+    );
+    expect((await commands.subscribe(group(true, { timezone: 'Berlin' }))).lines?.[0]).toMatch(
+      /"Berlin" is not a time zone I know. Use an IANA name such as UTC, Europe\/Berlin/,
+    );
     const r = await commands.subscribe(group(true));
     expect(r.lines?.[0]).toBe('The digest will be posted in this chat every day at 14:00 (UTC), starting tomorrow.');
     expect(store.schedules.get('telegram', '-1001')).toMatchObject({ time: '14:00', timezone: 'UTC', lastDate: '2025-07-01' });
@@ -26,7 +30,15 @@ describe('digest commands', () => {
     const r = await commands.subscribeDm(group(false, { time: '07:30', timezone: 'Asia/Tokyo' }));
     expect(r.lines?.[0]).toBe('The digest will be posted to you by direct message every day at 07:30 (Asia/Tokyo), starting tomorrow.');
     expect(store.schedules.get('telegram', '7')).toMatchObject({ kind: 'user' });
-    expect((await commands.unsubscribe({ platform: 'telegram', user: { id: '7' }, chat: { id: '7', kind: 'private', isAdmin: async () => true } })).title).toBe('Daily digest stopped');
+    expect(
+      (
+        await commands.unsubscribe({
+          platform: 'telegram',
+          user: { id: '7' },
+          chat: { id: '7', kind: 'private', isAdmin: async () => true },
+        })
+      ).title,
+    ).toBe('Daily digest stopped');
     expect(store.schedules.active()).toEqual([]);
   });
 

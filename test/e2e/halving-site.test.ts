@@ -33,8 +33,20 @@ beforeAll(async () => {
   [mempool, telegram, discord] = await Promise.all([startFakeMempool(), startFakeTelegram(), startFakeDiscord()]);
   market = createMarket({ config: loadConfig({ ...mempool.env }), logger: silentLogger, now: () => NOW });
   telegramBot = await startBot(telegram, commands, { market, now: () => NOW });
-  const config = loadConfig({ DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, DISCORD_GUILD_ID: discord.guildId, ...mempool.env });
-  const makeContext = (who: Pick<CommandContext, 'user' | 'chat'>): CommandContext => ({ market, now: () => NOW, platform: 'discord', version: 'test', services: {}, ...who });
+  const config = loadConfig({
+    DISCORD_TOKEN: discord.token,
+    DISCORD_API_URL: discord.apiUrl,
+    DISCORD_GUILD_ID: discord.guildId,
+    ...mempool.env,
+  });
+  const makeContext = (who: Pick<CommandContext, 'user' | 'chat'>): CommandContext => ({
+    market,
+    now: () => NOW,
+    platform: 'discord',
+    version: 'test',
+    services: {},
+    ...who,
+  });
   discordBot = await startDiscord({ config, logger: silentLogger, commands, makeContext });
   // Warm the market cache so Discord answers at once rather than deferring.
   await runCommand(commands, 'halving', {}, makeContext({}), silentLogger);
@@ -48,7 +60,11 @@ afterAll(async () => {
 /** The Discord answer to an interaction: the embed's text as one string. */
 async function discordAnswer(id: string): Promise<{ text: string; message: any }> {
   const request = await discord.waitForRequest(
-    (r) => r.interactionId === id && ((r.path.endsWith('/callback') && r.body?.type === 4) || r.method === 'PATCH') && r.status !== undefined && r.status < 300,
+    (r) =>
+      r.interactionId === id &&
+      ((r.path.endsWith('/callback') && r.body?.type === 4) || r.method === 'PATCH') &&
+      r.status !== undefined &&
+      r.status < 300,
   );
   const message = request.path.endsWith('/callback') ? request.body.data : request.body;
   const e = message.embeds[0];
@@ -86,7 +102,11 @@ describe('/site on Telegram and Discord', () => {
   });
 
   it('Discord, with typed options', async () => {
-    const id = discord.sendCommand({ name: 'site', options: { mw: 50, power: 0.04, model: 's21xp', lease: 1_500_000 }, guildId: discord.guildId });
+    const id = discord.sendCommand({
+      name: 'site',
+      options: { mw: 50, power: 0.04, model: 's21xp', lease: 1_500_000 },
+      guildId: discord.guildId,
+    });
     const { text } = await discordAnswer(id);
     for (const f of figures) expect(text).toContain(f);
   });

@@ -34,11 +34,29 @@ beforeAll(async () => {
   [mempool, telegram, discord] = await Promise.all([startFakeMempool(), startFakeTelegram(), startFakeDiscord()]);
   market = createMarket({ config: loadConfig({ ...mempool.env }), logger: silentLogger, now: () => NOW });
   telegramBot = await startBot(telegram, commands, { market, now: () => NOW });
-  const config = loadConfig({ DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, DISCORD_GUILD_ID: discord.guildId, ...mempool.env });
-  const makeContext = (who: Pick<CommandContext, 'user' | 'chat'>): CommandContext => ({ market, now: () => NOW, platform: 'discord', version: 'test', services: {}, ...who });
+  const config = loadConfig({
+    DISCORD_TOKEN: discord.token,
+    DISCORD_API_URL: discord.apiUrl,
+    DISCORD_GUILD_ID: discord.guildId,
+    ...mempool.env,
+  });
+  const makeContext = (who: Pick<CommandContext, 'user' | 'chat'>): CommandContext => ({
+    market,
+    now: () => NOW,
+    platform: 'discord',
+    version: 'test',
+    services: {},
+    ...who,
+  });
   discordBot = await startDiscord({ config, logger: silentLogger, commands, makeContext });
   // Warm the market cache so Discord answers at once rather than deferring.
-  for (const [name, args] of [['hashprice', {}], ['security', {}], ['profit', { power: 0.06 }], ['pools', {}]] as const) await runCommand(commands, name, args, makeContext({}), silentLogger);
+  for (const [name, args] of [
+    ['hashprice', {}],
+    ['security', {}],
+    ['profit', { power: 0.06 }],
+    ['pools', {}],
+  ] as const)
+    await runCommand(commands, name, args, makeContext({}), silentLogger);
 });
 afterAll(async () => {
   await telegramBot?.stop();
@@ -49,17 +67,25 @@ afterAll(async () => {
 /** The Discord answer to an interaction: the embed's text as one string. */
 async function discordAnswer(id: string): Promise<{ text: string; message: any }> {
   const request = await discord.waitForRequest(
-    (r) => r.interactionId === id && ((r.path.endsWith('/callback') && r.body?.type === 4) || r.method === 'PATCH') && r.status !== undefined && r.status < 300,
+    (r) =>
+      r.interactionId === id &&
+      ((r.path.endsWith('/callback') && r.body?.type === 4) || r.method === 'PATCH') &&
+      r.status !== undefined &&
+      r.status < 300,
   );
   const message = request.path.endsWith('/callback') ? request.body.data : request.body;
   const e = message.embeds[0];
   return { message, text: [e.title, e.description, ...e.fields.flatMap((f: any) => [f.name, f.value]), e.footer?.text].join('\n') };
 }
 
-
 const cases: { name: string; telegram: string; discord: Record<string, string | number | boolean>; figures: string[] }[] = [
   // $38.86398720675945 / 1.05914788959658535 = $36.69, 358,794,375 ms = 4.2 days ahead.
-  { name: 'hashprice', telegram: '/hashprice', discord: {}, figures: ['After the adjustment in ~4.2 days, est. +5.9 %: $36.69/PH/day', "Estimate: today's price and fees"] },
+  {
+    name: 'hashprice',
+    telegram: '/hashprice',
+    discord: {},
+    figures: ['After the adjustment in ~4.2 days, est. +5.9 %: $36.69/PH/day', "Estimate: today's price and fees"],
+  },
   // 144 × 1.5825 × 365.25 / 20,343,751.5625 = 0.41 %; 1.5825 / 3.145 = 50.3 %; 144 × 0.80125 × 365.25 / 20,671,875.78125 = 0.20 %; 2.36375 / 3.145 = 75.2 %.
   {
     name: 'security',
@@ -75,10 +101,21 @@ const cases: { name: string; telegram: string; discord: Record<string, string | 
     name: 'profit',
     telegram: '/profit power=0.06',
     discord: { power: 0.06 },
-    figures: ['At $0.06/kWh, 4 of 17 models lose money', '$0.0216/TH/day (power $0.0173) · breaks even ≤ $0.135/kWh', '⚠ −$0.0104/TH/day (power $0.0492) · breaks even ≤ $0.047/kWh'],
+    figures: [
+      'At $0.06/kWh, 4 of 17 models lose money',
+      '$0.0216/TH/day (power $0.0173) · breaks even ≤ $0.135/kWh',
+      '⚠ −$0.0104/TH/day (power $0.0492) · breaks even ≤ $0.047/kWh',
+    ],
   },
   // Foundry USA 307 / 1,024 = 30.0 % four weeks back, 323 / 1,024 = 31.5 % now; Nakamoto 3 both.
-  { name: 'pools', telegram: '/pools', discord: {}, figures: ['concentration rose: largest pool Foundry USA 30.0 % (week to 2025-03-03) → Foundry USA 31.5 % (week to 2025-03-31); Nakamoto coefficient 3 → 3'] },
+  {
+    name: 'pools',
+    telegram: '/pools',
+    discord: {},
+    figures: [
+      'concentration rose: largest pool Foundry USA 30.0 % (week to 2025-03-03) → Foundry USA 31.5 % (week to 2025-03-31); Nakamoto coefficient 3 → 3',
+    ],
+  },
 ];
 
 describe.each(cases)('/$name on Telegram and Discord', ({ name, telegram: typed, discord: options, figures }) => {

@@ -33,7 +33,12 @@ afterAll(async () => {
 });
 
 const npm = (args: string[], cwd: string) =>
-  exec('npm', args, { cwd, timeout: 90_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } });
+  exec('npm', args, {
+    cwd,
+    timeout: 90_000,
+    maxBuffer: 16 * 1024 * 1024,
+    env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
+  });
 
 describe('the packed CLI', () => {
   it('installs offline into a fresh prefix and answers `hashwatch hashprice` from another folder', { timeout: 150_000 }, async (ctx) => {

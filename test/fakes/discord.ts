@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
-export interface RecordedFile {
+interface RecordedFile {
   field: string;
   filename: string;
   contentType: string;
@@ -40,7 +40,7 @@ export interface FakeUser {
   global_name?: string | null;
 }
 
-export interface CommandInvocation {
+interface CommandInvocation {
   name: string;
   /** Option values by name; types come from the registered command when there is one. */
   options?: Record<string, string | number | boolean>;
@@ -57,7 +57,7 @@ export interface CommandInvocation {
   userInstall?: boolean;
 }
 
-export interface ButtonPress {
+interface ButtonPress {
   customId: string;
   /** A message the fake stored (a reply it received); its embeds/components are sent along. */
   messageId: string;
@@ -68,7 +68,7 @@ export interface ButtonPress {
   userInstall?: boolean;
 }
 
-export interface AutocompleteRequest {
+interface AutocompleteRequest {
   name: string;
   focused: string;
   value: string;
@@ -79,7 +79,7 @@ export interface AutocompleteRequest {
   userInstall?: boolean;
 }
 
-export interface StoredMessage {
+interface StoredMessage {
   id: string;
   channel_id: string;
   content: string;
@@ -134,8 +134,7 @@ class ApiFailure extends Error {
   }
 }
 
-const invalidForm = (problems: string[]) =>
-  new ApiFailure(400, { code: 50035, message: 'Invalid Form Body', errors: problems });
+const invalidForm = (problems: string[]) => new ApiFailure(400, { code: 50035, message: 'Invalid Form Body', errors: problems });
 
 /** Discord's message limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
 export function messageProblems(msg: any): string[] {
@@ -194,7 +193,10 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
   /** Channels reached only through a user install: the bot is not a member and cannot post there. */
   const foreignChannels = new Set<string>();
   /** Interaction state by id: token, when it was created, whether acknowledged, its @original message. */
-  const interactions = new Map<string, { token: string; createdAt: number; acked: boolean; channelId: string; guildId?: string; original?: string; sourceMessage?: string }>();
+  const interactions = new Map<
+    string,
+    { token: string; createdAt: number; acked: boolean; channelId: string; guildId?: string; original?: string; sourceMessage?: string }
+  >();
   const byToken = new Map<string, string>();
   let delayMs = 0;
   const gatewayStats = { identifies: 0, resumes: 0, heartbeats: 0 };
@@ -283,7 +285,14 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
       const keep = new Set((payload?.attachments ?? []).map((a: any) => String(a.id)));
       m.attachments = [
         ...m.attachments.filter((a) => keep.has(String(a.id))),
-        ...files.map((f) => ({ id: snowflake(), filename: f.filename, size: f.size, url: `${apiUrl}/attachments/${id}/${f.filename}`, proxy_url: `${apiUrl}/attachments/${id}/${f.filename}`, content_type: f.contentType })),
+        ...files.map((f) => ({
+          id: snowflake(),
+          filename: f.filename,
+          size: f.size,
+          url: `${apiUrl}/attachments/${id}/${f.filename}`,
+          proxy_url: `${apiUrl}/attachments/${id}/${f.filename}`,
+          content_type: f.contentType,
+        })),
       ];
     }
     return apiMessage(m);
@@ -360,10 +369,15 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
     if (method === 'GET' && path === '/gateway/bot') {
       return {
         status: 200,
-        body: { url: gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } },
+        body: {
+          url: gatewayUrl,
+          shards: 1,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+        },
       };
     }
-    if (method === 'GET' && path === '/users/@me') return { status: 200, body: { ...botUser, discriminator: '0', avatar: null, bot: true } };
+    if (method === 'GET' && path === '/users/@me')
+      return { status: 200, body: { ...botUser, discriminator: '0', avatar: null, bot: true } };
     if (method === 'GET' && (path === '/applications/@me' || path === '/oauth2/applications/@me')) {
       return { status: 200, body: { id: appId, name: 'hashwatch', description: '', bot_public: true, flags: 0 } };
     }
@@ -401,7 +415,16 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
       if (!/^\d+$/.test(recipient)) throw invalidForm(['recipient_id']);
       let channelId = dmChannels.get(recipient);
       if (!channelId) dmChannels.set(recipient, (channelId = snowflake()));
-      return { status: 200, body: { id: channelId, type: 1, last_message_id: null, flags: 0, recipients: [{ id: recipient, username: 'user', discriminator: '0', avatar: null }] } };
+      return {
+        status: 200,
+        body: {
+          id: channelId,
+          type: 1,
+          last_message_id: null,
+          flags: 0,
+          recipients: [{ id: recipient, username: 'user', discriminator: '0', avatar: null }],
+        },
+      };
     }
     throw new ApiFailure(404, { code: 0, message: `404: Not Found (${method} ${path})` });
   }
@@ -449,10 +472,12 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
         send(res, 500, { code: 0, message: String(err) });
       }
     } finally {
-      if (record) for (const w of [...waiters]) if (w.pred(record)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(record);
-      }
+      if (record)
+        for (const w of [...waiters])
+          if (w.pred(record)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(record);
+          }
     }
   }
 
@@ -488,10 +513,36 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
     preferred_locale: 'en-US',
     nsfw_level: 0,
     features: [],
-    roles: [{ id: guildId, name: '@everyone', permissions: '0', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+    roles: [
+      {
+        id: guildId,
+        name: '@everyone',
+        permissions: '0',
+        position: 0,
+        color: 0,
+        hoist: false,
+        managed: false,
+        mentionable: false,
+        flags: 0,
+      },
+    ],
     emojis: [],
     stickers: [],
-    channels: [{ id: guildChannelId, type: 0, name: 'mining', guild_id: guildId, position: 0, permission_overwrites: [], nsfw: false, parent_id: null, topic: null, last_message_id: null, rate_limit_per_user: 0 }],
+    channels: [
+      {
+        id: guildChannelId,
+        type: 0,
+        name: 'mining',
+        guild_id: guildId,
+        position: 0,
+        permission_overwrites: [],
+        nsfw: false,
+        parent_id: null,
+        topic: null,
+        last_message_id: null,
+        rate_limit_per_user: 0,
+      },
+    ],
     threads: [],
     members: [],
     presences: [],
@@ -582,7 +633,16 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
         fields: {
           guild_id: inv.guildId,
           channel_id: channelId,
-          channel: { id: channelId, type: 0, name: 'mining', guild_id: inv.guildId, position: 0, permission_overwrites: [], nsfw: false, parent_id: null },
+          channel: {
+            id: channelId,
+            type: 0,
+            name: 'mining',
+            guild_id: inv.guildId,
+            position: 0,
+            permission_overwrites: [],
+            nsfw: false,
+            parent_id: null,
+          },
           member: {
             user,
             roles: [],
@@ -635,7 +695,16 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
           guild: { id: inv.guildId, locale: 'en-US', features: [] },
           guild_locale: 'en-US',
           channel_id: channelId,
-          channel: { id: channelId, type: 0, name: 'elsewhere', guild_id: inv.guildId, position: 0, permission_overwrites: [], nsfw: false, parent_id: null },
+          channel: {
+            id: channelId,
+            type: 0,
+            name: 'elsewhere',
+            guild_id: inv.guildId,
+            position: 0,
+            permission_overwrites: [],
+            nsfw: false,
+            parent_id: null,
+          },
           member: {
             user,
             roles: [],
@@ -671,7 +740,13 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
     };
   }
 
-  function createInteraction(type: number, data: unknown, inv: Invoker, extra: Record<string, unknown> = {}, sourceMessage?: string): string {
+  function createInteraction(
+    type: number,
+    data: unknown,
+    inv: Invoker,
+    extra: Record<string, unknown> = {},
+    sourceMessage?: string,
+  ): string {
     const id = snowflake();
     const tok = `itoken-${id}-${Math.random().toString(36).slice(2)}`;
     const { channelId, fields } = who(inv);
@@ -695,7 +770,9 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
   }
 
   function registeredCommand(name: string, guild?: string): any {
-    return (guild ? registered.get(guild) : undefined)?.find((c) => c.name === name) ?? registered.get('global')?.find((c) => c.name === name);
+    return (
+      (guild ? registered.get(guild) : undefined)?.find((c) => c.name === name) ?? registered.get('global')?.find((c) => c.name === name)
+    );
   }
 
   function optionsPayload(cmd: any, options: Record<string, unknown>, focused?: string) {
@@ -751,10 +828,20 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
       const found = requests.find(pred);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const waiter = { pred, resolve: (r: RecordedRequest) => (clearTimeout(timer), resolve(r)) };
+        const waiter = {
+          pred,
+          resolve: (r: RecordedRequest) => {
+            clearTimeout(timer);
+            resolve(r);
+          },
+        };
         const timer = setTimeout(() => {
           waiters.splice(waiters.indexOf(waiter), 1);
-          reject(new Error(`fake discord: no matching request within ${timeoutMs} ms; got ${requests.map((r) => `${r.method} ${r.path}`).join(', ')}`));
+          reject(
+            new Error(
+              `fake discord: no matching request within ${timeoutMs} ms; got ${requests.map((r) => `${r.method} ${r.path}`).join(', ')}`,
+            ),
+          );
         }, timeoutMs);
         waiters.push(waiter);
       });
@@ -787,4 +874,3 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
   };
   return fake;
 }
-

@@ -75,7 +75,13 @@ describe('the story the generated history tells', () => {
     expect(prices[0]).toEqual({ time: TIP_TIME_SEC - 40, USD: PRICE_USD });
     expect(prices.at(-1)).toEqual({ time: 1279497600, USD: 0.08584 });
     const times = prices.map((p) => p.time).reverse();
-    const gaps = (from: number, to: number) => new Set(times.slice(1).map((t, i) => t - times[i]!).filter((_, i) => times[i]! >= from && times[i + 1]! <= to));
+    const gaps = (from: number, to: number) =>
+      new Set(
+        times
+          .slice(1)
+          .map((t, i) => t - times[i]!)
+          .filter((_, i) => times[i]! >= from && times[i + 1]! <= to),
+      );
     expect(gaps(Date.UTC(2022, 5, 23) / 1000, TIP_TIME_SEC)).toEqual(new Set([3600]));
     expect(gaps(Date.UTC(2019, 4, 1) / 1000, Date.UTC(2022, 5, 16) / 1000)).toEqual(new Set([7 * DAY_SEC]));
     // 2024-12-02, 120 days before the tip: hours at 105,000 ± 1,050 average exactly 105,000
@@ -90,7 +96,12 @@ describe('the story the generated history tells', () => {
     const rewards = await json(`${fake.apiUrl}/v1/mining/blocks/rewards/1y`);
     // Newest bucket 16:00–24:00 UTC: blocks 890,417 … 890,446 (16:00:40 … 20:50:40), 30 of them.
     // avgHeight (890,417 + 890,446) / 2 = 890,431.5 → 890,432; time 16:00:40 + 14.5 × 600 s = 18:25:40.
-    expect(rewards.at(-1)).toEqual({ avgHeight: 890_432, timestamp: TIP_TIME_SEC - 9300, avgRewards: 312_500_000 + AVG_FEES_SATS, USD: PRICE_USD });
+    expect(rewards.at(-1)).toEqual({
+      avgHeight: 890_432,
+      timestamp: TIP_TIME_SEC - 9300,
+      avgRewards: 312_500_000 + AVG_FEES_SATS,
+      USD: PRICE_USD,
+    });
     expect(rewards.at(-2).timestamp - rewards.at(-3).timestamp).toBe(28_800);
   });
 
@@ -123,7 +134,10 @@ describe('the oldest rows, placeholders and bad queries, as mempool sends them',
     fake.setEdge('nodeDown', true);
     const h = await json(`${fake.apiUrl}/v1/mining/hashrate/3d`);
     expect([h.currentHashrate, h.currentDifficulty]).toEqual([0, 0]);
-    expect(await get(`${fake.apiUrl}/v1/difficulty-adjustment`)).toMatchObject({ status: 503, text: '{"error":"Service Temporarily Unavailable"}' });
+    expect(await get(`${fake.apiUrl}/v1/difficulty-adjustment`)).toMatchObject({
+      status: 503,
+      text: '{"error":"Service Temporarily Unavailable"}',
+    });
     expect(await get(`${fake.apiUrl}/v1/fees/recommended`)).toMatchObject({ status: 503, text: 'Service Unavailable' });
   });
 
@@ -145,8 +159,17 @@ describe('the oldest rows, placeholders and bad queries, as mempool sends them',
   });
 
   it('bad queries: reward-stats/abc → 500 JSON error, reward-stats/0 → nulls, an unknown currency → empty 200', async () => {
-    expect(await get(`${fake.apiUrl}/v1/mining/reward-stats/abc`)).toMatchObject({ status: 500, text: '{"error":"Failed to get reward stats"}' });
-    expect(await json(`${fake.apiUrl}/v1/mining/reward-stats/0`)).toEqual({ startBlock: null, endBlock: null, totalReward: null, totalFee: null, totalTx: null });
+    expect(await get(`${fake.apiUrl}/v1/mining/reward-stats/abc`)).toMatchObject({
+      status: 500,
+      text: '{"error":"Failed to get reward stats"}',
+    });
+    expect(await json(`${fake.apiUrl}/v1/mining/reward-stats/0`)).toEqual({
+      startBlock: null,
+      endBlock: null,
+      totalReward: null,
+      totalFee: null,
+      totalTx: null,
+    });
     expect(await get(`${fake.apiUrl}/v1/historical-price?currency=XYZ`)).toMatchObject({ status: 200, text: '' });
     // an interval mempool does not know counts every block since genesis
     expect((await json(`${fake.apiUrl}/v1/mining/pools/bogus`)).blockCount).toBe(TIP_HEIGHT + 1);
@@ -167,7 +190,13 @@ describe('moving the world', () => {
       expect((await json(`${fake.apiUrl}/v1/blocks`)).every((b: { difficulty: number }) => b.difficulty === 1.2e14)).toBe(true);
       expect((await get(`${fake.chainFallbackUrl}/q/getdifficulty`)).text).toBe('120000000000000');
       const stats = await json(`${fake.apiUrl}/v1/mining/reward-stats/144`);
-      expect(stats).toEqual({ startBlock: 890304, endBlock: TIP_HEIGHT, totalReward: String(144 * 317_500_000), totalFee: String(144 * 5_000_000), totalTx: '520000' });
+      expect(stats).toEqual({
+        startBlock: 890304,
+        endBlock: TIP_HEIGHT,
+        totalReward: String(144 * 317_500_000),
+        totalFee: String(144 * 5_000_000),
+        totalTx: '520000',
+      });
     } finally {
       fake.setPriceUsd(PRICE_USD);
       fake.setDifficulty(DIFFICULTY);

@@ -38,7 +38,7 @@ import {
   type Period,
 } from './world.ts';
 
-export type Fault =
+type Fault =
   | { kind: '500' }
   /** Accept the request and never answer. */
   | { kind: 'timeout' }
@@ -111,7 +111,17 @@ const DIFFICULTY_ADJUSTMENT_AT_TIP = (() => {
 const FEES_RECOMMENDED = fixture('mempool/2024-03-31/v1-fees-recommended.json');
 const POOLS_1W = fixture('mempool/2025-04-01/v1-mining-pools-1w.json') as { pools: any[]; blockCount: number };
 
-const POOL_WINDOW_BLOCKS: Record<string, number> = { '24h': 144, '3d': 432, '1w': 1008, '1m': 4320, '3m': 12960, '6m': 25920, '1y': 52560, '2y': 105120, '3y': 157680 };
+const POOL_WINDOW_BLOCKS: Record<string, number> = {
+  '24h': 144,
+  '3d': 432,
+  '1w': 1008,
+  '1m': 4320,
+  '3m': 12960,
+  '6m': 25920,
+  '1y': 52560,
+  '2y': 105120,
+  '3y': 157680,
+};
 
 /**
  * The recorded 1w pool mix scaled to `total` blocks with integer counts (largest remainder), pools that
@@ -186,7 +196,10 @@ function hashrateBody(period: Period | 'unfiltered', w: World) {
   const nodeDown = w.edges.has('nodeDown');
   return {
     hashrates: all ? [...OLDEST_HASHRATES, ...hashrates] : hashrates,
-    difficulty: [...(all ? OLDEST_DIFFICULTY : []), ...difficultyEntries(TIP_TIME_SEC - PERIOD_DAYS[all ? 'all' : period] * DAY_SEC, w.difficulty)],
+    difficulty: [
+      ...(all ? OLDEST_DIFFICULTY : []),
+      ...difficultyEntries(TIP_TIME_SEC - PERIOD_DAYS[all ? 'all' : period] * DAY_SEC, w.difficulty),
+    ],
     currentHashrate: nodeDown ? 0 : CURRENT_HASHRATE,
     currentDifficulty: nodeDown ? 0 : w.difficulty,
   };
@@ -226,7 +239,13 @@ function blockBuckets(period: Period | 'unfiltered', w: World, column: 'avgRewar
   const rows: Record<string, number>[] = [];
   let acc: { key: number; n: number; height: number; time: number; value: number; usd: number } | undefined;
   const flush = () => {
-    if (acc) rows.push({ avgHeight: Math.round(acc.height / acc.n), timestamp: Math.round(acc.time / acc.n), [column]: Math.round(acc.value / acc.n), USD: acc.usd });
+    if (acc)
+      rows.push({
+        avgHeight: Math.round(acc.height / acc.n),
+        timestamp: Math.round(acc.time / acc.n),
+        [column]: Math.round(acc.value / acc.n),
+        USD: acc.usd,
+      });
   };
   let fees = 0;
   let feesDay = Number.NaN;
@@ -308,7 +327,12 @@ function route(url: URL, w: World): Answer {
   const p = url.pathname;
   if (p.startsWith('/api/')) return routeMempool(p.slice('/api'.length), url.searchParams, w);
   if (p === '/coinbase/v2/exchange-rates') {
-    if (url.searchParams.get('currency') !== 'BTC') return { status: 400, body: JSON.stringify({ errors: [{ id: 'invalid_request', message: 'Invalid currency' }] }), type: 'application/json' };
+    if (url.searchParams.get('currency') !== 'BTC')
+      return {
+        status: 400,
+        body: JSON.stringify({ errors: [{ id: 'invalid_request', message: 'Invalid currency' }] }),
+        type: 'application/json',
+      };
     const scale = w.priceUsd / PRICE_USD;
     const rates: Record<string, string> = {};
     for (const [k, v] of Object.entries(PRICES)) if (k !== 'time') rates[k] = String(Math.round(v * scale * 100) / 100);
@@ -434,11 +458,17 @@ export async function startFakeMempool(opts: { port?: number } = {}): Promise<Fa
     if (f) {
       if (f.fault.kind === '429') {
         if (--f.left <= 0) faults = faults.filter((x) => x !== f);
-        return answer(res, { status: 429, body: 'Too Many Requests', type: 'text/plain', headers: { 'retry-after': String(f.fault.retryAfterSec) } });
+        return answer(res, {
+          status: 429,
+          body: 'Too Many Requests',
+          type: 'text/plain',
+          headers: { 'retry-after': String(f.fault.retryAfterSec) },
+        });
       }
       if (f.fault.kind === 'timeout') return; // hold the socket open; close() destroys it
       if (f.fault.kind === '500') return answer(res, { status: 500, body: 'Internal Server Error', type: 'text/plain' });
-      if (f.fault.kind === 'malformed') return answer(res, { status: 200, body: '{"time": 1711854906, "USD": 6988', type: 'application/json' });
+      if (f.fault.kind === 'malformed')
+        return answer(res, { status: 200, body: '{"time": 1711854906, "USD": 6988', type: 'application/json' });
       if (f.fault.kind === 'drift') return answer(res, { status: 200, body: DRIFTED, type: 'application/json' });
     }
     const result = route(url, world);
@@ -478,7 +508,10 @@ export async function startFakeMempool(opts: { port?: number } = {}): Promise<Fa
       hitLog.length = 0;
     },
     setFault: (prefix, fault) => {
-      faults = [{ prefix, fault, left: fault.kind === '429' ? (fault.times ?? Infinity) : Infinity }, ...faults.filter((x) => x.prefix !== prefix)];
+      faults = [
+        { prefix, fault, left: fault.kind === '429' ? (fault.times ?? Infinity) : Infinity },
+        ...faults.filter((x) => x.prefix !== prefix),
+      ];
     },
     clearFaults: () => {
       faults = [];

@@ -99,7 +99,10 @@ describe('fake Telegram Bot API', () => {
     fake.failUpdates({ code: 502 });
     const poll = () => tg.callApi('getUpdates', { offset: 0, timeout: 0 });
     const conflict = await apiError(poll());
-    expect([conflict.code, conflict.description]).toEqual([409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running']);
+    expect([conflict.code, conflict.description]).toEqual([
+      409,
+      'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+    ]);
     expect((await apiError(poll())).code).toBe(401);
     expect((await apiError(poll())).description).toBe('Bad Request: wrong offset');
     expect((await apiError(poll())).code).toBe(502);

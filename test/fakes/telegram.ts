@@ -24,7 +24,7 @@ export interface SentMessage {
 }
 
 /** One answerInlineQuery the fake accepted. */
-export interface InlineAnswer {
+interface InlineAnswer {
   inline_query_id: string;
   results: any[];
   cache_time?: number;
@@ -33,10 +33,7 @@ export interface InlineAnswer {
   plain: string[];
 }
 
-export type Fault =
-  | { code: 429; retryAfter: number }
-  | { code: 403; description?: string }
-  | { code: 400; migrateTo: number };
+type Fault = { code: 429; retryAfter: number } | { code: 403; description?: string } | { code: 400; migrateTo: number };
 
 /**
  * What getUpdates can answer instead of updates. Every error is `{ ok: false, error_code, description }`
@@ -49,7 +46,7 @@ export type Fault =
  * - 400 with the given description: the request itself was refused;
  * - 502 "Bad Gateway": Telegram's front end while its servers restart.
  */
-export type UpdatesFault = { code: 409 } | { code: 401 } | { code: 400; description: string } | { code: 502 };
+type UpdatesFault = { code: 409 } | { code: 401 } | { code: 400; description: string } | { code: 502 };
 
 export interface FakeTelegram {
   apiRoot: string;
@@ -101,9 +98,23 @@ class ApiError extends Error {
   }
 }
 
-const SEND_METHODS = new Set(['sendMessage', 'sendPhoto', 'editMessageText', 'editMessageMedia']);
 const ALLOWED_TAGS = new Set([
-  'b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'a', 'tg-emoji', 'code', 'pre', 'blockquote',
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  'ins',
+  's',
+  'strike',
+  'del',
+  'span',
+  'tg-spoiler',
+  'a',
+  'tg-emoji',
+  'code',
+  'pre',
+  'blockquote',
 ]);
 const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' };
 
@@ -197,7 +208,16 @@ async function readBody(req: IncomingMessage): Promise<{ params: Record<string, 
     }
   }
   // Form encodings carry objects as JSON strings, as in the real API.
-  for (const key of ['results', 'button', 'reply_markup', 'commands', 'allowed_updates', 'link_preview_options', 'reply_parameters', 'media']) {
+  for (const key of [
+    'results',
+    'button',
+    'reply_markup',
+    'commands',
+    'allowed_updates',
+    'link_preview_options',
+    'reply_parameters',
+    'media',
+  ]) {
     if (typeof params[key] === 'string') {
       try {
         params[key] = JSON.parse(params[key]);
@@ -209,9 +229,7 @@ async function readBody(req: IncomingMessage): Promise<{ params: Record<string, 
   return { params, files };
 }
 
-export async function startFakeTelegram(
-  opts: { token?: string; botUsername?: string; maxPerSecond?: number } = {},
-): Promise<FakeTelegram> {
+export async function startFakeTelegram(opts: { token?: string; botUsername?: string; maxPerSecond?: number } = {}): Promise<FakeTelegram> {
   const token = opts.token ?? '123456:TEST-token_for-the-fake';
   const botUsername = opts.botUsername ?? 'HashwatchTestBot';
   const botId = Number(token.split(':')[0]);
@@ -264,7 +282,10 @@ export async function startFakeTelegram(
       const message = {
         message_id: nextMessageId++,
         date: Math.floor(Date.now() / 1000),
-        chat: chatType === 'private' ? { id: m.chatId, type: 'private', first_name: m.fromName ?? 'Alice' } : { id: m.chatId, type: chatType, title: 'Miners' },
+        chat:
+          chatType === 'private'
+            ? { id: m.chatId, type: 'private', first_name: m.fromName ?? 'Alice' }
+            : { id: m.chatId, type: chatType, title: 'Miners' },
         from: { id: fromId, is_bot: false, first_name: m.fromName ?? 'Alice' },
         text: m.text,
         ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] } : {}),
@@ -284,7 +305,13 @@ export async function startFakeTelegram(
       openCallbacks.add(id);
       const fromId = m.fromId ?? (m.chatId > 0 ? m.chatId : 1000);
       enqueue({
-        callback_query: { id, from: { id: fromId, is_bot: false, first_name: 'Alice' }, message, chat_instance: String(m.chatId), data: m.data },
+        callback_query: {
+          id,
+          from: { id: fromId, is_bot: false, first_name: 'Alice' },
+          message,
+          chat_instance: String(m.chatId),
+          data: m.data,
+        },
       });
     },
     sendInlineQuery(m) {
@@ -315,7 +342,11 @@ export async function startFakeTelegram(
         const onSent = () => void check();
         const timer = setTimeout(() => {
           sentWaiters.delete(onSent);
-          reject(new Error(`fake telegram: no matching inline answer within ${timeoutMs} ms; answered so far: ${JSON.stringify(fake.inlineAnswers.map((a) => a.inline_query_id))}; refused: ${JSON.stringify(fake.inlineRefusals)}`));
+          reject(
+            new Error(
+              `fake telegram: no matching inline answer within ${timeoutMs} ms; answered so far: ${JSON.stringify(fake.inlineAnswers.map((a) => a.inline_query_id))}; refused: ${JSON.stringify(fake.inlineRefusals)}`,
+            ),
+          );
         }, timeoutMs);
         if (!check()) sentWaiters.add(onSent);
       });
@@ -333,7 +364,11 @@ export async function startFakeTelegram(
         const onSent = () => void check();
         const timer = setTimeout(() => {
           sentWaiters.delete(onSent);
-          reject(new Error(`fake telegram: no matching message within ${timeoutMs} ms; sent so far: ${JSON.stringify(fake.sent.map((s) => s.plain.slice(0, 80)))}`));
+          reject(
+            new Error(
+              `fake telegram: no matching message within ${timeoutMs} ms; sent so far: ${JSON.stringify(fake.sent.map((s) => s.plain.slice(0, 80)))}`,
+            ),
+          );
         }, timeoutMs);
         if (!check()) sentWaiters.add(onSent);
       });
@@ -409,7 +444,8 @@ export async function startFakeTelegram(
 
   function checkSendable(method: string, chatId: number) {
     const fault = takeFault(method);
-    if (fault?.code === 429) throw new ApiError(429, `Too Many Requests: retry after ${fault.retryAfter}`, { retry_after: fault.retryAfter });
+    if (fault?.code === 429)
+      throw new ApiError(429, `Too Many Requests: retry after ${fault.retryAfter}`, { retry_after: fault.retryAfter });
     if (fault?.code === 403) throw new ApiError(403, fault.description ?? 'Forbidden: bot was blocked by the user');
     if (fault?.code === 400) {
       throw new ApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: fault.migrateTo });
@@ -437,7 +473,8 @@ export async function startFakeTelegram(
     }
     const plain = parseMode === 'HTML' ? parseTelegramHtml(text) : text;
     if (what === 'text' && plain.trim() === '') throw new ApiError(400, 'Bad Request: message text is empty');
-    if (plain.length > limit) throw new ApiError(400, what === 'text' ? 'Bad Request: message is too long' : 'Bad Request: message caption is too long');
+    if (plain.length > limit)
+      throw new ApiError(400, what === 'text' ? 'Bad Request: message is too long' : 'Bad Request: message caption is too long');
     return plain;
   }
 
@@ -458,10 +495,12 @@ export async function startFakeTelegram(
     const plain: string[] = [];
     for (const r of results) {
       // InlineQueryResultArticle: "id: Unique identifier for this result, 1-64 Bytes".
-      if (typeof r?.id !== 'string' || r.id === '' || Buffer.byteLength(r.id) > 64) throw new ApiError(400, 'Bad Request: RESULT_ID_INVALID');
+      if (typeof r?.id !== 'string' || r.id === '' || Buffer.byteLength(r.id) > 64)
+        throw new ApiError(400, 'Bad Request: RESULT_ID_INVALID');
       if (ids.has(r.id)) throw new ApiError(400, 'Bad Request: RESULT_ID_DUPLICATE');
       ids.add(r.id);
-      if (r.type !== 'article' || typeof r.title !== 'string' || r.title === '') throw new ApiError(400, 'Bad Request: RESULT_TYPE_INVALID');
+      if (r.type !== 'article' || typeof r.title !== 'string' || r.title === '')
+        throw new ApiError(400, 'Bad Request: RESULT_TYPE_INVALID');
       const content = r.input_message_content;
       if (typeof content?.message_text !== 'string') throw new ApiError(400, 'Bad Request: message text is empty');
       // InputTextMessageContent: "message_text: Text of the message to be sent, 1-4096 characters".
@@ -481,13 +520,21 @@ export async function startFakeTelegram(
     for (const wake of [...sentWaiters]) wake();
   }
 
-  function record(method: SentMessage['method'], chatId: number, params: Record<string, any>, plain: string, extra: Partial<SentMessage> = {}) {
+  function record(
+    method: SentMessage['method'],
+    chatId: number,
+    params: Record<string, any>,
+    plain: string,
+    extra: Partial<SentMessage> = {},
+  ) {
     const message = {
       message_id: extra.message_id ?? nextMessageId++,
       date: Math.floor(Date.now() / 1000),
       chat: { id: chatId, type: chatId < 0 ? 'supergroup' : 'private' },
       from: { id: botId, is_bot: true, first_name: 'Hashwatch', username: botUsername },
-      ...(method === 'sendPhoto' || method === 'editMessageMedia' ? { photo: [{ file_id: `photo${nextMessageId}`, width: 800, height: 400 }], caption: plain } : { text: plain }),
+      ...(method === 'sendPhoto' || method === 'editMessageMedia'
+        ? { photo: [{ file_id: `photo${nextMessageId}`, width: 800, height: 400 }], caption: plain }
+        : { text: plain }),
       ...(params.reply_markup ? { reply_markup: params.reply_markup } : {}),
     };
     messages.set(`${chatId}:${message.message_id}`, { ...message, rawText: params.text ?? params.caption });
@@ -508,14 +555,27 @@ export async function startFakeTelegram(
   }
 
   const methods: Record<string, (p: Record<string, any>, files: Record<string, Buffer>) => unknown | Promise<unknown>> = {
-    getMe: () => ({ id: botId, is_bot: true, first_name: 'Hashwatch', username: botUsername, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false }),
+    getMe: () => ({
+      id: botId,
+      is_bot: true,
+      first_name: 'Hashwatch',
+      username: botUsername,
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+    }),
     async getUpdates(p) {
       const fault = updatesFaults.shift();
-      if (fault?.code === 409) throw new ApiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
+      if (fault?.code === 409)
+        throw new ApiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
       if (fault?.code === 401) throw new ApiError(401, 'Unauthorized');
       if (fault?.code === 400) throw new ApiError(400, fault.description);
       if (fault?.code === 502) throw new ApiError(502, 'Bad Gateway');
-      if (fake.webhook) throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+      if (fake.webhook)
+        throw new ApiError(
+          409,
+          "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+        );
       if (Array.isArray(p.allowed_updates)) allowedUpdates = p.allowed_updates.map(String);
       const offset = Number(p.offset ?? 0);
       const limit = Math.min(Math.max(Number(p.limit ?? 100), 1), 100);
@@ -559,7 +619,10 @@ export async function startFakeTelegram(
       if (existing.text === undefined) throw new ApiError(400, 'Bad Request: there is no text in the message to edit');
       const plain = visible(p.text, p.parse_mode, 4096, 'text');
       if (existing.rawText === p.text && JSON.stringify(existing.reply_markup ?? null) === JSON.stringify(p.reply_markup ?? null)) {
-        throw new ApiError(400, 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+        throw new ApiError(
+          400,
+          'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+        );
       }
       checkSendable('editMessageText', chatId);
       return record('editMessageText', chatId, p, plain, { message_id: messageId });
@@ -571,18 +634,25 @@ export async function startFakeTelegram(
       if (!existing) throw new ApiError(400, 'Bad Request: message to edit not found');
       if (existing.photo === undefined) throw new ApiError(400, "Bad Request: message can't be edited");
       const media = p.media;
-      if (!media || typeof media !== 'object' || media.type !== 'photo') throw new ApiError(400, 'Bad Request: media must be an InputMediaPhoto here');
-      const attached = typeof media.media === 'string' && media.media.startsWith('attach://') ? files[media.media.slice('attach://'.length)] : undefined;
-      if (!attached && (typeof media.media !== 'string' || media.media.startsWith('attach://'))) throw new ApiError(400, 'Bad Request: there is no photo in the request');
+      if (!media || typeof media !== 'object' || media.type !== 'photo')
+        throw new ApiError(400, 'Bad Request: media must be an InputMediaPhoto here');
+      const attached =
+        typeof media.media === 'string' && media.media.startsWith('attach://') ? files[media.media.slice('attach://'.length)] : undefined;
+      if (!attached && (typeof media.media !== 'string' || media.media.startsWith('attach://')))
+        throw new ApiError(400, 'Bad Request: there is no photo in the request');
       const plain = visible(media.caption, media.parse_mode, 1024, 'caption');
       checkSendable('editMessageMedia', chatId);
-      return record('editMessageMedia', chatId, { ...p, caption: media.caption, parse_mode: media.parse_mode }, plain, { message_id: messageId, photoBytes: attached?.length ?? 0 });
+      return record('editMessageMedia', chatId, { ...p, caption: media.caption, parse_mode: media.parse_mode }, plain, {
+        message_id: messageId,
+        photoBytes: attached?.length ?? 0,
+      });
     },
     answerCallbackQuery(p) {
       const fault = takeFault('answerCallbackQuery');
       if (fault) throw new ApiError(fault.code, 'Bad Request: injected failure');
       const id = String(p.callback_query_id ?? '');
-      if (!openCallbacks.delete(id)) throw new ApiError(400, 'Bad Request: query is too old and response timeout expired or query ID is invalid');
+      if (!openCallbacks.delete(id))
+        throw new ApiError(400, 'Bad Request: query is too old and response timeout expired or query ID is invalid');
       if (typeof p.text === 'string' && p.text.length > 200) throw new ApiError(400, 'Bad Request: text is too long');
       fake.callbackAnswers.push(p);
       return true;
@@ -598,12 +668,15 @@ export async function startFakeTelegram(
     },
     setMyCommands(p) {
       const fault = takeFault('setMyCommands');
-      if (fault?.code === 429) throw new ApiError(429, `Too Many Requests: retry after ${fault.retryAfter}`, { retry_after: fault.retryAfter });
+      if (fault?.code === 429)
+        throw new ApiError(429, `Too Many Requests: retry after ${fault.retryAfter}`, { retry_after: fault.retryAfter });
       if (fault) throw new ApiError(fault.code, 'Bad Request: injected failure');
       const commands = p.commands;
-      if (!Array.isArray(commands) || commands.length > 100) throw new ApiError(400, 'Bad Request: commands must be an array of at most 100');
+      if (!Array.isArray(commands) || commands.length > 100)
+        throw new ApiError(400, 'Bad Request: commands must be an array of at most 100');
       for (const c of commands) {
-        if (typeof c?.command !== 'string' || !/^[a-z0-9_]{1,32}$/.test(c.command)) throw new ApiError(400, 'Bad Request: BOT_COMMAND_INVALID');
+        if (typeof c?.command !== 'string' || !/^[a-z0-9_]{1,32}$/.test(c.command))
+          throw new ApiError(400, 'Bad Request: BOT_COMMAND_INVALID');
         if (typeof c.description !== 'string' || c.description.length < 1 || c.description.length > 256) {
           throw new ApiError(400, 'Bad Request: command description must be 1-256 characters');
         }
@@ -672,7 +745,12 @@ export async function startFakeTelegram(
     } catch (err) {
       if (err instanceof ApiError) {
         if (err.code === 429) fake.count429++;
-        reply(err.code, { ok: false, error_code: err.code, description: err.description, ...(err.parameters ? { parameters: err.parameters } : {}) });
+        reply(err.code, {
+          ok: false,
+          error_code: err.code,
+          description: err.description,
+          ...(err.parameters ? { parameters: err.parameters } : {}),
+        });
       } else {
         reply(500, { ok: false, error_code: 500, description: `Internal Server Error: ${(err as Error).message}` });
       }

@@ -33,16 +33,27 @@ export const EXPECTED = {
 
 export const DAY_SEC = 86400;
 /** Where the all-time highs of the story sit (days before the tip). */
-export const PRICE_ATH_DAYS_BEFORE_TIP = 120;
+const PRICE_ATH_DAYS_BEFORE_TIP = 120;
 export const PRICE_ATH_USD = 105_000;
-export const HASHRATE_ATH_DAYS_BEFORE_TIP = 60;
+const HASHRATE_ATH_DAYS_BEFORE_TIP = 60;
 export const HASHRATE_ATH = 9.0e20;
 /** How far back each history goes (days); 'all' is six years, enough for two halvings of rewards. */
-export const PERIOD_DAYS = { '24h': 1, '3d': 3, '1w': 7, '1m': 30, '3m': 90, '6m': 180, '1y': 365, '2y': 730, '3y': 1095, all: 2190 } as const;
+export const PERIOD_DAYS = {
+  '24h': 1,
+  '3d': 3,
+  '1w': 7,
+  '1m': 30,
+  '3m': 90,
+  '6m': 180,
+  '1y': 365,
+  '2y': 730,
+  '3y': 1095,
+  all: 2190,
+} as const;
 export type Period = keyof typeof PERIOD_DAYS;
 
 /** A deterministic value in [-1, 1) for (day, salt): the same day always gets the same noise. */
-export function noise(day: number, salt: number): number {
+function noise(day: number, salt: number): number {
   let h = (Math.imul(day + 1, 0x9e3779b1) ^ Math.imul(salt + 7, 0x85ebca77)) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
@@ -66,20 +77,41 @@ function logInterp(anchors: readonly (readonly [number, number])[], daysBefore: 
 }
 
 const PRICE_ANCHORS = [
-  [2190, 5200], [1825, 6800], [1460, 56000], [1095, 45000], [730, 28000],
-  [365, 69000], [200, 62000], [PRICE_ATH_DAYS_BEFORE_TIP, PRICE_ATH_USD], [60, 96000], [0, PRICE_USD],
+  [2190, 5200],
+  [1825, 6800],
+  [1460, 56000],
+  [1095, 45000],
+  [730, 28000],
+  [365, 69000],
+  [200, 62000],
+  [PRICE_ATH_DAYS_BEFORE_TIP, PRICE_ATH_USD],
+  [60, 96000],
+  [0, PRICE_USD],
 ] as const;
 
 const HASHRATE_ANCHORS = [
-  [2190, 0.5e20], [1460, 1.6e20], [1095, 2.2e20], [730, 3.5e20], [365, 6.2e20], [120, 8.0e20], [75, 8.5e20],
-  [HASHRATE_ATH_DAYS_BEFORE_TIP, HASHRATE_ATH], [48, 8.55e20], [40, 8.55e20], [30, 8.9e20], [20, 8.85e20], [10, 8.7e20], [5, 8.45e20], [0, 8.0e20],
+  [2190, 0.5e20],
+  [1460, 1.6e20],
+  [1095, 2.2e20],
+  [730, 3.5e20],
+  [365, 6.2e20],
+  [120, 8.0e20],
+  [75, 8.5e20],
+  [HASHRATE_ATH_DAYS_BEFORE_TIP, HASHRATE_ATH],
+  [48, 8.55e20],
+  [40, 8.55e20],
+  [30, 8.9e20],
+  [20, 8.85e20],
+  [10, 8.7e20],
+  [5, 8.45e20],
+  [0, 8.0e20],
 ] as const;
 
 /**
  * USD price `daysBefore` whole days before the tip: ±2 % daily noise, the ATH exactly at its anchor
  * (every other day is capped below it) and `lastUsd` exactly at the tip.
  */
-export function priceAt(daysBefore: number, lastUsd: number = PRICE_USD): number {
+function priceAt(daysBefore: number, lastUsd: number = PRICE_USD): number {
   if (daysBefore === 0) return lastUsd;
   if (daysBefore === PRICE_ATH_DAYS_BEFORE_TIP) return PRICE_ATH_USD;
   const v = logInterp(PRICE_ANCHORS, daysBefore) * (1 + 0.02 * noise(daysBefore, 1));
@@ -152,14 +184,14 @@ export function hashrateSma(days: number, daysBefore: number): number {
 /** UTC day number of the tip's day (2025-04-01). */
 export const TIP_DAY = Math.floor(TIP_TIME_SEC / DAY_SEC);
 /** Whole UTC days between the day of tSec and the tip's day (0 on 2025-04-01). */
-export const utcDaysBeforeTip = (tSec: number): number => TIP_DAY - Math.floor(tSec / DAY_SEC);
+const utcDaysBeforeTip = (tSec: number): number => TIP_DAY - Math.floor(tSec / DAY_SEC);
 
 /**
  * mempool's own price indexer writes one row an hour since it was introduced on 2022-06-23
  * (backend/src/tasks/price-updater.ts `$updatePrice`, `nowRounded` to the hour); before that the table
  * holds Kraken's weekly candles (`$insertHistoricalPrices` → KrakenApi `$insertHistoricalPrice`).
  */
-export const HOURLY_PRICES_SINCE_SEC = Date.UTC(2022, 5, 23) / 1000;
+const HOURLY_PRICES_SINCE_SEC = Date.UTC(2022, 5, 23) / 1000;
 /** The oldest row: MtGox's weekly close of 2010-07-19 (backend/src/tasks/price-feeds/mtgox-weekly.json). */
 export const OLDEST_PRICE_ROW = { time: 1279497600, USD: 0.08584 } as const;
 /** Blocks below this height are all linked to the oldest price row (mining.ts `$indexBlockPrices`). */
@@ -169,7 +201,7 @@ export const FIRST_PRICED_HEIGHT = 68951;
  * The hourly price: the day's price ±1 % (+ before 12:00 UTC, − after), so every full day averages
  * exactly priceAt(d) while its last hour is 1 % below it. The tip's day is flat at the live price.
  */
-export function hourlyPriceAt(tSec: number, lastUsd: number = PRICE_USD): number {
+function hourlyPriceAt(tSec: number, lastUsd: number = PRICE_USD): number {
   const d = utcDaysBeforeTip(tSec);
   const day = priceAt(d, lastUsd);
   if (d <= 0) return day;
@@ -197,7 +229,18 @@ export function priceRows(lastUsd: number = PRICE_USD, untilSec: number = TIP_TI
  * The bucket size of `/v1/mining/blocks/{rewards,fees}/{period}` (backend/src/api/mining/mining.ts
  * `getTimeRange`): 5 min for 1w up to 24 h for the whole history; one row per block for 24h and 3d.
  */
-export const BUCKET_SEC: Record<Period, number> = { '24h': 1, '3d': 1, '1w': 300, '1m': 1800, '3m': 7200, '6m': 10800, '1y': 28800, '2y': 28800, '3y': 43200, all: 86400 };
+export const BUCKET_SEC: Record<Period, number> = {
+  '24h': 1,
+  '3d': 1,
+  '1w': 300,
+  '1m': 1800,
+  '3m': 7200,
+  '6m': 10800,
+  '1y': 28800,
+  '2y': 28800,
+  '3y': 43200,
+  all: 86400,
+};
 
 /** Generated blocks: one every 600 s back from the tip (height TIP_HEIGHT − k at TIP_TIME_SEC − 600 k). */
 export interface FakeBlock {

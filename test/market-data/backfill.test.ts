@@ -48,7 +48,10 @@ describe('backfillHistory against the fake mempool server', () => {
     for (const metric of HISTORY_METRIC_IDS) {
       const rows = store.snapshots.range(CATALOG[metric].snapshot, YEAR_AGO, NOW_SEC);
       expect(distinctDays(rows), metric).toBeGreaterThanOrEqual(365);
-      expect(rows.every((r) => r.source === 'mempool (127.0.0.1)' && Number.isFinite(r.value)), metric).toBe(true);
+      expect(
+        rows.every((r) => r.source === 'mempool (127.0.0.1)' && Number.isFinite(r.value)),
+        metric,
+      ).toBe(true);
     }
     // The tip's day is built from the same inputs as the live figure (one difficulty, the live fees and
     // price all day), so its mean matches it; it sits at its newest bucket, before the tip (the tip block
@@ -74,7 +77,9 @@ describe('backfillHistory against the fake mempool server', () => {
     const day = Math.floor((NOW_SEC - 100 * DAY_SEC) / DAY_SEC) * DAY_SEC;
     store.snapshots.upsertMany([{ metric: 'price_usd', tsSec: day + 3600, value: 12_345, source: 'live' }]);
     await backfillHistory({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW });
-    expect(store.snapshots.range('price_usd', day, day + DAY_SEC - 1)).toEqual([{ metric: 'price_usd', tsSec: day + 3600, value: 12_345, source: 'live' }]);
+    expect(store.snapshots.range('price_usd', day, day + DAY_SEC - 1)).toEqual([
+      { metric: 'price_usd', tsSec: day + 3600, value: 12_345, source: 'live' },
+    ]);
   });
 
   it('keeps going when one endpoint fails, logs it, and fills the gap on the next start', async () => {

@@ -38,9 +38,17 @@ describe('dailyHashprice', () => {
     // day A: mean reward (3.14 + 3.16) / 2 = 3.15 BTC → 6.336718797683716e-4 BTC/PH/day,
     //        × mean price (12 × 80,000 + 12 × 78,000) / 24 = 79,000 → $50.060078501701355
     // (the old back-fill took the last bucket, 3.16 BTC, at the linked $90,000: $57.21)
-    expect(days[0]).toEqual({ t: A, btcPerPhDay: expect.closeTo(6.336718797683716e-4, 15), usdPerPhDay: expect.closeTo(50.060078501701355, 9) });
+    expect(days[0]).toEqual({
+      t: A,
+      btcPerPhDay: expect.closeTo(6.336718797683716e-4, 15),
+      usdPerPhDay: expect.closeTo(50.060078501701355, 9),
+    });
     // day B (the newest, labelled at its newest bucket): 3.2 BTC × 2.0116567611694336e-4 × 90,000 = $57.93571472167969
-    expect(days[1]).toEqual({ t: B + 18 * HOUR, btcPerPhDay: expect.closeTo(6.437301635742188e-4, 15), usdPerPhDay: expect.closeTo(57.93571472167969, 9) });
+    expect(days[1]).toEqual({
+      t: B + 18 * HOUR,
+      btcPerPhDay: expect.closeTo(6.437301635742188e-4, 15),
+      usdPerPhDay: expect.closeTo(57.93571472167969, 9),
+    });
   });
 
   it('"1 day ago" is the previous UTC day, in hashprice as in price', () => {
@@ -76,7 +84,11 @@ describe('dailyHashprice', () => {
         fc.integer({ min: 1, max: 10_000_000_000 }),
         fc.double({ min: 0.01, max: 1e6, noNaN: true }),
         (d, sats, usd) => {
-          const [p] = dailyHashprice([{ avgHeight: 0, timestampSec: A + HOUR, avgRewardsSats: sats }], [{ timeSec: 0, height: 0, difficulty: d }], [{ timeSec: A, usd }]);
+          const [p] = dailyHashprice(
+            [{ avgHeight: 0, timestampSec: A + HOUR, avgRewardsSats: sats }],
+            [{ timeSec: 0, height: 0, difficulty: d }],
+            [{ timeSec: A, usd }],
+          );
           const live = hashprice({ difficulty: d, subsidyBtc: sats / 1e8, avgFeesBtc: 0, priceUsd: usd });
           return p!.btcPerPhDay === live.btcPerPhDay && Math.abs(p!.usdPerPhDay! - live.usdPerPhDay) <= 1e-12 * live.usdPerPhDay;
         },

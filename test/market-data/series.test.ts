@@ -8,14 +8,25 @@ import { stubMarket } from './stub-market.ts';
 
 const DAY = 86_400;
 const NOW_SEC = Date.UTC(2025, 3, 1, 15) / 1000;
-const historyCalls = (calls: Record<string, number>) => Object.entries(calls).filter(([k]) => /History/.test(k)).reduce((a, [, n]) => a + n, 0);
+const historyCalls = (calls: Record<string, number>) =>
+  Object.entries(calls)
+    .filter(([k]) => /History/.test(k))
+    .reduce((a, [, n]) => a + n, 0);
 
 describe('daily helpers', () => {
   it('dailyMean averages each UTC day (not its last point), labelled at 00:00 UTC, oldest first', () => {
     const d = Date.UTC(2025, 0, 1) / 1000;
     // day 1: (1 + 2 + 9) / 3 = 4 (the last point, 9, was what the back-fill used to keep);
     // day 2, the newest, still in progress: (3 + 5) / 2 = 4, labelled with its latest observation
-    expect(dailyMean([{ t: d + 10, v: 1 }, { t: d + DAY + 5, v: 3 }, { t: d + 500, v: 2 }, { t: d + DAY - 1, v: 9 }, { t: d + DAY + 60, v: 5 }])).toEqual([
+    expect(
+      dailyMean([
+        { t: d + 10, v: 1 },
+        { t: d + DAY + 5, v: 3 },
+        { t: d + 500, v: 2 },
+        { t: d + DAY - 1, v: 9 },
+        { t: d + DAY + 60, v: 5 },
+      ]),
+    ).toEqual([
       { t: d, v: 4 },
       { t: d + DAY + 60, v: 4 },
     ]);
@@ -23,7 +34,10 @@ describe('daily helpers', () => {
 
   it('stepAtMidnights gives the value in force at each midnight, none before the first step', () => {
     const d = Date.UTC(2025, 0, 1) / 1000;
-    const steps = [{ t: d + 3600, v: 10 }, { t: d + 2 * DAY + 3600, v: 20 }];
+    const steps = [
+      { t: d + 3600, v: 10 },
+      { t: d + 2 * DAY + 3600, v: 20 },
+    ];
     expect(stepAtMidnights(steps, d - DAY, d + 3 * DAY)).toEqual([
       { t: d + DAY, v: 10 },
       { t: d + 2 * DAY, v: 10 },
@@ -51,7 +65,14 @@ describe('loadSeries', () => {
   it('uses stored points, without calling upstream, when they cover the range', async () => {
     const market = stubMarket(NOW_SEC);
     const store = openStore(':memory:');
-    store.snapshots.upsertMany(Array.from({ length: 31 }, (_, i) => ({ metric: 'price_usd', tsSec: fromSec + i * DAY, value: 50_000 + i, source: i === 30 ? 'mempool.space, Coinbase' : 'mempool.space' })));
+    store.snapshots.upsertMany(
+      Array.from({ length: 31 }, (_, i) => ({
+        metric: 'price_usd',
+        tsSec: fromSec + i * DAY,
+        value: 50_000 + i,
+        source: i === 30 ? 'mempool.space, Coinbase' : 'mempool.space',
+      })),
+    );
     const s = await loadSeries({ metric: 'price', fromSec, toSec: NOW_SEC, market, snapshots: store.snapshots });
     expect(s.origin).toBe('store');
     expect(s.sources).toEqual(['mempool.space', 'Coinbase']);
@@ -62,7 +83,12 @@ describe('loadSeries', () => {
   it('samples a dense store to the last point of each bucket, exactly as thin() does to a series', async () => {
     const market = stubMarket(NOW_SEC);
     const store = openStore(':memory:');
-    const rows = Array.from({ length: 31 * 144 }, (_, i) => ({ metric: 'hashprice_usd', tsSec: NOW_SEC - i * 600, value: 40 + Math.sin(i / 50), source: 'mempool.space' }));
+    const rows = Array.from({ length: 31 * 144 }, (_, i) => ({
+      metric: 'hashprice_usd',
+      tsSec: NOW_SEC - i * 600,
+      value: 40 + Math.sin(i / 50),
+      source: 'mempool.space',
+    }));
     store.snapshots.upsertMany(rows);
     const s = await loadSeries({ metric: 'hashprice', fromSec, toSec: NOW_SEC, market, snapshots: store.snapshots });
     expect(s.origin).toBe('store');

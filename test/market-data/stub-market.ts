@@ -20,7 +20,7 @@ import {
 const DAY = 86_400;
 const PERIOD_DAYS: Record<HistoryPeriod, number> = { '1w': 7, '1m': 30, '3m': 90, '6m': 180, '1y': 365, '2y': 730, '3y': 1095, all: 1500 };
 
-export interface StubHistory {
+interface StubHistory {
   difficulty: DifficultyPoint[];
   hashrates: HashratePoint[];
   rewards: RewardHistoryPoint[];
@@ -29,7 +29,7 @@ export interface StubHistory {
 }
 
 /** Daily points at 12:00 UTC for `days` days up to nowSec; retargets every 14 days at 08:00 UTC. */
-export function stubHistory(nowSec: number, days = 1100): StubHistory {
+function stubHistory(nowSec: number, days = 1100): StubHistory {
   const firstDay = Math.floor(nowSec / DAY) - days;
   const difficulty: DifficultyPoint[] = [];
   let d = 80e12;
@@ -83,9 +83,17 @@ export function stubMarket(nowSec: number, opts: { source?: string; stale?: bool
     failing,
     history,
     tip: () => answer('tip', () => ({ height: 890_000, timestampSec: nowSec - 300, difficulty: tipDifficulty() })),
-    network: () => answer('network', () => ({ height: 890_000, difficulty: tipDifficulty(), hashrate: last(history.hashrates).avgHashrate })),
+    network: () =>
+      answer('network', () => ({ height: 890_000, difficulty: tipDifficulty(), hashrate: last(history.hashrates).avgHashrate })),
     difficultyAdjustment: () => Promise.reject(new UpstreamError('difficultyAdjustment', 'not stubbed')),
-    rewardStats: (blocks) => answer('rewardStats', () => ({ startBlock: 890_001 - blocks, endBlock: 890_000, totalRewardSats: blocks * 315_000_000, totalFeeSats: blocks * 2_500_000, totalTx: blocks * 3000 })),
+    rewardStats: (blocks) =>
+      answer('rewardStats', () => ({
+        startBlock: 890_001 - blocks,
+        endBlock: 890_000,
+        totalRewardSats: blocks * 315_000_000,
+        totalFeeSats: blocks * 2_500_000,
+        totalTx: blocks * 3000,
+      })),
     prices: () => answer('prices', () => ({ timeSec: nowSec - 120, rates: { USD: last(history.prices).usd } })),
     hashrateHistory: (period) =>
       answer(`hashrateHistory:${period}`, () => ({
@@ -96,8 +104,25 @@ export function stubMarket(nowSec: number, opts: { source?: string; stale?: bool
       })),
     pools: (window: PoolWindow) =>
       answer(`pools:${window}`, () => {
-        const names = ['Foundry USA', 'AntPool', 'ViaBTC', 'F2Pool', 'SpiderPool', 'MARA Pool', 'Luxor', 'SECPOOL', 'Braiins Pool', 'Ocean', 'Binance Pool', 'Poolin'];
-        const pools = names.map((name, i) => ({ name, slug: name.toLowerCase().replace(/\s+/g, ''), blockCount: Math.round(300 / (i + 1)) }));
+        const names = [
+          'Foundry USA',
+          'AntPool',
+          'ViaBTC',
+          'F2Pool',
+          'SpiderPool',
+          'MARA Pool',
+          'Luxor',
+          'SECPOOL',
+          'Braiins Pool',
+          'Ocean',
+          'Binance Pool',
+          'Poolin',
+        ];
+        const pools = names.map((name, i) => ({
+          name,
+          slug: name.toLowerCase().replace(/\s+/g, ''),
+          blockCount: Math.round(300 / (i + 1)),
+        }));
         pools.push({ name: 'Unknown', slug: 'unknown', blockCount: 12 });
         return { window, blockCount: pools.reduce((a, p) => a + p.blockCount, 0), pools };
       }),
@@ -109,7 +134,12 @@ export function stubMarket(nowSec: number, opts: { source?: string; stale?: bool
         for (let k = 0; lastMonday - k * 7 * DAY >= since(period); k++) {
           const t = lastMonday - k * 7 * DAY;
           const foundry = 0.3 - 0.005 * k;
-          for (const [poolName, share] of [['Foundry USA', foundry], ['AntPool', 0.18], ['ViaBTC', 0.12], ['Unknown', 0.02]] as const) {
+          for (const [poolName, share] of [
+            ['Foundry USA', foundry],
+            ['AntPool', 0.18],
+            ['ViaBTC', 0.12],
+            ['Unknown', 0.02],
+          ] as const) {
             points.push({ timestampSec: t, poolName, share, avgHashrate: share * 8e20 });
           }
         }

@@ -18,18 +18,45 @@ beforeAll(async () => {
 describe('README example replies', () => {
   it('finds the examples, one or more for every command', () => {
     const shown = new Set(examples.map((e) => e.command.slice(1).split(' ')[0]));
-    expect(commands.map((c) => c.name).filter((name) => !shown.has(name)), 'commands with no example reply in README.md').toEqual([]);
+    expect(
+      commands.map((c) => c.name).filter((name) => !shown.has(name)),
+      'commands with no example reply in README.md',
+    ).toEqual([]);
   });
 
-  it.each(examples.map((e) => [`${e.command} (README.md line ${e.line})`, e] as const))('%s matches what the prompt answers', (_name, e) => {
-    const k = examples.indexOf(e);
-    // Expected: what README.md shows; received: what the prompt answers now.
-    expect(rendered[k], `README.md line ${e.line}: the example of ${e.command} differs from the reply; run npm run readme:examples`).toBe(e.shown);
-  });
+  it.each(examples.map((e) => [`${e.command} (README.md line ${e.line})`, e] as const))(
+    '%s matches what the prompt answers',
+    (_name, e) => {
+      const k = examples.indexOf(e);
+      // Expected: what README.md shows; received: what the prompt answers now.
+      expect(rendered[k], `README.md line ${e.line}: the example of ${e.command} differs from the reply; run npm run readme:examples`).toBe(
+        e.shown,
+      );
+    },
+  );
 });
 
 describe('finding and writing examples', () => {
-  const sample = ['# x', '', '`/fees`', '', '```', 'old', 'reply', '```', '', '`/about`', '', '```', 'a', '```', '', '`/not followed by a block`', 'text', ''].join('\n');
+  const sample = [
+    '# x',
+    '',
+    '`/fees`',
+    '',
+    '```',
+    'old',
+    'reply',
+    '```',
+    '',
+    '`/about`',
+    '',
+    '```',
+    'a',
+    '```',
+    '',
+    '`/not followed by a block`',
+    'text',
+    '',
+  ].join('\n');
 
   it('takes a command line in backticks followed by a fenced block, and nothing else', () => {
     const found = findExamples(sample);

@@ -58,7 +58,11 @@ export async function renderExamples(examples: readonly Example[]): Promise<stri
 }
 
 /** Markdown keeps trailing spaces, editors strip them: they are not part of what the example shows. */
-const trimLineEnds = (text: string): string => text.split('\n').map((l) => l.trimEnd()).join('\n');
+const trimLineEnds = (text: string): string =>
+  text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n');
 
 /** The README with each example block replaced by its rendering. */
 export function withRendered(readme: string, examples: readonly Example[], rendered: readonly string[]): string {

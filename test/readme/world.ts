@@ -24,7 +24,7 @@ import { startFakeMempool } from '../fakes/mempool.ts';
 import { TIP_TIME_SEC } from '../fakes/world.ts';
 
 /** 2025-04-01 21:07:40 UTC: seven minutes after the tip block, so footers read "mined 7 min ago". */
-export const EXAMPLE_NOW_MS = (TIP_TIME_SEC + 7 * 60) * 1000;
+const EXAMPLE_NOW_MS = (TIP_TIME_SEC + 7 * 60) * 1000;
 
 export interface ExampleWorld {
   /** What the prompt prints for one typed line. */
@@ -53,7 +53,12 @@ export async function startExampleWorld(): Promise<ExampleWorld> {
   const dispatcher = toLocalhost();
   const market = createMarket({ config, logger: silentLogger, now, dispatcher, sleep: async () => {} });
   const store = openStore(':memory:');
-  const services: CommandServices = { historyStore: store.snapshots, benchmarks: benchmarksFrom(config), digestCharts: new DigestChartCache(), settings: store.settings };
+  const services: CommandServices = {
+    historyStore: store.snapshots,
+    benchmarks: benchmarksFrom(config),
+    digestCharts: new DigestChartCache(),
+    settings: store.settings,
+  };
   const runtime = await startBackground({
     config,
     logger: silentLogger,
@@ -71,7 +76,16 @@ export async function startExampleWorld(): Promise<ExampleWorld> {
   await runtime.pollOnce();
   const chat = { id: CONSOLE_USER.id, kind: 'private' as const, isAdmin: async () => true };
   // As main does: the asker's /settings read once per command.
-  const makeContext = (): CommandContext => ({ market, now, platform: 'console', version: VERSION, services, user: CONSOLE_USER, chat, prefs: store.settings.prefsFor('console', CONSOLE_USER.id, chat.id) });
+  const makeContext = (): CommandContext => ({
+    market,
+    now,
+    platform: 'console',
+    version: VERSION,
+    services,
+    user: CONSOLE_USER,
+    chat,
+    prefs: store.settings.prefsFor('console', CONSOLE_USER.id, chat.id),
+  });
   return {
     ask: async (line) => (await handleConsoleLine(line, { commands, makeContext, logger: silentLogger })) ?? '',
     close: async () => {

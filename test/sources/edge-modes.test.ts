@@ -77,7 +77,9 @@ describe('every command against each state of the real server', () => {
     expect(renderText(await run(market, 'hashrate'))).toMatch(/Current estimate\s+810\.0 EH\/s \(blockchain\.info\)/);
     const difficulty = await run(market, 'difficulty');
     expect(difficulty.tone).toBe('error');
-    expect(renderText(difficulty)).toMatch(/Could not get the difficulty adjustment estimate: mempool \(127\.0\.0\.1\) failed \(HTTP 503\)/);
+    expect(renderText(difficulty)).toMatch(
+      /Could not get the difficulty adjustment estimate: mempool \(127\.0\.0\.1\) failed \(HTTP 503\)/,
+    );
   });
 
   it('priceFeedDown: mempool\'s -1 placeholder is "no price", so Coinbase answers and says why', async () => {

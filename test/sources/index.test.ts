@@ -68,8 +68,19 @@ describe('healthy upstream: every resource, normalised', () => {
   it('tip, reward stats and price give the hand-checked hashprice', async () => {
     const { market } = setup();
     const [tip, stats, prices] = await Promise.all([market.tip(), market.rewardStats(144), market.prices()]);
-    expect(tip).toEqual({ value: { height: TIP_HEIGHT, timestampSec: TIP_TIME_SEC, difficulty: DIFFICULTY }, source: 'mempool (127.0.0.1)', fetchedAt: T0, stale: false });
-    expect(stats.value).toEqual({ startBlock: 890304, endBlock: 890447, totalRewardSats: 45288000000, totalFeeSats: 288000000, totalTx: 520000 });
+    expect(tip).toEqual({
+      value: { height: TIP_HEIGHT, timestampSec: TIP_TIME_SEC, difficulty: DIFFICULTY },
+      source: 'mempool (127.0.0.1)',
+      fetchedAt: T0,
+      stale: false,
+    });
+    expect(stats.value).toEqual({
+      startBlock: 890304,
+      endBlock: 890447,
+      totalRewardSats: 45288000000,
+      totalFeeSats: 288000000,
+      totalTx: 520000,
+    });
     expect(prices.value.rates.USD).toBe(PRICE_USD);
     const hp = hashprice({
       difficulty: tip.value.difficulty,
@@ -89,7 +100,12 @@ describe('healthy upstream: every resource, normalised', () => {
 
   it('difficulty adjustment, fees, pools', async () => {
     const { market } = setup();
-    const [adj, fees, day, week] = await Promise.all([market.difficultyAdjustment(), market.recommendedFees(), market.pools('24h'), market.pools('1w')]);
+    const [adj, fees, day, week] = await Promise.all([
+      market.difficultyAdjustment(),
+      market.recommendedFees(),
+      market.pools('24h'),
+      market.pools('1w'),
+    ]);
     // Re-timed to the tip: next retarget 891,072 − tip 890,447 = 625 blocks × 574,743 ms (recorded timeAvg).
     expect(adj.value.remainingBlocks).toBe(625);
     expect(adj.value.nextRetargetHeight).toBe(891072);
@@ -107,8 +123,17 @@ describe('healthy upstream: every resource, normalised', () => {
   it('histories are sorted oldest first and end at the live world', async () => {
     // A long timeout: the fake builds three years of 12-hour buckets on first ask; this is about shape.
     const { market } = setup(10_000);
-    const [hr, rewards, feeHist, prices] = await Promise.all([market.hashrateHistory('1y'), market.rewardHistory('3y'), market.feeHistory('1m'), market.priceHistory()]);
-    for (const series of [hr.value.hashrates.map((p) => p.timestampSec), rewards.value.map((p) => p.timestampSec), prices.value.map((p) => p.timeSec)]) {
+    const [hr, rewards, feeHist, prices] = await Promise.all([
+      market.hashrateHistory('1y'),
+      market.rewardHistory('3y'),
+      market.feeHistory('1m'),
+      market.priceHistory(),
+    ]);
+    for (const series of [
+      hr.value.hashrates.map((p) => p.timestampSec),
+      rewards.value.map((p) => p.timestampSec),
+      prices.value.map((p) => p.timeSec),
+    ]) {
       expect(series).toEqual([...series].sort((a, b) => a - b));
     }
     // mempool's daily hashrate rows sit at UTC midnight
@@ -119,7 +144,12 @@ describe('healthy upstream: every resource, normalised', () => {
     expect(hr.value.difficulty.at(-1)?.difficulty).toBe(DIFFICULTY);
     // Newest 12-hour bucket (3y): the 54 blocks 12:00:40 … 20:50:40 (the tip block has no price row after
     // it yet): avgHeight 890,447 − 27.5 → 890,420; time 12:00:40 + 26.5 × 600 s = 16:25:40 = tip − 16,500 s.
-    expect(rewards.value.at(-1)).toEqual({ avgHeight: 890_420, timestampSec: TIP_TIME_SEC - 16_500, avgRewardsSats: 314_500_000, usd: PRICE_USD });
+    expect(rewards.value.at(-1)).toEqual({
+      avgHeight: 890_420,
+      timestampSec: TIP_TIME_SEC - 16_500,
+      avgRewardsSats: 314_500_000,
+      usd: PRICE_USD,
+    });
     // before the 2024 halving the subsidy was 6.25 BTC
     expect(rewards.value[0]!.avgRewardsSats).toBeGreaterThan(625_000_000);
     expect(feeHist.value.at(-1)?.avgFeesSats).toBe(AVG_FEES_SATS);
@@ -224,7 +254,13 @@ describe('stale values', () => {
     fake.setFault('/coinbase', { kind: '500' });
     clock.t += TTL_MS.prices + 1000;
     const stale = await market.prices();
-    expect(stale).toEqual({ value: good.value, source: 'mempool (127.0.0.1)', fetchedAt: T0, stale: true, note: 'mempool (127.0.0.1): HTTP 500; Coinbase: HTTP 500' });
+    expect(stale).toEqual({
+      value: good.value,
+      source: 'mempool (127.0.0.1)',
+      fetchedAt: T0,
+      stale: true,
+      note: 'mempool (127.0.0.1): HTTP 500; Coinbase: HTTP 500',
+    });
     expect(clock.t - stale.fetchedAt).toBe(61_000);
   });
 
@@ -376,7 +412,9 @@ describe('configured sources (issue 9 §3)', () => {
     expect(loadConfig({}).PRICE_FALLBACK_URL).toBe('https://api.coinbase.com');
     const market = createMarket({ config, logger: silentLogger, now: () => T0, sleep: async () => undefined });
     fake.setFault('/api', { kind: '500' });
-    await expect(market.prices()).rejects.toThrow(/^Could not get the BTC price: mempool \(127\.0\.0\.1\) failed \(HTTP 500\), and no earlier value is cached\.$/);
+    await expect(market.prices()).rejects.toThrow(
+      /^Could not get the BTC price: mempool \(127\.0\.0\.1\) failed \(HTTP 500\), and no earlier value is cached\.$/,
+    );
     await expect(market.tip()).rejects.toThrow(/^Could not get the chain tip: mempool \(127\.0\.0\.1\) failed \(HTTP 500\), and/);
     expect(fake.hits('/coinbase') + fake.hits('/bcinfo')).toBe(0);
   });

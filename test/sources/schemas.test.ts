@@ -22,7 +22,11 @@ const fixture = (path: string): unknown => JSON.parse(readFileSync(new URL(`../f
 
 describe('recorded fixtures parse into normalised units', () => {
   it('v1/blocks 2025-04-01: the tip is the highest block even though the recording is ascending', () => {
-    expect(blocksSchema.parse(fixture('mempool/2025-04-01/v1-blocks.json'))).toEqual({ height: 890447, timestampSec: 1743541240, difficulty: 113757508810854 });
+    expect(blocksSchema.parse(fixture('mempool/2025-04-01/v1-blocks.json'))).toEqual({
+      height: 890447,
+      timestampSec: 1743541240,
+      difficulty: 113757508810854,
+    });
   });
 
   it('v1/blocks 2024-03-31: float difficulty kept as is', () => {
@@ -75,12 +79,20 @@ describe('recorded fixtures parse into normalised units', () => {
 describe('numbers that arrive as strings', () => {
   it('reward-stats sums as strings become sats', () => {
     expect(
-      rewardStatsSchema.parse({ startBlock: 890304, endBlock: 890447, totalReward: '45288000000', totalFee: '288000000', totalTx: '520000' }),
+      rewardStatsSchema.parse({
+        startBlock: 890304,
+        endBlock: 890447,
+        totalReward: '45288000000',
+        totalFee: '288000000',
+        totalTx: '520000',
+      }),
     ).toEqual({ startBlock: 890304, endBlock: 890447, totalRewardSats: 45288000000, totalFeeSats: 288000000, totalTx: 520000 });
   });
 
   it('Coinbase rates: strings become numbers, non-currency keys dropped, USD required', () => {
-    const body = coinbaseRatesSchema.parse({ data: { currency: 'BTC', rates: { USD: '69850.5', EUR: '64800.25', USDC: '69850.5', BTC: '1.0', ETH: '38.2', GBP: '0' } } });
+    const body = coinbaseRatesSchema.parse({
+      data: { currency: 'BTC', rates: { USD: '69850.5', EUR: '64800.25', USDC: '69850.5', BTC: '1.0', ETH: '38.2', GBP: '0' } },
+    });
     expect(coinbasePrices(body, 1_743_541_240_500)).toEqual({ timeSec: 1743541240, rates: { USD: 69850.5, EUR: 64800.25 } });
     expect(coinbaseRatesSchema.safeParse({ data: { currency: 'BTC', rates: { EUR: '1' } } }).success).toBe(false);
   });
@@ -89,12 +101,16 @@ describe('numbers that arrive as strings', () => {
     expect(plainNumber.parse('113757508810854\n')).toBe(113757508810854);
     expect(plainNumber.parse('810000000000.5')).toBe(810000000000.5);
     expect(plainNumber.parse('1.1375750881085E14')).toBe(113757508810850);
-    for (const bad of ['', 'abc', '12abc', 'Infinity', '1e400', '-5', '0', '<html>']) expect(plainNumber.safeParse(bad).success, bad).toBe(false);
+    for (const bad of ['', 'abc', '12abc', 'Infinity', '1e400', '-5', '0', '<html>'])
+      expect(plainNumber.safeParse(bad).success, bad).toBe(false);
   });
 
   it('rejects numeric look-alikes in JSON too (null, empty string, NaN text, booleans)', () => {
     for (const totalFee of [null, '', 'NaN', true, '1,000']) {
-      expect(rewardStatsSchema.safeParse({ startBlock: 1, endBlock: 2, totalReward: '1', totalFee, totalTx: 1 }).success, String(totalFee)).toBe(false);
+      expect(
+        rewardStatsSchema.safeParse({ startBlock: 1, endBlock: 2, totalReward: '1', totalFee, totalTx: 1 }).success,
+        String(totalFee),
+      ).toBe(false);
     }
   });
 });
@@ -102,7 +118,15 @@ describe('numbers that arrive as strings', () => {
 describe('series are sorted oldest first whatever order upstream sends', () => {
   it('historical price (mempool sends newest first) and drops no-price days', () => {
     expect(
-      priceHistorySchema.parse({ prices: [{ time: 300, USD: 3 }, { time: 200, USD: 0 }, { time: 100, USD: 1 }, { time: 50, USD: -1 }], exchangeRates: {} }),
+      priceHistorySchema.parse({
+        prices: [
+          { time: 300, USD: 3 },
+          { time: 200, USD: 0 },
+          { time: 100, USD: 1 },
+          { time: 50, USD: -1 },
+        ],
+        exchangeRates: {},
+      }),
     ).toEqual([
       { timeSec: 100, usd: 1 },
       { timeSec: 300, usd: 3 },
@@ -111,7 +135,10 @@ describe('series are sorted oldest first whatever order upstream sends', () => {
 
   it('hashrate history: timestamp for hashrates, time for difficulty', () => {
     const h = hashrateSchema.parse({
-      hashrates: [{ timestamp: 20, avgHashrate: 2 }, { timestamp: 10, avgHashrate: '1' }],
+      hashrates: [
+        { timestamp: 20, avgHashrate: 2 },
+        { timestamp: 10, avgHashrate: '1' },
+      ],
       difficulty: [{ time: 15, height: 2016, difficulty: 5, adjustment: 1.01 }],
       currentHashrate: 2,
       currentDifficulty: 5,
@@ -119,11 +146,21 @@ describe('series are sorted oldest first whatever order upstream sends', () => {
     expect(h.hashrates.map((p) => p.timestampSec)).toEqual([10, 20]);
     expect(h.difficulty).toEqual([{ timeSec: 15, height: 2016, difficulty: 5, adjustment: 1.01 }]);
     // the old docs sample (time in hashrates) is not what the server sends
-    expect(hashrateSchema.safeParse({ hashrates: [{ time: 1, avgHashrate: 1 }], difficulty: [], currentHashrate: 1, currentDifficulty: 1 }).success).toBe(false);
+    expect(
+      hashrateSchema.safeParse({ hashrates: [{ time: 1, avgHashrate: 1 }], difficulty: [], currentHashrate: 1, currentDifficulty: 1 })
+        .success,
+    ).toBe(false);
   });
 
   it('fee history', () => {
-    expect(feeHistorySchema.parse([{ avgHeight: 2, timestamp: 20, avgFees: 5, USD: 7 }, { avgHeight: 1, timestamp: 10, avgFees: 4, USD: 6 }]).map((p) => p.avgHeight)).toEqual([1, 2]);
+    expect(
+      feeHistorySchema
+        .parse([
+          { avgHeight: 2, timestamp: 20, avgFees: 5, USD: 7 },
+          { avgHeight: 1, timestamp: 10, avgFees: 4, USD: 6 },
+        ])
+        .map((p) => p.avgHeight),
+    ).toEqual([1, 2]);
   });
 });
 
@@ -149,8 +186,15 @@ describe('rows, not bodies (issue 9: mempool sends odd rows and placeholders)', 
     const { list, drop } = notes();
     const h = hashrateSchema.parse(
       {
-        hashrates: [{ timestamp: 1231006505, avgHashrate: 7158278.8 }, { timestamp: 1231027200, avgHashrate: 0 }, { timestamp: 1743465600, avgHashrate: 8.1e20 }],
-        difficulty: [{ time: 1231006505, height: 0, difficulty: 1, adjustment: 0 }, { time: 1262152739, height: 32256, difficulty: 1.182899534312841, adjustment: 1.182899 }],
+        hashrates: [
+          { timestamp: 1231006505, avgHashrate: 7158278.8 },
+          { timestamp: 1231027200, avgHashrate: 0 },
+          { timestamp: 1743465600, avgHashrate: 8.1e20 },
+        ],
+        difficulty: [
+          { time: 1231006505, height: 0, difficulty: 1, adjustment: 0 },
+          { time: 1262152739, height: 32256, difficulty: 1.182899534312841, adjustment: 1.182899 },
+        ],
         currentHashrate: 8.1e20,
         currentDifficulty: 113757508810854,
       },
@@ -168,7 +212,10 @@ describe('rows, not bodies (issue 9: mempool sends odd rows and placeholders)', 
 
   it('current hashrate and difficulty of 0 (mempool cannot reach its node) are unknown, the history is kept', () => {
     const { list, drop } = notes();
-    const h = hashrateSchema.parse({ hashrates: [{ timestamp: 10, avgHashrate: 1 }], difficulty: [], currentHashrate: 0, currentDifficulty: 0 }, drop);
+    const h = hashrateSchema.parse(
+      { hashrates: [{ timestamp: 10, avgHashrate: 1 }], difficulty: [], currentHashrate: 0, currentDifficulty: 0 },
+      drop,
+    );
     expect(h).toEqual({ hashrates: [{ timestampSec: 10, avgHashrate: 1 }], difficulty: [] });
     expect(list[0]).toMatch(/currentHashrate\/currentDifficulty are 0/);
   });
@@ -176,7 +223,18 @@ describe('rows, not bodies (issue 9: mempool sends odd rows and placeholders)', 
   it('a non-genesis row with adjustment 0 or a null is dropped, not the body', () => {
     const { list, drop } = notes();
     const h = hashrateSchema.parse(
-      { hashrates: [{ timestamp: 10, avgHashrate: null }, { timestamp: 20, avgHashrate: 2 }], difficulty: [{ time: 15, height: 2016, difficulty: 5, adjustment: 0 }, { time: 16, height: 4032, difficulty: 6, adjustment: 1.2 }], currentHashrate: 2, currentDifficulty: 6 },
+      {
+        hashrates: [
+          { timestamp: 10, avgHashrate: null },
+          { timestamp: 20, avgHashrate: 2 },
+        ],
+        difficulty: [
+          { time: 15, height: 2016, difficulty: 5, adjustment: 0 },
+          { time: 16, height: 4032, difficulty: 6, adjustment: 1.2 },
+        ],
+        currentHashrate: 2,
+        currentDifficulty: 6,
+      },
       drop,
     );
     expect(h.hashrates).toEqual([{ timestampSec: 20, avgHashrate: 2 }]);
@@ -186,7 +244,10 @@ describe('rows, not bodies (issue 9: mempool sends odd rows and placeholders)', 
 
   it('mempool prices: -1 currencies dropped; USD -1 / time 0 (feeds down) is no price, named as such', () => {
     const { list, drop } = notes();
-    expect(mempoolPricesSchema.parse({ time: 1711854906, USD: 69880, EUR: 64823, AUD: -1 }, drop)).toEqual({ timeSec: 1711854906, rates: { USD: 69880, EUR: 64823 } });
+    expect(mempoolPricesSchema.parse({ time: 1711854906, USD: 69880, EUR: 64823, AUD: -1 }, drop)).toEqual({
+      timeSec: 1711854906,
+      rates: { USD: 69880, EUR: 64823 },
+    });
     expect(list).toEqual(['AUD dropped (placeholder -1)']);
     expect(mempoolPricesSchema.safeParse({ time: 0, USD: -1, EUR: -1 })).toEqual({
       success: false,
@@ -195,14 +256,31 @@ describe('rows, not bodies (issue 9: mempool sends odd rows and placeholders)', 
   });
 
   it('reward rows with no linked price (USD 0) keep their BTC figures; price rows of 0 are dropped', () => {
-    expect(rewardHistorySchema.parse([{ avgHeight: 1, timestamp: 10, avgRewards: 5_000_000_000, USD: 0 }])).toEqual([{ avgHeight: 1, timestampSec: 10, avgRewardsSats: 5_000_000_000 }]);
+    expect(rewardHistorySchema.parse([{ avgHeight: 1, timestamp: 10, avgRewards: 5_000_000_000, USD: 0 }])).toEqual([
+      { avgHeight: 1, timestampSec: 10, avgRewardsSats: 5_000_000_000 },
+    ]);
     const { list, drop } = notes();
-    expect(priceHistorySchema.parse({ prices: [{ time: 20, USD: 0 }, { time: 10, USD: 5 }] }, drop)).toEqual([{ timeSec: 10, usd: 5 }]);
+    expect(
+      priceHistorySchema.parse(
+        {
+          prices: [
+            { time: 20, USD: 0 },
+            { time: 10, USD: 5 },
+          ],
+        },
+        drop,
+      ),
+    ).toEqual([{ timeSec: 10, usd: 5 }]);
     expect(list).toHaveLength(1);
   });
 
   it('one bad block row does not hide the tip; a body with no valid row is still refused', () => {
-    expect(blocksSchema.parse([{ height: 890447, timestamp: 1743541240, difficulty: 113757508810854 }, { height: 890446, timestamp: null, difficulty: 1 }])).toEqual({
+    expect(
+      blocksSchema.parse([
+        { height: 890447, timestamp: 1743541240, difficulty: 113757508810854 },
+        { height: 890446, timestamp: null, difficulty: 1 },
+      ]),
+    ).toEqual({
       height: 890447,
       timestampSec: 1743541240,
       difficulty: 113757508810854,

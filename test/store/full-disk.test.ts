@@ -11,7 +11,7 @@ import { runCommand } from '../../src/core/run.ts';
 import { loadHeadline } from '../../src/market-data/headline.ts';
 import { startBackground } from '../../src/background.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import { openStore, type SnapshotRepo } from '../../src/store/index.ts';
+import { openStore } from '../../src/store/index.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 import { TIP_TIME_SEC } from '../fakes/world.ts';
 
@@ -38,14 +38,6 @@ function recordingLogger() {
     },
   });
   return { logger: pino({ level: 'info' }, sink), lines };
-}
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`gave up waiting for ${what}`);
 }
 
 const market = () => createMarket({ config: loadConfig({ ...fake.env, HTTP_TIMEOUT_MS: '2000' }), logger: pino({ level: 'silent' }) });
@@ -96,7 +88,16 @@ describe('background snapshot writes that fail', () => {
     const { logger, lines } = recordingLogger();
     const store = openStore(':memory:');
     const now = Date.UTC(2025, 3, 1, 15); // 15:00 UTC, after the 14:00 digest
-    store.schedules.upsert({ platform: 'console', chatId: 'local', kind: 'user', time: '14:00', timezone: 'UTC', createdBy: 'local', lastDate: null, createdMs: now - 86_400_000 });
+    store.schedules.upsert({
+      platform: 'console',
+      chatId: 'local',
+      kind: 'user',
+      time: '14:00',
+      timezone: 'UTC',
+      createdBy: 'local',
+      lastDate: null,
+      createdMs: now - 86_400_000,
+    });
     store.outbox.enqueue = () => {
       throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
     };
@@ -137,9 +138,16 @@ describe('background snapshot writes that fail', () => {
       } catch (err) {
         expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC');
       }
-      const r = spawnSync(process.execPath, ['bin/hashwatch.js'], { env: { PATH: process.env.PATH, ...fake.env, DATABASE_PATH: db }, input: '', encoding: 'utf8', timeout: 30_000 });
+      const r = spawnSync(process.execPath, ['bin/hashwatch.js'], {
+        env: { PATH: process.env.PATH, ...fake.env, DATABASE_PATH: db },
+        input: '',
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
       expect(r.status).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`^hashwatch: DATABASE_PATH ${db}: the disk holding it is full \\(\\d+ KiB free\\); free some space and start again\n$`));
+      expect(r.stderr).toMatch(
+        new RegExp(`^hashwatch: DATABASE_PATH ${db}: the disk holding it is full \\(\\d+ KiB free\\); free some space and start again\n$`),
+      );
     } finally {
       execFileSync('umount', [dir]);
       rmSync(dir, { recursive: true, force: true });
@@ -147,55 +155,63 @@ describe('background snapshot writes that fail', () => {
   });
 
   if (!root) console.log('full-disk test skipped: mounting a small tmpfs needs root (the injected-failure test still runs)');
-  it.skipIf(!root)('survive a real full disk (1 MiB tmpfs): reads and commands keep answering, writes resume when space returns', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hashwatch-full-'));
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir]);
-    } catch (err) {
-      console.log(`full-disk test skipped: cannot mount tmpfs (${(err as Error).message.split('\n')[0]})`);
-      rmSync(dir, { recursive: true, force: true });
-      return;
-    }
-    const { logger, lines } = recordingLogger();
-    const store = openStore(join(dir, 'bot.db'));
-    const filler = join(dir, 'filler');
-    let stop = () => {};
-    try {
+  it.skipIf(!root)(
+    'survive a real full disk (1 MiB tmpfs): reads and commands keep answering, writes resume when space returns',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'hashwatch-full-'));
       try {
-        writeFileSync(filler, Buffer.alloc(2 * 1024 * 1024));
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir]);
       } catch (err) {
-        expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC');
+        console.log(`full-disk test skipped: cannot mount tmpfs (${(err as Error).message.split('\n')[0]})`);
+        rmSync(dir, { recursive: true, force: true });
+        return;
       }
-      const m = market();
-      const now = (TIP_TIME_SEC + 7 * 60) * 1000;
-      const runtime = await startBackground({
-        config: { MAX_ALERTS_PER_USER: 25, DIGEST_DEFAULT_TIME: '14:00', POLL_INTERVAL_SEC: 60 },
-        logger,
-        store,
-        market: m,
-        senders: [],
-        loadHeadline,
-        buildDigest: async () => ({ title: 'd', sections: [], footer: [], tone: 'neutral' as const }),
-        now: () => now,
-        timers: false,
-      });
-      stop = () => void runtime.stop();
-      await runtime.pollOnce();
-      await runtime.pollOnce();
-      expect(lines.filter((l) => l.msg === 'alerts: poll failed; next poll retries').length).toBeGreaterThanOrEqual(2);
-      // Reading the store and answering a command need no write.
-      expect(store.snapshots.latest('price_usd')).toBeUndefined();
-      const reply = await runCommand(commands, 'hashprice', {}, { market: m, now: Date.now, platform: 'console', version: 'test', services: { historyStore: store.snapshots } });
-      expect(reply.tone).not.toBe('error');
-      expect(reply.sections[0]!.fields[0]!.value).toBe('$38.86');
-      rmSync(filler);
-      await runtime.pollOnce();
-      expect(store.snapshots.latest('price_usd')!.value).toBe(69_880);
-    } finally {
-      stop();
-      store.close();
-      execFileSync('umount', [dir]);
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+      const { logger, lines } = recordingLogger();
+      const store = openStore(join(dir, 'bot.db'));
+      const filler = join(dir, 'filler');
+      let stop = () => {};
+      try {
+        try {
+          writeFileSync(filler, Buffer.alloc(2 * 1024 * 1024));
+        } catch (err) {
+          expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC');
+        }
+        const m = market();
+        const now = (TIP_TIME_SEC + 7 * 60) * 1000;
+        const runtime = await startBackground({
+          config: { MAX_ALERTS_PER_USER: 25, DIGEST_DEFAULT_TIME: '14:00', POLL_INTERVAL_SEC: 60 },
+          logger,
+          store,
+          market: m,
+          senders: [],
+          loadHeadline,
+          buildDigest: async () => ({ title: 'd', sections: [], footer: [], tone: 'neutral' as const }),
+          now: () => now,
+          timers: false,
+        });
+        stop = () => void runtime.stop();
+        await runtime.pollOnce();
+        await runtime.pollOnce();
+        expect(lines.filter((l) => l.msg === 'alerts: poll failed; next poll retries').length).toBeGreaterThanOrEqual(2);
+        // Reading the store and answering a command need no write.
+        expect(store.snapshots.latest('price_usd')).toBeUndefined();
+        const reply = await runCommand(
+          commands,
+          'hashprice',
+          {},
+          { market: m, now: Date.now, platform: 'console', version: 'test', services: { historyStore: store.snapshots } },
+        );
+        expect(reply.tone).not.toBe('error');
+        expect(reply.sections[0]!.fields[0]!.value).toBe('$38.86');
+        rmSync(filler);
+        await runtime.pollOnce();
+        expect(store.snapshots.latest('price_usd')!.value).toBe(69_880);
+      } finally {
+        stop();
+        store.close();
+        execFileSync('umount', [dir]);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

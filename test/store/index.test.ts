@@ -20,8 +20,20 @@ describe('openStore', () => {
     const raw = new Database(path, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['alert_rules', 'alert_state', 'chat_settings', 'digest_schedules', 'metric_snapshots', 'outbox', 'sqlite_sequence', 'user_settings', 'users']);
+    const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
+      (t) => t.name,
+    );
+    expect(tables).toEqual([
+      'alert_rules',
+      'alert_state',
+      'chat_settings',
+      'digest_schedules',
+      'metric_snapshots',
+      'outbox',
+      'sqlite_sequence',
+      'user_settings',
+      'users',
+    ]);
     raw.close();
   });
 
@@ -39,11 +51,22 @@ describe('openStore', () => {
     `);
     raw.close();
     const store = openStore(path);
-    expect(store.rules.listForUser(1).map((r) => [r.id, r.state.episode, r.state.memo])).toEqual([[1, 4, '123'], [2, 2, 'normal']]);
-    const id = store.rules.insert({ userId: 1, specJson: '{"kind":"retarget"}', cooldownSec: 60, createdMs: 1 }, { armed: true, episode: 0, lastFiredMs: null, memo: null });
+    expect(store.rules.listForUser(1).map((r) => [r.id, r.state.episode, r.state.memo])).toEqual([
+      [1, 4, '123'],
+      [2, 2, 'normal'],
+    ]);
+    const id = store.rules.insert(
+      { userId: 1, specJson: '{"kind":"retarget"}', cooldownSec: 60, createdMs: 1 },
+      { armed: true, episode: 0, lastFiredMs: null, memo: null },
+    );
     expect(id).toBe(8); // past rule 7, whose alert is still in the outbox
     expect(store.rules.deleteForUser(1, 8)).toBe(true);
-    expect(store.rules.insert({ userId: 1, specJson: '{"kind":"retarget"}', cooldownSec: 60, createdMs: 2 }, { armed: true, episode: 0, lastFiredMs: null, memo: null })).toBe(9);
+    expect(
+      store.rules.insert(
+        { userId: 1, specJson: '{"kind":"retarget"}', cooldownSec: 60, createdMs: 2 },
+        { armed: true, episode: 0, lastFiredMs: null, memo: null },
+      ),
+    ).toBe(9);
     // Removing a rule still removes its state (the foreign key survived the rebuild).
     expect(store.rules.deleteForUser(1, 1)).toBe(true);
     store.close();
@@ -92,7 +115,9 @@ describe('openStore', () => {
     const path = join(dir, 'garbage.db');
     writeFileSync(path, 'this is not sqlite, just some text that is long enough to be read as a header'.repeat(50));
     expect(() => openStore(path)).toThrow(StoreError);
-    expect(() => openStore(path)).toThrow(`DATABASE_PATH ${path}: not a SQLite database (the file is corrupt or belongs to something else)`);
+    expect(() => openStore(path)).toThrow(
+      `DATABASE_PATH ${path}: not a SQLite database (the file is corrupt or belongs to something else)`,
+    );
   });
 
   it('names the path and the problem when the directory cannot be created', () => {
@@ -147,7 +172,9 @@ describe('outbox', () => {
     const d = { platform: 'telegram' as const, chatId: '42', kind: 'user' as const };
     expect(store.outbox.enqueue('rule:1:1', d, reply('a'), 1000)).toBe(true);
     expect(store.outbox.enqueue('rule:1:1', d, reply('again'), 1000)).toBe(false);
-    expect(store.outbox.enqueue('rule:1:2', d, { ...reply('b'), chart: { png: Buffer.from([1, 2, 3]), filename: 'c.png', alt: 'c' } }, 1000)).toBe(true);
+    expect(
+      store.outbox.enqueue('rule:1:2', d, { ...reply('b'), chart: { png: Buffer.from([1, 2, 3]), filename: 'c.png', alt: 'c' } }, 1000),
+    ).toBe(true);
     const claimed = store.outbox.claim(1000, 30_000, 10, ['telegram']);
     expect(claimed.map((r) => [r.idemKey, r.status, r.attempts])).toEqual([
       ['rule:1:1', 'sending', 1],

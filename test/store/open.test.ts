@@ -16,7 +16,12 @@ const PAGE = 4096;
 function filledDatabase(name: string): string {
   const path = join(dir, name);
   const store = openStore(path);
-  const rows = Array.from({ length: 5000 }, (_, i) => ({ metric: 'price_usd', tsSec: i * 600, value: 60_000 + i, source: 'mempool.space' }));
+  const rows = Array.from({ length: 5000 }, (_, i) => ({
+    metric: 'price_usd',
+    tsSec: i * 600,
+    value: 60_000 + i,
+    source: 'mempool.space',
+  }));
   store.snapshots.upsertMany(rows);
   store.close();
   return path;
@@ -66,7 +71,9 @@ describe('backupDatabase', () => {
     copy.close();
     await expect(backupDatabase(path, dest)).rejects.toThrow(`backup: ${dest} already exists; remove it or name another file`);
     await expect(backupDatabase(path, path)).rejects.toThrow('is the database itself');
-    await expect(backupDatabase(path, join(dir, 'missing', 'b.db'))).rejects.toThrow(`backup: folder ${join(dir, 'missing')} does not exist`);
+    await expect(backupDatabase(path, join(dir, 'missing', 'b.db'))).rejects.toThrow(
+      `backup: folder ${join(dir, 'missing')} does not exist`,
+    );
     store.close();
   });
 

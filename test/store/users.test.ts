@@ -35,7 +35,9 @@ const STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 const reply = (title: string): Reply => ({ title, sections: [], footer: ['test'], tone: 'neutral' });
 
 const world = fc.record({
-  rules: fc.array(fc.record({ owner: fc.nat(3), above: fc.integer({ min: 10_000, max: 80_000 }), paused: fc.boolean() }), { maxLength: 12 }),
+  rules: fc.array(fc.record({ owner: fc.nat(3), above: fc.integer({ min: 10_000, max: 80_000 }), paused: fc.boolean() }), {
+    maxLength: 12,
+  }),
   unreachable: fc.array(fc.nat(3), { maxLength: 2 }),
   dmDigests: fc.array(fc.nat(3), { maxLength: 4 }),
   channelDigests: fc.array(fc.record({ channel: fc.nat(1), creator: fc.nat(3) }), { maxLength: 2 }),
@@ -58,17 +60,38 @@ function build(store: Store, w: World): void {
     const who = PEOPLE[r.owner]!;
     const owner = store.users.ensure(who.platform, who.id, `name ${r.owner}`, t0);
     const spec = { kind: 'threshold', metric: 'price', direction: 'above', value: r.above };
-    const id = store.rules.insert({ userId: owner, specJson: JSON.stringify(spec), cooldownSec: 0, createdMs: t0 + i }, { armed: true, episode: 0, lastFiredMs: null, memo: null });
+    const id = store.rules.insert(
+      { userId: owner, specJson: JSON.stringify(spec), cooldownSec: 0, createdMs: t0 + i },
+      { armed: true, episode: 0, lastFiredMs: null, memo: null },
+    );
     if (r.paused) store.rules.setPaused(owner, id, true);
   }
   for (const u of w.unreachable) store.rules.disableForUser(PEOPLE[u]!.platform, PEOPLE[u]!.id, 'Forbidden: bot was blocked by the user');
   for (const u of new Set(w.dmDigests)) {
     const who = PEOPLE[u]!;
-    store.schedules.upsert({ platform: who.platform, chatId: who.id, kind: 'user', time: '07:30', timezone: 'UTC', createdBy: who.id, lastDate: null, createdMs: t0 });
+    store.schedules.upsert({
+      platform: who.platform,
+      chatId: who.id,
+      kind: 'user',
+      time: '07:30',
+      timezone: 'UTC',
+      createdBy: who.id,
+      lastDate: null,
+      createdMs: t0,
+    });
   }
   for (const c of w.channelDigests) {
     const ch = CHANNELS[c.channel]!;
-    store.schedules.upsert({ platform: ch.platform, chatId: ch.chatId, kind: 'channel', time: '14:00', timezone: 'UTC', createdBy: PEOPLE[c.creator]!.id, lastDate: null, createdMs: t0 });
+    store.schedules.upsert({
+      platform: ch.platform,
+      chatId: ch.chatId,
+      kind: 'channel',
+      time: '14:00',
+      timezone: 'UTC',
+      createdBy: PEOPLE[c.creator]!.id,
+      lastDate: null,
+      createdMs: t0,
+    });
   }
   for (const u of w.settings) store.settings.set('user', PEOPLE[u]!, { currency: 'EUR', zone: 'Europe/Berlin' }, t0);
   for (const c of w.chatSettings) {
@@ -76,7 +99,9 @@ function build(store: Store, w: World): void {
     store.settings.set('chat', { platform: ch.platform, id: ch.chatId, by: PEOPLE[c.by]!.id }, { currency: 'CHF' }, t0);
   }
   // Rows to be left 'sending' are the only ones due at t0, so one claim takes exactly those.
-  w.messages.forEach((m, i) => store.outbox.enqueue(`m:${i}`, destination(m.to), reply(`m${i}`), m.status === 'sending' ? t0 : t0 + 1e9));
+  w.messages.forEach((m, i) => {
+    store.outbox.enqueue(`m:${i}`, destination(m.to), reply(`m${i}`), m.status === 'sending' ? t0 : t0 + 1e9);
+  });
   const platforms = ['telegram', 'discord'];
   expect(store.outbox.claim(t0, 60_000, 1000, platforms)).toHaveLength(w.messages.filter((m) => m.status === 'sending').length);
   w.messages.forEach((m, i) => {
@@ -91,11 +116,15 @@ function dump(path: string) {
   try {
     return {
       users: raw.prepare('SELECT * FROM users ORDER BY id').all() as Record<string, unknown>[],
-      rules: raw.prepare('SELECT r.*, u.platform, u.external_id FROM alert_rules r JOIN users u ON u.id = r.user_id ORDER BY r.id').all() as Record<string, unknown>[],
+      rules: raw
+        .prepare('SELECT r.*, u.platform, u.external_id FROM alert_rules r JOIN users u ON u.id = r.user_id ORDER BY r.id')
+        .all() as Record<string, unknown>[],
       states: raw.prepare('SELECT * FROM alert_state ORDER BY rule_id').all() as Record<string, unknown>[],
       schedules: raw.prepare('SELECT * FROM digest_schedules ORDER BY id').all() as Record<string, unknown>[],
       outbox: raw.prepare('SELECT * FROM outbox ORDER BY id').all() as Record<string, unknown>[],
-      userSettings: raw.prepare('SELECT s.*, u.platform, u.external_id FROM user_settings s JOIN users u ON u.id = s.user_id ORDER BY s.user_id').all() as Record<string, unknown>[],
+      userSettings: raw
+        .prepare('SELECT s.*, u.platform, u.external_id FROM user_settings s JOIN users u ON u.id = s.user_id ORDER BY s.user_id')
+        .all() as Record<string, unknown>[],
       chatSettings: raw.prepare('SELECT * FROM chat_settings ORDER BY platform, chat_id').all() as Record<string, unknown>[],
     };
   } finally {
@@ -127,7 +156,11 @@ describe('store.users.forget', () => {
           // What it says it removed is what was there (and what /forget's question showed).
           expect(removed).toEqual(stored);
           expect(removed.rules).toBe(before.rules.filter((r) => isTarget(r.platform, r.external_id)).length);
-          expect(removed.queued).toBe(before.outbox.filter((o) => isTarget(o.platform, o.chat_id) && o.dest_kind === 'user' && (o.status === 'pending' || o.status === 'sending')).length);
+          expect(removed.queued).toBe(
+            before.outbox.filter(
+              (o) => isTarget(o.platform, o.chat_id) && o.dest_kind === 'user' && (o.status === 'pending' || o.status === 'sending'),
+            ).length,
+          );
           // Nothing of theirs is left, and nothing addressed to them.
           expect(after.users.filter((u) => isTarget(u.platform, u.external_id))).toEqual([]);
           expect(after.rules.filter((r) => isTarget(r.platform, r.external_id))).toEqual([]);
@@ -135,11 +168,22 @@ describe('store.users.forget', () => {
           expect(after.schedules.filter((s) => isTarget(s.platform, s.chat_id) && s.kind === 'user')).toEqual([]);
           expect(after.schedules.filter((s) => s.platform === target.platform && s.created_by === target.id)).toEqual([]);
           expect(after.outbox.filter((o) => isTarget(o.platform, o.chat_id) && o.dest_kind === 'user')).toEqual([]);
-          expect(account.dataOf(target)).toEqual({ rules: 0, ruleIds: [], dmDigests: 0, queued: 0, delivered: 0, channelDigests: 0, settings: 0, account: 0 });
+          expect(account.dataOf(target)).toEqual({
+            rules: 0,
+            ruleIds: [],
+            dmDigests: 0,
+            queued: 0,
+            delivered: 0,
+            channelDigests: 0,
+            settings: 0,
+            account: 0,
+          });
           // Their settings go; a chat's settings stay with the chat, only who last changed them is forgotten.
           expect(removed.settings).toBe(before.userSettings.filter((u) => isTarget(u.platform, u.external_id)).length);
           expect(after.userSettings).toEqual(before.userSettings.filter((u) => !isTarget(u.platform, u.external_id)));
-          expect(after.chatSettings).toEqual(before.chatSettings.map((c) => (c.platform === target.platform && c.updated_by === target.id ? { ...c, updated_by: null } : c)));
+          expect(after.chatSettings).toEqual(
+            before.chatSettings.map((c) => (c.platform === target.platform && c.updated_by === target.id ? { ...c, updated_by: null } : c)),
+          );
           // Everyone else's rows are untouched; channel digests stay, only the creator's id goes.
           expect(after.users).toEqual(before.users.filter((u) => !isTarget(u.platform, u.external_id)));
           expect(after.rules).toEqual(before.rules.filter((r) => !isTarget(r.platform, r.external_id)));
@@ -148,7 +192,9 @@ describe('store.users.forget', () => {
           expect(after.schedules).toEqual(
             before.schedules
               .filter((s) => !(isTarget(s.platform, s.chat_id) && s.kind === 'user'))
-              .map((s) => (s.kind === 'channel' && s.platform === target.platform && s.created_by === target.id ? { ...s, created_by: null } : s)),
+              .map((s) =>
+                s.kind === 'channel' && s.platform === target.platform && s.created_by === target.id ? { ...s, created_by: null } : s,
+              ),
           );
 
           // The running engine forgot them too: a price above every threshold alerts only the others.
@@ -169,8 +215,20 @@ describe('store.users.forget', () => {
   it('deletes nothing and counts zero for someone never seen', () => {
     const store = openStore(':memory:');
     const owner = store.users.ensure('telegram', '1001', 'alice', 0);
-    store.rules.insert({ userId: owner, specJson: '{"kind":"retarget"}', cooldownSec: 0, createdMs: 0 }, { armed: null, episode: 0, lastFiredMs: null, memo: null });
-    expect(store.users.forget('telegram', '9999')).toEqual({ rules: 0, ruleIds: [], dmDigests: 0, queued: 0, delivered: 0, channelDigests: 0, settings: 0, account: 0 });
+    store.rules.insert(
+      { userId: owner, specJson: '{"kind":"retarget"}', cooldownSec: 0, createdMs: 0 },
+      { armed: null, episode: 0, lastFiredMs: null, memo: null },
+    );
+    expect(store.users.forget('telegram', '9999')).toEqual({
+      rules: 0,
+      ruleIds: [],
+      dmDigests: 0,
+      queued: 0,
+      delivered: 0,
+      channelDigests: 0,
+      settings: 0,
+      account: 0,
+    });
     expect(store.rules.listForUser(owner)).toHaveLength(1);
     store.close();
   });

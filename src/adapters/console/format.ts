@@ -15,8 +15,10 @@ export function stripControls(text: string): string {
 
 // Marks that take no column of their own (combining accents, zero-width spaces and joiners,
 // variation selectors) and characters a terminal draws two columns wide (CJK, emoji presentation).
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: the class tests one character at a time, a lone variation selector included
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}\u200b\ufe00-\ufe0f]$/u;
-const WIDE = /^[\p{Emoji_Presentation}\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]$/u;
+const WIDE =
+  /^[\p{Emoji_Presentation}\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]$/u;
 
 /** Columns the text takes in a fixed-width terminal (not its UTF-16 length: "€" is 1, "⛏️" is 2). */
 export function displayWidth(text: string): number {
@@ -42,10 +44,22 @@ export function renderText(reply: Reply): string {
     if (section.title) out.push(`${section.title}:`);
     const labels = section.fields.map((f) => stripControls(f.label));
     const width = Math.min(28, Math.max(...labels.map(displayWidth)));
-    section.fields.forEach((f, i) => out.push(`  ${padEnd(labels[i]!, width)}  ${f.value}`));
+    section.fields.forEach((f, i) => {
+      out.push(`  ${padEnd(labels[i]!, width)}  ${f.value}`);
+    });
   }
   if (reply.buttons?.length) {
-    out.push('', `Also: ${reply.buttons.map((b) => `/${b.command} ${Object.entries(b.args).map(([k, v]) => `${k}=${v}`).join(' ')}`).join('  ·  ')}`);
+    out.push(
+      '',
+      `Also: ${reply.buttons
+        .map(
+          (b) =>
+            `/${b.command} ${Object.entries(b.args)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')}`,
+        )
+        .join('  ·  ')}`,
+    );
   }
   if (reply.chart) out.push('', `[chart: ${reply.chart.alt}]`);
   if (reply.footer.length) out.push('', ...reply.footer);

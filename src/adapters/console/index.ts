@@ -32,7 +32,11 @@ export interface ConsoleDeps {
 
 /** "hashprice-30d-20250401-210700.png": the chart's own name, stamped so a new one never replaces the last. */
 function chartFileName(reply: Reply, nowMs: number): string {
-  const base = reply.chart!.filename.replace(/^hashwatch-/, '').replace(/\.png$/i, '').replace(/[^\w.-]+/g, '_') || 'chart';
+  const base =
+    reply
+      .chart!.filename.replace(/^hashwatch-/, '')
+      .replace(/\.png$/i, '')
+      .replace(/[^\w.-]+/g, '_') || 'chart';
   const stamp = new Date(nowMs).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
   return `${base}-${stamp}.png`;
 }
@@ -49,7 +53,10 @@ function saveChart(reply: Reply, chartsDir: string, nowMs: number): string {
   }
 }
 
-export async function handleConsoleLine(line: string, deps: Pick<ConsoleDeps, 'commands' | 'makeContext' | 'logger' | 'chartsDir'>): Promise<string | undefined> {
+export async function handleConsoleLine(
+  line: string,
+  deps: Pick<ConsoleDeps, 'commands' | 'makeContext' | 'logger' | 'chartsDir'>,
+): Promise<string | undefined> {
   const text = line.trim();
   if (!text) return undefined;
   const [head = '', ...rest] = tokenize(text);
@@ -65,7 +72,11 @@ export async function handleConsoleLine(line: string, deps: Pick<ConsoleDeps, 'c
 /** Resolves when the user quits or input ends. */
 export function runConsole(deps: ConsoleDeps): Promise<void> {
   const output = deps.output ?? process.stdout;
-  const rl = createInterface({ input: deps.input ?? process.stdin, output, terminal: Boolean((deps.input ?? process.stdin) === process.stdin && process.stdin.isTTY) });
+  const rl = createInterface({
+    input: deps.input ?? process.stdin,
+    output,
+    terminal: Boolean((deps.input ?? process.stdin) === process.stdin && process.stdin.isTTY),
+  });
   output.write('hashwatch — Bitcoin mining numbers in your terminal. Try /hashprice or /help; /quit to leave.\n');
   if (deps.logFile) output.write(`(log: ${deps.logFile})\n`);
   rl.setPrompt('> ');
@@ -101,7 +112,9 @@ export function consolePlatform(deps: Omit<ConsoleDeps, 'makeContext'>): Platfor
     platform: 'console',
     async start(makeContext, ready) {
       const chat = { id: CONSOLE_USER.id, kind: 'private' as const, isAdmin: async () => true };
-      const ended = ready.then(() => runConsole({ ...deps, makeContext: () => makeContext({ user: CONSOLE_USER, chat }) })).then(() => undefined);
+      const ended = ready
+        .then(() => runConsole({ ...deps, makeContext: () => makeContext({ user: CONSOLE_USER, chat }) }))
+        .then(() => undefined);
       // Nothing to stop: the prompt ends the process when it closes.
       return { sender: consoleSender(), ended, stop: async () => undefined };
     },

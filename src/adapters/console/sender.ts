@@ -2,7 +2,7 @@
  * Alerts and digests for the terminal user: printed above the prompt, so alerts can be tried
  * locally before creating a Discord or Telegram app.
  */
-import type { Sender } from '../../delivery/sender.ts';
+import type { Sender } from '../../core/delivery.ts';
 import { renderText } from './format.ts';
 
 export function consoleSender(output: NodeJS.WritableStream = process.stdout): Sender {

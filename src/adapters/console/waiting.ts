@@ -4,7 +4,7 @@
  */
 
 /** How long an answer may take before the terminal says it is still fetching. */
-export const WAITING_NOTICE_MS = 1_000;
+const WAITING_NOTICE_MS = 1_000;
 
 /** "fetching from mempool.space…": the host of the configured mempool (self-hosted ones too). */
 export function waitingNotice(mempoolApiUrl: string): string {

@@ -1,7 +1,7 @@
 /** Suggestions for long choice lists (ASIC models, currencies) as the user types. */
 import { suggestChoice, type ChoiceSpec } from '../../core/command.ts';
 
-export const MAX_SUGGESTIONS = 25;
+const MAX_SUGGESTIONS = 25;
 
 const squash = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
 

@@ -81,7 +81,8 @@ function fieldsOf(reply: Reply): APIEmbedField[] {
   for (const section of reply.sections) {
     if (section.fields.length === 0) continue;
     // A section title becomes a full-width header field; the zero-width space is Discord's empty value.
-    if (section.title) fields.push({ name: truncate(escapeDiscord(section.title), EMBED_LIMITS.fieldName), value: '\u200b', inline: false });
+    if (section.title)
+      fields.push({ name: truncate(escapeDiscord(section.title), EMBED_LIMITS.fieldName), value: '\u200b', inline: false });
     for (const f of section.fields) {
       fields.push({
         name: truncate(escapeDiscord(f.label) || '\u200b', EMBED_LIMITS.fieldName),

@@ -6,7 +6,7 @@
 import { Client, Events, GatewayIntentBits, REST } from 'discord.js';
 import type { Config } from '../../config.ts';
 import type { Command, CommandContext } from '../../core/command.ts';
-import type { Sender } from '../../delivery/sender.ts';
+import type { Sender } from '../../core/delivery.ts';
 import type { PlatformAdapter } from '../../core/platform.ts';
 import type { Logger } from '../../logger.ts';
 import { STOP_GRACE_MS } from '../grace.ts';
@@ -15,7 +15,7 @@ import { syncCommands } from './register.ts';
 import { restOptions } from './rest.ts';
 import { createDiscordSender } from './sender.ts';
 
-export { buildSlashCommands, slashCommandProblems } from './slash.ts';
+export { buildSlashCommands } from './slash.ts';
 export { registerCommands } from './register.ts';
 export { renderDiscord } from './format.ts';
 
@@ -77,7 +77,8 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordHandle> {
   // whatever set Discord already has.
   const registration = syncCommands({ rest: client.rest, config, logger, commands, appId }).then(
     () => undefined,
-    (err: unknown) => logger.error({ err: describe(err) }, 'discord command registration failed; the previously registered commands stay in place'),
+    (err: unknown) =>
+      logger.error({ err: describe(err) }, 'discord command registration failed; the previously registered commands stay in place'),
   );
 
   let stopped: Promise<void> | undefined;

@@ -37,7 +37,7 @@ type Repliable = ChatInputCommandInteraction | ButtonInteraction;
  * Manage Server or Manage Channels (Administrator implies both); everyone is admin of their own DM
  * with the bot, and nobody of a DM or group DM between users, which the bot cannot post in anyway.
  */
-export function isChannelAdmin(interaction: Repliable): boolean {
+function isChannelAdmin(interaction: Repliable): boolean {
   const where = whereInvoked(interaction);
   if (where === 'bot-dm') return true;
   if (where === 'private-channel') return false;
@@ -87,7 +87,13 @@ async function within(run: Promise<Reply>, ms: number): Promise<Reply | typeof N
   }
 }
 
-async function answerCommand(interaction: ChatInputCommandInteraction, ctx: CommandContext, run: Promise<Reply>, deps: InteractionDeps, personal: boolean): Promise<void> {
+async function answerCommand(
+  interaction: ChatInputCommandInteraction,
+  ctx: CommandContext,
+  run: Promise<Reply>,
+  deps: InteractionDeps,
+  personal: boolean,
+): Promise<void> {
   const early = await within(run, deps.deferAfterMs);
   if (early !== NOT_YET) {
     await interaction.reply(replyOptions(early, ctx.now()));
@@ -105,7 +111,12 @@ async function answerCommand(interaction: ChatInputCommandInteraction, ctx: Comm
   await interaction.editReply(editOptions(reply, ctx.now()));
 }
 
-async function answerButton(interaction: ButtonInteraction, ctx: CommandContext, run: Promise<Reply>, deps: InteractionDeps): Promise<void> {
+async function answerButton(
+  interaction: ButtonInteraction,
+  ctx: CommandContext,
+  run: Promise<Reply>,
+  deps: InteractionDeps,
+): Promise<void> {
   // A personal answer replaces the message it was pressed on when only the presser could see that
   // message (/forget's question becomes its result, and its button goes away).
   const inPlace = (reply: Reply) => !reply.ephemeral || (reply.tone !== 'error' && interaction.message.flags.has(MessageFlags.Ephemeral));
@@ -136,7 +147,9 @@ async function onButton(interaction: ButtonInteraction, deps: InteractionDeps): 
   const action = decodeButtonId(interaction.customId);
   const command = action && findCommand(deps.commands, action.command);
   if (!action || !command) {
-    await interaction.reply(replyOptions(errorReply('This button no longer works', 'Run the command again to get fresh buttons.'), ctx.now()));
+    await interaction.reply(
+      replyOptions(errorReply('This button no longer works', 'Run the command again to get fresh buttons.'), ctx.now()),
+    );
     return;
   }
   const run = runCommand(deps.commands, action.command, action.args, ctx, deps.logger);

@@ -3,8 +3,7 @@
  * answer is mapped to retry-later, give-up-on-this-destination, or delivered.
  */
 import { DiscordAPIError, RateLimitError, Routes, type REST, type RawFile } from 'discord.js';
-import type { Destination } from '../../core/delivery.ts';
-import type { SendResult, Sender } from '../../delivery/sender.ts';
+import type { Destination, SendResult, Sender } from '../../core/delivery.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { Logger } from '../../logger.ts';
 import { renderDiscord } from './format.ts';
@@ -17,7 +16,7 @@ import { describe } from './interactions.ts';
  */
 const PERMANENT_CODES = new Set([10003, 10013, 50001, 50007, 50013]);
 
-export function classifySendError(err: unknown): Extract<SendResult, { ok: false }> {
+function classifySendError(err: unknown): Extract<SendResult, { ok: false }> {
   if (err instanceof RateLimitError) {
     return { ok: false, permanent: false, reason: `rate limited on ${err.route}`, retryAfterMs: err.retryAfter };
   }
@@ -58,7 +57,10 @@ export function createDiscordSender(rest: REST, logger: Logger): Sender {
         return { ok: true, messageIds: [message.id] };
       } catch (err) {
         const result = classifySendError(err);
-        logger.warn({ destination: { kind: destination.kind, chatId: destination.chatId }, reason: result.reason, permanent: result.permanent }, 'discord send failed');
+        logger.warn(
+          { destination: { kind: destination.kind, chatId: destination.chatId }, reason: result.reason, permanent: result.permanent },
+          'discord send failed',
+        );
         return result;
       }
     },

@@ -15,7 +15,7 @@ import type { Command, OptionSpec } from '../../core/command.ts';
 
 export type SlashCommandJSON = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-export const SLASH_LIMITS = {
+const SLASH_LIMITS = {
   name: 32,
   description: 100,
   options: 25,
@@ -29,7 +29,7 @@ export const SLASH_LIMITS = {
 } as const;
 
 /** Who may run channel administration commands by default; the handler re-checks either one. */
-export const ADMIN_PERMISSIONS = PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ManageChannels;
+const ADMIN_PERMISSIONS = PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ManageChannels;
 
 const NAME = /^[-_\p{L}\p{N}]{1,32}$/u;
 
@@ -71,7 +71,10 @@ function optionJSON(name: string, spec: OptionSpec): APIApplicationCommandBasicO
  */
 function placement(command: Command): Pick<SlashCommandJSON, 'contexts' | 'integration_types'> {
   if (command.adminOnly) {
-    return { integration_types: [ApplicationIntegrationType.GuildInstall], contexts: [InteractionContextType.Guild, InteractionContextType.BotDM] };
+    return {
+      integration_types: [ApplicationIntegrationType.GuildInstall],
+      contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+    };
   }
   return {
     integration_types: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
@@ -105,10 +108,12 @@ export function slashCommandProblems(set: readonly SlashCommandJSON[]): string[]
   if (set.length > SLASH_LIMITS.commands) problems.push(`${set.length} commands; at most ${SLASH_LIMITS.commands}`);
   const names = new Set<string>();
   const checkName = (where: string, name: string) => {
-    if (!NAME.test(name) || name !== name.toLowerCase()) problems.push(`${where}: name "${name}" must be 1-32 lowercase letters, digits, - or _`);
+    if (!NAME.test(name) || name !== name.toLowerCase())
+      problems.push(`${where}: name "${name}" must be 1-32 lowercase letters, digits, - or _`);
   };
   const checkDescription = (where: string, d: string) => {
-    if (d.length < 1 || d.length > SLASH_LIMITS.description) problems.push(`${where}: description is ${d.length} characters; 1-100 allowed`);
+    if (d.length < 1 || d.length > SLASH_LIMITS.description)
+      problems.push(`${where}: description is ${d.length} characters; 1-100 allowed`);
   };
   for (const cmd of set) {
     const where = `/${cmd.name}`;
@@ -135,18 +140,23 @@ export function slashCommandProblems(set: readonly SlashCommandJSON[]): string[]
         if ('autocomplete' in o && o.autocomplete) problems.push(`${at}: choices and autocomplete together`);
         for (const c of o.choices) {
           const value = String(c.value);
-          if (c.name.length < 1 || c.name.length > SLASH_LIMITS.choiceText || value.length > SLASH_LIMITS.choiceText) problems.push(`${at}: choice "${c.name}" name/value must be 1-100 characters`);
+          if (c.name.length < 1 || c.name.length > SLASH_LIMITS.choiceText || value.length > SLASH_LIMITS.choiceText)
+            problems.push(`${at}: choice "${c.name}" name/value must be 1-100 characters`);
           total += c.name.length + value.length;
         }
       }
       if ('min_value' in o || 'max_value' in o) {
         const { min_value: min, max_value: max } = o as { min_value?: number; max_value?: number };
-        for (const v of [min, max]) if (v !== undefined && (!Number.isFinite(v) || Math.abs(v) > SLASH_LIMITS.numberBound)) problems.push(`${at}: bound ${v} outside ±2^53`);
+        for (const v of [min, max])
+          if (v !== undefined && (!Number.isFinite(v) || Math.abs(v) > SLASH_LIMITS.numberBound))
+            problems.push(`${at}: bound ${v} outside ±2^53`);
         if (min !== undefined && max !== undefined && min > max) problems.push(`${at}: min_value > max_value`);
       }
-      if ('max_length' in o && o.max_length !== undefined && (o.max_length < 1 || o.max_length > SLASH_LIMITS.maxLength)) problems.push(`${at}: max_length must be 1-6000`);
+      if ('max_length' in o && o.max_length !== undefined && (o.max_length < 1 || o.max_length > SLASH_LIMITS.maxLength))
+        problems.push(`${at}: max_length must be 1-6000`);
     }
-    if (total > SLASH_LIMITS.totalChars) problems.push(`${where}: ${total} characters in names, descriptions and choices; at most ${SLASH_LIMITS.totalChars}`);
+    if (total > SLASH_LIMITS.totalChars)
+      problems.push(`${where}: ${total} characters in names, descriptions and choices; at most ${SLASH_LIMITS.totalChars}`);
   }
   return problems;
 }
@@ -155,14 +165,36 @@ export function slashCommandProblems(set: readonly SlashCommandJSON[]): string[]
  * The parts of a command that matter for "is the registered set current?", with Discord's defaults
  * filled in, so a command read back from Discord (ids, versions, nulls) compares equal to ours.
  */
-function normaliseOption(o: any): unknown {
+/** An option or command as JSON, ours or read back from Discord: only the fields compared here. */
+type WireOption = {
+  type?: number;
+  name?: string;
+  description?: string;
+  required?: boolean;
+  autocomplete?: boolean;
+  choices?: { name: string; value: string | number }[];
+  min_value?: number;
+  max_value?: number;
+  min_length?: number;
+  max_length?: number;
+};
+type WireCommand = WireOption & {
+  name: string;
+  options?: WireOption[];
+  default_member_permissions?: string | null;
+  nsfw?: boolean;
+  contexts?: number[] | null;
+  integration_types?: number[];
+};
+
+function normaliseOption(o: WireOption): unknown {
   return {
     type: o.type,
     name: o.name,
     description: o.description,
     required: Boolean(o.required),
     autocomplete: Boolean(o.autocomplete),
-    choices: o.choices?.length ? o.choices.map((c: any) => ({ name: c.name, value: c.value })) : null,
+    choices: o.choices?.length ? o.choices.map((c) => ({ name: c.name, value: c.value })) : null,
     min_value: o.min_value ?? null,
     max_value: o.max_value ?? null,
     min_length: o.min_length ?? null,
@@ -175,7 +207,7 @@ function normaliseOption(o: any): unknown {
  * and whatever it echoes back for them must not make every restart look like a change.
  */
 export function normaliseCommandSet(set: readonly unknown[], scope: RegistrationScope = 'global'): string {
-  const normal = (set as any[])
+  const normal = (set as WireCommand[])
     .map((c) => ({
       type: c.type ?? ApplicationCommandType.ChatInput,
       name: c.name,

@@ -22,7 +22,9 @@ export type Where =
   /** A DM or group DM between users (PRIVATE_CHANNEL): answers only, no posts. */
   | 'private-channel';
 
-export function whereInvoked(interaction: Pick<BaseInteraction, 'context' | 'guildId' | 'authorizingIntegrationOwners'> & { inGuild(): boolean }): Where {
+export function whereInvoked(
+  interaction: Pick<BaseInteraction, 'context' | 'guildId' | 'authorizingIntegrationOwners'> & { inGuild(): boolean },
+): Where {
   switch (interaction.context) {
     case InteractionContextType.BotDM:
       return 'bot-dm';

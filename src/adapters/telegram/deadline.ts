@@ -6,7 +6,7 @@
 import type { Telegram } from 'telegraf';
 
 /** A call that got no answer within its deadline. It is a failure the caller may retry, never a success. */
-export class CallTimeout extends Error {
+class CallTimeout extends Error {
   constructor(method: string, ms: number) {
     super(`Telegram ${method} got no answer within ${ms} ms`);
     this.name = 'CallTimeout';

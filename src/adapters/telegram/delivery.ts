@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { TelegramError, type Telegram } from 'telegraf';
-import type { SendResult } from '../../delivery/sender.ts';
+import type { SendResult } from '../../core/delivery.ts';
 import type { Reply } from '../../core/reply.ts';
 import { CAPTION_LIMIT, TEXT_LIMIT, chartCaption, renderTelegram, splitHtml } from './format.ts';
 import type { Pacer } from './pacer.ts';
@@ -51,18 +51,24 @@ export class TelegramDelivery {
     const threading = replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {};
     // A photo goes as multipart, where telegraf silently drops object fields it does not know
     // (reply_parameters among them): send that one as the JSON string the Bot API also accepts.
-    const photoThreading = replyTo ? { reply_parameters: JSON.stringify(threading.reply_parameters) as unknown as { message_id: number } } : {};
+    const photoThreading = replyTo
+      ? { reply_parameters: JSON.stringify(threading.reply_parameters) as unknown as { message_id: number } }
+      : {};
 
     if (reply.chart) {
       const { png, filename } = reply.chart;
       const whole = html.length <= CAPTION_LIMIT;
       const photo = await this.attempt(target, (id) =>
-        this.telegram.sendPhoto(id, { source: png, filename }, {
-          caption: whole ? html : chartCaption(reply),
-          parse_mode: 'HTML',
-          ...(whole && keyboard ? { reply_markup: keyboard } : {}),
-          ...photoThreading,
-        }),
+        this.telegram.sendPhoto(
+          id,
+          { source: png, filename },
+          {
+            caption: whole ? html : chartCaption(reply),
+            parse_mode: 'HTML',
+            ...(whole && keyboard ? { reply_markup: keyboard } : {}),
+            ...photoThreading,
+          },
+        ),
       );
       if (!photo.ok) return photo.failure;
       ids.push(String(photo.value.message_id));
@@ -111,19 +117,27 @@ export class TelegramDelivery {
     if (!fits) return this.send(chatId, reply);
     const target: Target = { id: chatId };
     const markup = keyboard ? { reply_markup: keyboard } : {};
-    const edited = await this.attempt(target, (id): Promise<unknown> =>
-      chart
-        ? this.telegram.editMessageMedia(id, messageId, undefined, {
-            type: 'photo',
-            media: { source: chart.png, filename: chart.filename },
-            caption: html,
-            parse_mode: 'HTML',
-          }, markup)
-        : this.telegram.editMessageText(id, messageId, undefined, html, {
-            parse_mode: 'HTML',
-            link_preview_options: { is_disabled: true },
-            ...markup,
-          }),
+    const edited = await this.attempt(
+      target,
+      (id): Promise<unknown> =>
+        chart
+          ? this.telegram.editMessageMedia(
+              id,
+              messageId,
+              undefined,
+              {
+                type: 'photo',
+                media: { source: chart.png, filename: chart.filename },
+                caption: html,
+                parse_mode: 'HTML',
+              },
+              markup,
+            )
+          : this.telegram.editMessageText(id, messageId, undefined, html, {
+              parse_mode: 'HTML',
+              link_preview_options: { is_disabled: true },
+              ...markup,
+            }),
     );
     if (edited.ok || /message is not modified/i.test(edited.description)) return this.delivered([String(messageId)], target);
     if (edited.failure.permanent || edited.failure.retryAfterMs !== undefined) return edited.failure;

@@ -27,7 +27,9 @@ export function escapeHtml(text: string): string {
 
 /** Option and command names a command quoted in `backticks` show as code; all else is escaped text. */
 function prose(text: string): string {
-  return proseParts(text).map((p) => (p.code ? `<code>${escapeHtml(p.text)}</code>` : escapeHtml(p.text))).join('');
+  return proseParts(text)
+    .map((p) => (p.code ? `<code>${escapeHtml(p.text)}</code>` : escapeHtml(p.text)))
+    .join('');
 }
 
 function titleOf(reply: Reply): string {

@@ -12,7 +12,7 @@ import type { Update } from 'telegraf/types';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import type { Command, CommandContext } from '../../core/command.ts';
-import type { Sender } from '../../delivery/sender.ts';
+import type { Sender } from '../../core/delivery.ts';
 import type { PlatformAdapter } from '../../core/platform.ts';
 import { STOP_GRACE_MS } from '../grace.ts';
 import { askerOf } from './asker.ts';
@@ -232,7 +232,10 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
       const finished = await within(Promise.all([intake.settled(), polling]), Math.max(0, deadline - Date.now()));
       if (!finished) {
         const chats = intake.runningChats();
-        log.warn({ dropped: chats.length, chats, graceMs: timing.stopGraceMs }, 'telegram: shutdown grace period over; dropping the replies still being made');
+        log.warn(
+          { dropped: chats.length, chats, graceMs: timing.stopGraceMs },
+          'telegram: shutdown grace period over; dropping the replies still being made',
+        );
         pacer.close();
         cancelCalls.abort();
         await within(Promise.all([intake.settled(), polling]), 1_000);

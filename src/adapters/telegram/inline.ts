@@ -55,7 +55,7 @@ export interface InlineAnswer {
   cacheTimeSec: number;
 }
 
-export function inlineCommands(commands: readonly Command[]): Command[] {
+function inlineCommands(commands: readonly Command[]): Command[] {
   return commands.filter((c) => !NOT_INLINE.has(c.name) && !c.personal && !c.adminOnly);
 }
 
@@ -100,12 +100,16 @@ export function createInlineQueries(deps: InlineDeps) {
 type Card = { reply: Reply; name: string; hint?: string } | 'late';
 
 /** The cards for one query text, built within deps.answerWithinMs. */
-export async function answerQuery(deps: Omit<InlineDeps, 'answer'>, text: string): Promise<InlineAnswer> {
+async function answerQuery(deps: Omit<InlineDeps, 'answer'>, text: string): Promise<InlineAnswer> {
   const usable = inlineCommands(deps.commands);
   const [first = '', ...rest] = tokenize(text.trim());
   const typed = first.replace(/^\//, '').toLowerCase();
   const run = (command: Command, tokens: readonly string[], hint?: string) =>
-    runCommand(deps.commands, command.name, splitArgs(command, tokens), deps.makeContext(), deps.log).then((reply) => ({ reply, name: command.name, ...(hint ? { hint } : {}) }));
+    runCommand(deps.commands, command.name, splitArgs(command, tokens), deps.makeContext(), deps.log).then((reply) => ({
+      reply,
+      name: command.name,
+      ...(hint ? { hint } : {}),
+    }));
 
   let jobs: Promise<Card>[];
   if (!typed) {
@@ -113,7 +117,13 @@ export async function answerQuery(deps: Omit<InlineDeps, 'answer'>, text: string
   } else {
     const exact = findCommand(usable, typed);
     const prefixed = usable.filter((c) => c.name.startsWith(typed)).slice(0, MAX_PREFIX_CARDS);
-    const near = findCommand(usable, closest(typed, usable.map((c) => c.name)) ?? '');
+    const near = findCommand(
+      usable,
+      closest(
+        typed,
+        usable.map((c) => c.name),
+      ) ?? '',
+    );
     if (findCommand(deps.commands, typed) && !exact) {
       return helpAnswer(usable, deps.botUsername, `/${typed} works in a chat with @${deps.botUsername}, not inline.`);
     }

@@ -6,13 +6,13 @@
  */
 
 /** A per-chat GCRA gate (a leaky bucket that allows a short burst): the FAQ allows short bursts in a chat. */
-export interface Rate {
+interface Rate {
   intervalMs: number;
   burst: number;
 }
 
 /** At most `messages` sends in any window of `windowMs`. */
-export interface Window {
+interface Window {
   messages: number;
   windowMs: number;
 }
@@ -34,7 +34,7 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-export const realClock: Clock = {
+const realClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
@@ -153,7 +153,10 @@ export class Pacer {
     const chatAt = this.gateFor(chatId).reserve(this.clock.now());
     if (!(await this.waitUntil(chatAt))) return undefined;
     if (!(await this.waitUntil(this.spacing.reserve(this.clock.now())))) return undefined;
-    return this.global.take((ms) => this.sleep(ms), () => this.closed);
+    return this.global.take(
+      (ms) => this.sleep(ms),
+      () => this.closed,
+    );
   }
 
   /** Telegram said "retry after": nothing more goes to this chat for `waitMs`. */

@@ -21,7 +21,7 @@ export interface PollTiming {
 export const POLL_TIMING: PollTiming = { pollTimeoutSec: 50, retryBaseMs: 1_000, retryCapMs: 30_000 };
 
 /** Polling cannot go on: a human must fix the configuration. */
-export class PollingFatal extends Error {
+class PollingFatal extends Error {
   override name = 'PollingFatal';
 }
 
@@ -48,9 +48,17 @@ export function classifyPollError(err: unknown): Verdict {
   }
   if (code >= 500) return { retry: true, why: `${code} ${err.description}` };
   if (code === 401 || code === 404) {
-    return { retry: false, error: new PollingFatal(`Telegram refused the bot token (${code} ${err.description}): check TELEGRAM_BOT_TOKEN (and TELEGRAM_API_ROOT if set)`) };
+    return {
+      retry: false,
+      error: new PollingFatal(
+        `Telegram refused the bot token (${code} ${err.description}): check TELEGRAM_BOT_TOKEN (and TELEGRAM_API_ROOT if set)`,
+      ),
+    };
   }
-  return { retry: false, error: new PollingFatal(`Telegram refused getUpdates (${code} ${err.description}); stopping so a supervisor restarts the bot`) };
+  return {
+    retry: false,
+    error: new PollingFatal(`Telegram refused getUpdates (${code} ${err.description}); stopping so a supervisor restarts the bot`),
+  };
 }
 
 export function backoffMs(failures: number, timing: PollTiming, random: () => number = Math.random): number {
@@ -80,7 +88,11 @@ export async function pollUpdates(opts: PollOptions): Promise<void> {
   try {
     while (!signal.aborted) {
       try {
-        const updates = await call('getUpdates', { timeout: timing.pollTimeoutSec, offset, allowed_updates: opts.allowedUpdates }, { signal });
+        const updates = await call(
+          'getUpdates',
+          { timeout: timing.pollTimeoutSec, offset, allowed_updates: opts.allowedUpdates },
+          { signal },
+        );
         if (failures > 0) log.info({ failures }, 'telegram: polling recovered');
         failures = 0;
         for (const update of updates) {

@@ -13,7 +13,10 @@ export const SLOW_DOWN: Reply = {
 };
 
 export function startReply(commands: readonly Command[], version: string): Reply {
-  const shown = commands.slice(0, 6).map((c) => `/${c.name}`).join(', ');
+  const shown = commands
+    .slice(0, 6)
+    .map((c) => `/${c.name}`)
+    .join(', ');
   return {
     title: 'Welcome to hashwatch',
     lines: [

@@ -1,5 +1,5 @@
 /** Proactive posts (alerts, digests) for the outbox, through the same paced delivery as replies. */
-import type { Sender } from '../../delivery/sender.ts';
+import type { Sender } from '../../core/delivery.ts';
 import type { TelegramDelivery } from './delivery.ts';
 
 export function createTelegramSender(delivery: TelegramDelivery): Sender {

@@ -38,7 +38,13 @@ export function createUpdateHandler(deps: UpdateDeps): (update: Update) => Promi
     const parsed = parseCommand(msg.text, deps.botUsername);
     if (!parsed) {
       if (isPrivate && !msg.text.startsWith('/')) {
-        await delivery.send(chatId, { title: 'Commands start with /', lines: ['For example /hashprice. /help lists them all.'], sections: [], footer: [], tone: 'neutral' });
+        await delivery.send(chatId, {
+          title: 'Commands start with /',
+          lines: ['For example /hashprice. /help lists them all.'],
+          sections: [],
+          footer: [],
+          tone: 'neutral',
+        });
       }
       return;
     }
@@ -120,7 +126,13 @@ export function createUpdateHandler(deps: UpdateDeps): (update: Update) => Promi
       log.error({ err, updateId: update.update_id }, 'telegram: update handler failed');
       const chat = 'message' in update ? update.message.chat : undefined;
       if (chat) {
-        await delivery.send(String(chat.id), errorReply('Sorry, that failed', 'Something went wrong on our side while answering. It has been logged; please try again in a minute.'));
+        await delivery.send(
+          String(chat.id),
+          errorReply(
+            'Sorry, that failed',
+            'Something went wrong on our side while answering. It has been logged; please try again in a minute.',
+          ),
+        );
       }
     }
   };

@@ -34,13 +34,41 @@ export interface DisclosedLease {
  */
 export const DISCLOSED_LEASES: readonly DisclosedLease[] = Object.freeze([
   // $8.7B / 12 years / ~500 MW = $1.45M per MW per year.
-  { parties: 'Core Scientific–CoreWeave', announced: '2024-10-22', contractUsd: 8.7e9, years: 12, criticalItMw: 500, source: 'Core Scientific press release (SEC exhibit), 2024-10-22: ~500 MW critical IT load, ~$8.7B over 12-year terms' },
+  {
+    parties: 'Core Scientific–CoreWeave',
+    announced: '2024-10-22',
+    contractUsd: 8.7e9,
+    years: 12,
+    criticalItMw: 500,
+    source: 'Core Scientific press release (SEC exhibit), 2024-10-22: ~500 MW critical IT load, ~$8.7B over 12-year terms',
+  },
   // $3.0B / 10 years / 168 MW = $1.786M per MW per year.
-  { parties: 'Cipher Mining–Fluidstack', announced: '2025-09-25', contractUsd: 3.0e9, years: 10, criticalItMw: 168, source: 'Cipher Mining announcement, 2025-09-25: 168 MW critical IT load, ~$3B over 10 years' },
+  {
+    parties: 'Cipher Mining–Fluidstack',
+    announced: '2025-09-25',
+    contractUsd: 3.0e9,
+    years: 10,
+    criticalItMw: 168,
+    source: 'Cipher Mining announcement, 2025-09-25: 168 MW critical IT load, ~$3B over 10 years',
+  },
   // $3.7B / 10 years / 200 MW = $1.85M per MW per year ("more than 200 MW", so at most that).
-  { parties: 'TeraWulf–Fluidstack', announced: '2025-08-14', contractUsd: 3.7e9, years: 10, criticalItMw: 200, source: 'TeraWulf press release (GlobeNewswire), 2025-08-14: >200 MW critical IT load, ~$3.7B over 10 years' },
+  {
+    parties: 'TeraWulf–Fluidstack',
+    announced: '2025-08-14',
+    contractUsd: 3.7e9,
+    years: 10,
+    criticalItMw: 200,
+    source: 'TeraWulf press release (GlobeNewswire), 2025-08-14: >200 MW critical IT load, ~$3.7B over 10 years',
+  },
   // $7.0B / 15 years / 245 MW = $1.905M per MW per year.
-  { parties: 'Hut 8–Fluidstack', announced: '2025-12-17', contractUsd: 7.0e9, years: 15, criticalItMw: 245, source: 'Hut 8 announcement, 2025-12-17: 245 MW IT capacity, ~$7B over a 15-year base term' },
+  {
+    parties: 'Hut 8–Fluidstack',
+    announced: '2025-12-17',
+    contractUsd: 7.0e9,
+    years: 15,
+    criticalItMw: 245,
+    source: 'Hut 8 announcement, 2025-12-17: 245 MW IT capacity, ~$7B over a 15-year base term',
+  },
 ]);
 
 /** What one disclosed lease pays per MW of critical IT load per year. */
@@ -56,7 +84,8 @@ export function leaseUsdPerMwYear(l: DisclosedLease): number {
 export const AI_LEASE: Benchmark = {
   value: 1_800_000,
   unit: 'USD per MW of critical IT load per year',
-  citation: 'median of four disclosed miner-to-AI leases ($1.45M–$1.91M: Core Scientific with CoreWeave; Cipher, TeraWulf and Hut 8 with Fluidstack; 2024–2025)',
+  citation:
+    'median of four disclosed miner-to-AI leases ($1.45M–$1.91M: Core Scientific with CoreWeave; Cipher, TeraWulf and Hut 8 with Fluidstack; 2024–2025)',
   checked: '2026-12-01',
 };
 
@@ -69,7 +98,7 @@ export const AI_LEASE: Benchmark = {
 export const REFERENCE_POWER: Benchmark = {
   value: 0.06,
   unit: 'USD per kWh',
-  citation: 'between miners\' typical ¢4–5/kWh (CoinShares) and US industrial averages of ¢7–9/kWh (EIA)',
+  citation: "between miners' typical ¢4–5/kWh (CoinShares) and US industrial averages of ¢7–9/kWh (EIA)",
   checked: '2026-12-01',
 };
 

@@ -18,9 +18,18 @@ import { RETARGET_INTERVAL } from './constants.ts';
 import { subsidyBtc } from './subsidy.ts';
 
 /** Keys of the metric_snapshots table; stored values are in the normalised unit (H/s, USD, percent). */
-export type SnapshotKey =
-  | 'hashprice_usd' | 'hashprice_btc' | 'price_usd' | 'hashrate_7d' | 'hashrate' | 'difficulty'
-  | 'difficulty_change' | 'fee_share' | 'top_pool_share' | 'nakamoto' | 'hashprice_next_usd';
+type SnapshotKey =
+  | 'hashprice_usd'
+  | 'hashprice_btc'
+  | 'price_usd'
+  | 'hashrate_7d'
+  | 'hashrate'
+  | 'difficulty'
+  | 'difficulty_change'
+  | 'fee_share'
+  | 'top_pool_share'
+  | 'nakamoto'
+  | 'hashprice_next_usd';
 
 /** What a rule on the metric accepts. */
 export interface ThresholdSettings {
@@ -92,7 +101,13 @@ export const CATALOG = {
     read: (h) => trustedFigure(h, 'hashpriceUsdPerPhDay'),
     rearmFloor: 0,
     threshold: { min: 0, max: 1e6, step: 0.01 },
-    chart: { title: 'Hashprice (USD)', unit: 'USD per PH/s per day', factor: 1, lookbackDays: 0, axis: (v) => `$${num(v, v < 10 ? 2 : 0)}` },
+    chart: {
+      title: 'Hashprice (USD)',
+      unit: 'USD per PH/s per day',
+      factor: 1,
+      lookbackDays: 0,
+      axis: (v) => `$${num(v, v < 10 ? 2 : 0)}`,
+    },
     backfill: true,
   },
   hashprice_btc: {
@@ -105,8 +120,12 @@ export const CATALOG = {
     rearmFloor: 0,
     threshold: { min: 0, max: 10, step: 0.000001 },
     chart: {
-      title: 'Hashprice (BTC)', unit: 'sats per PH/s per day', factor: 1e8, lookbackDays: 0,
-      axis: (v) => num(v, 0), text: (v) => `${int(v * 1e8)} sats/PH/day`,
+      title: 'Hashprice (BTC)',
+      unit: 'sats per PH/s per day',
+      factor: 1e8,
+      lookbackDays: 0,
+      axis: (v) => num(v, 0),
+      text: (v) => `${int(v * 1e8)} sats/PH/day`,
     },
     backfill: true,
   },
@@ -119,7 +138,13 @@ export const CATALOG = {
     read: (h) => h.priceUsd,
     rearmFloor: 0,
     threshold: { min: 0, max: 1e9, step: 1 },
-    chart: { title: 'Bitcoin price', unit: 'USD per BTC', factor: 1, lookbackDays: 0, axis: (v) => (v >= 1000 ? `$${sig(v / 1000)}k` : `$${num(v, 0)}`) },
+    chart: {
+      title: 'Bitcoin price',
+      unit: 'USD per BTC',
+      factor: 1,
+      lookbackDays: 0,
+      axis: (v) => (v >= 1000 ? `$${sig(v / 1000)}k` : `$${num(v, 0)}`),
+    },
     backfill: true,
   },
   hashrate: {
@@ -156,7 +181,14 @@ export const CATALOG = {
     read: (h) => h.difficulty,
     rearmFloor: 0,
     threshold: { min: 1e12, max: 1e18, step: 1e12, scale: 1e12, parseValue: parseDifficulty },
-    chart: { title: 'Mining difficulty', unit: 'difficulty, T (× 10¹²)', factor: 1e-12, lookbackDays: 30, stepped: true, axis: (v) => `${sig(v)} T` },
+    chart: {
+      title: 'Mining difficulty',
+      unit: 'difficulty, T (× 10¹²)',
+      factor: 1e-12,
+      lookbackDays: 30,
+      stepped: true,
+      axis: (v) => `${sig(v)} T`,
+    },
     backfill: true,
   },
   difficulty_change: {
@@ -178,7 +210,13 @@ export const CATALOG = {
     read: (h) => trustedFigure(h, 'feeSharePercent'),
     rearmFloor: 0.25,
     threshold: { min: 0, max: 100, step: 0.01 },
-    chart: { title: 'Fee share of miner revenue', unit: '% of revenue (fees ÷ subsidy + fees)', factor: 1, lookbackDays: 0, axis: (v) => `${sig(v)} %` },
+    chart: {
+      title: 'Fee share of miner revenue',
+      unit: '% of revenue (fees ÷ subsidy + fees)',
+      factor: 1,
+      lookbackDays: 0,
+      axis: (v) => `${sig(v)} %`,
+    },
     backfill: true,
   },
   toppool: {
@@ -267,7 +305,11 @@ export function hashpriceAfterRetarget(h: Headline): number | undefined {
 
 /** A hashrate as people type it: EH/s by default, P or Z suffixes, or H/s in scientific notation. */
 function parseHashrate(raw: string): number {
-  const s = raw.trim().toLowerCase().replace(/\s+/g, '').replace(/h\/s$|h$/, '');
+  const s = raw
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, '')
+    .replace(/h\/s$|h$/, '');
   if (/^\d+(?:\.\d+)?e[+]?\d+$/.test(s)) return Number(s);
   const m = /^(\d+(?:\.\d+)?)(e|p|z)?$/.exec(s);
   if (!m) return Number.NaN;
@@ -281,7 +323,10 @@ function parseHashrate(raw: string): number {
  * raw difficulty.
  */
 function parseDifficulty(raw: string): number {
-  const s = raw.trim().toLowerCase().replace(/[\s,_]+/g, '');
+  const s = raw
+    .trim()
+    .toLowerCase()
+    .replace(/[\s,_]+/g, '');
   if (/^\d+(?:\.\d+)?e[+]?\d+$/.test(s)) return Number(s);
   const m = /^(\d+(?:\.\d+)?)(t|p)?$/.exec(s);
   if (!m) return Number.NaN;

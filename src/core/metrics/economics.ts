@@ -11,7 +11,7 @@ export interface EconomicsInput {
   fleetThs?: number;
 }
 
-export interface Fleet {
+interface Fleet {
   ths: number;
   dailyRevenue: number;
   dailyCost: number;
@@ -42,7 +42,8 @@ function requirePositive(name: string, value: number): void {
 export function miningEconomics(i: EconomicsInput): MiningEconomics {
   requirePositive('efficiency (J/TH)', i.efficiencyJPerTh);
   requirePositive('hashprice ($/PH/day)', i.hashpriceUsdPerPhDay);
-  if (!(i.powerUsdPerKwh >= 0) || !Number.isFinite(i.powerUsdPerKwh)) throw new RangeError(`power price ($/kWh) must be zero or more, got ${i.powerUsdPerKwh}`);
+  if (!(i.powerUsdPerKwh >= 0) || !Number.isFinite(i.powerUsdPerKwh))
+    throw new RangeError(`power price ($/kWh) must be zero or more, got ${i.powerUsdPerKwh}`);
   if (i.fleetThs !== undefined) requirePositive('fleet hashrate (TH/s)', i.fleetThs);
 
   // E J/TH = E W per TH/s; over 24 h that is E × 24 / 1000 kWh per TH/s per day.
@@ -94,7 +95,8 @@ export function machineEconomics(i: MachineInput): MachineEconomics {
   requirePositive('hashrate (TH/s)', i.hashrateThs);
   requirePositive('power (W)', i.powerW);
   requirePositive('hashprice ($/PH/day)', i.hashpriceUsdPerPhDay);
-  if (!(i.powerUsdPerKwh >= 0) || !Number.isFinite(i.powerUsdPerKwh)) throw new RangeError(`power price ($/kWh) must be zero or more, got ${i.powerUsdPerKwh}`);
+  if (!(i.powerUsdPerKwh >= 0) || !Number.isFinite(i.powerUsdPerKwh))
+    throw new RangeError(`power price ($/kWh) must be zero or more, got ${i.powerUsdPerKwh}`);
   const revenuePerDay = (i.hashpriceUsdPerPhDay / 1000) * i.hashrateThs;
   // W × 24 h / 1000 = kWh per day.
   const powerCostPerDay = ((i.powerW * 24) / 1000) * i.powerUsdPerKwh;

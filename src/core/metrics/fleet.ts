@@ -42,7 +42,11 @@ export function fleetEconomics(i: {
   if (machines.length === 0) throw new RangeError('no machines to compare');
   const rows = machines
     .map((m) => {
-      const economics = miningEconomics({ efficiencyJPerTh: m.efficiencyJPerTh, powerUsdPerKwh: i.powerUsdPerKwh, hashpriceUsdPerPhDay: i.hashpriceUsdPerPhDay });
+      const economics = miningEconomics({
+        efficiencyJPerTh: m.efficiencyJPerTh,
+        powerUsdPerKwh: i.powerUsdPerKwh,
+        hashpriceUsdPerPhDay: i.hashpriceUsdPerPhDay,
+      });
       return { ...m, economics, underWater: economics.marginPerThDay < 0 };
     })
     // Array.prototype.sort is stable, so ties keep the table's order.

@@ -27,7 +27,8 @@ export const FORWARD_ASSUMPTIONS =
   "Estimate: today's price and fees, and difficulty × (1 + the live estimated change), which moves with every block until the retarget.";
 
 export function difficultyAfterRetarget(difficulty: number, changePercent: number): number {
-  if (!Number.isFinite(changePercent) || changePercent <= -100) throw new RangeError(`estimated difficulty change must be above −100 %, got ${changePercent}`);
+  if (!Number.isFinite(changePercent) || changePercent <= -100)
+    throw new RangeError(`estimated difficulty change must be above −100 %, got ${changePercent}`);
   return difficulty * (1 + changePercent / 100);
 }
 
@@ -41,7 +42,12 @@ export function forwardHashprice(i: ForwardHashpriceInput): ForwardHashprice {
 }
 
 /** "After the adjustment in ~2.4 days, est. +5.9 %: $36.69/PH/day" (the line /hashprice shows). */
-export function forwardHashpriceLine(etaInMs: number, estimatedChangePercent: number, usdPerPhDay: number, amount: (usd: number) => string = usd): string {
+export function forwardHashpriceLine(
+  etaInMs: number,
+  estimatedChangePercent: number,
+  usdPerPhDay: number,
+  amount: (usd: number) => string = usd,
+): string {
   const when = etaInMs > 0 ? `in ~${duration(etaInMs)}` : 'due now';
   return `After the adjustment ${when}, est. ${pctChange(estimatedChangePercent, 1)}: ${amount(usdPerPhDay)}/PH/day`;
 }

@@ -12,7 +12,7 @@ import { nextHalving, subsidyBtc } from './subsidy.ts';
  * (mempool/mempool backend/src/api/difficulty-adjustment.ts, calcDifficultyAdjustment): a mean over
  * a handful of blocks is mostly luck.
  */
-export const MIN_EPOCH_BLOCKS_FOR_RATE = 504;
+const MIN_EPOCH_BLOCKS_FOR_RATE = 504;
 
 export interface BlockRate {
   /** Mean seconds between blocks. */
@@ -37,7 +37,7 @@ export function recentBlockRate(a: DifficultyAdjustment): BlockRate {
 }
 
 /** A block holds at most 4,000,000 weight units = 1,000,000 vbytes (BIP 141). */
-export const MAX_BLOCK_VBYTES = 1_000_000;
+const MAX_BLOCK_VBYTES = 1_000_000;
 
 export interface HalvingInput {
   height: number;
@@ -73,7 +73,8 @@ export interface HalvingOutlook {
 }
 
 export function halvingOutlook(i: HalvingInput): HalvingOutlook {
-  if (!(i.intervalSec > 0) || !Number.isFinite(i.intervalSec)) throw new RangeError(`block interval must be a positive number of seconds, got ${i.intervalSec}`);
+  if (!(i.intervalSec > 0) || !Number.isFinite(i.intervalSec))
+    throw new RangeError(`block interval must be a positive number of seconds, got ${i.intervalSec}`);
   if (!(i.avgFeesBtc >= 0)) throw new RangeError(`fees per block must be zero or more, got ${i.avgFeesBtc}`);
   const next = nextHalving(i.height);
   const subsidyNowBtc = subsidyBtc(i.height);

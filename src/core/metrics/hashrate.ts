@@ -70,7 +70,7 @@ export function hashrateTrend(points: Point[], nowSec: number): HashrateTrend {
   };
 }
 
-export type RibbonState = 'capitulation' | 'recovery' | 'normal';
+type RibbonState = 'capitulation' | 'recovery' | 'normal';
 
 export interface HashRibbons {
   sma30: number;

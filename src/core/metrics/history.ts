@@ -26,7 +26,7 @@ export function valueAt(series: Point[], tSec: number, maxAgeSec = Number.POSITI
 }
 
 /** Comparisons ("7d change") accept a past point at most this far before the day compared with. */
-export const MAX_COMPARISON_GAP_SEC = 2 * SECONDS_PER_DAY;
+const MAX_COMPARISON_GAP_SEC = 2 * SECONDS_PER_DAY;
 
 /**
  * Percent change of `current` (the value now, at nowSec) against the value in force `days` earlier.

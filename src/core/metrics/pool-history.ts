@@ -29,7 +29,10 @@ export function weeklyConcentration(points: readonly PoolHistoryPoint[]): WeekCo
   return [...weeks]
     .sort(([a], [b]) => a - b)
     .flatMap(([t, byName]) => {
-      const shares = [...byName].map(([name, share]) => ({ name, share })).filter((s) => s.share > 0).sort((a, b) => b.share - a.share || a.name.localeCompare(b.name));
+      const shares = [...byName]
+        .map(([name, share]) => ({ name, share }))
+        .filter((s) => s.share > 0)
+        .sort((a, b) => b.share - a.share || a.name.localeCompare(b.name));
       if (!shares.length) return [];
       let cumulative = 0;
       let nakamoto: number | undefined;
@@ -49,7 +52,10 @@ export function weeklyConcentration(points: readonly PoolHistoryPoint[]): WeekCo
  * The latest week against the week nearest to `days` before it (at least a week apart): the pair
  * /pools compares. Undefined without two such weeks.
  */
-export function concentrationThenNow(weeks: readonly WeekConcentration[], days = 30): { then: WeekConcentration; now: WeekConcentration } | undefined {
+export function concentrationThenNow(
+  weeks: readonly WeekConcentration[],
+  days = 30,
+): { then: WeekConcentration; now: WeekConcentration } | undefined {
   const now = weeks.at(-1);
   if (!now) return undefined;
   const target = now.t - days * DAY_SEC;
@@ -64,7 +70,8 @@ export function concentrationThenNow(weeks: readonly WeekConcentration[], days =
  * a top-1 share that moved by at least one point decides.
  */
 export function concentrationTrend(then: WeekConcentration, now: WeekConcentration): 'rose' | 'fell' | 'held' {
-  if (then.nakamoto !== undefined && now.nakamoto !== undefined && then.nakamoto !== now.nakamoto) return now.nakamoto < then.nakamoto ? 'rose' : 'fell';
+  if (then.nakamoto !== undefined && now.nakamoto !== undefined && then.nakamoto !== now.nakamoto)
+    return now.nakamoto < then.nakamoto ? 'rose' : 'fell';
   const d = now.top1.share - then.top1.share;
   if (Math.abs(d) < 0.01) return 'held';
   return d > 0 ? 'rose' : 'fell';

@@ -3,7 +3,7 @@
  * identified are one "Unknown" bucket: it may hide many small miners, so callers should say so.
  */
 
-export interface PoolShare {
+interface PoolShare {
   name: string;
   blocks: number;
   /** Fraction of all blocks in the window, 0..1. */
@@ -29,7 +29,8 @@ export const UNKNOWN_POOL = 'Unknown';
 export function poolConcentration(pools: { name: string; blockCount: number }[]): PoolConcentration {
   const blocksByName = new Map<string, number>();
   for (const p of pools) {
-    if (!Number.isInteger(p.blockCount) || p.blockCount < 0) throw new RangeError(`block count of ${p.name} must be a non-negative integer, got ${p.blockCount}`);
+    if (!Number.isInteger(p.blockCount) || p.blockCount < 0)
+      throw new RangeError(`block count of ${p.name} must be a non-negative integer, got ${p.blockCount}`);
     if (p.blockCount === 0) continue;
     const name = p.name.trim().toLowerCase() === 'unknown' ? UNKNOWN_POOL : p.name;
     blocksByName.set(name, (blocksByName.get(name) ?? 0) + p.blockCount);

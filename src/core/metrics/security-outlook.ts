@@ -37,7 +37,8 @@ export function budgetAtHalvings(i: { height: number; avgFeesBtc: number; priceU
   });
 }
 
-export const HALVING_BUDGET_ASSUMPTIONS = "Assumes today's price and fees per block, 144 blocks a day, and the supply at each halving block.";
+export const HALVING_BUDGET_ASSUMPTIONS =
+  "Assumes today's price and fees per block, 144 blocks a day, and the supply at each halving block.";
 
 /** "After the halving at block 1,050,000 (1.5625 BTC): 0.41 % of the market cap a year; keeping today's budget takes fees of 50.3 % of revenue." */
 export function halvingBudgetLine(h: HalvingBudget): string {

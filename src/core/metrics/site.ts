@@ -4,7 +4,7 @@
  */
 import { DAYS_PER_MONTH, miningEconomics } from './economics.ts';
 
-export const MONTHS_PER_YEAR = 12;
+const MONTHS_PER_YEAR = 12;
 
 export interface SiteInput {
   mw: number;
@@ -15,7 +15,7 @@ export interface SiteInput {
   leaseUsdPerMwYear: number;
 }
 
-export interface PerMwMonth {
+interface PerMwMonth {
   miningRevenue: number;
   powerCost: number;
   /** Mining revenue minus power. */
@@ -41,10 +41,16 @@ function requirePositive(name: string, v: number): void {
 
 export function siteEconomics(i: SiteInput): SiteEconomics {
   requirePositive('site size (MW)', i.mw);
-  if (!(i.leaseUsdPerMwYear >= 0) || !Number.isFinite(i.leaseUsdPerMwYear)) throw new RangeError(`lease rate must be zero or more, got ${i.leaseUsdPerMwYear}`);
+  if (!(i.leaseUsdPerMwYear >= 0) || !Number.isFinite(i.leaseUsdPerMwYear))
+    throw new RangeError(`lease rate must be zero or more, got ${i.leaseUsdPerMwYear}`);
   const thsPerMw = 1e6 / i.efficiencyJPerTh;
   // The per-TH/s formulas of /profit, summed over a megawatt of machines for a 30.4375-day month.
-  const e = miningEconomics({ efficiencyJPerTh: i.efficiencyJPerTh, powerUsdPerKwh: i.powerUsdPerKwh, hashpriceUsdPerPhDay: i.hashpriceUsdPerPhDay, fleetThs: thsPerMw });
+  const e = miningEconomics({
+    efficiencyJPerTh: i.efficiencyJPerTh,
+    powerUsdPerKwh: i.powerUsdPerKwh,
+    hashpriceUsdPerPhDay: i.hashpriceUsdPerPhDay,
+    fleetThs: thsPerMw,
+  });
   const lease = i.leaseUsdPerMwYear / MONTHS_PER_YEAR;
   const perMwMonth: PerMwMonth = {
     miningRevenue: e.fleet!.monthlyRevenue,

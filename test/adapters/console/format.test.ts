@@ -8,7 +8,9 @@ describe('terminal text rendering', () => {
   it('strips C0/C1 controls from upstream strings, keeping newlines and tabs (issue 10 #9)', () => {
     // A pool name as an upstream could send it: retitle the window (OSC 0 … BEL), then clear it (CSI 2J).
     const pool = 'Evil\u001b]0;owned\u0007Pool\u001b[2J\u009b31m';
-    const text = renderText(reply({ title: `Pools ${pool}`, sections: [{ fields: [{ label: pool, value: `${pool} 31.3 %` }] }], footer: ['a\tb', 'c\rd'] }));
+    const text = renderText(
+      reply({ title: `Pools ${pool}`, sections: [{ fields: [{ label: pool, value: `${pool} 31.3 %` }] }], footer: ['a\tb', 'c\rd'] }),
+    );
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     expect(text).toContain('Pools Evil]0;ownedPool[2J31m');
     expect(text).toContain('a\tb\ncd');
@@ -26,7 +28,18 @@ describe('terminal text rendering', () => {
   });
 
   it('aligns values after wide labels by display width', () => {
-    const text = renderText(reply({ sections: [{ fields: [{ label: '日本', value: 'x' }, { label: 'abcd', value: 'y' }] }] }));
+    const text = renderText(
+      reply({
+        sections: [
+          {
+            fields: [
+              { label: '日本', value: 'x' },
+              { label: 'abcd', value: 'y' },
+            ],
+          },
+        ],
+      }),
+    );
     expect(text).toContain('  日本  x\n  abcd  y');
   });
 });

@@ -55,7 +55,11 @@ describe('terminal prompt', () => {
 });
 
 describe('terminal prompt safety and waiting', () => {
-  const prompt = async (lines: string, extra: { waitingNotice?: string; waitingAfterMs?: number; chartsDir?: string } = {}, now = Date.now) => {
+  const prompt = async (
+    lines: string,
+    extra: { waitingNotice?: string; waitingAfterMs?: number; chartsDir?: string } = {},
+    now = Date.now,
+  ) => {
     const input = new PassThrough();
     const output = new PassThrough();
     let text = '';
@@ -91,7 +95,9 @@ describe('terminal prompt safety and waiting', () => {
     const blocked = join(mkdtempSync(join(tmpdir(), 'hashwatch-data-')), 'charts');
     writeFileSync(blocked, 'a file where the folder should be');
     const refused = await prompt('/chart hashprice 30d\n/quit\n', { chartsDir: blocked }, () => NOW);
-    expect(refused).toContain(`Could not save the chart to ${join(blocked, 'hashprice-30d-20250401-210740.png')} (EEXIST); from a shell: hashwatch chart <metric> --out file.png`);
+    expect(refused).toContain(
+      `Could not save the chart to ${join(blocked, 'hashprice-30d-20250401-210740.png')} (EEXIST); from a shell: hashwatch chart <metric> --out file.png`,
+    );
   });
 
   it('says once what it is fetching from when an answer is slow', async () => {
@@ -140,7 +146,9 @@ describe('hashwatch CLI', () => {
   it('stops on bad configuration with one line naming the variable', async () => {
     const r = await cli(['hashprice'], { MEMPOOL_API_URL: 'mempool' });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('hashwatch: configuration error: MEMPOOL_API_URL: expected an http(s) URL (mempool REST base, e.g. https://mempool.space/api)');
+    expect(r.stderr.trim()).toBe(
+      'hashwatch: configuration error: MEMPOOL_API_URL: expected an http(s) URL (mempool REST base, e.g. https://mempool.space/api)',
+    );
   });
 
   it('refuses to start on an unusable database path, with one line naming it', async () => {
@@ -154,7 +162,12 @@ describe('hashwatch CLI', () => {
   });
 
   it('says plainly when upstream is unreachable, without crashing', async () => {
-    const r = await cli(['hashrate'], { MEMPOOL_API_URL: 'http://127.0.0.1:9/api', PRICE_FALLBACK_URL: 'http://127.0.0.1:9', CHAIN_FALLBACK_URL: 'http://127.0.0.1:9', HTTP_TIMEOUT_MS: '300' });
+    const r = await cli(['hashrate'], {
+      MEMPOOL_API_URL: 'http://127.0.0.1:9/api',
+      PRICE_FALLBACK_URL: 'http://127.0.0.1:9',
+      CHAIN_FALLBACK_URL: 'http://127.0.0.1:9',
+      HTTP_TIMEOUT_MS: '300',
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/data unavailable/);
     expect(r.stdout).toMatch(/mempool \(127\.0\.0\.1\)/);

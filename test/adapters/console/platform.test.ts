@@ -9,7 +9,12 @@ const whoami = defineCommand({
   description: 'Says who asked and whether the background services were there',
   options: {},
   examples: ['/whoami'],
-  run: async (ctx) => ({ title: `${ctx.user?.id} in ${ctx.chat?.kind}, alerts ${ctx.services.alerts ? 'on' : 'off'}`, sections: [], footer: [], tone: 'neutral' }),
+  run: async (ctx) => ({
+    title: `${ctx.user?.id} in ${ctx.chat?.kind}, alerts ${ctx.services.alerts ? 'on' : 'off'}`,
+    sections: [],
+    footer: [],
+    tone: 'neutral',
+  }),
 });
 
 describe('the terminal prompt as a platform', () => {
@@ -19,7 +24,14 @@ describe('the terminal prompt as a platform', () => {
     let text = '';
     output.on('data', (d: Buffer) => (text += d.toString()));
     const services: CommandContext['services'] = {};
-    const makeContext = (who = {}) => ({ market: {} as CommandContext['market'], now: () => 0, platform: 'console' as const, version: 't', services, ...who });
+    const makeContext = (who = {}) => ({
+      market: {} as CommandContext['market'],
+      now: () => 0,
+      platform: 'console' as const,
+      version: 't',
+      services,
+      ...who,
+    });
     let backgroundRunning!: () => void;
     const ready = new Promise<void>((resolve) => (backgroundRunning = resolve));
 

@@ -11,7 +11,12 @@ const base: Reply = {
   title: 'Hashprice',
   lines: ['Inputs: difficulty 113.76 T.', '⚠ price is 3 h stale'],
   sections: [
-    { fields: [{ label: 'USD per PH/day', value: '$38.86', inline: true }, { label: 'Change (USD)', value: '1d +1.3 %' }] },
+    {
+      fields: [
+        { label: 'USD per PH/day', value: '$38.86', inline: true },
+        { label: 'Change (USD)', value: '1d +1.3 %' },
+      ],
+    },
     { title: 'Fleet', fields: [{ label: 'Daily margin', value: '$12.00', inline: true }] },
   ],
   footer: ['Block 890,447 · mined 10 min ago', 'Source: mempool.space (fetched 1 min ago)'],
@@ -73,14 +78,27 @@ describe('renderDiscord', () => {
   });
 
   it('leaves out a button whose arguments cannot fit in 100 characters', () => {
-    const p = renderDiscord({ ...base, buttons: [{ label: 'long', command: 'help', args: { command: 'x'.repeat(120) } }, { label: 'ok', command: 'help', args: {} }] }, NOW);
+    const p = renderDiscord(
+      {
+        ...base,
+        buttons: [
+          { label: 'long', command: 'help', args: { command: 'x'.repeat(120) } },
+          { label: 'ok', command: 'help', args: {} },
+        ],
+      },
+      NOW,
+    );
     expect(p.components[0]!.components.map((b) => (b as { label: string }).label)).toEqual(['ok']);
   });
 
   it('escapes markdown and defuses mentions in user-visible text, keeping `code spans`', () => {
-    expect(escapeDiscord('hi @everyone and @here <@123> <@&456> <#789>')).toBe('hi @\u200beveryone and @\u200bhere <@\u200b123> <@&\u200b456> <#\u200b789>');
+    expect(escapeDiscord('hi @everyone and @here <@123> <@&456> <#789>')).toBe(
+      'hi @\u200beveryone and @\u200bhere <@\u200b123> <@&\u200b456> <#\u200b789>',
+    );
     expect(escapeDiscord('*bold* _it_ ~~s~~ ||spoiler||')).toBe('\\*bold\\* \\_it\\_ \\~\\~s\\~\\~ \\|\\|spoiler\\|\\|');
-    expect(escapeDiscord('# big\n> quote\n- item\n12. item\nback\\slash [x](y) -5 % 1.5')).toBe('\\# big\n\\> quote\n\\- item\n12\\. item\nback\\\\slash \\[x\\](y) -5 % 1.5');
+    expect(escapeDiscord('# big\n> quote\n- item\n12. item\nback\\slash [x](y) -5 % 1.5')).toBe(
+      '\\# big\n\\> quote\n\\- item\n12\\. item\nback\\\\slash \\[x\\](y) -5 % 1.5',
+    );
     expect(escapeDiscord('-5 %')).toBe('\\-5 %');
     expect(escapeDiscord('`price` must be a number, got "**x**"')).toBe('`price` must be a number, got "\\*\\*x\\*\\*"');
     const p = wire({ ...base, title: '@everyone', lines: ['@everyone look'], sections: [{ fields: [{ label: '@here', value: '<@1>' }] }] });
@@ -111,17 +129,28 @@ describe('renderDiscord', () => {
   });
 
   it('any reply renders to a payload Discord accepts (property)', () => {
-    const text = (max: number) => fc.string({ maxLength: max, unit: fc.constantFrom('a', ' ', '*', '_', '@', 'é', '\n', '`', '<', '9', '€', '—') });
+    const text = (max: number) =>
+      fc.string({ maxLength: max, unit: fc.constantFrom('a', ' ', '*', '_', '@', 'é', '\n', '`', '<', '9', '€', '—') });
     const reply: fc.Arbitrary<Reply> = fc.record({
       title: text(400),
       lines: fc.array(text(1500), { maxLength: 6 }),
       sections: fc.array(
-        fc.record({ title: fc.option(text(300), { nil: undefined }), fields: fc.array(fc.record({ label: text(300), value: text(1500), inline: fc.boolean() }), { maxLength: 12 }) }),
+        fc.record({
+          title: fc.option(text(300), { nil: undefined }),
+          fields: fc.array(fc.record({ label: text(300), value: text(1500), inline: fc.boolean() }), { maxLength: 12 }),
+        }),
         { maxLength: 4 },
       ),
       footer: fc.array(text(900), { maxLength: 4 }),
       tone: fc.constantFrom('up', 'down', 'neutral', 'error'),
-      buttons: fc.array(fc.record({ label: text(100), command: fc.constantFrom('pools', 'price', 'Bad Name'), args: fc.dictionary(fc.constantFrom('window', 'currency'), text(60)) }), { maxLength: 30 }),
+      buttons: fc.array(
+        fc.record({
+          label: text(100),
+          command: fc.constantFrom('pools', 'price', 'Bad Name'),
+          args: fc.dictionary(fc.constantFrom('window', 'currency'), text(60)),
+        }),
+        { maxLength: 30 },
+      ),
       ephemeral: fc.boolean(),
     });
     fc.assert(
@@ -153,7 +182,16 @@ describe('button custom ids', () => {
   });
 
   it('reject anything this bot did not make', () => {
-    for (const bad of ['', 'pools', 'hw1:', 'hw1:Pools:window=1m', 'hw2:pools:window=1m', 'hw1:pools:Window=1m', 'hw1:pools:a=1&a=2', `hw1:pools:window=${'x'.repeat(100)}`]) {
+    for (const bad of [
+      '',
+      'pools',
+      'hw1:',
+      'hw1:Pools:window=1m',
+      'hw2:pools:window=1m',
+      'hw1:pools:Window=1m',
+      'hw1:pools:a=1&a=2',
+      `hw1:pools:window=${'x'.repeat(100)}`,
+    ]) {
       expect(decodeButtonId(bad), bad).toBeUndefined();
     }
     expect(encodeButtonId('pools', { window: 'x'.repeat(100) })).toBeUndefined();

@@ -92,7 +92,10 @@ let config: Config;
 let market: Market;
 let bot: DiscordHandle;
 const logs: string[] = [];
-const logger = createLogger({ level: 'debug', secrets: ['fake-bot-token.discord.test'] }, { write: (line: string) => void logs.push(line) });
+const logger = createLogger(
+  { level: 'debug', secrets: ['fake-bot-token.discord.test'] },
+  { write: (line: string) => void logs.push(line) },
+);
 
 const makeContext = (who: Pick<CommandContext, 'user' | 'chat'>): CommandContext => ({
   market,
@@ -109,7 +112,9 @@ const freshMarket = () => createMarket({ config, logger: silentLogger, now: () =
 const warm = (name: string, raw: Record<string, unknown> = {}) => runCommand(testCommands, name, raw, makeContext({}));
 
 const isAnswer = (r: RecordedRequest) =>
-  (r.path.endsWith('/callback') && [4, 7, 8].includes(r.body?.type)) || r.method === 'PATCH' || (r.method === 'POST' && r.path.startsWith('/webhooks/'));
+  (r.path.endsWith('/callback') && [4, 7, 8].includes(r.body?.type)) ||
+  r.method === 'PATCH' ||
+  (r.method === 'POST' && r.path.startsWith('/webhooks/'));
 
 /** The request that carried the interaction's answer, and the message payload in it. */
 async function answerTo(id: string): Promise<{ request: RecordedRequest; message: any }> {
@@ -154,10 +159,17 @@ describe('registration', () => {
 
   it('registers globally without DISCORD_GUILD_ID, and again only when the set changed', async () => {
     const global = { ...config, DISCORD_GUILD_ID: undefined };
-    expect(await registerCommands({ config: global, logger: silentLogger, commands })).toEqual({ scope: 'global', count: commands.length, changed: true });
+    expect(await registerCommands({ config: global, logger: silentLogger, commands })).toEqual({
+      scope: 'global',
+      count: commands.length,
+      changed: true,
+    });
     expect(normaliseCommandSet(discord.registered.get('global')!)).toBe(normaliseCommandSet(buildSlashCommands(commands)));
     expect(await registerCommands({ config: global, logger: silentLogger, commands })).toMatchObject({ changed: false });
-    expect(await registerCommands({ config: global, logger: silentLogger, commands: commands.slice(1) })).toMatchObject({ changed: true, count: commands.length - 1 });
+    expect(await registerCommands({ config: global, logger: silentLogger, commands: commands.slice(1) })).toMatchObject({
+      changed: true,
+      count: commands.length - 1,
+    });
     expect(discord.requests.filter((r) => r.method === 'PUT' && r.path === `/applications/${discord.appId}/commands`)).toHaveLength(2);
   });
 });
@@ -195,7 +207,9 @@ describe('slash commands', () => {
     try {
       const id = discord.sendCommand({ name: 'hashprice', guildId: discord.guildId });
       const { request, message } = await answerTo(id);
-      const steps = discord.requestsFor(id).map((r) => `${r.method} ${r.path.endsWith('/callback') ? `callback ${r.body.type}` : r.path.split('/').slice(-1)[0]}`);
+      const steps = discord
+        .requestsFor(id)
+        .map((r) => `${r.method} ${r.path.endsWith('/callback') ? `callback ${r.body.type}` : r.path.split('/').slice(-1)[0]}`);
       expect(steps).toEqual(['POST callback 5', 'PATCH @original']);
       expect(request.status).toBe(200);
       expect(fieldValues(message)).toContain('$38.86');
@@ -298,7 +312,9 @@ describe('errors', () => {
     try {
       const id = discord.sendCommand({ name: 'fees', guildId: discord.guildId });
       const { request, message } = await answerTo(id);
-      const steps = discord.requestsFor(id).map((r) => `${r.method} ${r.path.endsWith('/callback') ? `callback ${r.body.type}` : r.path.split('/').slice(-1)[0]}`);
+      const steps = discord
+        .requestsFor(id)
+        .map((r) => `${r.method} ${r.path.endsWith('/callback') ? `callback ${r.body.type}` : r.path.split('/').slice(-1)[0]}`);
       expect(steps[0]).toBe('POST callback 5');
       expect(steps).toContain('DELETE @original');
       expect(request.method).toBe('POST');
@@ -346,7 +362,15 @@ describe('admin-only commands', () => {
 });
 
 describe('sender (proactive posts for the outbox)', () => {
-  const reply = { title: 'Daily digest', lines: ['@everyone hashprice fell'], sections: [], footer: ['mempool.space'], tone: 'down' as const, ephemeral: true, chart: { png: Buffer.from('PNGDATA'), filename: 'hp.png', alt: 'Hashprice' } };
+  const reply = {
+    title: 'Daily digest',
+    lines: ['@everyone hashprice fell'],
+    sections: [],
+    footer: ['mempool.space'],
+    tone: 'down' as const,
+    ephemeral: true,
+    chart: { png: Buffer.from('PNGDATA'), filename: 'hp.png', alt: 'Hashprice' },
+  };
 
   it('posts to a channel with the chart attached and no mentions', async () => {
     const result = await bot.sender.send({ platform: 'discord', kind: 'channel', chatId: discord.guildChannelId }, reply);
@@ -377,7 +401,11 @@ describe('sender (proactive posts for the outbox)', () => {
   });
 
   it('a long 429 is surfaced as retryAfterMs; a 5xx is worth retrying later', async () => {
-    discord.failRoute('POST', /^\/channels\/\d+\/messages$/, 429, { message: 'You are being rate limited.', retry_after: 30, global: false });
+    discord.failRoute('POST', /^\/channels\/\d+\/messages$/, 429, {
+      message: 'You are being rate limited.',
+      retry_after: 30,
+      global: false,
+    });
     const limited = await bot.sender.send({ platform: 'discord', kind: 'channel', chatId: '5550001' }, reply);
     expect(limited).toMatchObject({ ok: false, permanent: false });
     expect(limited.ok === false && limited.retryAfterMs).toBeGreaterThanOrEqual(29_000);

@@ -38,7 +38,13 @@ let bot: DiscordHandle;
 const logs: string[] = [];
 
 const answered = (id: string) =>
-  discord.waitForRequest((r: RecordedRequest) => r.interactionId === id && r.status !== undefined && r.status < 300 && (r.method === 'PATCH' || (r.path.endsWith('/callback') && r.body?.type === 4)));
+  discord.waitForRequest(
+    (r: RecordedRequest) =>
+      r.interactionId === id &&
+      r.status !== undefined &&
+      r.status < 300 &&
+      (r.method === 'PATCH' || (r.path.endsWith('/callback') && r.body?.type === 4)),
+  );
 
 beforeAll(async () => {
   discord = await startFakeDiscord();
@@ -50,7 +56,8 @@ beforeAll(async () => {
     config,
     logger,
     commands: [ping, waits],
-    makeContext: (who) => ({ market: {} as Market, now: () => Date.now(), platform: 'discord', version: 'test', services: {}, ...who }) as CommandContext,
+    makeContext: (who) =>
+      ({ market: {} as Market, now: () => Date.now(), platform: 'discord', version: 'test', services: {}, ...who }) as CommandContext,
     deferAfterMs: 50,
   });
 });
@@ -62,7 +69,9 @@ afterAll(async () => {
 
 describe('Discord adapter lifecycle', () => {
   it('a failing start-up registration is logged, not fatal', async () => {
-    await vi.waitFor(() => expect(logs.some((l) => l.includes('discord command registration failed') && l.includes('Missing Access'))).toBe(true));
+    await vi.waitFor(() =>
+      expect(logs.some((l) => l.includes('discord command registration failed') && l.includes('Missing Access'))).toBe(true),
+    );
     expect(discord.requests.some((r) => r.method === 'PUT')).toBe(false);
     const id = discord.sendCommand({ name: 'ping', guildId: discord.guildId });
     expect((await answered(id)).body.data.embeds[0].title).toBe('pong');
@@ -81,7 +90,9 @@ describe('Discord adapter lifecycle', () => {
   it('a wrong token fails start-up with a message naming what to check, and leaves no connection open', async () => {
     const config = loadConfig({ DISCORD_TOKEN: 'not-the-token', DISCORD_API_URL: discord.apiUrl });
     const makeContext = () => ({}) as CommandContext;
-    await expect(startDiscord({ config, logger: createLogger({ level: 'silent' }), commands: [ping], makeContext })).rejects.toThrow(/Discord login failed .*check DISCORD_TOKEN/);
+    await expect(startDiscord({ config, logger: createLogger({ level: 'silent' }), commands: [ping], makeContext })).rejects.toThrow(
+      /Discord login failed .*check DISCORD_TOKEN/,
+    );
     expect(discord.gatewayConnections()).toBe(1);
   });
 

@@ -29,7 +29,10 @@ describe('Discord REST deadlines', () => {
     const rest = new REST({ ...restOptions(config), timeout: 100 }).setToken(discord.token);
     const sender = createDiscordSender(rest, silentLogger);
     discord.setDelay(3_000);
-    const result = await sender.send({ platform: 'discord', chatId: discord.guildChannelId, kind: 'channel' }, { title: 'Alert', sections: [], footer: ['t'], tone: 'neutral' });
+    const result = await sender.send(
+      { platform: 'discord', chatId: discord.guildChannelId, kind: 'channel' },
+      { title: 'Alert', sections: [], footer: ['t'], tone: 'neutral' },
+    );
     discord.setDelay(0);
     expect(result).toMatchObject({ ok: false, permanent: false });
   });

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.ts';
 import { defineCommand, type Command } from '../../../src/core/command.ts';
 import { suggestChoices } from '../../../src/adapters/discord/autocomplete.ts';
-import { buildSlashCommands, normaliseCommandSet, slashCommandProblems, type SlashCommandJSON } from '../../../src/adapters/discord/slash.ts';
+import {
+  buildSlashCommands,
+  normaliseCommandSet,
+  slashCommandProblems,
+  type SlashCommandJSON,
+} from '../../../src/adapters/discord/slash.ts';
 
 const byName = (set: SlashCommandJSON[], name: string) => set.find((c) => c.name === name)!;
 const optionsOf = (c: SlashCommandJSON) => (c.options ?? []) as any[];
@@ -43,7 +48,16 @@ describe('slash commands generated from the command declarations', () => {
   });
 
   it('lists short choice sets and autocompletes ASIC models and currencies', () => {
-    expect(optionsOf(byName(set, 'pools'))[0]).toMatchObject({ type: T.String, choices: [{ name: '24h', value: '24h' }, { name: '1w', value: '1w' }, { name: '1m', value: '1m' }, { name: '3m', value: '3m' }, { name: '1y', value: '1y' }] });
+    expect(optionsOf(byName(set, 'pools'))[0]).toMatchObject({
+      type: T.String,
+      choices: [
+        { name: '24h', value: '24h' },
+        { name: '1w', value: '1w' },
+        { name: '1m', value: '1m' },
+        { name: '3m', value: '3m' },
+        { name: '1y', value: '1y' },
+      ],
+    });
     const model = optionsOf(byName(set, 'profit')).find((o) => o.name === 'model');
     expect(model).toMatchObject({ type: T.String, autocomplete: true });
     expect(model.choices).toBeUndefined();
@@ -52,7 +66,8 @@ describe('slash commands generated from the command declarations', () => {
   });
 
   it('is usable in servers, in DMs with the bot, and (user install) in DMs and group DMs between users', () => {
-    for (const c of set) expect(c.contexts).toEqual([InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel]);
+    for (const c of set)
+      expect(c.contexts).toEqual([InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel]);
   });
 
   it('puts required options first, keeping declaration order otherwise; choice lists over 25 become autocomplete', () => {
@@ -67,7 +82,12 @@ describe('slash commands generated from the command declarations', () => {
         },
       }),
     ]);
-    expect(optionsOf(json!).map((o) => [o.name, o.required])).toEqual([['a', true], ['c', true], ['b', false], ['d', false]]);
+    expect(optionsOf(json!).map((o) => [o.name, o.required])).toEqual([
+      ['a', true],
+      ['c', true],
+      ['b', false],
+      ['d', false],
+    ]);
     expect(optionsOf(json!)[3]).toMatchObject({ autocomplete: true });
     expect(slashCommandProblems([json!])).toEqual([]);
   });
@@ -94,7 +114,10 @@ describe('slashCommandProblems catches what Discord would reject', () => {
 
   it('26 options and a long option description', () => {
     const options = Object.fromEntries(
-      Array.from({ length: 26 }, (_, i) => [`o${i}`, { kind: 'text', maxLength: 5, example: 'x', description: 'd'.repeat(i === 0 ? 101 : 99) }]),
+      Array.from({ length: 26 }, (_, i) => [
+        `o${i}`,
+        { kind: 'text', maxLength: 5, example: 'x', description: 'd'.repeat(i === 0 ? 101 : 99) },
+      ]),
     );
     const problems = one({ options } as Partial<Command>).join('\n');
     expect(problems).toMatch(/26 options; at most 25/);
@@ -107,7 +130,9 @@ describe('slashCommandProblems catches what Discord would reject', () => {
       Array.from({ length: 6 }, (_, i) => [`o${i}`, { kind: 'choice', choices, example: 'x', description: 'd'.repeat(99) }]),
     );
     // 6 × (2 + 99 + 25 × 2 × 16) = 5,406 characters.
-    expect(one({ options } as Partial<Command>)).toEqual([expect.stringMatching(/\/probe: 5\d{3} characters in names, descriptions and choices; at most 4000/)]);
+    expect(one({ options } as Partial<Command>)).toEqual([
+      expect.stringMatching(/\/probe: 5\d{3} characters in names, descriptions and choices; at most 4000/),
+    ]);
   });
 
   it('26 fixed choices, a required option after an optional one, duplicate command names', () => {
@@ -115,7 +140,13 @@ describe('slashCommandProblems catches what Discord would reject', () => {
     const broken: SlashCommandJSON = {
       ...json,
       options: [
-        { type: T.String, name: 'opt', description: 'x', required: false, choices: Array.from({ length: 26 }, (_, i) => ({ name: `n${i}`, value: `v${i}` })) },
+        {
+          type: T.String,
+          name: 'opt',
+          description: 'x',
+          required: false,
+          choices: Array.from({ length: 26 }, (_, i) => ({ name: `n${i}`, value: `v${i}` })),
+        },
         { type: T.Number, name: 'req', description: 'x', required: true, max_value: 2 ** 60 },
       ],
     };
@@ -151,7 +182,11 @@ describe('normaliseCommandSet (is the registered set current?)', () => {
     const base = normaliseCommandSet(set);
     expect(normaliseCommandSet(set.map((c) => (c.name === 'fees' ? { ...c, description: `${c.description}!` } : c)))).not.toBe(base);
     expect(
-      normaliseCommandSet(set.map((c) => (c.name === 'hashprice' ? { ...c, options: optionsOf(c).map((o) => (o.name === 'price' ? { ...o, max_value: 5 } : o)) } : c))),
+      normaliseCommandSet(
+        set.map((c) =>
+          c.name === 'hashprice' ? { ...c, options: optionsOf(c).map((o) => (o.name === 'price' ? { ...o, max_value: 5 } : o)) } : c,
+        ),
+      ),
     ).not.toBe(base);
     expect(normaliseCommandSet(set.slice(1))).not.toBe(base);
   });
@@ -178,7 +213,13 @@ describe('autocomplete suggestions', () => {
   });
 
   it('prefix matches before substring matches, and aliases lead to their canonical choice', () => {
-    const spec = { kind: 'choice' as const, choices: ['xs21', 's21', 's21xp'], aliases: { 'antminer-s9': 's9' , 'big-one': 's21xp' }, example: 's21', description: 'm' };
+    const spec = {
+      kind: 'choice' as const,
+      choices: ['xs21', 's21', 's21xp'],
+      aliases: { 'antminer-s9': 's9', 'big-one': 's21xp' },
+      example: 's21',
+      description: 'm',
+    };
     expect(suggestChoices(spec, 's21')).toEqual(['s21', 's21xp', 'xs21']);
     expect(suggestChoices(spec, 'big')).toEqual(['s21xp']);
     // An alias to a choice that does not exist is not suggested.

@@ -43,8 +43,19 @@ const testCommands: Command[] = [...commands, channelSettings];
  * less the ones Discord assigns (id, application_id, guild_id, version).
  */
 const DOCUMENTED_FIELDS = new Set([
-  'type', 'name', 'name_localizations', 'description', 'description_localizations', 'options', 'default_member_permissions',
-  'dm_permission', 'default_permission', 'nsfw', 'integration_types', 'contexts', 'handler',
+  'type',
+  'name',
+  'name_localizations',
+  'description',
+  'description_localizations',
+  'options',
+  'default_member_permissions',
+  'dm_permission',
+  'default_permission',
+  'nsfw',
+  'integration_types',
+  'contexts',
+  'handler',
 ]);
 // Application integration types and interaction context types, from
 // https://discord.com/developers/docs/resources/application#application-object-application-integration-types and
@@ -85,7 +96,11 @@ describe('registration for user install', () => {
   it('counts a change of installation or interaction contexts as a change', () => {
     const serverOnly = global.map((c) => ({ ...c, integration_types: [GUILD_INSTALL], contexts: [GUILD, BOT_DM] }));
     expect(normaliseCommandSet(serverOnly)).not.toBe(normaliseCommandSet(global));
-    const reordered = global.map((c) => ({ ...c, integration_types: [...c.integration_types!].reverse(), contexts: [...c.contexts!].reverse() }));
+    const reordered = global.map((c) => ({
+      ...c,
+      integration_types: [...c.integration_types!].reverse(),
+      contexts: [...c.contexts!].reverse(),
+    }));
     expect(normaliseCommandSet(reordered)).toBe(normaliseCommandSet(global));
     // Guild scope: whatever Discord echoes back for these fields is not a change.
     expect(normaliseCommandSet(serverOnly, 'guild')).toBe(normaliseCommandSet(buildSlashCommands(testCommands, 'guild'), 'guild'));
@@ -99,7 +114,13 @@ let market: Market;
 let store: Store;
 let bot: DiscordHandle;
 
-const digestReply = async (d: Destination): Promise<Reply> => ({ title: 'Daily digest', lines: [`for ${d.chatId}`], sections: [], footer: ['test'], tone: 'neutral' });
+const digestReply = async (d: Destination): Promise<Reply> => ({
+  title: 'Daily digest',
+  lines: [`for ${d.chatId}`],
+  sections: [],
+  footer: ['test'],
+  tone: 'neutral',
+});
 
 const makeContext = (who: Pick<CommandContext, 'user' | 'chat'>): CommandContext => ({
   market,
@@ -110,7 +131,8 @@ const makeContext = (who: Pick<CommandContext, 'user' | 'chat'>): CommandContext
   ...who,
 });
 
-const isAnswer = (r: RecordedRequest) => (r.path.endsWith('/callback') && r.body?.type === 4) || r.method === 'PATCH' || (r.method === 'POST' && r.path.startsWith('/webhooks/'));
+const isAnswer = (r: RecordedRequest) =>
+  (r.path.endsWith('/callback') && r.body?.type === 4) || r.method === 'PATCH' || (r.method === 'POST' && r.path.startsWith('/webhooks/'));
 
 async function answerTo(id: string): Promise<any> {
   const request = await discord.waitForRequest((r) => r.interactionId === id && isAnswer(r) && r.status !== undefined && r.status < 300);
@@ -141,10 +163,19 @@ describe('global registration against the stand-in', () => {
     const route = `/applications/${discord.appId}/commands`;
     const putsBefore = discord.requests.filter((r) => r.method === 'PUT' && r.path === route).length;
     // What the previous release registered: server install, servers and the bot DM only.
-    discord.registered.set('global', buildSlashCommands(testCommands).map((c) => ({ ...c, integration_types: [GUILD_INSTALL], contexts: [GUILD, BOT_DM] })));
-    expect(await registerCommands({ config, logger: silentLogger, commands: testCommands })).toMatchObject({ scope: 'global', changed: true });
+    discord.registered.set(
+      'global',
+      buildSlashCommands(testCommands).map((c) => ({ ...c, integration_types: [GUILD_INSTALL], contexts: [GUILD, BOT_DM] })),
+    );
+    expect(await registerCommands({ config, logger: silentLogger, commands: testCommands })).toMatchObject({
+      scope: 'global',
+      changed: true,
+    });
     const put = discord.requests.filter((r) => r.method === 'PUT' && r.path === route).at(-1)!;
-    expect(put.body.find((c: any) => c.name === 'hashprice')).toMatchObject({ integration_types: [GUILD_INSTALL, USER_INSTALL], contexts: [GUILD, BOT_DM, PRIVATE_CHANNEL] });
+    expect(put.body.find((c: any) => c.name === 'hashprice')).toMatchObject({
+      integration_types: [GUILD_INSTALL, USER_INSTALL],
+      contexts: [GUILD, BOT_DM, PRIVATE_CHANNEL],
+    });
     expect(await registerCommands({ config, logger: silentLogger, commands: testCommands })).toMatchObject({ changed: false });
     expect(discord.requests.filter((r) => r.method === 'PUT' && r.path === route)).toHaveLength(putsBefore + 1);
   });
@@ -166,7 +197,13 @@ describe('a command run through a user install', () => {
   });
 
   it('/digest subscribe in a server the bot is not in is refused (even for a Manage Server member), and nothing is scheduled', async () => {
-    const id = discord.sendCommand({ name: 'digest', options: { action: 'subscribe' }, guildId: FOREIGN_GUILD, userInstall: true, memberPermissions: MANAGE_GUILD });
+    const id = discord.sendCommand({
+      name: 'digest',
+      options: { action: 'subscribe' },
+      guildId: FOREIGN_GUILD,
+      userInstall: true,
+      memberPermissions: MANAGE_GUILD,
+    });
     const message = await answerTo(id);
     expect(message.flags).toBe(EPHEMERAL);
     expect(message.embeds[0].title).toContain('No daily digest in this chat');
@@ -183,7 +220,13 @@ describe('a command run through a user install', () => {
 
   it('/digest dm from a server the bot is not in schedules the asker’s DM digest', async () => {
     const user = { id: '777000000000000001', username: 'miner' };
-    const id = discord.sendCommand({ name: 'digest', options: { action: 'dm', time: '08:00' }, guildId: FOREIGN_GUILD, userInstall: true, user });
+    const id = discord.sendCommand({
+      name: 'digest',
+      options: { action: 'dm', time: '08:00' },
+      guildId: FOREIGN_GUILD,
+      userInstall: true,
+      user,
+    });
     const message = await answerTo(id);
     expect(message.embeds[0].title).toBe('Daily digest scheduled');
     expect(store.schedules.active().map((s) => [s.chatId, s.kind, s.time])).toEqual([[user.id, 'user', '08:00']]);
@@ -200,10 +243,14 @@ describe('a command run through a user install', () => {
   });
 
   it('in the server the bot is in, an admin still subscribes the channel and runs admin commands', async () => {
-    const sub = await answerTo(discord.sendCommand({ name: 'digest', options: { action: 'subscribe' }, guildId: discord.guildId, memberPermissions: MANAGE_GUILD }));
+    const sub = await answerTo(
+      discord.sendCommand({ name: 'digest', options: { action: 'subscribe' }, guildId: discord.guildId, memberPermissions: MANAGE_GUILD }),
+    );
     expect(sub.embeds[0].title).toBe('Daily digest scheduled');
     expect(store.schedules.active().map((s) => [s.chatId, s.kind])).toEqual([[discord.guildChannelId, 'channel']]);
-    const admin = await answerTo(discord.sendCommand({ name: 'channelsettings', guildId: discord.guildId, memberPermissions: MANAGE_GUILD }));
+    const admin = await answerTo(
+      discord.sendCommand({ name: 'channelsettings', guildId: discord.guildId, memberPermissions: MANAGE_GUILD }),
+    );
     expect(admin.embeds[0].title).toBe('Channel settings changed');
   });
 });
@@ -212,7 +259,10 @@ describe('the stand-in follows Discord for user installs', () => {
   it('refuses a bot post to a channel only reached through a user install (50001)', async () => {
     const id = discord.sendCommand({ name: 'hashprice', guildId: FOREIGN_GUILD, userInstall: true, channelId: '900000000000000002' });
     await answerTo(id);
-    const sent = await bot.sender.send({ platform: 'discord', chatId: '900000000000000002', kind: 'channel' }, await digestReply({ platform: 'discord', chatId: 'x', kind: 'channel' }));
+    const sent = await bot.sender.send(
+      { platform: 'discord', chatId: '900000000000000002', kind: 'channel' },
+      await digestReply({ platform: 'discord', chatId: 'x', kind: 'channel' }),
+    );
     expect(sent).toMatchObject({ ok: false, permanent: true });
   });
 });

@@ -25,7 +25,14 @@ afterEach(async () => {
 
 function runBot(token: string) {
   const child = spawn(process.execPath, ['bin/hashwatch.js'], {
-    env: { PATH: process.env.PATH, ...mempool.env, TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: telegram.apiRoot, DATABASE_PATH: join(dir, 'bot.db'), LOG_LEVEL: 'info' },
+    env: {
+      PATH: process.env.PATH,
+      ...mempool.env,
+      TELEGRAM_BOT_TOKEN: token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      DATABASE_PATH: join(dir, 'bot.db'),
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -55,7 +62,9 @@ describe('a refused Telegram token', () => {
     try {
       const { code, stderr } = await exited;
       expect(code).toBe(1);
-      expect(stderr.trim()).toBe('hashwatch: Telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN (and TELEGRAM_API_ROOT if set)');
+      expect(stderr.trim()).toBe(
+        'hashwatch: Telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN (and TELEGRAM_API_ROOT if set)',
+      );
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }

@@ -28,7 +28,13 @@ describe('renderTelegram', () => {
 
   it('escapes every user-reachable string and defuses @mentions', () => {
     const evil = '<script>alert(1)</script> & <b>x</b> @everyone';
-    const reply: Reply = { title: evil, lines: [evil], sections: [{ title: evil, fields: [{ label: evil, value: evil }] }], footer: [evil], tone: 'error' };
+    const reply: Reply = {
+      title: evil,
+      lines: [evil],
+      sections: [{ title: evil, fields: [{ label: evil, value: evil }] }],
+      footer: [evil],
+      tone: 'error',
+    };
     const { html } = renderTelegram(reply);
     const plain = parseTelegramHtml(html); // throws on any unescaped markup
     expect(plain).toContain('<script>alert(1)</script> & <b>x</b>');
@@ -59,13 +65,17 @@ describe('renderTelegram', () => {
   it('property: any text renders to HTML Telegram accepts, with the text intact', () => {
     fc.assert(
       // Quotes are left out here: text inside "quotes" is an echoed value and keeps its backticks (tested above).
-      fc.property(fc.string(), fc.string().filter((s) => !s.includes('"')), (title, line) => {
-        const { html } = renderTelegram({ title, lines: [line], sections: [], footer: [], tone: 'neutral' });
-        const plain = parseTelegramHtml(html);
-        // Only a quoted option or command name becomes code (and loses its backticks); any other text is literal.
-        const shown = line.replace(/`([^`\n]+)`/g, (span, inner: string) => (/^\/?[a-z][a-z0-9_-]{0,31}$/i.test(inner) ? inner : span));
-        expect(plain.replace(/\u2060/g, '')).toContain(shown);
-      }),
+      fc.property(
+        fc.string(),
+        fc.string().filter((s) => !s.includes('"')),
+        (title, line) => {
+          const { html } = renderTelegram({ title, lines: [line], sections: [], footer: [], tone: 'neutral' });
+          const plain = parseTelegramHtml(html);
+          // Only a quoted option or command name becomes code (and loses its backticks); any other text is literal.
+          const shown = line.replace(/`([^`\n]+)`/g, (span, inner: string) => (/^\/?[a-z][a-z0-9_-]{0,31}$/i.test(inner) ? inner : span));
+          expect(plain.replace(/\u2060/g, '')).toContain(shown);
+        },
+      ),
     );
   });
 
@@ -91,7 +101,19 @@ describe('callback data', () => {
   });
 
   it('rejects forged or garbled data without throwing', () => {
-    for (const bad of ['', 'garbage', '2 price', '1 ', '1 price currency', '1 price =x', '1 price a=1 a=2', '1 price a=<b>', 'x'.repeat(65), 42, null]) {
+    for (const bad of [
+      '',
+      'garbage',
+      '2 price',
+      '1 ',
+      '1 price currency',
+      '1 price =x',
+      '1 price a=1 a=2',
+      '1 price a=<b>',
+      'x'.repeat(65),
+      42,
+      null,
+    ]) {
       expect(decodeCallback(bad)).toBeUndefined();
     }
     fc.assert(

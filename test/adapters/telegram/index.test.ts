@@ -64,7 +64,10 @@ const testCommands: Command[] = [
     options: { size: { kind: 'choice', choices: ['short', 'other', 'long'], example: 'short', description: 'Text size' } },
     examples: ['/chart'],
     async run(_ctx, args) {
-      const lines = args.size === 'long' ? Array.from({ length: 80 }, (_, i) => `detail line ${i}`) : [args.size === 'other' ? 'another line @someone' : 'one line'];
+      const lines =
+        args.size === 'long'
+          ? Array.from({ length: 80 }, (_, i) => `detail line ${i}`)
+          : [args.size === 'other' ? 'another line @someone' : 'one line'];
       const png = args.size === 'other' ? Buffer.concat([PNG, PNG]) : PNG;
       const buttons = ['short', 'other', 'long'].map((size) => ({ label: size, command: 'chart', args: { size } }));
       return { title: 'Chart', lines, sections: [], footer, tone: 'neutral', chart: { png, filename: 'c.png', alt: 'a chart' }, buttons };
@@ -300,8 +303,15 @@ describe('Telegram button on a slow command', () => {
       examples: ['/slow'],
       async run(_ctx, args): Promise<Reply> {
         await new Promise<void>((resolve) => (open = resolve));
-        if (args.fail === 'yes') return { title: 'Slow failed', lines: ['upstream <down>'], sections: [], footer: [], tone: 'error', ephemeral: true };
-        return { title: 'Slow done', sections: [], footer, tone: 'neutral', buttons: [{ label: 'again', command: 'slow', args: { fail: 'yes' } }] };
+        if (args.fail === 'yes')
+          return { title: 'Slow failed', lines: ['upstream <down>'], sections: [], footer: [], tone: 'error', ephemeral: true };
+        return {
+          title: 'Slow done',
+          sections: [],
+          footer,
+          tone: 'neutral',
+          buttons: [{ label: 'again', command: 'slow', args: { fail: 'yes' } }],
+        };
       },
     }) as unknown as Command;
     const f = await startFakeTelegram();
@@ -353,7 +363,16 @@ describe('Telegram start-up and webhook mode', () => {
     });
     try {
       expect(f.webhook).toEqual({ url, secretToken: secret });
-      const update = JSON.stringify({ update_id: 999, message: { message_id: 1, date: 0, chat: { id: 131, type: 'private' }, from: { id: 131, is_bot: false, first_name: 'Eve' }, text: '/echo forged' } });
+      const update = JSON.stringify({
+        update_id: 999,
+        message: {
+          message_id: 1,
+          date: 0,
+          chat: { id: 131, type: 'private' },
+          from: { id: 131, is_bot: false, first_name: 'Eve' },
+          text: '/echo forged',
+        },
+      });
       const attempts: Record<string, string>[] = [{ 'x-telegram-bot-api-secret-token': 'wrong-secret_123' }, {}];
       for (const headers of attempts) {
         const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: update });

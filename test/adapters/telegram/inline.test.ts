@@ -142,21 +142,40 @@ describe('a slow upstream', () => {
 
 describe('the stand-in checks answerInlineQuery like the Bot API', () => {
   const call = async (f: FakeTelegram, body: object) => {
-    const res = await fetch(`${f.apiRoot}/bot${f.token}/answerInlineQuery`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${f.apiRoot}/bot${f.token}/answerInlineQuery`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return (await res.json()) as { ok: boolean; description?: string };
   };
-  const card = (id: string, text = 'hi') => ({ type: 'article', id, title: 't', input_message_content: { message_text: text, parse_mode: 'HTML' } });
+  const card = (id: string, text = 'hi') => ({
+    type: 'article',
+    id,
+    title: 't',
+    input_message_content: { message_text: text, parse_mode: 'HTML' },
+  });
 
   it('refuses duplicate and over-long ids, too many results, bad HTML, empty and over-long text', async () => {
     const f = await startFakeTelegram();
     try {
       const q = () => f.sendInlineQuery({ fromId: 1, query: 'x' });
-      expect((await call(f, { inline_query_id: q(), results: [card('a'), card('a')] })).description).toBe('Bad Request: RESULT_ID_DUPLICATE');
+      expect((await call(f, { inline_query_id: q(), results: [card('a'), card('a')] })).description).toBe(
+        'Bad Request: RESULT_ID_DUPLICATE',
+      );
       expect((await call(f, { inline_query_id: q(), results: [card('x'.repeat(65))] })).description).toBe('Bad Request: RESULT_ID_INVALID');
-      expect((await call(f, { inline_query_id: q(), results: Array.from({ length: 51 }, (_, i) => card(String(i))) })).description).toBe('Bad Request: RESULTS_TOO_MUCH');
-      expect((await call(f, { inline_query_id: q(), results: [card('a', '<b>open')] })).description).toMatch(/^Bad Request: can't parse entities/);
-      expect((await call(f, { inline_query_id: q(), results: [card('a', '<b> </b>')] })).description).toBe('Bad Request: message text is empty');
-      expect((await call(f, { inline_query_id: q(), results: [card('a', 'x'.repeat(4097))] })).description).toBe('Bad Request: MESSAGE_TOO_LONG');
+      expect((await call(f, { inline_query_id: q(), results: Array.from({ length: 51 }, (_, i) => card(String(i))) })).description).toBe(
+        'Bad Request: RESULTS_TOO_MUCH',
+      );
+      expect((await call(f, { inline_query_id: q(), results: [card('a', '<b>open')] })).description).toMatch(
+        /^Bad Request: can't parse entities/,
+      );
+      expect((await call(f, { inline_query_id: q(), results: [card('a', '<b> </b>')] })).description).toBe(
+        'Bad Request: message text is empty',
+      );
+      expect((await call(f, { inline_query_id: q(), results: [card('a', 'x'.repeat(4097))] })).description).toBe(
+        'Bad Request: MESSAGE_TOO_LONG',
+      );
       const ok = q();
       expect(await call(f, { inline_query_id: ok, results: [card('x'.repeat(64), 'x'.repeat(4096))] })).toMatchObject({ ok: true });
       expect((await call(f, { inline_query_id: ok, results: [] })).description).toMatch(/query is too old/);

@@ -5,7 +5,11 @@ import { Intake, type Overflow } from '../../../src/adapters/telegram/intake.ts'
 function harness(perChat: number, running: number) {
   const overflows: Overflow[] = [];
   const floodsOver: Overflow[] = [];
-  const intake = new Intake({ perChat, running }, (o) => overflows.push({ ...o }), (o) => floodsOver.push({ ...o }));
+  const intake = new Intake(
+    { perChat, running },
+    (o) => overflows.push({ ...o }),
+    (o) => floodsOver.push({ ...o }),
+  );
   let now = 0;
   let peak = 0;
   const order: string[] = [];
@@ -19,7 +23,7 @@ function harness(perChat: number, running: number) {
   };
   const openAll = async () => {
     while (gates.length) {
-      gates.splice(0).forEach((g) => g());
+      for (const g of gates.splice(0)) g();
       await new Promise((r) => setTimeout(r, 0));
     }
     await intake.settled();
@@ -54,7 +58,12 @@ describe('Intake', () => {
     for (let i = 0; i < 3; i++) h.intake.push('p', h.job('p'));
     h.intake.push('q', h.job('q'));
     expect(h.intake.runningChats()).toEqual(['p']);
-    expect(h.intake.close()).toEqual(new Map([['p', 2], ['q', 1]]));
+    expect(h.intake.close()).toEqual(
+      new Map([
+        ['p', 2],
+        ['q', 1],
+      ]),
+    );
     expect(h.intake.push('p', h.job('late'))).toBe(false);
   });
 });

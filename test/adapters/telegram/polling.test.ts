@@ -9,13 +9,19 @@ const apiError = (error_code: number, description: string, parameters?: { retry_
 describe('classifyPollError', () => {
   it('retries a conflict, a rate limit (its retry_after), a 5xx and a network failure', () => {
     expect(classifyPollError(apiError(409, 'Conflict: terminated by other getUpdates request'))).toMatchObject({ retry: true });
-    expect(classifyPollError(apiError(429, 'Too Many Requests: retry after 7', { retry_after: 7 }))).toMatchObject({ retry: true, waitMs: 7000 });
+    expect(classifyPollError(apiError(429, 'Too Many Requests: retry after 7', { retry_after: 7 }))).toMatchObject({
+      retry: true,
+      waitMs: 7000,
+    });
     expect(classifyPollError(apiError(502, 'Bad Gateway'))).toMatchObject({ retry: true });
     expect(classifyPollError(new Error('connect ECONNREFUSED 127.0.0.1:1'))).toMatchObject({ retry: true });
   });
 
   it('gives up on a refused token (401, 404) naming the variable, and on other 4xx', () => {
-    for (const [code, text] of [[401, 'Unauthorized'], [404, 'Not Found']] as const) {
+    for (const [code, text] of [
+      [401, 'Unauthorized'],
+      [404, 'Not Found'],
+    ] as const) {
       const v = classifyPollError(apiError(code, text));
       expect(v.retry).toBe(false);
       expect(!v.retry && v.error.message).toContain('check TELEGRAM_BOT_TOKEN');

@@ -102,7 +102,9 @@ describe('polling', () => {
 
   it('refuses to start with a wrong token, naming TELEGRAM_BOT_TOKEN', async () => {
     fake = await startFakeTelegram();
-    await expect(startBot(fake, commands, { env: { TELEGRAM_BOT_TOKEN: '123456:WRONG-token_for-the-fake' }, timing: fast })).rejects.toThrow(/check TELEGRAM_BOT_TOKEN/);
+    await expect(
+      startBot(fake, commands, { env: { TELEGRAM_BOT_TOKEN: '123456:WRONG-token_for-the-fake' }, timing: fast }),
+    ).rejects.toThrow(/check TELEGRAM_BOT_TOKEN/);
   });
 });
 
@@ -110,7 +112,10 @@ describe('deadlines on Bot API calls', () => {
   it('a hung sendMessage is a retryable failure, not a held slot', async () => {
     await start();
     fake.hangNext('sendMessage');
-    const result = await bot!.sender.send({ platform: 'telegram', chatId: '302', kind: 'user' }, { title: 'Alert', sections: [], footer, tone: 'neutral' });
+    const result = await bot!.sender.send(
+      { platform: 'telegram', chatId: '302', kind: 'user' },
+      { title: 'Alert', sections: [], footer, tone: 'neutral' },
+    );
     expect(result).toMatchObject({ ok: false, permanent: false });
     expect(!result.ok && result.reason).toMatch(/sendMessage got no answer within 300 ms/);
     await waitFor(() => fake.hanging === 0, 'the hung request to be closed by the client');
@@ -143,7 +148,9 @@ describe('shutdown', () => {
     await bot!.stop(); // the gate never opens
     // 3 per chat had not started; the running one per chat is dropped when the grace period ends.
     expect(logged('telegram: shutting down; dropped commands that had not started')).toMatchObject([{ dropped: 6, chats: ['305', '306'] }]);
-    expect(logged('telegram: shutdown grace period over; dropping the replies still being made')).toMatchObject([{ dropped: 2, chats: ['305', '306'] }]);
+    expect(logged('telegram: shutdown grace period over; dropping the replies still being made')).toMatchObject([
+      { dropped: 2, chats: ['305', '306'] },
+    ]);
     release();
     await new Promise((r) => setTimeout(r, 50));
     expect(fake.sent.filter((m) => m.chat_id === 305 || m.chat_id === 306)).toHaveLength(0);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.ts';
-import { AI_LEASE, benchmarksFrom, DEFAULT_BENCHMARKS, DISCLOSED_LEASES, leaseUsdPerMwYear, REFERENCE_POWER } from '../../../src/core/metrics/benchmarks.ts';
+import {
+  AI_LEASE,
+  benchmarksFrom,
+  DEFAULT_BENCHMARKS,
+  DISCLOSED_LEASES,
+  leaseUsdPerMwYear,
+  REFERENCE_POWER,
+} from '../../../src/core/metrics/benchmarks.ts';
 
 describe('benchmarks', () => {
   it('works out each disclosed lease per MW of critical IT load per year', () => {
@@ -23,14 +30,27 @@ describe('benchmarks', () => {
 
   it('takes an operator override per key and keeps the cited default for the rest', () => {
     expect(benchmarksFrom()).toEqual(DEFAULT_BENCHMARKS);
-    expect(benchmarksFrom({ AI_LEASE_USD_PER_MW_YEAR: 1_200_000 })).toEqual({ aiLeaseUsdPerMwYear: 1_200_000, referencePowerUsdPerKwh: 0.06 });
-    expect(benchmarksFrom({ REFERENCE_POWER_USD_PER_KWH: 0.045 })).toEqual({ aiLeaseUsdPerMwYear: 1_800_000, referencePowerUsdPerKwh: 0.045 });
+    expect(benchmarksFrom({ AI_LEASE_USD_PER_MW_YEAR: 1_200_000 })).toEqual({
+      aiLeaseUsdPerMwYear: 1_200_000,
+      referencePowerUsdPerKwh: 0.06,
+    });
+    expect(benchmarksFrom({ REFERENCE_POWER_USD_PER_KWH: 0.045 })).toEqual({
+      aiLeaseUsdPerMwYear: 1_800_000,
+      referencePowerUsdPerKwh: 0.045,
+    });
   });
 
   it('reads the overrides from AI_LEASE_USD_PER_MW_YEAR and REFERENCE_POWER_USD_PER_KWH, empty meaning unset', () => {
     expect(benchmarksFrom(loadConfig({ AI_LEASE_USD_PER_MW_YEAR: '', REFERENCE_POWER_USD_PER_KWH: '' }))).toEqual(DEFAULT_BENCHMARKS);
-    expect(benchmarksFrom(loadConfig({ AI_LEASE_USD_PER_MW_YEAR: '1500000', REFERENCE_POWER_USD_PER_KWH: '0.045' }))).toEqual({ aiLeaseUsdPerMwYear: 1_500_000, referencePowerUsdPerKwh: 0.045 });
-    expect(() => loadConfig({ REFERENCE_POWER_USD_PER_KWH: 'cheap' })).toThrow('REFERENCE_POWER_USD_PER_KWH: expected a number from 0 to 2 (USD per kWh, e.g. 0.06)');
-    expect(() => loadConfig({ AI_LEASE_USD_PER_MW_YEAR: '-5' })).toThrow(/^AI_LEASE_USD_PER_MW_YEAR: expected a number from 0 to 100000000/);
+    expect(benchmarksFrom(loadConfig({ AI_LEASE_USD_PER_MW_YEAR: '1500000', REFERENCE_POWER_USD_PER_KWH: '0.045' }))).toEqual({
+      aiLeaseUsdPerMwYear: 1_500_000,
+      referencePowerUsdPerKwh: 0.045,
+    });
+    expect(() => loadConfig({ REFERENCE_POWER_USD_PER_KWH: 'cheap' })).toThrow(
+      'REFERENCE_POWER_USD_PER_KWH: expected a number from 0 to 2 (USD per kWh, e.g. 0.06)',
+    );
+    expect(() => loadConfig({ AI_LEASE_USD_PER_MW_YEAR: '-5' })).toThrow(
+      /^AI_LEASE_USD_PER_MW_YEAR: expected a number from 0 to 100000000/,
+    );
   });
 });

@@ -12,12 +12,30 @@ describe('the metric catalog', () => {
   });
 
   it('is what alerts, charts and the back-fill read: one id, the same entry', () => {
-    expect(ALERT_METRIC_IDS).toEqual(['hashprice', 'hashprice_btc', 'price', 'hashrate', 'difficulty', 'difficulty_change', 'fees', 'toppool', 'nakamoto', 'hashprice_next']);
+    expect(ALERT_METRIC_IDS).toEqual([
+      'hashprice',
+      'hashprice_btc',
+      'price',
+      'hashrate',
+      'difficulty',
+      'difficulty_change',
+      'fees',
+      'toppool',
+      'nakamoto',
+      'hashprice_next',
+    ]);
     for (const id of ALERT_METRIC_IDS) {
       expect(METRICS[id].label).toBe(CATALOG[id].label);
       expect(METRICS[id].snapshot).toBe(CATALOG[id].snapshot);
     }
-    expect(HISTORY_METRIC_IDS.map((id) => CATALOG[id].snapshot)).toEqual(['hashprice_usd', 'hashprice_btc', 'price_usd', 'hashrate', 'difficulty', 'fee_share']);
+    expect(HISTORY_METRIC_IDS.map((id) => CATALOG[id].snapshot)).toEqual([
+      'hashprice_usd',
+      'hashprice_btc',
+      'price_usd',
+      'hashrate',
+      'difficulty',
+      'fee_share',
+    ]);
     // The names users type stay accepted; each maps through the catalog to one metric.
     expect(CHART_METRICS).toEqual(['hashprice', 'hashprice-btc', 'hashrate', 'price', 'difficulty', 'fees', 'revenue', 'pools']);
     expect(CHART_NAMES['hashprice-btc']).toBe('hashprice_btc');
@@ -33,10 +51,22 @@ describe('the metric catalog', () => {
 
 describe('headlineRows', () => {
   it('records the daily hashrate estimate under "hashrate" with its own source, the 7-day average under "hashrate_7d"', () => {
-    const rows = headlineRows(headline({ atMs: Date.UTC(2025, 3, 1, 12, 7), hashrateEstimate: { hashrate: 8.1e20, source: 'blockchain.info' } }));
+    const rows = headlineRows(
+      headline({ atMs: Date.UTC(2025, 3, 1, 12, 7), hashrateEstimate: { hashrate: 8.1e20, source: 'blockchain.info' } }),
+    );
     const slot = Date.UTC(2025, 3, 1, 12) / 1000; // 12:07 falls in the 12:00 10-minute slot
-    expect(rows.find((r) => r.metric === 'hashrate')).toEqual({ metric: 'hashrate', tsSec: slot, value: 8.1e20, source: 'blockchain.info' });
-    expect(rows.find((r) => r.metric === 'hashrate_7d')).toEqual({ metric: 'hashrate_7d', tsSec: slot, value: 820e18, source: 'mempool.space' });
+    expect(rows.find((r) => r.metric === 'hashrate')).toEqual({
+      metric: 'hashrate',
+      tsSec: slot,
+      value: 8.1e20,
+      source: 'blockchain.info',
+    });
+    expect(rows.find((r) => r.metric === 'hashrate_7d')).toEqual({
+      metric: 'hashrate_7d',
+      tsSec: slot,
+      value: 820e18,
+      source: 'mempool.space',
+    });
     // 45 / (1 + 2.1 / 100) = 44.0744…: no halving inside the epoch at height 890,000.
     expect(rows.find((r) => r.metric === 'hashprice_next_usd')?.value).toBeCloseTo(45 / 1.021, 12);
   });

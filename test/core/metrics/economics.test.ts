@@ -62,7 +62,10 @@ describe('miningEconomics', () => {
         const e = miningEconomics(i);
         const atPower = miningEconomics({ ...i, powerUsdPerKwh: e.breakevenPowerUsdPerKwh });
         const atHashprice = miningEconomics({ ...i, hashpriceUsdPerPhDay: e.breakevenHashpriceUsdPerPhDay });
-        return Math.abs(atPower.marginPerThDay) <= 1e-12 * e.revenuePerThDay && Math.abs(atHashprice.marginPerThDay) <= 1e-12 * atHashprice.revenuePerThDay;
+        return (
+          Math.abs(atPower.marginPerThDay) <= 1e-12 * e.revenuePerThDay &&
+          Math.abs(atHashprice.marginPerThDay) <= 1e-12 * atHashprice.revenuePerThDay
+        );
       }),
     );
   });

@@ -10,10 +10,23 @@ const HP = 38.86398720675945;
  */
 const TABLE = (
   [
-    ['s21xphyd', 'Antminer S21 XP Hyd', 12], ['s21xp', 'Antminer S21 XP', 13.5], ['s21pro', 'Antminer S21 Pro', 15], ['s21+', 'Antminer S21+', 16.5],
-    ['s21', 'Antminer S21', 17.5], ['t21', 'Antminer T21', 19], ['s19xp', 'Antminer S19 XP', 21.5], ['s19kpro', 'Antminer S19k Pro', 23],
-    ['s19jpro', 'Antminer S19j Pro', 29.5], ['s19pro', 'Antminer S19 Pro', 29.5], ['s19', 'Antminer S19', 34.2], ['m60s', 'Whatsminer M60S', 18.4],
-    ['m50s', 'Whatsminer M50S', 26], ['m30s++', 'Whatsminer M30S++', 31], ['a1566', 'Avalon A1566', 18.5], ['a1466', 'Avalon A1466', 21.5], ['a1366', 'Avalon A1366', 25],
+    ['s21xphyd', 'Antminer S21 XP Hyd', 12],
+    ['s21xp', 'Antminer S21 XP', 13.5],
+    ['s21pro', 'Antminer S21 Pro', 15],
+    ['s21+', 'Antminer S21+', 16.5],
+    ['s21', 'Antminer S21', 17.5],
+    ['t21', 'Antminer T21', 19],
+    ['s19xp', 'Antminer S19 XP', 21.5],
+    ['s19kpro', 'Antminer S19k Pro', 23],
+    ['s19jpro', 'Antminer S19j Pro', 29.5],
+    ['s19pro', 'Antminer S19 Pro', 29.5],
+    ['s19', 'Antminer S19', 34.2],
+    ['m60s', 'Whatsminer M60S', 18.4],
+    ['m50s', 'Whatsminer M50S', 26],
+    ['m30s++', 'Whatsminer M30S++', 31],
+    ['a1566', 'Avalon A1566', 18.5],
+    ['a1466', 'Avalon A1466', 21.5],
+    ['a1366', 'Avalon A1366', 25],
   ] as const
 ).map(([id, name, efficiencyJPerTh]) => ({ id, name, efficiencyJPerTh, hashrateThs: 100, powerW: efficiencyJPerTh * 100, source: 'test' }));
 
@@ -40,11 +53,18 @@ describe('fleetEconomics', () => {
     expect(f.best.economics.breakevenPowerUsdPerKwh).toBeCloseTo(HP / 1000 / 0.288, 12);
     // Its margin: 0.038864 − 12 × 0.024 × 0.06 (= 0.01728) = $0.021584 per TH/s per day.
     expect(f.best.economics.marginPerThDay).toBeCloseTo(HP / 1000 - 0.01728, 12);
-    expect(fleetSummary(f)).toBe('At $0.06/kWh, 4 of 17 models lose money; the most efficient (Antminer S21 XP Hyd, 12 J/TH) breaks even up to $0.135/kWh.');
+    expect(fleetSummary(f)).toBe(
+      'At $0.06/kWh, 4 of 17 models lose money; the most efficient (Antminer S21 XP Hyd, 12 J/TH) breaks even up to $0.135/kWh.',
+    );
   });
 
   it('takes an efficiency in place of a model and ranks it among them', () => {
-    const f = fleetEconomics({ powerUsdPerKwh: 0.06, hashpriceUsdPerPhDay: HP, models: TABLE, extra: { name: '27 J/TH', efficiencyJPerTh: 27 } });
+    const f = fleetEconomics({
+      powerUsdPerKwh: 0.06,
+      hashpriceUsdPerPhDay: HP,
+      models: TABLE,
+      extra: { name: '27 J/TH', efficiencyJPerTh: 27 },
+    });
     expect(f.total).toBe(18);
     // 27 × 0.024 × 0.06 = 0.03888 > 0.038864: just under water, ranked after the M50S (26) and before the S19j Pro (29.5).
     const i = f.rows.findIndex((r) => r.name === '27 J/TH');
@@ -62,10 +82,16 @@ describe('fleetEconomics', () => {
   it('shows each row as one field: margin and power cost per TH/s per day and the breakeven power price, losses marked', () => {
     const f = fleetEconomics({ powerUsdPerKwh: 0.06, hashpriceUsdPerPhDay: HP, models: TABLE });
     // S21 XP Hyd: power 12 × 0.024 × 0.06 = $0.01728 → $0.0173; 0.038864 − 0.01728 = $0.0216; breakeven $0.135 (above).
-    expect(fleetRowField(f.rows[0]!)).toEqual({ label: 'Antminer S21 XP Hyd · 12 J/TH', value: '$0.0216/TH/day (power $0.0173) · breaks even ≤ $0.135/kWh' });
+    expect(fleetRowField(f.rows[0]!)).toEqual({
+      label: 'Antminer S21 XP Hyd · 12 J/TH',
+      value: '$0.0216/TH/day (power $0.0173) · breaks even ≤ $0.135/kWh',
+    });
     // S19j Pro: 0.038864 − 29.5 × 0.024 × 0.06 (= 0.04248) = −$0.0036; breakeven 0.038864 / 0.708 = $0.0549 → $0.055.
     const s19j = f.rows.find((r) => r.id === 's19jpro')!;
-    expect(fleetRowField(s19j)).toEqual({ label: 'Antminer S19j Pro · 29.5 J/TH', value: '⚠ −$0.0036/TH/day (power $0.0425) · breaks even ≤ $0.055/kWh' });
+    expect(fleetRowField(s19j)).toEqual({
+      label: 'Antminer S19j Pro · 29.5 J/TH',
+      value: '⚠ −$0.0036/TH/day (power $0.0425) · breaks even ≤ $0.055/kWh',
+    });
   });
 
   it('formats power prices to a tenth of a cent', () => {
@@ -76,12 +102,20 @@ describe('fleetEconomics', () => {
 
   it('a more efficient machine never has less margin, and dearer power never fewer models under water (property)', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 0.5, noNaN: true }), fc.double({ min: 0, max: 0.5, noNaN: true }), fc.double({ min: 1, max: 500, noNaN: true }), (p1, p2, hp) => {
-        const f = fleetEconomics({ powerUsdPerKwh: p1, hashpriceUsdPerPhDay: hp });
-        for (let k = 1; k < f.rows.length; k++) expect(f.rows[k - 1]!.economics.marginPerThDay).toBeGreaterThanOrEqual(f.rows[k]!.economics.marginPerThDay);
-        const [cheap, dear] = p1 <= p2 ? [p1, p2] : [p2, p1];
-        expect(fleetEconomics({ powerUsdPerKwh: dear, hashpriceUsdPerPhDay: hp }).underWater).toBeGreaterThanOrEqual(fleetEconomics({ powerUsdPerKwh: cheap, hashpriceUsdPerPhDay: hp }).underWater);
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        fc.double({ min: 1, max: 500, noNaN: true }),
+        (p1, p2, hp) => {
+          const f = fleetEconomics({ powerUsdPerKwh: p1, hashpriceUsdPerPhDay: hp });
+          for (let k = 1; k < f.rows.length; k++)
+            expect(f.rows[k - 1]!.economics.marginPerThDay).toBeGreaterThanOrEqual(f.rows[k]!.economics.marginPerThDay);
+          const [cheap, dear] = p1 <= p2 ? [p1, p2] : [p2, p1];
+          expect(fleetEconomics({ powerUsdPerKwh: dear, hashpriceUsdPerPhDay: hp }).underWater).toBeGreaterThanOrEqual(
+            fleetEconomics({ powerUsdPerKwh: cheap, hashpriceUsdPerPhDay: hp }).underWater,
+          );
+        },
+      ),
     );
   });
 });

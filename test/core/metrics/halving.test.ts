@@ -99,7 +99,9 @@ describe('halvingOutlook', () => {
     fc.assert(
       fc.property(fc.double({ min: 1, max: 1e18, noNaN: true }), fc.double({ min: 1, max: 1e18, noNaN: true }), (a, b) => {
         const [lo, hi] = a <= b ? [a, b] : [b, a];
-        expect(halvingOutlook({ ...WORLD, difficulty: hi }).hashpriceAfterUsdPerPhDay).toBeLessThanOrEqual(halvingOutlook({ ...WORLD, difficulty: lo }).hashpriceAfterUsdPerPhDay);
+        expect(halvingOutlook({ ...WORLD, difficulty: hi }).hashpriceAfterUsdPerPhDay).toBeLessThanOrEqual(
+          halvingOutlook({ ...WORLD, difficulty: lo }).hashpriceAfterUsdPerPhDay,
+        );
       }),
     );
   });

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  avgFeesBtcFromRewardStats,
-  blocksPerPhDay,
-  feeShare,
-  hashprice,
-  impliedHashrate,
-} from '../../../src/core/metrics/index.ts';
+import { avgFeesBtcFromRewardStats, blocksPerPhDay, feeShare, hashprice, impliedHashrate } from '../../../src/core/metrics/index.ts';
 
 // Difficulty at height ~840,000 era (2025), used by the lead's hand check.
 const D = 113_757_508_810_854;
@@ -133,11 +127,15 @@ describe('avgFeesBtcFromRewardStats', () => {
   });
 
   it('handles a single block and zero fees', () => {
-    expect(avgFeesBtcFromRewardStats({ startBlock: 5, endBlock: 5, totalRewardSats: 1, totalFeeSats: 12_345, totalTx: 1 })).toBe(0.00012345);
+    expect(avgFeesBtcFromRewardStats({ startBlock: 5, endBlock: 5, totalRewardSats: 1, totalFeeSats: 12_345, totalTx: 1 })).toBe(
+      0.00012345,
+    );
     expect(avgFeesBtcFromRewardStats({ startBlock: 5, endBlock: 10, totalRewardSats: 1, totalFeeSats: 0, totalTx: 1 })).toBe(0);
   });
 
   it('rejects a range with no blocks instead of dividing by zero', () => {
-    expect(() => avgFeesBtcFromRewardStats({ startBlock: 10, endBlock: 9, totalRewardSats: 0, totalFeeSats: 0, totalTx: 0 })).toThrow(/no blocks/);
+    expect(() => avgFeesBtcFromRewardStats({ startBlock: 10, endBlock: 9, totalRewardSats: 0, totalFeeSats: 0, totalTx: 0 })).toThrow(
+      /no blocks/,
+    );
   });
 });

@@ -16,8 +16,19 @@ describe('sma', () => {
 
   it('windows by time, so a missing day is not replaced by an older one', () => {
     // Days 0, 1, 2, 4: at day 4 the 3-day window (day 1, 4] holds days 2 and 4: (3 + 5) / 2 = 4.
-    const out = sma([{ t: 0, v: 1 }, { t: DAY, v: 2 }, { t: 2 * DAY, v: 3 }, { t: 4 * DAY, v: 5 }], 3);
-    expect(out).toEqual([{ t: 2 * DAY, v: 2 }, { t: 4 * DAY, v: 4 }]);
+    const out = sma(
+      [
+        { t: 0, v: 1 },
+        { t: DAY, v: 2 },
+        { t: 2 * DAY, v: 3 },
+        { t: 4 * DAY, v: 5 },
+      ],
+      3,
+    );
+    expect(out).toEqual([
+      { t: 2 * DAY, v: 2 },
+      { t: 4 * DAY, v: 4 },
+    ]);
   });
 
   it('is empty for an empty or too short series and rejects a non-positive window', () => {
@@ -28,8 +39,11 @@ describe('sma', () => {
 
   it('of a constant series is that constant', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 30 }), fc.double({ min: 1, max: 1e21, noNaN: true }), (n, w, v) =>
-        sma(daily(days(n, v)), w).every((p) => Math.abs(p.v - v) <= 1e-9 * v),
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.double({ min: 1, max: 1e21, noNaN: true }),
+        (n, w, v) => sma(daily(days(n, v)), w).every((p) => Math.abs(p.v - v) <= 1e-9 * v),
       ),
     );
   });
@@ -83,7 +97,9 @@ describe('hashrateTrend', () => {
 
   it('leaves a change undefined across a gap instead of comparing with a much older average', () => {
     // 100 on days 0..19, nothing on days 20..40, 80 from day 41 to day 60.
-    const gappy = daily([...days(61, 0)]).filter((p) => p.t < 20 * DAY || p.t > 40 * DAY).map((p) => ({ t: p.t, v: p.t < 20 * DAY ? 100 : 80 }));
+    const gappy = daily([...days(61, 0)])
+      .filter((p) => p.t < 20 * DAY || p.t > 40 * DAY)
+      .map((p) => ({ t: p.t, v: p.t < 20 * DAY ? 100 : 80 }));
     const t = hashrateTrend(gappy, 60 * DAY);
     // Day 53 (7 days back) has an average of days 47..53, all 80: no change.
     expect(t.change7dPercent).toBeCloseTo(0, 10);

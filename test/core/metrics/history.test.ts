@@ -48,7 +48,17 @@ describe('changePercent', () => {
   it('is undefined when the past is before the data, in a long gap, or zero', () => {
     expect(changePercent(series, 9, 4 * DAY, 5)).toBeUndefined();
     expect(changePercent([], 1, 0, 1)).toBeUndefined();
-    expect(changePercent([{ t: 0, v: 0 }, { t: DAY, v: 5 }], 5, DAY, 1)).toBeUndefined();
+    expect(
+      changePercent(
+        [
+          { t: 0, v: 0 },
+          { t: DAY, v: 5 },
+        ],
+        5,
+        DAY,
+        1,
+      ),
+    ).toBeUndefined();
     // Day 10 − 3 days = day 7; the last point before it is day 4, 3 days (> 2) earlier.
     expect(changePercent(series, 9, 10 * DAY, 3)).toBeUndefined();
     // Day 10 − 4 days = day 6; day 4 is exactly 2 days earlier: still accepted.

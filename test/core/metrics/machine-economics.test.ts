@@ -17,7 +17,9 @@ describe('machineEconomics', () => {
   it('costs nothing with free power, and refuses impossible machines', () => {
     expect(machineEconomics({ hashrateThs: 100, powerW: 3000, powerUsdPerKwh: 0, hashpriceUsdPerPhDay: 40 }).powerCostPerDay).toBe(0);
     expect(() => machineEconomics({ hashrateThs: 0, powerW: 3000, powerUsdPerKwh: 0.05, hashpriceUsdPerPhDay: 40 })).toThrow(RangeError);
-    expect(() => machineEconomics({ hashrateThs: 100, powerW: Number.NaN, powerUsdPerKwh: 0.05, hashpriceUsdPerPhDay: 40 })).toThrow(RangeError);
+    expect(() => machineEconomics({ hashrateThs: 100, powerW: Number.NaN, powerUsdPerKwh: 0.05, hashpriceUsdPerPhDay: 40 })).toThrow(
+      RangeError,
+    );
     expect(() => machineEconomics({ hashrateThs: 100, powerW: 3000, powerUsdPerKwh: -1, hashpriceUsdPerPhDay: 40 })).toThrow(RangeError);
   });
 });

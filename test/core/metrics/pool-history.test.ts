@@ -8,8 +8,13 @@ const row = (t: number, poolName: string, share: number) => ({ timestampSec: t, 
 describe('weeklyConcentration', () => {
   it('ranks each week’s pools and counts the Nakamoto coefficient on shares, Unknown as one bucket', () => {
     const weeks = weeklyConcentration([
-      row(7 * DAY, 'Foundry USA', 0.3), row(7 * DAY, 'AntPool', 0.18), row(7 * DAY, 'unknown', 0.03), row(7 * DAY, 'ViaBTC', 0.2),
-      row(0, 'ViaBTC', 0.36), row(0, 'AntPool', 0.17), row(0, 'Foundry USA', 0.12),
+      row(7 * DAY, 'Foundry USA', 0.3),
+      row(7 * DAY, 'AntPool', 0.18),
+      row(7 * DAY, 'unknown', 0.03),
+      row(7 * DAY, 'ViaBTC', 0.2),
+      row(0, 'ViaBTC', 0.36),
+      row(0, 'AntPool', 0.17),
+      row(0, 'Foundry USA', 0.12),
     ]);
     expect(weeks.map((w) => w.t)).toEqual([0, 7 * DAY]);
     // Week 0: 0.36 + 0.17 = 0.53 > 0.5 → 2. Week 1: 0.3 + 0.2 = 0.5 is not more than half; + 0.18 → 3.
@@ -23,7 +28,9 @@ describe('weeklyConcentration', () => {
   });
 
   it('compares the latest week with the one nearest 30 days before it, and names the direction', () => {
-    const weeks = weeklyConcentration([0, 1, 2, 3, 4, 5].flatMap((k) => [row(k * 7 * DAY, 'A', 0.25 + 0.01 * k), row(k * 7 * DAY, 'B', 0.2), row(k * 7 * DAY, 'C', 0.1)]));
+    const weeks = weeklyConcentration(
+      [0, 1, 2, 3, 4, 5].flatMap((k) => [row(k * 7 * DAY, 'A', 0.25 + 0.01 * k), row(k * 7 * DAY, 'B', 0.2), row(k * 7 * DAY, 'C', 0.1)]),
+    );
     const pair = concentrationThenNow(weeks, 30)!;
     // Latest week at 35 days; 35 − 30 = 5 days: the nearest is the week at 7 days (k = 1), 2 days off.
     expect(pair.now.t).toBe(35 * DAY);
@@ -35,7 +42,13 @@ describe('weeklyConcentration', () => {
   });
 
   it('a lower Nakamoto coefficient is more concentration whatever the top share did', () => {
-    const [then, now] = weeklyConcentration([row(0, 'A', 0.3), row(0, 'B', 0.15), row(0, 'C', 0.1), row(7 * DAY, 'A', 0.28), row(7 * DAY, 'B', 0.25)]);
+    const [then, now] = weeklyConcentration([
+      row(0, 'A', 0.3),
+      row(0, 'B', 0.15),
+      row(0, 'C', 0.1),
+      row(7 * DAY, 'A', 0.28),
+      row(7 * DAY, 'B', 0.25),
+    ]);
     expect([then!.nakamoto, now!.nakamoto]).toEqual([3, 2]);
     expect(concentrationTrend(then!, now!)).toBe('rose');
   });

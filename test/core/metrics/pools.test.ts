@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { poolConcentration } from '../../../src/core/metrics/index.ts';
 
-const fixture = JSON.parse(
-  readFileSync(new URL('../../fixtures/mempool/2025-04-01/v1-mining-pools-1w.json', import.meta.url), 'utf8'),
-) as { blockCount: number; pools: { name: string; blockCount: number }[] };
+const fixture = JSON.parse(readFileSync(new URL('../../fixtures/mempool/2025-04-01/v1-mining-pools-1w.json', import.meta.url), 'utf8')) as {
+  blockCount: number;
+  pools: { name: string; blockCount: number }[];
+};
 
 describe('poolConcentration on the recorded mempool 1w answer (2025-04-01)', () => {
   const c = poolConcentration(fixture.pools);
@@ -61,12 +62,27 @@ describe('poolConcentration edge cases', () => {
 
   it('needs more than half, not exactly half, for the Nakamoto coefficient', () => {
     // A has exactly 50 %: not a majority on its own, so 2 pools are needed.
-    expect(poolConcentration([{ name: 'A', blockCount: 5 }, { name: 'B', blockCount: 3 }, { name: 'C', blockCount: 2 }]).nakamoto).toBe(2);
-    expect(poolConcentration([{ name: 'A', blockCount: 6 }, { name: 'B', blockCount: 4 }]).nakamoto).toBe(1);
+    expect(
+      poolConcentration([
+        { name: 'A', blockCount: 5 },
+        { name: 'B', blockCount: 3 },
+        { name: 'C', blockCount: 2 },
+      ]).nakamoto,
+    ).toBe(2);
+    expect(
+      poolConcentration([
+        { name: 'A', blockCount: 6 },
+        { name: 'B', blockCount: 4 },
+      ]).nakamoto,
+    ).toBe(1);
   });
 
   it('orders ties by name and drops pools with no blocks', () => {
-    const c = poolConcentration([{ name: 'b', blockCount: 2 }, { name: 'a', blockCount: 2 }, { name: 'z', blockCount: 0 }]);
+    const c = poolConcentration([
+      { name: 'b', blockCount: 2 },
+      { name: 'a', blockCount: 2 },
+      { name: 'z', blockCount: 0 },
+    ]);
     expect(c.shares.map((s) => s.name)).toEqual(['a', 'b']);
     expect(c.hhi).toBe(5_000);
   });
@@ -78,7 +94,10 @@ describe('poolConcentration edge cases', () => {
     expect(() => poolConcentration([{ name: 'x', blockCount: 1.5 }])).toThrow(RangeError);
   });
 
-  const pools = fc.array(fc.record({ name: fc.constantFrom('A', 'B', 'C', 'D', 'E', 'Unknown', 'unknown', 'F'), blockCount: fc.integer({ min: 1, max: 1000 }) }), { minLength: 1, maxLength: 30 });
+  const pools = fc.array(
+    fc.record({ name: fc.constantFrom('A', 'B', 'C', 'D', 'E', 'Unknown', 'unknown', 'F'), blockCount: fc.integer({ min: 1, max: 1000 }) }),
+    { minLength: 1, maxLength: 30 },
+  );
 
   it('shares sum to 1, Nakamoto is between 1 and the pool count, HHI between 10,000 / n and 10,000', () => {
     fc.assert(

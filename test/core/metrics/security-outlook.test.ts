@@ -28,18 +28,27 @@ describe('budgetAtHalvings', () => {
     expect(h2!.feesToKeepBudgetBtc).toBeCloseTo(2.36375, 12);
     expect(h2!.feeShareToKeepBudget).toBeCloseTo(2.36375 / 3.145, 12);
     expect(HALVING_BUDGET_ASSUMPTIONS.split('\n')).toHaveLength(1);
-    expect(halvingBudgetLine(h1!)).toBe("After the halving at block 1,050,000 (1.5625 BTC): 0.41 % of the market cap a year; keeping today's budget takes fees of 50.3 % of revenue.");
-    expect(halvingBudgetLine(h2!)).toBe("After the halving at block 1,260,000 (0.78125 BTC): 0.20 % of the market cap a year; keeping today's budget takes fees of 75.2 % of revenue.");
+    expect(halvingBudgetLine(h1!)).toBe(
+      "After the halving at block 1,050,000 (1.5625 BTC): 0.41 % of the market cap a year; keeping today's budget takes fees of 50.3 % of revenue.",
+    );
+    expect(halvingBudgetLine(h2!)).toBe(
+      "After the halving at block 1,260,000 (0.78125 BTC): 0.20 % of the market cap a year; keeping today's budget takes fees of 75.2 % of revenue.",
+    );
   });
 
   it('each later halving needs a larger fee share and leaves a smaller budget (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 6_000_000 }), fc.double({ min: 0, max: 10, noNaN: true }), fc.double({ min: 1, max: 1e7, noNaN: true }), (height, fees, price) => {
-        const [a, b] = budgetAtHalvings({ height, avgFeesBtc: fees, priceUsd: price });
-        expect(b!.halvingHeight - a!.halvingHeight).toBe(210_000);
-        expect(b!.feeShareToKeepBudget).toBeGreaterThanOrEqual(a!.feeShareToKeepBudget);
-        expect(b!.annualRevenueUsd).toBeLessThanOrEqual(a!.annualRevenueUsd);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 6_000_000 }),
+        fc.double({ min: 0, max: 10, noNaN: true }),
+        fc.double({ min: 1, max: 1e7, noNaN: true }),
+        (height, fees, price) => {
+          const [a, b] = budgetAtHalvings({ height, avgFeesBtc: fees, priceUsd: price });
+          expect(b!.halvingHeight - a!.halvingHeight).toBe(210_000);
+          expect(b!.feeShareToKeepBudget).toBeGreaterThanOrEqual(a!.feeShareToKeepBudget);
+          expect(b!.annualRevenueUsd).toBeLessThanOrEqual(a!.annualRevenueUsd);
+        },
+      ),
     );
   });
 });

@@ -48,12 +48,17 @@ describe('siteEconomics', () => {
 
   it('more efficient machines never earn less per MW, and a lower hashprice never needs less to match (property)', () => {
     fc.assert(
-      fc.property(fc.double({ min: 5, max: 100, noNaN: true }), fc.double({ min: 5, max: 100, noNaN: true }), fc.double({ min: 1, max: 500, noNaN: true }), (e1, e2, hp) => {
-        const [better, worse] = e1 <= e2 ? [e1, e2] : [e2, e1];
-        const at = (e: number) => siteEconomics({ ...S21_SITE, efficiencyJPerTh: e, hashpriceUsdPerPhDay: hp });
-        expect(at(better).perMwMonth.miningMargin).toBeGreaterThanOrEqual(at(worse).perMwMonth.miningMargin - 1e-6);
-        expect(at(better).hashpriceToMatchLease).toBeLessThanOrEqual(at(worse).hashpriceToMatchLease + 1e-9);
-      }),
+      fc.property(
+        fc.double({ min: 5, max: 100, noNaN: true }),
+        fc.double({ min: 5, max: 100, noNaN: true }),
+        fc.double({ min: 1, max: 500, noNaN: true }),
+        (e1, e2, hp) => {
+          const [better, worse] = e1 <= e2 ? [e1, e2] : [e2, e1];
+          const at = (e: number) => siteEconomics({ ...S21_SITE, efficiencyJPerTh: e, hashpriceUsdPerPhDay: hp });
+          expect(at(better).perMwMonth.miningMargin).toBeGreaterThanOrEqual(at(worse).perMwMonth.miningMargin - 1e-6);
+          expect(at(better).hashpriceToMatchLease).toBeLessThanOrEqual(at(worse).hashpriceToMatchLease + 1e-9);
+        },
+      ),
     );
   });
 });

@@ -28,22 +28,44 @@ let store: Store;
 let runtime: Background;
 
 const isAnswer = (r: RecordedRequest) =>
-  (r.path.endsWith('/callback') && [4, 7, 8].includes(r.body?.type)) || r.method === 'PATCH' || (r.method === 'POST' && r.path.startsWith('/webhooks/'));
+  (r.path.endsWith('/callback') && [4, 7, 8].includes(r.body?.type)) ||
+  r.method === 'PATCH' ||
+  (r.method === 'POST' && r.path.startsWith('/webhooks/'));
 
 async function run({ command, ...options }: Record<string, string>, over: { memberPermissions?: string } = {}): Promise<any> {
-  const id = discord.sendCommand({ name: command!, options, guildId: discord.guildId, channelId: discord.guildChannelId, user: carol, ...over });
+  const id = discord.sendCommand({
+    name: command!,
+    options,
+    guildId: discord.guildId,
+    channelId: discord.guildChannelId,
+    user: carol,
+    ...over,
+  });
   const request = await discord.waitForRequest((r) => r.interactionId === id && isAnswer(r) && r.status !== undefined && r.status < 300);
   return request.path.endsWith('/callback') ? request.body.data : request.body;
 }
 
 beforeAll(async () => {
   discord = await startFakeDiscord();
-  const config = loadConfig({ DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, DISCORD_GUILD_ID: discord.guildId, LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    DISCORD_TOKEN: discord.token,
+    DISCORD_API_URL: discord.apiUrl,
+    DISCORD_GUILD_ID: discord.guildId,
+    LOG_LEVEL: 'silent',
+  });
   bot = await startDiscord({
     config,
     logger: silentLogger,
     commands: [alert, digest] as unknown as Command[],
-    makeContext: ({ user, chat }): CommandContext => ({ market, now: () => clock.t, platform: 'discord', version: 'test', user, chat, services: runtime.services }),
+    makeContext: ({ user, chat }): CommandContext => ({
+      market,
+      now: () => clock.t,
+      platform: 'discord',
+      version: 'test',
+      user,
+      chat,
+      services: runtime.services,
+    }),
   });
   store = openStore(':memory:');
   runtime = await startBackground({
@@ -82,7 +104,9 @@ describe('alerts on Discord', () => {
     runtime.evaluate(current);
     const dm = await discord.waitForRequest((r) => r.method === 'POST' && r.path === '/users/@me/channels' && r.status !== undefined);
     expect(dm.body).toEqual({ recipient_id: carol.id });
-    const posted = await discord.waitForRequest((r) => r.method === 'POST' && /^\/channels\/\d+\/messages$/.test(r.path) && r.status === 200);
+    const posted = await discord.waitForRequest(
+      (r) => r.method === 'POST' && /^\/channels\/\d+\/messages$/.test(r.path) && r.status === 200,
+    );
     expect(JSON.stringify(posted.body)).toContain('Alert #1: BTC price (USD) above $90,000');
     expect(posted.body.allowed_mentions).toEqual({ parse: [] });
   });
@@ -93,13 +117,18 @@ describe('channel digests on Discord', () => {
     const denied = await run({ command: 'digest', action: 'subscribe', time: '09:00', timezone: 'America/New_York' });
     expect(text(denied)).toContain('Only members with Manage Server or Manage Channels can schedule the digest');
     expect(store.schedules.active()).toEqual([]);
-    const ok = await run({ command: 'digest', action: 'subscribe', time: '09:00', timezone: 'America/New_York' }, { memberPermissions: MANAGE_CHANNELS });
+    const ok = await run(
+      { command: 'digest', action: 'subscribe', time: '09:00', timezone: 'America/New_York' },
+      { memberPermissions: MANAGE_CHANNELS },
+    );
     // Discord markdown: the renderer escapes the underscore.
     expect(ok.embeds[0].description).toContain('every day at 09:00 (America/New\\_York), starting today');
     expect(store.schedules.get('discord', discord.guildChannelId)).toMatchObject({ kind: 'channel', time: '09:00' });
     clock.t = Date.UTC(2025, 6, 1, 13, 0); // 09:00 in New York (EDT)
     expect(await runtime.tickDigests()).toBe(1);
-    const posted = await discord.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${discord.guildChannelId}/messages` && r.status === 200);
+    const posted = await discord.waitForRequest(
+      (r) => r.method === 'POST' && r.path === `/channels/${discord.guildChannelId}/messages` && r.status === 200,
+    );
     expect(JSON.stringify(posted.body)).toContain('Daily mining digest');
   });
 });

@@ -29,7 +29,9 @@ let store: Store;
 let runtime: Background;
 
 const isAnswer = (r: RecordedRequest) =>
-  (r.path.endsWith('/callback') && [4, 7].includes(r.body?.type)) || r.method === 'PATCH' || (r.method === 'POST' && r.path.startsWith('/webhooks/'));
+  (r.path.endsWith('/callback') && [4, 7].includes(r.body?.type)) ||
+  r.method === 'PATCH' ||
+  (r.method === 'POST' && r.path.startsWith('/webhooks/'));
 
 /** The answer to an interaction: its callback (type 4 reply, type 7 update) or the edit/follow-up. */
 async function answerTo(id: string): Promise<{ type: number; data: any }> {
@@ -37,8 +39,18 @@ async function answerTo(id: string): Promise<{ type: number; data: any }> {
   return r.path.endsWith('/callback') ? { type: r.body.type, data: r.body.data } : { type: r.method === 'PATCH' ? 7 : 4, data: r.body };
 }
 
-async function run(user: FakeUser, command: string, options: Record<string, string> = {}, inGuild = true): Promise<{ id: string; data: any }> {
-  const id = discord.sendCommand({ name: command, options, user, ...(inGuild ? { guildId: discord.guildId, channelId: discord.guildChannelId } : {}) });
+async function run(
+  user: FakeUser,
+  command: string,
+  options: Record<string, string> = {},
+  inGuild = true,
+): Promise<{ id: string; data: any }> {
+  const id = discord.sendCommand({
+    name: command,
+    options,
+    user,
+    ...(inGuild ? { guildId: discord.guildId, channelId: discord.guildChannelId } : {}),
+  });
   return { id, data: (await answerTo(id)).data };
 }
 
@@ -64,12 +76,25 @@ const dataOf = (u: FakeUser) => runtime.services.account.dataOf({ platform: 'dis
 
 beforeAll(async () => {
   discord = await startFakeDiscord();
-  const config = loadConfig({ DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, DISCORD_GUILD_ID: discord.guildId, LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    DISCORD_TOKEN: discord.token,
+    DISCORD_API_URL: discord.apiUrl,
+    DISCORD_GUILD_ID: discord.guildId,
+    LOG_LEVEL: 'silent',
+  });
   bot = await startDiscord({
     config,
     logger: silentLogger,
     commands: [alert, digest, forget] as unknown as Command[],
-    makeContext: ({ user, chat }): CommandContext => ({ market: {} as Market, now: () => clock.t, platform: 'discord', version: 'test', user, chat, services: runtime.services }),
+    makeContext: ({ user, chat }): CommandContext => ({
+      market: {} as Market,
+      now: () => clock.t,
+      platform: 'discord',
+      version: 'test',
+      user,
+      chat,
+      services: runtime.services,
+    }),
   });
   store = openStore(':memory:');
   runtime = await startBackground({
@@ -95,9 +120,13 @@ afterAll(async () => {
 
 describe('/forget on Discord', () => {
   it('asks privately; the button refuses anyone but the asker, then deletes and replaces the question with the counts', async () => {
-    expect(text((await run(carol, 'alert', { action: 'add', subject: 'price', condition: 'above', value: '90k' })).data)).toContain('Alert #1 added');
+    expect(text((await run(carol, 'alert', { action: 'add', subject: 'price', condition: 'above', value: '90k' })).data)).toContain(
+      'Alert #1 added',
+    );
     expect(text((await run(carol, 'digest', { action: 'dm', time: '07:30', timezone: 'UTC' })).data)).toContain('by direct message');
-    expect(text((await run(dave, 'alert', { action: 'add', subject: 'price', condition: 'above', value: '90k' })).data)).toContain('Alert #2 added');
+    expect(text((await run(dave, 'alert', { action: 'add', subject: 'price', condition: 'above', value: '90k' })).data)).toContain(
+      'Alert #2 added',
+    );
 
     const asked = await run(carol, 'forget');
     expect(asked.data.flags & EPHEMERAL).toBe(EPHEMERAL);
@@ -108,16 +137,37 @@ describe('/forget on Discord', () => {
     const messageId = discord.originalMessageId(asked.id)!;
 
     // Custom ids are not secret: a press by Dave is answered to Dave alone and deletes nothing.
-    const stolen = await answerTo(discord.pressButton({ customId: button.custom_id, messageId, user: dave, guildId: discord.guildId, channelId: discord.guildChannelId }));
+    const stolen = await answerTo(
+      discord.pressButton({
+        customId: button.custom_id,
+        messageId,
+        user: dave,
+        guildId: discord.guildId,
+        channelId: discord.guildChannelId,
+      }),
+    );
     expect(stolen.type).toBe(4);
     expect(stolen.data.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(text(stolen.data)).toContain('Not your button');
     expect(dataOf(carol).rules).toBe(1);
 
-    const pressed = await answerTo(discord.pressButton({ customId: button.custom_id, messageId, user: carol, guildId: discord.guildId, channelId: discord.guildChannelId }));
+    const pressed = await answerTo(
+      discord.pressButton({
+        customId: button.custom_id,
+        messageId,
+        user: carol,
+        guildId: discord.guildId,
+        channelId: discord.guildChannelId,
+      }),
+    );
     expect(pressed.type).toBe(7); // the ephemeral question itself becomes the answer
     expect(text(pressed.data)).toContain('Your data is deleted');
-    expect(pressed.data.embeds[0].fields).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Alert rules', value: '1' }), expect.objectContaining({ name: 'DM digest', value: '1' })]));
+    expect(pressed.data.embeds[0].fields).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'Alert rules', value: '1' }),
+        expect.objectContaining({ name: 'DM digest', value: '1' }),
+      ]),
+    );
     expect(pressed.data.components).toEqual([]);
     expect(dataOf(carol)).toMatchObject({ rules: 0, dmDigests: 0, account: 0 });
     expect(dataOf(dave).rules).toBe(1);
@@ -128,7 +178,15 @@ describe('/forget on Discord', () => {
     const asked = await run(carol, 'forget');
     const button = asked.data.components[0].components[0];
     clock.t += 10 * 60_000 + 1000;
-    const late = await answerTo(discord.pressButton({ customId: button.custom_id, messageId: discord.originalMessageId(asked.id)!, user: carol, guildId: discord.guildId, channelId: discord.guildChannelId }));
+    const late = await answerTo(
+      discord.pressButton({
+        customId: button.custom_id,
+        messageId: discord.originalMessageId(asked.id)!,
+        user: carol,
+        guildId: discord.guildId,
+        channelId: discord.guildChannelId,
+      }),
+    );
     expect(text(late.data)).toContain('This button has expired');
     expect(dataOf(carol).rules).toBe(1);
     const confirmed = await run(carol, 'forget', { confirm: 'confirm' });
@@ -158,7 +216,9 @@ describe('a Discord user the bot can no longer DM (50007)', () => {
     expect(store.rules.active()).toEqual([]); // a server command says nothing about DMs
 
     const inDm = await run(dave, 'alert', { action: 'list' }, false);
-    expect(text(inDm.data)).toContain('Welcome back: messages to you had failed (Discord 403 (50007): Cannot send messages to this user), so I had paused alert #2.');
+    expect(text(inDm.data)).toContain(
+      'Welcome back: messages to you had failed (Discord 403 (50007): Cannot send messages to this user), so I had paused alert #2.',
+    );
     expect(store.rules.active().map((r) => r.id)).toEqual([2]);
     await price(85_000);
     await price(93_000);

@@ -33,7 +33,14 @@ let bot: TelegramBot;
 let store: Store;
 let runtime: Background;
 let current: Headline = headline({ hashpriceUsdPerPhDay: 45 });
-const market = { tip: async () => ({ value: { height: current.height, timestampSec: current.tipTimeSec, difficulty: 1 }, source: 'test', fetchedAt: clock.t, stale: false }) } as unknown as Market;
+const market = {
+  tip: async () => ({
+    value: { height: current.height, timestampSec: current.tipTimeSec, difficulty: 1 },
+    source: 'test',
+    fetchedAt: clock.t,
+    stale: false,
+  }),
+} as unknown as Market;
 
 async function start(): Promise<void> {
   store = openStore(dbPath);
@@ -44,7 +51,13 @@ async function start(): Promise<void> {
     market,
     senders: [bot.sender],
     loadHeadline: async (_m, nowMs) => ({ headline: { ...current, atMs: nowMs } }),
-    buildDigest: async () => ({ title: 'Daily mining digest', lines: [`Hashprice ${current.hashpriceUsdPerPhDay}`], sections: [], footer: ['test source'], tone: 'neutral' }),
+    buildDigest: async () => ({
+      title: 'Daily mining digest',
+      lines: [`Hashprice ${current.hashpriceUsdPerPhDay}`],
+      sections: [],
+      footer: ['test source'],
+      tone: 'neutral',
+    }),
     now: () => clock.t,
     timers: false,
   });
@@ -89,7 +102,15 @@ beforeAll(async () => {
     config,
     logger: silentLogger,
     commands: [alert, digest] as unknown as Command[],
-    makeContext: ({ user, chat }): CommandContext => ({ market, now: () => clock.t, platform: 'telegram', version: 'test', user, chat, services: runtime.services }),
+    makeContext: ({ user, chat }): CommandContext => ({
+      market,
+      now: () => clock.t,
+      platform: 'telegram',
+      version: 'test',
+      user,
+      chat,
+      services: runtime.services,
+    }),
   });
   await start();
   await runtime.pollOnce(); // the bot knows the numbers before anyone adds a rule

@@ -53,7 +53,9 @@ async function ask(chatId: number, text: string, fromId = chatId): Promise<SentM
 
 /** Presses a button and waits for the callback to be answered; returns the answer. */
 async function press(chatId: number, message: SentMessage, fromId: number): Promise<any> {
-  const button = (message.reply_markup.inline_keyboard.flat() as { text: string; callback_data: string }[]).find((b) => b.text === 'Delete my data')!;
+  const button = (message.reply_markup.inline_keyboard.flat() as { text: string; callback_data: string }[]).find(
+    (b) => b.text === 'Delete my data',
+  )!;
   const answered = fake.callbackAnswers.length;
   fake.pressButton({ chatId, messageId: message.message_id, data: button.callback_data, fromId });
   for (let i = 0; i < 500 && fake.callbackAnswers.length === answered; i++) await new Promise((r) => setTimeout(r, 10));
@@ -69,7 +71,15 @@ beforeAll(async () => {
     config,
     logger: silentLogger,
     commands: [alert, digest, forget] as unknown as Command[],
-    makeContext: ({ user, chat }): CommandContext => ({ market, now: () => clock.t, platform: 'telegram', version: 'test', user, chat, services: runtime.services }),
+    makeContext: ({ user, chat }): CommandContext => ({
+      market,
+      now: () => clock.t,
+      platform: 'telegram',
+      version: 'test',
+      user,
+      chat,
+      services: runtime.services,
+    }),
   });
   store = openStore(':memory:');
   runtime = await startBackground({
@@ -99,7 +109,12 @@ describe('/forget on Telegram', () => {
     expect((await ask(ALICE, '/alert add hashprice below 40')).plain).toContain('Alert #2 added');
     expect((await ask(ALICE, '/digest dm 07:30 UTC')).plain).toContain('by direct message every day at 07:30');
     expect((await ask(BOB, '/alert add price above 90k')).plain).toContain('Alert #3 added');
-    store.outbox.enqueue('test:later', { platform: 'telegram', chatId: String(ALICE), kind: 'user' }, { title: 'later', sections: [], footer: [], tone: 'neutral' }, clock.t + 3600_000);
+    store.outbox.enqueue(
+      'test:later',
+      { platform: 'telegram', chatId: String(ALICE), kind: 'user' },
+      { title: 'later', sections: [], footer: [], tone: 'neutral' },
+      clock.t + 3600_000,
+    );
 
     const asked = await ask(ALICE, '/forget');
     expect(asked.plain).toContain('Delete your data?');
@@ -167,7 +182,9 @@ describe('a user who blocks the bot', () => {
     const listed = await ask(BOB, '/alert list');
     expect(listed.plain).toContain('#3: BTC price (USD) above $90,000 (paused: messages to you failed)');
     expect(listed.plain).toContain('Paused by me, not deleted: messages to you failed (Forbidden: bot was blocked by the user).');
-    expect(listed.plain).toContain('Welcome back: messages to you had failed (Forbidden: bot was blocked by the user), so I had paused alert #3 and your daily digest by direct message. You can be reached again, so they are back on.');
+    expect(listed.plain).toContain(
+      'Welcome back: messages to you had failed (Forbidden: bot was blocked by the user), so I had paused alert #3 and your daily digest by direct message. You can be reached again, so they are back on.',
+    );
     expect(store.rules.active().map((r) => r.id)).toEqual([3]);
     expect(store.schedules.get('telegram', String(BOB))?.disabledReason).toBeNull();
     // Resumed like /alert resume: it fires at the next crossing, not for the price already above.

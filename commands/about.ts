@@ -1,3 +1,4 @@
+/** /about: what hashwatch is, which sources its figures come from, how fresh they are, and its version. */
 import { defineCommand } from '../src/core/command.ts';
 import { age, int } from '../src/core/format.ts';
 import { attribution } from '../src/core/freshness.ts';

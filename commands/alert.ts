@@ -1,3 +1,4 @@
+/** /alert: your personal alerts by DM (add, list, remove, pause, resume): thresholds, changes over time, retargets, ribbons, pools. */
 import { defineCommand } from '../src/core/command.ts';
 import { errorReply } from '../src/core/reply.ts';
 import { ADD_EXAMPLES } from '../src/alerts/parse.ts';

@@ -1,3 +1,4 @@
+/** /chart: how a metric (hashprice, hashrate, price, difficulty, fee share, revenue, pools) moved, as a PNG over 24h to 1y. */
 import { defineCommand } from '../src/core/command.ts';
 import {
   buildChart,

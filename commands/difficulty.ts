@@ -1,3 +1,4 @@
+/** /difficulty: where the next difficulty adjustment stands: progress, estimated change, ETA, blocks left, previous change. */
 import { defineCommand } from '../src/core/command.ts';
 import { age, dateTime, difficulty, int, pct, pctChange } from '../src/core/format.ts';
 import { attribution } from '../src/core/freshness.ts';

@@ -1,3 +1,4 @@
+/** /fees: how much of miners' revenue fees make over the last 144 blocks, and the fee rates recommended now. */
 import { defineCommand } from '../src/core/command.ts';
 import { btc, pct } from '../src/core/format.ts';
 import { attribution, type Provenance } from '../src/core/freshness.ts';

@@ -1,3 +1,4 @@
+/** /halving: when the next halving comes, what it does to subsidy and hashprice, and the fees that would make up for it. */
 import { defineCommand } from '../src/core/command.ts';
 import { age, btc, date, difficulty, int, pct, pctChange } from '../src/core/format.ts';
 import { attribution, type Provenance } from '../src/core/freshness.ts';

@@ -1,3 +1,4 @@
+/** /hashprice: what 1 PH/s (and 1 TH/s) earns per day in USD and BTC, with recent changes and what-if inputs. */
 import { defineCommand } from '../src/core/command.ts';
 import { btc, date, difficulty as fmtDifficulty, int, money, pctChange, usd } from '../src/core/format.ts';
 import { attribution } from '../src/core/freshness.ts';

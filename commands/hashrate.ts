@@ -1,3 +1,4 @@
+/** /hashrate: how much hash the network has (7-day average), how it changed, its drop from the high, hash ribbons. */
 import { defineCommand } from '../src/core/command.ts';
 import { date, hashrate, pctChange } from '../src/core/format.ts';
 import { attribution } from '../src/core/freshness.ts';

@@ -1,3 +1,4 @@
+/** /help: which commands there are, or how one of them is used (options and examples). */
 import { defineCommand, describeAccepted, type Command } from '../src/core/command.ts';
 import { unknownCommandText } from '../src/core/run.ts';
 import type { Field } from '../src/core/reply.ts';

@@ -1,3 +1,4 @@
+/** Which commands exist, in the order /help lists them: every surface (chat, terminal, CLI) reads this list. */
 import type { Command } from '../src/core/command.ts';
 import about from './about.ts';
 import alert from './alert.ts';

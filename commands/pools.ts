@@ -1,3 +1,4 @@
+/** /pools: who finds the blocks: pool shares, top-1/top-3, Nakamoto coefficient and HHI over a window. */
 import { defineCommand } from '../src/core/command.ts';
 import { date, int, pct } from '../src/core/format.ts';
 import { attribution, type Provenance } from '../src/core/freshness.ts';

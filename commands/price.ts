@@ -1,3 +1,4 @@
+/** /price: what a bitcoin costs in USD or another currency, with changes and the drop from the all-time high. */
 import { defineCommand } from '../src/core/command.ts';
 import { CURRENCIES, date, money, pctChange, usd } from '../src/core/format.ts';
 import { attribution } from '../src/core/freshness.ts';

@@ -1,3 +1,4 @@
+/** /profit: whether an ASIC model (or an efficiency) mines at a profit at your power price, with its breakevens. */
 import { defineCommand } from '../src/core/command.ts';
 import { int, moneyPerKwh, pctChange } from '../src/core/format.ts';
 import { attribution } from '../src/core/freshness.ts';

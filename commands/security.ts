@@ -1,3 +1,4 @@
+/** /security: what the network spends on security: daily miner revenue, yearly spend and its share of the market cap. */
 import { defineCommand } from '../src/core/command.ts';
 import { btc, pct } from '../src/core/format.ts';
 import { attribution } from '../src/core/freshness.ts';

@@ -1,3 +1,4 @@
+/** /settings: which currency, time zone and /profit defaults (power price, efficiency) apply to you, or to a whole chat. */
 import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { CURRENCIES, dateTime, moneyPerKwh, type Currency } from '../src/core/format.ts';
 import { MAX_POWER_PER_KWH, type Prefs, type SettingOrigin, type Settings } from '../src/core/prefs.ts';

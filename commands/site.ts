@@ -1,3 +1,4 @@
+/** /site: mine or lease to AI? Mining margin per MW per month against an AI/HPC hosting lease. */
 import { defineCommand } from '../src/core/command.ts';
 import { money, usd, usdPerKwh } from '../src/core/format.ts';
 import { attribution } from '../src/core/freshness.ts';

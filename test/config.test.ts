@@ -62,3 +62,19 @@ describe('loadConfig', () => {
     expect(secretsOf(cfg).sort()).toEqual(['123456:ABCDEFGHIJKLMNOP', 'disc-token-value']);
   });
 });
+
+describe('DIGEST_DEFAULT_TIME', () => {
+  it.each([
+    ['7:30', '07:30'],
+    ['07:30', '07:30'],
+    ['14', '14:00'],
+    [' 9:05 ', '09:05'],
+  ])('accepts %j as /digest dm does (→ %s)', (raw, time) => {
+    // Before: "7:30" stopped start-up with "expected HH:MM" while "/digest dm 7:30" worked.
+    expect(loadConfig({ DIGEST_DEFAULT_TIME: raw }).DIGEST_DEFAULT_TIME).toBe(time);
+  });
+
+  it.each(['25:00', '7.30', 'noon'])('refuses %j naming the variable', (raw) => {
+    expect(() => loadConfig({ DIGEST_DEFAULT_TIME: raw })).toThrow(/^DIGEST_DEFAULT_TIME: expected HH:MM \(24 h\), e\.g\. 14:00 or 7:30$/);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * /forget at the terminal prompt (the one local user), with the real alert runtime and store:
  * the question lists what is stored, `/forget confirm` deletes it and says how much went.
- * The button forms (Telegram, Discord) are tested in test/telegram and test/discord.
+ * The button forms (Telegram, Discord) are tested in test/e2e/telegram and test/e2e/discord.
  */
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The stateful services commands may use, as ports: core declares them, src/alerts, src/scheduler
+ * The stateful services commands may use, as ports: core declares them, src/alerts, src/digests, src/store
  * and main implement and fill them in. Commands and core/run see only these interfaces, so core
  * never imports the layers above it.
  */

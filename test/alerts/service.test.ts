@@ -21,7 +21,9 @@ describe('/alert replies say where alerts arrive', () => {
     const alerts = service();
     const added = await alerts.add({ platform: 'telegram', id: '1001' }, { subject: 'hashprice', condition: 'below', value: '40' });
     expect(added.footer).toEqual(['Alerts arrive by direct message. Only you can see and change your rules.']);
-    expect(alerts.list({ platform: 'discord', id: '42' }).footer).toEqual(['Alerts arrive by direct message. Only you can see and change your rules.']);
+    expect(alerts.list({ platform: 'discord', id: '42' }).footer).toEqual([
+      'Alerts arrive by direct message. Only you can see and change your rules.',
+    ]);
   });
 
   it('at the prompt in the terminal', async () => {

@@ -10,7 +10,7 @@ import { optional } from '../src/market-data/optional.ts';
 import { loadFx } from '../src/market-data/fx.ts';
 import { DEFAULT_PREFS } from '../src/core/prefs.ts';
 import { errorReply } from '../src/core/reply.ts';
-import { impossibleWhatIf, readWhatIfs } from '../src/core/what-if.ts';
+import { impossibleWhatIf, MARKET_WHAT_IFS, readWhatIfs } from '../src/core/what-if.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -25,29 +25,7 @@ export default defineCommand({
   name: 'halving',
   description: 'Next halving: blocks left, ETA, subsidy before/after, hashprice after and the fees to make up for it',
   options: {
-    price: {
-      kind: 'number',
-      min: 1,
-      max: 10_000_000,
-      unit: 'USD per BTC',
-      example: 'price=60000',
-      description: 'What-if BTC price in USD (the reply is then in USD)',
-    },
-    difficulty: {
-      kind: 'number',
-      min: 1,
-      max: 1e18,
-      example: 'difficulty=120T',
-      description: 'What-if network difficulty (e.g. 120T; a bare 120 means 120T)',
-    },
-    fees: {
-      kind: 'number',
-      min: 0,
-      max: 100,
-      unit: 'BTC per block',
-      example: 'fees=0.05',
-      description: 'What-if average fees per block, in BTC',
-    },
+    ...MARKET_WHAT_IFS,
   },
   examples: ['/halving', '/halving price=150000', '/halving fees=0.5'],
   async run(ctx, args) {

@@ -15,7 +15,7 @@ import {
   type Point,
 } from '../src/core/metrics/index.ts';
 import { errorReply, type Field } from '../src/core/reply.ts';
-import { impossibleWhatIf, readWhatIfs } from '../src/core/what-if.ts';
+import { impossibleWhatIf, MARKET_WHAT_IFS, readWhatIfs } from '../src/core/what-if.ts';
 import { loadHashpriceHistory } from '../src/market-data/history.ts';
 import { loadMiningInputs, type WhatIf } from '../src/market-data/hashprice-inputs.ts';
 import { optional } from '../src/market-data/optional.ts';
@@ -29,29 +29,7 @@ export default defineCommand({
   name: 'hashprice',
   description: 'What 1 PH/s (and 1 TH/s) earns per day in USD and BTC, with recent changes',
   options: {
-    price: {
-      kind: 'number',
-      min: 1,
-      max: 10_000_000,
-      unit: 'USD per BTC',
-      example: 'price=60000',
-      description: 'What-if BTC price in USD (the reply is then in USD)',
-    },
-    difficulty: {
-      kind: 'number',
-      min: 1,
-      max: 1e18,
-      example: 'difficulty=120T',
-      description: 'What-if network difficulty (e.g. 120T; a bare 120 means 120T)',
-    },
-    fees: {
-      kind: 'number',
-      min: 0,
-      max: 100,
-      unit: 'BTC per block',
-      example: 'fees=0.05',
-      description: 'What-if average fees per block, in BTC',
-    },
+    ...MARKET_WHAT_IFS,
     height: { kind: 'integer', min: 0, max: 13_440_000, example: 'height=1050000', description: 'What-if block height (sets the subsidy)' },
   },
   shared: true,

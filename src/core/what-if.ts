@@ -4,7 +4,35 @@
  */
 import { BLOCKS_PER_DAY, HASHES_PER_DIFF1, PH, SECONDS_PER_DAY } from './metrics/constants.ts';
 import { blocksPerPhDay } from './metrics/hashprice.ts';
+import type { OptionSpecs } from './command.ts';
 import { int } from './format.ts';
+
+/** The market what-ifs /hashprice and /halving share: declared once, so both read and bound them alike. */
+export const MARKET_WHAT_IFS = {
+  price: {
+    kind: 'number',
+    min: 1,
+    max: 10_000_000,
+    unit: 'USD per BTC',
+    example: 'price=60000',
+    description: 'What-if BTC price in USD (the reply is then in USD)',
+  },
+  difficulty: {
+    kind: 'number',
+    min: 1,
+    max: 1e18,
+    example: 'difficulty=120T',
+    description: 'What-if network difficulty (e.g. 120T; a bare 120 means 120T)',
+  },
+  fees: {
+    kind: 'number',
+    min: 0,
+    max: 100,
+    unit: 'BTC per block',
+    example: 'fees=0.05',
+    description: 'What-if average fees per block, in BTC',
+  },
+} as const satisfies OptionSpecs;
 
 /**
  * Real difficulty has been above 1e6 since 2010 and is quoted in T ("113.76 T"), so a bare number

@@ -3,80 +3,29 @@
  * client against the local stand-ins. The figures are the hand-checked ones of outlook.test.ts
  * (terminal), so all three surfaces agree.
  */
-import 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.ts';
-import { loadConfig } from '../../src/config.ts';
-import type { CommandContext } from '../../src/core/command.ts';
-import { runCommand } from '../../src/core/run.ts';
+import type { FakeDiscord } from '../fakes/discord.ts';
+import type { FakeTelegram } from '../fakes/telegram.ts';
+import { startSurfaces, type Surfaces } from './surfaces.ts';
 import { escapeDiscord } from '../../src/adapters/discord/format.ts';
-import { silentLogger } from '../../src/logger.ts';
-import { createMarket } from '../../src/sources/index.ts';
-import type { Market } from '../../src/core/market.ts';
-import { startDiscord, type DiscordHandle } from '../../src/adapters/discord/index.ts';
-import type { TelegramBot } from '../../src/adapters/telegram/index.ts';
-import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.ts';
-import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.ts';
-import { TIP_TIME_SEC } from '../fakes/world.ts';
-import { startBot } from '../adapters/telegram/harness.ts';
 
-const NOW = (TIP_TIME_SEC + 7 * 60) * 1000;
-
-let mempool: FakeMempool;
-let market: Market;
+let surfaces: Surfaces;
 let telegram: FakeTelegram;
-let telegramBot: TelegramBot;
 let discord: FakeDiscord;
-let discordBot: DiscordHandle;
+const discordAnswer = (id: string) => surfaces.discordAnswer(id);
 
 beforeAll(async () => {
-  [mempool, telegram, discord] = await Promise.all([startFakeMempool(), startFakeTelegram(), startFakeDiscord()]);
-  market = createMarket({ config: loadConfig({ ...mempool.env }), logger: silentLogger, now: () => NOW });
-  telegramBot = await startBot(telegram, commands, { market, now: () => NOW });
-  const config = loadConfig({
-    DISCORD_TOKEN: discord.token,
-    DISCORD_API_URL: discord.apiUrl,
-    DISCORD_GUILD_ID: discord.guildId,
-    ...mempool.env,
-  });
-  const makeContext = (who: Pick<CommandContext, 'user' | 'chat'>): CommandContext => ({
-    market,
-    now: () => NOW,
-    platform: 'discord',
-    version: 'test',
-    services: {},
-    ...who,
-  });
-  discordBot = await startDiscord({ config, logger: silentLogger, commands, makeContext });
-  // Warm the market cache so Discord answers at once rather than deferring.
-  for (const [name, args] of [
+  surfaces = await startSurfaces([
     ['hashprice', {}],
     ['security', {}],
     ['profit', { power: 0.06 }],
     ['pools', {}],
-  ] as const)
-    await runCommand(commands, name, args, makeContext({}), silentLogger);
+  ]);
+  ({ telegram, discord } = surfaces);
 });
 afterAll(async () => {
-  await telegramBot?.stop();
-  await discordBot?.stop();
-  await Promise.all([telegram?.close(), discord?.close(), mempool?.close()]);
+  await surfaces?.stop();
 });
-
-/** The Discord answer to an interaction: the embed's text as one string. */
-async function discordAnswer(id: string): Promise<{ text: string; message: any }> {
-  const request = await discord.waitForRequest(
-    (r) =>
-      r.interactionId === id &&
-      ((r.path.endsWith('/callback') && r.body?.type === 4) || r.method === 'PATCH') &&
-      r.status !== undefined &&
-      r.status < 300,
-  );
-  const message = request.path.endsWith('/callback') ? request.body.data : request.body;
-  const e = message.embeds[0];
-  return { message, text: [e.title, e.description, ...e.fields.flatMap((f: any) => [f.name, f.value]), e.footer?.text].join('\n') };
-}
 
 const cases: { name: string; telegram: string; discord: Record<string, string | number | boolean>; figures: string[] }[] = [
   // $38.86398720675945 / 1.05914788959658535 = $36.69, 358,794,375 ms = 4.2 days ahead.

@@ -24,10 +24,10 @@ export interface RuleWords {
 
 export interface AlertCommands {
   add(user: AlertUser, words: RuleWords, cooldownMinutes?: number): Promise<Reply>;
-  list(user: AlertUser): Reply;
-  remove(user: AlertUser, ruleId: number): Reply;
-  pause(user: AlertUser, ruleId: number): Reply;
-  resume(user: AlertUser, ruleId: number): Reply;
+  list(user: AlertUser): Promise<Reply>;
+  remove(user: AlertUser, ruleId: number): Promise<Reply>;
+  pause(user: AlertUser, ruleId: number): Promise<Reply>;
+  resume(user: AlertUser, ruleId: number): Promise<Reply>;
 }
 
 export interface DigestRequest {
@@ -83,33 +83,33 @@ export interface SettingsSubject {
 /** Stored /settings, per user and per chat (the store's settings repository is one). */
 export interface SettingsStore {
   /** What is stored for the user (platform + their id) or the chat, only the fields set. */
-  get(scope: SettingsScope, platform: string, id: string): Settings;
+  get(scope: SettingsScope, platform: string, id: string): Promise<Settings>;
   /** Sets the given fields, keeps the others; returns what is stored afterwards. */
-  set(scope: SettingsScope, who: SettingsSubject, patch: Settings, nowMs: number): Settings;
+  set(scope: SettingsScope, who: SettingsSubject, patch: Settings, nowMs: number): Promise<Settings>;
   /** Forgets every field; false when nothing was stored. */
-  reset(scope: SettingsScope, platform: string, id: string): boolean;
+  reset(scope: SettingsScope, platform: string, id: string): Promise<boolean>;
   /** The settings in effect for one command: the user's over the chat's over the defaults. */
-  prefsFor(platform: string, userId: string | undefined, chatId: string | undefined): Prefs;
+  prefsFor(platform: string, userId: string | undefined, chatId: string | undefined): Promise<Prefs>;
 }
 
 export interface AccountService {
   /** What is stored about this person (for /forget's question). */
-  dataOf(user: AccountUser): UserData;
+  dataOf(user: AccountUser): Promise<UserData>;
   /** Deletes it all in one transaction; their rules stop being evaluated at once. */
-  forget(user: AccountUser): UserData;
+  forget(user: AccountUser): Promise<UserData>;
   /**
    * Called before every command. A command sent in a direct message proves the bot can write
    * there again (a Telegram user cannot write to a bot they blocked; a Discord DM needs a shared
    * server), so deliveries paused by a failed DM resume. Returns what to tell them, if anything.
    * A command in a group proves nothing about their DMs, so nothing changes there.
    */
-  welcomeBack(user: AccountUser, chatKind: 'private' | 'group' | 'channel' | undefined): string[];
+  welcomeBack(user: AccountUser, chatKind: 'private' | 'group' | 'channel' | undefined): Promise<string[]>;
 }
 
 /** Stored metric snapshots, read one bucket at a time (the store's snapshot repository is one). */
 export interface SnapshotReader {
   /** The last row at or before tsSec (what the metric was worth then). */
-  atOrBefore(metric: string, tsSec: number): { tsSec: number; value: number; source: string } | undefined;
+  atOrBefore(metric: string, tsSec: number): Promise<{ tsSec: number; value: number; source: string } | undefined>;
 }
 
 /** Stateful services some commands need; filled in by main (and the CLI), each absent where it cannot be had. */

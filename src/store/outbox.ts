@@ -5,6 +5,7 @@
  * pending, so at most the in-flight rows are sent twice and nothing is lost.
  */
 import type { Database } from 'better-sqlite3';
+import type { Sync } from './interim.ts';
 import type { Destination } from '../core/delivery.ts';
 import type { Reply } from '../core/reply.ts';
 
@@ -23,28 +24,28 @@ export interface OutboxRow {
 
 export interface OutboxRepo {
   /** False when the key is already there (the same episode or digest day was queued before). */
-  enqueue(idemKey: string, destination: Destination, reply: Reply, nowMs: number): boolean;
+  enqueue(idemKey: string, destination: Destination, reply: Reply, nowMs: number): Promise<boolean>;
   /** Many messages in one statement (an evaluation pass); keys already queued are skipped. Returns how many were added. */
-  enqueueMany(items: readonly { idemKey: string; destination: Destination; reply: Reply }[], nowMs: number): number;
+  enqueueMany(items: readonly { idemKey: string; destination: Destination; reply: Reply }[], nowMs: number): Promise<number>;
   /** Whether a message with this key was ever queued (whatever became of it). */
-  has(idemKey: string): boolean;
+  has(idemKey: string): Promise<boolean>;
   /** Leases up to `limit` due rows for these platforms (status → sending, attempts + 1). */
-  claim(nowMs: number, leaseMs: number, limit: number, platforms: readonly string[]): OutboxRow[];
-  markSent(id: number, nowMs: number): void;
-  retryAt(id: number, nextAttemptMs: number, error: string): void;
+  claim(nowMs: number, leaseMs: number, limit: number, platforms: readonly string[]): Promise<OutboxRow[]>;
+  markSent(id: number, nowMs: number): Promise<void>;
+  retryAt(id: number, nextAttemptMs: number, error: string): Promise<void>;
   /** Back to pending without counting the attempt (rate limited, or the chat moved). */
-  deferTo(id: number, nextAttemptMs: number, note: string): void;
-  fail(id: number, error: string): void;
+  deferTo(id: number, nextAttemptMs: number, note: string): Promise<void>;
+  fail(id: number, error: string): Promise<void>;
   /** A destination is gone: its other unsent rows fail too instead of retrying forever. */
-  failPendingFor(platform: string, chatId: string, error: string): number;
+  failPendingFor(platform: string, chatId: string, error: string): Promise<number>;
   /** The chat moved (Telegram supergroup): unsent rows follow it. */
-  redirect(platform: string, fromChatId: string, toChatId: string): number;
+  redirect(platform: string, fromChatId: string, toChatId: string): Promise<number>;
   /** Start-up: rows leased by a process that died are due again. */
-  releaseLeases(): number;
-  nextDueMs(): number | undefined;
+  releaseLeases(): Promise<number>;
+  nextDueMs(): Promise<number | undefined>;
   /** The earliest pending row per platform. */
-  nextDueByPlatform(): Map<string, number>;
-  counts(): Record<OutboxStatus, number>;
+  nextDueByPlatform(): Promise<Map<string, number>>;
+  counts(): Promise<Record<OutboxStatus, number>>;
 }
 
 interface Raw {
@@ -88,7 +89,7 @@ function toRow(r: Raw): OutboxRow {
   };
 }
 
-export function outboxRepo(db: Database): OutboxRepo {
+export function outboxRepo(db: Database): Sync<OutboxRepo> {
   const insert = db.prepare(
     `INSERT INTO outbox (idem_key, platform, chat_id, dest_kind, payload, next_attempt_ms, created_ms)
      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idem_key) DO NOTHING`,

@@ -3,6 +3,7 @@
  * src/alerts/); state is what makes alerts fire once per crossing and survive restarts.
  */
 import type { Database } from 'better-sqlite3';
+import type { Sync } from './interim.ts';
 
 export interface AlertState {
   /** null until the rule's first evaluation (it then arms without firing). */
@@ -29,27 +30,27 @@ export interface RuleRow {
 }
 
 export interface RuleRepo {
-  insert(rule: { userId: number; specJson: string; cooldownSec: number; createdMs: number }, state: AlertState): number;
-  countForUser(userId: number): number;
-  listForUser(userId: number): RuleRow[];
+  insert(rule: { userId: number; specJson: string; cooldownSec: number; createdMs: number }, state: AlertState): Promise<number>;
+  countForUser(userId: number): Promise<number>;
+  listForUser(userId: number): Promise<RuleRow[]>;
   /** A rule only when it belongs to this user: nobody sees or touches another user's rules. */
-  getForUser(userId: number, id: number): RuleRow | undefined;
-  get(id: number): RuleRow | undefined;
-  deleteForUser(userId: number, id: number): boolean;
-  setPaused(userId: number, id: number, paused: boolean): boolean;
+  getForUser(userId: number, id: number): Promise<RuleRow | undefined>;
+  get(id: number): Promise<RuleRow | undefined>;
+  deleteForUser(userId: number, id: number): Promise<boolean>;
+  setPaused(userId: number, id: number, paused: boolean): Promise<boolean>;
   /** Rules to evaluate: not paused, not disabled. */
-  active(): RuleRow[];
+  active(): Promise<RuleRow[]>;
   /** The same, one row at a time: loading a million rules never holds them all as rows at once. */
-  eachActive(fn: (row: RuleRow) => void): void;
+  eachActive(fn: (row: RuleRow) => void): Promise<void>;
   /** How many rules eachActive would visit (to size what a load fills). */
-  countActive(): number;
-  saveState(ruleId: number, state: AlertState, nowMs: number): void;
+  countActive(): Promise<number>;
+  saveState(ruleId: number, state: AlertState, nowMs: number): Promise<void>;
   /** Many rules' states in one statement (an evaluation pass). */
-  saveStates(states: readonly { ruleId: number; state: AlertState }[], nowMs: number): void;
+  saveStates(states: readonly { ruleId: number; state: AlertState }[], nowMs: number): Promise<void>;
   /** The owner cannot be reached any more (blocked the bot…): stop evaluating their rules. */
-  disableForUser(platform: string, externalId: string, reason: string): number;
+  disableForUser(platform: string, externalId: string, reason: string): Promise<number>;
   /** The owner can be reached again (they wrote to the bot): undoes disableForUser; the ids it re-enabled. */
-  enableForUser(platform: string, externalId: string): number[];
+  enableForUser(platform: string, externalId: string): Promise<number[]>;
 }
 
 const SELECT = `
@@ -82,7 +83,7 @@ function toRow(r: Raw): RuleRow {
   };
 }
 
-export function ruleRepo(db: Database): RuleRepo {
+export function ruleRepo(db: Database): Sync<RuleRepo> {
   const insertRule = db.prepare('INSERT INTO alert_rules (user_id, spec, cooldown_sec, created_ms) VALUES (?, ?, ?, ?) RETURNING id');
   const upsertState = db.prepare(
     `INSERT INTO alert_state (rule_id, armed, episode, last_fired_ms, memo, updated_ms) VALUES (?, ?, ?, ?, ?, ?)

@@ -1,5 +1,6 @@
 /** Daily digest schedules: one per chat (a channel/group, or a user's DM). */
 import type { Database } from 'better-sqlite3';
+import type { Sync } from './interim.ts';
 
 export interface ScheduleRow {
   id: number;
@@ -19,22 +20,22 @@ export interface ScheduleRow {
 
 export interface ScheduleRepo {
   /** Creates or replaces the chat's schedule (re-subscribing also re-enables a disabled one). */
-  upsert(s: Omit<ScheduleRow, 'id' | 'disabledReason'>): ScheduleRow;
-  get(platform: string, chatId: string): ScheduleRow | undefined;
-  remove(platform: string, chatId: string): boolean;
-  active(): ScheduleRow[];
-  markDate(id: number, localDate: string): void;
-  disableFor(platform: string, chatId: string, reason: string): number;
+  upsert(s: Omit<ScheduleRow, 'id' | 'disabledReason'>): Promise<ScheduleRow>;
+  get(platform: string, chatId: string): Promise<ScheduleRow | undefined>;
+  remove(platform: string, chatId: string): Promise<boolean>;
+  active(): Promise<ScheduleRow[]>;
+  markDate(id: number, localDate: string): Promise<void>;
+  disableFor(platform: string, chatId: string, reason: string): Promise<number>;
   /** The chat can be reached again: undoes disableFor. */
-  enableFor(platform: string, chatId: string): number;
+  enableFor(platform: string, chatId: string): Promise<number>;
   /** Telegram group became a supergroup: the schedule follows it. */
-  migrate(platform: string, fromChatId: string, toChatId: string): number;
+  migrate(platform: string, fromChatId: string, toChatId: string): Promise<number>;
 }
 
 const COLUMNS = `id, platform, chat_id AS chatId, kind, time, timezone, created_by AS createdBy, last_date AS lastDate,
   disabled_reason AS disabledReason, created_ms AS createdMs`;
 
-export function scheduleRepo(db: Database): ScheduleRepo {
+export function scheduleRepo(db: Database): Sync<ScheduleRepo> {
   const upsert = db.prepare(
     `INSERT INTO digest_schedules (platform, chat_id, kind, time, timezone, created_by, last_date, created_ms)
      VALUES (@platform, @chatId, @kind, @time, @timezone, @createdBy, @lastDate, @createdMs)

@@ -1,5 +1,6 @@
 /** /settings rows: one per user (keyed by the users row) and one per chat (platform + chat id). */
 import type { Database } from 'better-sqlite3';
+import type { Sync } from './interim.ts';
 import { isCurrency } from '../core/format.ts';
 import { resolvePrefs, type Settings } from '../core/prefs.ts';
 import type { SettingsScope, SettingsStore, SettingsSubject } from '../core/services.ts';
@@ -8,7 +9,7 @@ import type { UserRepo } from './users.ts';
 /** The settings port of core/services.ts, plus what only the store's own callers need. */
 export interface SettingsRepo extends SettingsStore {
   /** Telegram group became a supergroup: its settings follow it (an older row at the new id gives way). */
-  migrateChat(platform: string, fromChatId: string, toChatId: string): number;
+  migrateChat(platform: string, fromChatId: string, toChatId: string): Promise<number>;
 }
 
 interface Row {
@@ -48,7 +49,7 @@ const MERGE = `currency = COALESCE(excluded.currency, currency), zone = COALESCE
   power_per_kwh = COALESCE(excluded.power_per_kwh, power_per_kwh), power_currency = COALESCE(excluded.power_currency, power_currency),
   efficiency_j_per_th = COALESCE(excluded.efficiency_j_per_th, efficiency_j_per_th), updated_ms = excluded.updated_ms`;
 
-export function settingsRepo(db: Database, users: UserRepo): SettingsRepo {
+export function settingsRepo(db: Database, users: Sync<UserRepo>): Sync<SettingsRepo> {
   const getUser = db.prepare(
     `SELECT ${COLUMNS} FROM user_settings s JOIN users u ON u.id = s.user_id WHERE u.platform = ? AND u.external_id = ?`,
   );

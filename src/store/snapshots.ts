@@ -3,6 +3,7 @@
  * and alerts (change-over-window rules). Re-writing the same (metric, tsSec) replaces the value.
  */
 import type { Database } from 'better-sqlite3';
+import type { Sync } from './interim.ts';
 
 export type SnapshotRow = { metric: string; tsSec: number; value: number; source: string };
 
@@ -15,17 +16,17 @@ const SNAPSHOT_SLOT_SEC = 600;
 export const snapshotSlot = (tsSec: number): number => Math.floor(tsSec / SNAPSHOT_SLOT_SEC) * SNAPSHOT_SLOT_SEC;
 
 export interface SnapshotRepo {
-  upsertMany(rows: SnapshotRow[]): void;
+  upsertMany(rows: SnapshotRow[]): Promise<void>;
   /** Rows with fromSec <= tsSec <= toSec, oldest first. */
-  range(metric: string, fromSec: number, toSec: number): SnapshotRow[];
-  latest(metric: string): SnapshotRow | undefined;
+  range(metric: string, fromSec: number, toSec: number): Promise<SnapshotRow[]>;
+  latest(metric: string): Promise<SnapshotRow | undefined>;
   /** The last row at or before tsSec (what the metric was worth then). */
-  atOrBefore(metric: string, tsSec: number): SnapshotRow | undefined;
+  atOrBefore(metric: string, tsSec: number): Promise<SnapshotRow | undefined>;
 }
 
 const COLUMNS = 'metric, ts_sec AS tsSec, value, source';
 
-export function snapshotRepo(db: Database): SnapshotRepo {
+export function snapshotRepo(db: Database): Sync<SnapshotRepo> {
   const upsert = db.prepare(
     `INSERT INTO metric_snapshots (metric, ts_sec, value, source) VALUES (@metric, @tsSec, @value, @source)
      ON CONFLICT (metric, ts_sec) DO UPDATE SET value = excluded.value, source = excluded.source`,

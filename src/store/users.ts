@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { Sync } from './interim.ts';
 import type { UserData } from '../core/services.ts';
 
 interface UserRow {
@@ -11,19 +12,19 @@ interface UserRow {
 /** Everything stored about one person, counted (what /forget shows before and after deleting). */
 export interface UserRepo {
   /** The user's row id, creating the row on first contact. */
-  ensure(platform: string, externalId: string, name: string | undefined, nowMs: number): number;
-  find(platform: string, externalId: string): UserRow | undefined;
+  ensure(platform: string, externalId: string, name: string | undefined, nowMs: number): Promise<number>;
+  find(platform: string, externalId: string): Promise<UserRow | undefined>;
   /** What is stored about this person, without changing anything. */
-  dataOf(platform: string, externalId: string): UserData;
+  dataOf(platform: string, externalId: string): Promise<UserData>;
   /**
    * Deletes everything stored about this person, in one transaction, and says what went. Every
    * per-user table is named here: a new one (settings…) is one more line in `forget` and `dataOf`.
    * Their direct messages are the destination (platform, externalId), as everywhere else.
    */
-  forget(platform: string, externalId: string): UserData;
+  forget(platform: string, externalId: string): Promise<UserData>;
 }
 
-export function userRepo(db: Database): UserRepo {
+export function userRepo(db: Database): Sync<UserRepo> {
   const insert = db.prepare(
     `INSERT INTO users (platform, external_id, name, created_ms) VALUES (?, ?, ?, ?)
      ON CONFLICT (platform, external_id) DO UPDATE SET name = COALESCE(excluded.name, users.name)

@@ -57,7 +57,7 @@ function repos(db: Db, engine: Engine): StoreRepos {
   };
 }
 
-function storeOver(db: Kysely<Database>, engine: Engine, path: string): Store {
+function storeOver(db: Kysely<Database>, engine: Engine, path: string, closed: () => void = () => {}): Store {
   return {
     path,
     ...repos(db, engine),
@@ -65,14 +65,21 @@ function storeOver(db: Kysely<Database>, engine: Engine, path: string): Store {
     ping: async () => {
       await sql`SELECT 1`.execute(db);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      closed();
+    },
   };
 }
 
 /** SQLite at `path` (a file, created with its folder; or ':memory:'). Synchronous: opening a file cannot wait on a network. */
 export function openStore(path: string): Store {
   const database = openDatabase(path);
-  return storeOver(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), 'sqlite', path);
+  // Kysely closes the database only if a query ever ran: a store opened and closed unused would
+  // keep its file open (and its folder busy) until the process ends.
+  return storeOver(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), 'sqlite', path, () => {
+    if (database.open) database.close();
+  });
 }
 
 /** PostgreSQL at `url` (postgres://user:password@host:port/database), migrated to the latest schema. */

@@ -76,15 +76,7 @@ export async function startBot(config: Config): Promise<void> {
     settings: store.settings,
   };
   const now = () => Date.now();
-  // Read once per command, synchronously (SQLite): a read that fails leaves the defaults, never the answer.
-  const prefsFor = (platform: Platform, who: Parameters<ContextFactory>[0] = {}) => {
-    try {
-      return store.settings.prefsFor(who.user?.platform ?? platform, who.user?.id, who.chat?.id);
-    } catch (err) {
-      logger.warn({ err: (err as Error).message }, 'settings unreadable; answering in USD and UTC');
-      return undefined;
-    }
-  };
+  // The asker's /settings are not read here: runCommand reads them from services.settings per command.
   const contextFor =
     (platform: Platform): ContextFactory =>
     (who = {}) => ({
@@ -93,7 +85,6 @@ export async function startBot(config: Config): Promise<void> {
       platform,
       version: VERSION,
       services,
-      prefs: prefsFor(platform, who),
       ...who,
     });
 
@@ -125,7 +116,7 @@ export async function startBot(config: Config): Promise<void> {
     // sends), then the store.
     await Promise.allSettled(started.map((p) => p.stop()));
     await background.stop();
-    store.close();
+    await store.close();
     logger.flush();
     process.exit(exitCode);
   };

@@ -42,8 +42,11 @@ export class OutboxWorker {
   private starting: Promise<void> | undefined;
   private stopping = false;
   private wake: (() => void) | undefined;
-  /** A kick that arrived mid-pass: the next sleep is skipped so the new rows go out at once. */
-  private kicked = false;
+  /**
+   * Counts kick() calls. A kick that arrives mid-pass, or while the next due time is being read
+   * (before a nap can be woken), skips that sleep so the new rows go out at once.
+   */
+  private kicks = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: OutboxWorkerOptions) {
@@ -79,7 +82,7 @@ export class OutboxWorker {
 
   /** Something was queued: send now instead of at the next idle tick. */
   kick(): void {
-    this.kicked = true;
+    this.kicks++;
     this.wake?.();
   }
 
@@ -93,14 +96,14 @@ export class OutboxWorker {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      this.kicked = false;
+      const seen = this.kicks;
       try {
         await this.drain();
       } catch (err) {
         this.opts.log.error({ err }, 'outbox: delivery pass failed; retrying');
       }
       if (this.stopping) break;
-      if (this.kicked) continue;
+      if (this.kicks !== seen) continue;
       let wait = this.idleMs;
       try {
         wait = await this.sleepMs();
@@ -108,6 +111,7 @@ export class OutboxWorker {
         // A failed read here would reject the loop nobody awaits and end the process.
         this.opts.log.error({ err }, 'outbox: could not read the next due time; retrying');
       }
+      if (this.kicks !== seen || this.stopping) continue;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         this.timer = setTimeout(resolve, wait);
@@ -170,8 +174,14 @@ export class OutboxWorker {
       if (running.size >= this.concurrency || this.stopping) {
         await Promise.race(running);
       } else if (rows.length === 0) {
-        const nap = this.nap(await this.sleepMs());
-        await Promise.race([...running, nap.done]);
+        // The sends in flight before the read: one that ends while the next due time is being read
+        // must still end the nap (a send already settled ends it at once).
+        const inFlight = [...running];
+        const seen = this.kicks;
+        const wait = await this.sleepMs();
+        if (this.kicks !== seen) continue;
+        const nap = this.nap(wait);
+        await Promise.race([...inFlight, nap.done]);
         nap.cancel();
       }
     }

@@ -167,6 +167,42 @@ describe('OutboxWorker', () => {
     expect(await draining).toBe(2);
   });
 
+  it('a kick while the next due time is being read is not lost: the new row goes out at once', async () => {
+    const store = openStore(':memory:');
+    const clock = { t: 1_000_000 };
+    let release!: () => void;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    const calls: string[] = [];
+    const sender: Sender = {
+      platform: 'telegram',
+      async send(d) {
+        calls.push(d.chatId);
+        if (d.chatId === 'slow') await hung;
+        return { ok: true, messageIds: ['1'] };
+      },
+    };
+    const worker = new OutboxWorker({ store, senders: [sender], log: silentLogger, now: () => clock.t, concurrency: 4, idleMs: 600_000 });
+    const read = store.outbox.nextDueByPlatform;
+    let queuedDuringRead = false;
+    store.outbox.nextDueByPlatform = async () => {
+      const due = await read();
+      if (!queuedDuringRead) {
+        // What the engine does while the worker reads: queue an alert, then kick.
+        queuedDuringRead = true;
+        await store.outbox.enqueue('later', user('later'), reply('later'), clock.t);
+        worker.kick();
+      }
+      return due;
+    };
+    await store.outbox.enqueue('slow', user('slow'), reply('slow'), clock.t);
+    const draining = worker.drain();
+    for (let i = 0; i < 50 && !calls.includes('later'); i++) await new Promise((r) => setImmediate(r));
+    expect(queuedDuringRead).toBe(true);
+    expect(calls).toEqual(['slow', 'later']);
+    release();
+    expect(await draining).toBe(2);
+  });
+
   it('sleeps until a rate limit ends (not 0 ms, which spins) and ignores rows of a platform it has no sender for', async () => {
     const limited = { ok: false as const, permanent: false, reason: '429', retryAfterMs: 30_000 };
     const store = openStore(':memory:');
@@ -189,6 +225,53 @@ describe('OutboxWorker', () => {
     expect(await worker.sleepMs()).toBe(0);
     expect(await worker.drain()).toBe(3);
     expect(await worker.sleepMs()).toBe(60_000); // only the Discord row is left: nothing to wake for
+  });
+
+  it('start() re-queues rows a dead process left in flight once, even when called twice at once, then sends each once', async () => {
+    const { store, fake, worker, clock } = setup();
+    for (const k of ['a', 'b', 'c']) await store.outbox.enqueue(k, user(k), reply(k), clock.t);
+    expect(await store.outbox.claim(clock.t, 60_000, 10, ['telegram'])).toHaveLength(3); // the process that died
+    const releaseLeases = store.outbox.releaseLeases;
+    let releases = 0;
+    store.outbox.releaseLeases = () => {
+      releases++;
+      return releaseLeases();
+    };
+    await Promise.all([worker.start(), worker.start()]);
+    for (let i = 0; i < 200 && (await store.outbox.counts()).sent < 3; i++) await new Promise((r) => setImmediate(r));
+    await worker.stop();
+    expect(releases).toBe(1);
+    expect(fake.calls.map((c) => c.chatId).sort()).toEqual(['a', 'b', 'c']);
+    expect(await store.outbox.counts()).toEqual({ pending: 0, sending: 0, sent: 3, failed: 0 });
+  });
+
+  it('a pass ends when its last send ends, even one that ends while the next due time is read (no idle wait)', async () => {
+    const store = openStore(':memory:');
+    const clock = { t: 1_000_000 };
+    let sends = 0;
+    const sender: Sender = {
+      platform: 'telegram',
+      send: () => {
+        sends++;
+        return Promise.reject(new Error('socket hang up')); // settles during the pass's next store read
+      },
+    };
+    // Idle wait and backoff of ten minutes: a pass that napped instead of noticing the send had ended would not end in time.
+    const worker = new OutboxWorker({
+      store,
+      senders: [sender],
+      log: silentLogger,
+      now: () => clock.t,
+      idleMs: 600_000,
+      baseBackoffMs: 600_000,
+    });
+    await store.outbox.enqueue('t', user('t'), reply('t'), clock.t);
+    const ended = await Promise.race([
+      worker.drain().then(() => 'drained'),
+      new Promise((r) => setTimeout(() => r('still napping'), 10_000).unref()),
+    ]);
+    expect(ended).toBe('drained');
+    expect(sends).toBe(1);
   });
 
   it('treats a throwing sender as a transient failure', async () => {

@@ -24,8 +24,8 @@ export interface OutboxWorkerOptions {
   maxBackoffMs?: number;
   /** Longest sleep when nothing is due, so rows queued by another process are noticed. */
   idleMs?: number;
-  /** A destination was disabled (permanent failure): e.g. stop evaluating its rules. */
-  onDisabled?: (destination: Destination, reason: string) => void;
+  /** A destination was disabled (permanent failure): e.g. stop evaluating its rules. Awaited when it returns a promise. */
+  onDisabled?: (destination: Destination, reason: string) => void | Promise<void>;
 }
 
 export class OutboxWorker {
@@ -247,7 +247,7 @@ export class OutboxWorker {
         await tx.schedules.disableFor(d.platform, d.chatId, result.reason);
       });
       log.warn({ ...where, reason: result.reason }, 'outbox: destination gone; disabled its alerts and digests');
-      this.opts.onDisabled?.(d, result.reason);
+      await this.opts.onDisabled?.(d, result.reason);
       return false;
     }
     if (row.attempts >= this.maxAttempts) {

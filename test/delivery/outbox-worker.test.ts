@@ -40,7 +40,9 @@ function setup(script?: Record<string, SendResult[]>, concurrency = 4) {
     concurrency,
     baseBackoffMs: 1000,
     maxAttempts: 3,
-    onDisabled: (d) => disabled.push(d.chatId),
+    onDisabled: (d) => {
+      disabled.push(d.chatId);
+    },
   });
   return { store, clock, fake, worker, disabled };
 }

@@ -103,7 +103,10 @@ const schema = z.object({
   HTTP_HOST: z
     .string()
     .trim()
-    .refine((v) => isIP(v) !== 0 || /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})$/.test(v), 'expected an IP address or a host name, e.g. 127.0.0.1')
+    .refine(
+      (v) => isIP(v) !== 0 || /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})$/.test(v),
+      'expected an IP address or a host name, e.g. 127.0.0.1',
+    )
     .default('0.0.0.0'),
 
   // Benchmarks from the outside world; empty keeps the cited default (src/core/metrics/benchmarks.ts).

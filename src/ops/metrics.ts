@@ -72,31 +72,39 @@ export function createMetrics(inputs: MetricsInputs): BotMetrics {
     registers,
   });
 
-  // Both outbox gauges come from one read per scrape: the depth's collect reads, the age gauge is set from it.
-  const oldestAge = new Gauge({
-    name: 'hashwatch_outbox_oldest_pending_age_seconds',
-    help: 'Age of the oldest message waiting to be sent (0: none waiting; NaN: not known, or the store could not be read)',
-    registers,
-  });
+  // Both outbox gauges come from one read per scrape: the registry asks every metric at once, so
+  // the second asker finds the first one's read still in flight and shares it.
+  let reading: Promise<OutboxBacklog | undefined> | undefined;
+  const readBacklog = () =>
+    (reading ??= inputs
+      .backlog()
+      .catch((err: unknown) => {
+        inputs.onBacklogError?.(err);
+        return undefined;
+      })
+      .finally(() => {
+        reading = undefined;
+      }));
   new Gauge({
     name: 'hashwatch_outbox_depth',
-    help: 'Messages in the outbox by status (pending, sending); the whole database, so the same on every instance',
+    help: 'Messages in the outbox by status (pending, sending); the whole database, so the same on every instance (NaN: the store could not be read)',
     labelNames: ['status'] as const,
     registers,
     async collect() {
-      try {
-        const backlog = await inputs.backlog();
-        this.set({ status: 'pending' }, backlog.pending);
-        this.set({ status: 'sending' }, backlog.sending);
-        const oldest = backlog.oldestPendingCreatedMs;
-        if (backlog.pending === 0) oldestAge.set(0);
-        else oldestAge.set(oldest == null ? Number.NaN : Math.max(0, (now() - oldest) / 1000));
-      } catch (err) {
-        inputs.onBacklogError?.(err);
-        this.set({ status: 'pending' }, Number.NaN);
-        this.set({ status: 'sending' }, Number.NaN);
-        oldestAge.set(Number.NaN);
-      }
+      const backlog = await readBacklog();
+      this.set({ status: 'pending' }, backlog?.pending ?? Number.NaN);
+      this.set({ status: 'sending' }, backlog?.sending ?? Number.NaN);
+    },
+  });
+  new Gauge({
+    name: 'hashwatch_outbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest message waiting to be sent (0: none waiting; NaN: not known, or the store could not be read)',
+    registers,
+    async collect() {
+      const backlog = await readBacklog();
+      const oldest = backlog?.oldestPendingCreatedMs;
+      if (backlog?.pending === 0) this.set(0);
+      else this.set(oldest == null ? Number.NaN : Math.max(0, (now() - oldest) / 1000));
     },
   });
   new Gauge({

@@ -24,7 +24,7 @@ export interface Readiness {
 }
 
 /** A probe waits this long for the store: a hung connection must read as not ready, not as a hung probe. */
-export const STORE_CHECK_TIMEOUT_MS = 2_000;
+const STORE_CHECK_TIMEOUT_MS = 2_000;
 
 /** Undefined when the store answered in time; otherwise why not. */
 async function storeFailure(ping: () => Promise<void>, timeoutMs: number): Promise<unknown> {

@@ -21,7 +21,7 @@ export class FetchFailure extends Error {
 }
 
 /** How one HTTP request to an upstream ended. */
-export type RequestOutcome = 'ok' | 'http_error' | 'rate_limited' | 'timeout' | 'connection_failed' | 'too_large';
+type RequestOutcome = 'ok' | 'http_error' | 'rate_limited' | 'timeout' | 'connection_failed' | 'too_large';
 
 /** Told about upstream traffic (the operator's counters); must not throw. */
 export interface UpstreamObserver {

@@ -14,7 +14,7 @@
  *   moment the heartbeat was STARTED plus `leaseMs`, on the monotonic clock (performance.now(),
  *   which keeps counting while the process is stopped). isLeader() compares against it, so a
  *   resumed process sees the lease expired at its very first check, before any network round trip.
- * - The session sets `idle_session_timeout` to `idleSessionMs` (> leaseMs): when no query arrives
+ * - The session sets `idle_session_timeout` to `idleSessionMs` (≥ leaseMs + heartbeatMs): when no query arrives
  *   for that long, the SERVER ends the session and the lock is freed with it.
  *
  * Why the old leader stops first: the server's idle clock starts when it finishes a query, which is
@@ -59,7 +59,7 @@ export interface PostgresLeadershipOptions {
   heartbeatMs?: number;
   /** How long a heartbeat's success lets the leader act, counted from the heartbeat's start. */
   leaseMs?: number;
-  /** The server ends a session idle this long; must exceed leaseMs + heartbeatMs (see above). */
+  /** The server ends a session idle this long; at least leaseMs + heartbeatMs (see above). */
   idleSessionMs?: number;
 }
 
@@ -120,9 +120,9 @@ class PostgresLeadership implements Leadership {
 
   constructor(opts: Required<PostgresLeadershipOptions>) {
     if (!(opts.leaseMs > opts.heartbeatMs)) throw new Error('leaseMs must exceed heartbeatMs, or the lease lapses between heartbeats');
-    if (!(opts.idleSessionMs > opts.leaseMs + opts.heartbeatMs)) {
+    if (!(opts.idleSessionMs >= opts.leaseMs + opts.heartbeatMs)) {
       throw new Error(
-        "idleSessionMs must exceed leaseMs + heartbeatMs: the server may free a silent leader's lock only well after its lease ended",
+        "idleSessionMs must be at least leaseMs + heartbeatMs: the server may free a silent leader's lock only well after its lease ended",
       );
     }
     this.#opts = opts;

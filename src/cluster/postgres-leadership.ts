@@ -69,6 +69,7 @@ const STATEMENT_TIMEOUT_MS = 2_000;
 /** Client side: a query into a black-holed network would otherwise wait for TCP to give up. */
 const QUERY_TIMEOUT_MS = 5_000;
 const CONNECT_TIMEOUT_MS = 5_000;
+const CLOSE_WAIT_MS = 5_000;
 /** idle_session_timeout arrived in PostgreSQL 14; without it a paused leader's lock is never freed. */
 const MIN_SERVER_VERSION = 140_000;
 
@@ -159,7 +160,11 @@ class PostgresLeadership implements Leadership {
     if (this.#client) this.#drop(this.#client, 'stopping');
     await this.#loop;
     this.#loop = undefined;
-    await this.#closing;
+    // A closed socket frees the lock at once; on a dead network the close never completes, and the
+    // server frees the lock by itself (idle_session_timeout), so shutting down need not wait for it.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#closing, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   async #run(firstAttemptDone: () => void): Promise<void> {

@@ -78,7 +78,7 @@ export function postgresLeadership(options: PostgresLeadershipOptions): Leadersh
 }
 
 /** 64-bit lock id from the name: a hash of our own, so it does not depend on the server's hash functions. */
-export function advisoryLockId(key: string): string {
+function advisoryLockId(key: string): string {
   return createHash('sha256').update(key).digest().readBigInt64BE(0).toString();
 }
 

@@ -17,8 +17,8 @@
  * - The session sets `idle_session_timeout` to `idleSessionMs` (≥ leaseMs + heartbeatMs): when no query arrives
  *   for that long, the SERVER ends the session and the lock is freed with it.
  *
- * Why the old leader stops first: the server's idle clock starts when it finishes a query, which is
- * after the client sent it, which is after the client read its clock for the lease. So the server
+ * Why the old leader stops first: the server's idle clock restarts when it answers a query, which
+ * it received after the client read its own clock for the lease and sent it. So the server
  * cannot free the lock before (last heartbeat start + idleSessionMs), and by then the lease ended
  * at (last heartbeat start + leaseMs), idleSessionMs − leaseMs earlier. Another instance can only
  * take the lock after the server freed it, so the old leader's lease is over before anyone else's

@@ -44,6 +44,17 @@ const optionalNumber = (min: number, max: number, what: string) => {
     .pipe(z.number({ message }).min(min, message).max(max, message).optional());
 };
 
+/** Unset or empty: undefined. */
+const optionalWholeNumber = (min: number, max: number) => {
+  const message = `expected a whole number from ${min} to ${max}`;
+  return z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? undefined : Number(v)))
+    .pipe(z.number({ message }).int(message).min(min, message).max(max, message).optional());
+};
+
 /** Discord's largest bots run tens of thousands of shards; past this a value is a typo. */
 const MAX_DISCORD_SHARDS = 100_000;
 
@@ -99,7 +110,7 @@ const schema = z.object({
   ),
 
   DISCORD_SHARDS: discordShards,
-  DISCORD_SHARD_COUNT: optionalText.pipe(int(1, MAX_DISCORD_SHARDS).optional()),
+  DISCORD_SHARD_COUNT: optionalWholeNumber(1, MAX_DISCORD_SHARDS),
 
   TELEGRAM_BOT_TOKEN: optionalText.pipe(
     z

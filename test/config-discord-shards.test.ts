@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
-const shardsOf = (env: Record<string, string>) => {
+const shardsOf = (env: Record<string, string | undefined>) => {
   const cfg = loadConfig(env);
   return { shards: cfg.DISCORD_SHARDS, count: cfg.DISCORD_SHARD_COUNT };
 };

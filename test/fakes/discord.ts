@@ -85,7 +85,7 @@ interface AutocompleteRequest {
   userInstall?: boolean;
 }
 
-export interface DispatchRecord {
+interface DispatchRecord {
   t: string;
   /** [shard id, shard count] of the session that received it. */
   shard: [number, number];
@@ -194,7 +194,7 @@ export function messageProblems(msg: any): string[] {
 }
 
 /** The shard a guild's events go to (https://discord.com/developers/docs/events/gateway#sharding). */
-export function shardOfGuild(guildId: string, shardCount: number): number {
+function shardOfGuild(guildId: string, shardCount: number): number {
   return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
 }
 

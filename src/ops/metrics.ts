@@ -6,7 +6,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Sender } from '../core/delivery.ts';
 import type { CommandObserver } from '../core/services.ts';
 import type { UpstreamObserver } from '../sources/http.ts';
-import type { Role } from './readiness.ts';
+import type { Role } from '../cluster/leadership.ts';
 
 /** What the outbox holds right now; the same figures on every instance that shares one database. */
 export interface OutboxBacklog {

@@ -3,8 +3,7 @@
  * connected. A follower is ready too: any instance answers commands; only the once-only work waits
  * for leadership.
  */
-
-export type Role = 'leader' | 'follower' | 'single';
+import type { Role } from '../cluster/leadership.ts';
 
 export interface ReadinessInputs {
   /** Resolves when the store answers a trivial query; rejects (or hangs) when it cannot. */

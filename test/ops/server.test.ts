@@ -10,7 +10,7 @@ import type { Market } from '../../src/core/market.ts';
 import { runCommand } from '../../src/core/run.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createMetrics, type BotMetrics, type OutboxBacklog } from '../../src/ops/metrics.ts';
-import type { Role } from '../../src/ops/readiness.ts';
+import type { Role } from '../../src/cluster/leadership.ts';
 import { startOpsServer, type OpsServer } from '../../src/ops/server.ts';
 import { createMarket } from '../../src/sources/index.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';

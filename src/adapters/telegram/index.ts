@@ -13,6 +13,7 @@ import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import type { Command, CommandContext } from '../../core/command.ts';
 import type { Sender } from '../../core/delivery.ts';
+import { soleLeader, type LeaderSignal } from '../../core/leadership.ts';
 import type { PlatformAdapter } from '../../core/platform.ts';
 import { STOP_GRACE_MS } from '../grace.ts';
 import { askerOf } from './asker.ts';
@@ -26,7 +27,8 @@ import { addDeadlines } from './deadline.ts';
 import { TelegramDelivery } from './delivery.ts';
 import { INTAKE_LIMITS, Intake, type IntakeLimits } from './intake.ts';
 import { Pacer } from './pacer.ts';
-import { classifyPollError, POLL_TIMING, pollUpdates, type PollTiming } from './polling.ts';
+import { classifyPollError, POLL_TIMING, type PollTiming } from './polling.ts';
+import { pollWhileLeader } from './leader-polling.ts';
 import { createInlineQueries } from './inline.ts';
 
 export interface TelegramDeps {
@@ -42,6 +44,11 @@ export interface TelegramDeps {
   answerCallbackAfterMs?: number;
   /** Deadlines and bounds; the defaults are for production, tests shorten them. */
   timing?: Partial<TelegramTiming>;
+  /**
+   * Long polling runs only while this says leader (one poller per token, or 409). Absent: always
+   * leader. Webhook mode ignores it: every instance behind the load balancer takes updates.
+   */
+  leader?: LeaderSignal;
 }
 
 export interface TelegramTiming {
@@ -185,7 +192,8 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
     await bot.telegram.deleteWebhook().catch((err: unknown) => {
       log.warn({ err: (err as Error).message }, 'telegram: deleteWebhook failed; polling will retry until it is gone');
     });
-    polling = pollUpdates({
+    polling = pollWhileLeader({
+      leader: deps.leader ?? soleLeader,
       telegram: bot.telegram,
       allowedUpdates: UPDATES,
       onUpdate: (update) => accept(update),
@@ -196,7 +204,7 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
       log.fatal({ err: (err as Error).message }, 'telegram: polling cannot continue');
       failedWith(err as Error);
     });
-    log.info({ botUsername }, 'telegram: long polling');
+    log.info({ botUsername, whileLeader: deps.leader !== undefined }, 'telegram: long polling mode');
   }
 
   const within = (work: Promise<unknown>, ms: number) => {
@@ -256,8 +264,8 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
 export function telegramPlatform(deps: Omit<TelegramDeps, 'makeContext'>): PlatformAdapter {
   return {
     platform: 'telegram',
-    async start(makeContext) {
-      const telegram = await startTelegram({ ...deps, makeContext });
+    async start(makeContext, _ready, options) {
+      const telegram = await startTelegram({ ...deps, makeContext, ...(options?.leader ? { leader: options.leader } : {}) });
       deps.logger.info({ bot: telegram.botUsername }, 'telegram started');
       return { sender: telegram.sender, ended: telegram.failed, stop: telegram.stop };
     },

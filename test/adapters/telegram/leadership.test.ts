@@ -1,0 +1,213 @@
+/**
+ * Two instances of the adapter (real telegraf) on one bot token, long polling the Bot API stand-in,
+ * which holds one long poll per bot and ends the older with 409 as Telegram does. Only the leader
+ * polls; leadership moves and polling moves with it, with every update answered exactly once.
+ * A forwarder in front of the stand-in per instance tells whose calls are whose.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { defineCommand, type Command } from '../../../src/core/command.ts';
+import type { LeaderSignal } from '../../../src/core/leadership.ts';
+import type { TelegramBot } from '../../../src/adapters/telegram/index.ts';
+import { startFakeTelegram, type FakeTelegram } from '../../fakes/telegram.ts';
+import { startForwarder, type ForwardedCall, type Forwarder } from './forwarder.ts';
+import { startBot } from './harness.ts';
+
+/** A test's hand on leadership: like an elected one, the old leader hears it lost before the new one hears it won. */
+class Leadership {
+  private leading: string | undefined;
+  private readonly listeners = new Map<string, Set<(leader: boolean) => void>>();
+  /** Names whose lease ran out silently: isLeader() is false before any event says so (a paused process). */
+  private readonly lapsed = new Set<string>();
+
+  signalFor(name: string): LeaderSignal {
+    const listeners = new Set<(leader: boolean) => void>();
+    this.listeners.set(name, listeners);
+    return {
+      isLeader: () => this.leading === name && !this.lapsed.has(name),
+      onChange: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+  }
+
+  handTo(name: string | undefined) {
+    const old = this.leading;
+    this.leading = undefined;
+    if (old !== undefined) this.tell(old, false);
+    this.leading = name;
+    if (name !== undefined) this.tell(name, true);
+  }
+
+  /** The lease of `name` expires without an event yet (as after a long pause): isLeader() turns false. */
+  lapse(name: string) {
+    this.lapsed.add(name);
+  }
+
+  private tell(name: string, leader: boolean) {
+    this.lapsed.delete(name);
+    for (const listener of this.listeners.get(name) ?? []) listener(leader);
+  }
+}
+
+/** Each instance names itself in its answer, so a test sees who answered. */
+function commandsOf(instance: string, slow?: { entered(): void; gate: Promise<void> }): Command[] {
+  return [
+    defineCommand({
+      name: 'who',
+      description: 'Says which instance answered',
+      options: { text: { kind: 'text', maxLength: 100, example: 'x', description: 'A marker' } },
+      examples: ['/who x'],
+      async run(_ctx, args) {
+        if (args.text === 'slow' && slow) {
+          slow.entered();
+          await slow.gate;
+        }
+        return { title: 'Who', lines: [`${args.text ?? ''} answered by ${instance}`], sections: [], footer: [], tone: 'neutral' };
+      },
+    }),
+  ];
+}
+
+interface Instance {
+  name: string;
+  tap: Forwarder;
+  bot: TelegramBot;
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setUp(leadership: Leadership, names: string[], slow?: Parameters<typeof commandsOf>[1]) {
+  const fake = await startFakeTelegram();
+  cleanups.push(() => fake.close());
+  const instances: Instance[] = [];
+  for (const name of names) {
+    const tap = await startForwarder(() => fake.apiRoot);
+    cleanups.push(() => tap.close());
+    const bot = await startBot(fake, commandsOf(name, slow), {
+      env: { TELEGRAM_API_ROOT: tap.origin },
+      leader: leadership.signalFor(name),
+    });
+    cleanups.push(() => bot.stop());
+    instances.push({ name, tap, bot });
+  }
+  return { fake, instances };
+}
+
+const polls = (i: Instance) => i.tap.calls.filter((c) => c.method === 'getUpdates');
+/** A getUpdates that waits for updates (the confirmation on the way out asks with timeout 0). */
+const longPolls = (i: Instance) => polls(i).filter((c) => Number(c.params?.timeout ?? 0) > 0);
+const conflicts = (calls: ForwardedCall[]) => calls.filter((c) => c.status === 409);
+/** The long poll `i` has open now (waits for it to be sent). */
+async function openPoll(i: Instance): Promise<ForwardedCall> {
+  let open: ForwardedCall | undefined;
+  await waitFor(() => (open = longPolls(i).find((c) => c.status === undefined && !c.abandoned)) !== undefined);
+  return open!;
+}
+
+let nextChat = 400;
+async function ask(fake: FakeTelegram, marker: string): Promise<string> {
+  const chatId = nextChat++;
+  fake.sendUserMessage({ chatId, text: `/who ${marker}` });
+  const reply = await fake.waitForSent((m) => m.chat_id === chatId, 10_000);
+  return reply.plain.match(/answered by (\w+)/)?.[1] ?? '?';
+}
+
+describe('Telegram long polling on several instances', () => {
+  it('only the leader polls; handing over aborts the old poll at once and the new leader answers, each update once', async () => {
+    const leadership = new Leadership();
+    leadership.handTo('a');
+    const { fake, instances } = await setUp(leadership, ['a', 'b']);
+    const [a, b] = instances as [Instance, Instance];
+
+    expect(await Promise.all(['m1', 'm2', 'm3'].map((m) => ask(fake, m)))).toEqual(['a', 'a', 'a']);
+    expect(polls(b)).toEqual([]);
+
+    const aPoll = await openPoll(a);
+    const aPolls = longPolls(a).length;
+    leadership.handTo('b');
+    // The poll A had open was given up by A itself (not answered after its 50 s timeout, nor ended by a 409).
+    await waitFor(() => aPoll.abandoned === true);
+    expect(await Promise.all(['m4', 'm5', 'm6'].map((m) => ask(fake, m)))).toEqual(['b', 'b', 'b']);
+    expect(longPolls(a)).toHaveLength(aPolls);
+
+    const bPoll = await openPoll(b);
+    const bPolls = longPolls(b).length;
+    leadership.handTo('a');
+    await waitFor(() => bPoll.abandoned === true);
+    expect(await ask(fake, 'm7')).toBe('a');
+    expect(longPolls(b)).toHaveLength(bPolls);
+
+    // Neither instance was ever knocked off by the other.
+    expect(conflicts([...a.tap.calls, ...b.tap.calls])).toEqual([]);
+    await new Promise((r) => setTimeout(r, 300));
+    const replies = fake.sent.filter((m) => m.plain.includes('answered by'));
+    expect(replies.map((m) => m.plain.match(/(m\d) answered/)?.[1]).sort()).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7']);
+  });
+
+  it('a command already taken in finishes on the old leader after the hand-over, and only there', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const running = new Promise<void>((resolve) => (entered = resolve));
+    const leadership = new Leadership();
+    leadership.handTo('a');
+    const { fake, instances } = await setUp(leadership, ['a', 'b'], { entered, gate });
+    const [a] = instances as [Instance, Instance];
+
+    const slowChat = nextChat++;
+    fake.sendUserMessage({ chatId: slowChat, text: '/who slow' });
+    await running;
+    // The next poll asks past the update, which confirms it (https://core.telegram.org/bots/api#getupdates, offset).
+    await openPoll(a);
+    leadership.handTo('b');
+    expect(await ask(fake, 'during')).toBe('b');
+    release();
+    const slow = await fake.waitForSent((m) => m.chat_id === slowChat, 10_000);
+    expect(slow.plain).toContain('slow answered by a');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.sent.filter((m) => m.chat_id === slowChat)).toHaveLength(1);
+  });
+
+  it('a leader whose lease ran out unannounced takes nothing more; the next leader gets those updates', async () => {
+    const leadership = new Leadership();
+    leadership.handTo('a');
+    const { fake, instances } = await setUp(leadership, ['a', 'b']);
+    const [a] = instances as [Instance, Instance];
+    expect(await ask(fake, 'before')).toBe('a');
+
+    // A is still inside its long poll when its lease ends; the next update wakes that poll.
+    const aPoll = await openPoll(a);
+    leadership.lapse('a');
+    const chatId = nextChat++;
+    fake.sendUserMessage({ chatId, text: '/who after' });
+    await waitFor(() => aPoll.status === 200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.sent.filter((m) => m.chat_id === chatId)).toEqual([]);
+
+    leadership.handTo('b');
+    const reply = await fake.waitForSent((m) => m.chat_id === chatId, 10_000);
+    expect(reply.plain).toContain('after answered by b');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.sent.filter((m) => m.chat_id === chatId)).toHaveLength(1);
+  });
+
+  it('without a leader signal the adapter polls as before (one process is always leader)', async () => {
+    const fake = await startFakeTelegram();
+    cleanups.push(() => fake.close());
+    const bot = await startBot(fake, commandsOf('solo'));
+    cleanups.push(() => bot.stop());
+    expect(await ask(fake, 'x')).toBe('solo');
+  });
+});
+
+async function waitFor(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

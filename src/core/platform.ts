@@ -20,7 +20,7 @@ export interface PlatformAdapter {
   start(makeContext: ContextFactory, ready: Promise<void>, options?: StartOptions): Promise<StartedPlatform>;
 }
 
-export interface StartOptions {
+interface StartOptions {
   /**
    * Among several instances, whether this one leads: a platform whose intake must run once per bot
    * (Telegram long polling) runs it only while leader. Absent: always leader (one process).

@@ -103,7 +103,8 @@ describe('Telegram webhooks behind a load balancer', () => {
     });
     const origins = [...ports.map((p) => `http://127.0.0.1:${p}`), balancer.origin, balancer.origin];
     for (const origin of origins) {
-      for (const headers of [{ 'x-telegram-bot-api-secret-token': 'wrong-secret_0123456789' }, {}]) {
+      const attempts: Record<string, string>[] = [{ 'x-telegram-bot-api-secret-token': 'wrong-secret_0123456789' }, {}];
+      for (const headers of attempts) {
         const res = await fetch(`${origin}${PATH}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...headers },

@@ -12,31 +12,37 @@ import { startFakeTelegram, type FakeTelegram } from '../../fakes/telegram.ts';
 import { startForwarder, type ForwardedCall, type Forwarder } from './forwarder.ts';
 import { startBot } from './harness.ts';
 
-/** A test's hand on leadership: like an elected one, the old leader hears it lost before the new one hears it won. */
+type Role = 'leader' | 'follower';
+
+/**
+ * A test's hand on leadership: like an elected one, the old leader hears it lost before the new one
+ * hears it won, and listeners are told the role as a word, not a flag, as the PostgreSQL election does.
+ */
 class Leadership {
   private leading: string | undefined;
-  private readonly listeners = new Map<string, Set<(leader: boolean) => void>>();
+  private readonly listeners = new Map<string, Set<(role: Role) => void>>();
   /** Names whose lease ran out silently: isLeader() is false before any event says so (a paused process). */
   private readonly lapsed = new Set<string>();
 
   signalFor(name: string): LeaderSignal {
-    const listeners = new Set<(leader: boolean) => void>();
+    const listeners = new Set<(role: Role) => void>();
     this.listeners.set(name, listeners);
-    return {
+    const election = {
       isLeader: () => this.leading === name && !this.lapsed.has(name),
-      onChange: (listener) => {
+      onChange: (listener: (role: Role) => void) => {
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
     };
+    return election;
   }
 
   handTo(name: string | undefined) {
     const old = this.leading;
     this.leading = undefined;
-    if (old !== undefined) this.tell(old, false);
+    if (old !== undefined) this.tell(old);
     this.leading = name;
-    if (name !== undefined) this.tell(name, true);
+    if (name !== undefined) this.tell(name);
   }
 
   /** The lease of `name` expires without an event yet (as after a long pause): isLeader() turns false. */
@@ -44,9 +50,10 @@ class Leadership {
     this.lapsed.add(name);
   }
 
-  private tell(name: string, leader: boolean) {
+  private tell(name: string) {
     this.lapsed.delete(name);
-    for (const listener of this.listeners.get(name) ?? []) listener(leader);
+    const role: Role = this.leading === name ? 'leader' : 'follower';
+    for (const listener of this.listeners.get(name) ?? []) listener(role);
   }
 }
 

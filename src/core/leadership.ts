@@ -6,8 +6,12 @@
 export interface LeaderSignal {
   /** True only while leadership is surely held: work that must happen once checks it before each step. */
   isLeader(): boolean;
-  /** Called on every change of role; returns the unsubscribe. */
-  onChange(listener: (leader: boolean) => void): () => void;
+  /**
+   * Calls `listener` after every change of role; returns the unsubscribe. The listener reads
+   * isLeader() rather than an argument, so an election that reports its role in any form (a flag,
+   * 'leader' | 'follower') fits this port as it is.
+   */
+  onChange(listener: () => void): () => void;
 }
 
 /** One process, nobody to share with: always leader. */

@@ -23,8 +23,8 @@ export async function pollWhileLeader(opts: LeaderPollOptions): Promise<void> {
     if (signal.aborted) return;
     const term = new AbortController();
     const endTerm = () => term.abort();
-    const unsubscribe = leader.onChange((leading) => {
-      if (!leading) endTerm();
+    const unsubscribe = leader.onChange(() => {
+      if (!leader.isLeader()) endTerm();
     });
     signal.addEventListener('abort', endTerm, { once: true });
     log.info('telegram: leading; long polling started');
@@ -46,8 +46,8 @@ function leadershipOrStop(leader: LeaderSignal, signal: AbortSignal): Promise<vo
       signal.removeEventListener('abort', done);
       resolve();
     };
-    const unsubscribe = leader.onChange((leading) => {
-      if (leading) done();
+    const unsubscribe = leader.onChange(() => {
+      if (leader.isLeader()) done();
     });
     signal.addEventListener('abort', done, { once: true });
     // Leadership may have come between the check above and the subscription.

@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineCommand, type Command } from '../../../src/core/command.ts';
 import type { LeaderSignal } from '../../../src/core/leadership.ts';
+import { singleLeadership } from '../../../src/cluster/leadership.ts';
 import { createLogger } from '../../../src/logger.ts';
 import type { TelegramBot } from '../../../src/adapters/telegram/index.ts';
 import { startFakeTelegram, type FakeTelegram } from '../../fakes/telegram.ts';
@@ -208,6 +209,11 @@ describe('Telegram long polling on several instances', () => {
     expect(reply.plain).toContain('after answered by b');
     await new Promise((r) => setTimeout(r, 300));
     expect(fake.sent.filter((m) => m.chat_id === chatId)).toHaveLength(1);
+  });
+
+  it("the election's Leadership is a LeaderSignal as it is (checked by tsc), so main hands it over unwrapped", () => {
+    const signal: LeaderSignal = singleLeadership();
+    expect(signal.isLeader()).toBe(true);
   });
 
   it('without a leader signal the adapter polls as before (one process is always leader)', async () => {

@@ -10,7 +10,9 @@ import { defineCommand, type Command } from '../../../src/core/command.ts';
 import type { LeaderSignal } from '../../../src/core/leadership.ts';
 import { singleLeadership } from '../../../src/cluster/leadership.ts';
 import { createLogger } from '../../../src/logger.ts';
-import type { TelegramBot } from '../../../src/adapters/telegram/index.ts';
+import { telegramPlatform, type TelegramBot } from '../../../src/adapters/telegram/index.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { silentLogger } from '../../../src/logger.ts';
 import { startFakeTelegram, type FakeTelegram } from '../../fakes/telegram.ts';
 import { startForwarder, type ForwardedCall, type Forwarder } from './forwarder.ts';
 import { startBot } from './harness.ts';
@@ -209,6 +211,27 @@ describe('Telegram long polling on several instances', () => {
     expect(reply.plain).toContain('after answered by b');
     await new Promise((r) => setTimeout(r, 300));
     expect(fake.sent.filter((m) => m.chat_id === chatId)).toHaveLength(1);
+  });
+
+  it('main hands the leader signal over through the platform start options', async () => {
+    const fake = await startFakeTelegram();
+    cleanups.push(() => fake.close());
+    const leadership = new Leadership();
+    const platform = telegramPlatform({
+      config: loadConfig({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, LOG_LEVEL: 'silent' }),
+      logger: silentLogger,
+      commands: commandsOf('platform'),
+    });
+    const context = () => ({ market: {} as never, now: Date.now, platform: 'telegram' as const, version: 'test', services: {} });
+    const started = await platform.start(context, Promise.resolve(), { leader: leadership.signalFor('platform') });
+    cleanups.push(() => started.stop());
+    const chatId = nextChat++;
+    fake.sendUserMessage({ chatId, text: '/who waiting' });
+    // A follower: nothing polls, so nothing is answered (the stand-in would be asked at once otherwise).
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.calls.filter((c) => c.method === 'getUpdates')).toEqual([]);
+    leadership.handTo('platform');
+    expect((await fake.waitForSent((m) => m.chat_id === chatId, 10_000)).plain).toContain('waiting answered by platform');
   });
 
   it("the election's Leadership is a LeaderSignal as it is (checked by tsc), so main hands it over unwrapped", () => {

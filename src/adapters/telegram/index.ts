@@ -2,8 +2,9 @@
  * The Telegram adapter's wiring: connect, take updates by long polling (polling.ts; only while
  * leader, leader-polling.ts) or by webhook when TELEGRAM_WEBHOOK_URL is set, hand them to the
  * intake (intake.ts: bounded per chat and overall, so one flooding chat cannot starve the rest),
- * and stop gracefully. Messages and buttons are answered in updates.ts, inline queries in inline.ts, askers told apart in asker.ts; replies
- * and posts go out through delivery.ts, paced by pacer.ts, rendered by format.ts.
+ * and stop gracefully. Messages and buttons are answered in updates.ts, inline queries in
+ * inline.ts, askers told apart in asker.ts; replies and posts go out through delivery.ts, paced by
+ * pacer.ts, rendered by format.ts.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

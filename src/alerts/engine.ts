@@ -62,6 +62,8 @@ export class AlertEngine {
    * applied again to what it loaded: the rows it read may predate them.
    */
   private changedDuringLoad: (() => void)[] | undefined;
+  /** Memory holds decisions that were never committed (a failed pass whose reload failed too). */
+  private stale = false;
 
   constructor(
     private readonly repos: AlertEngineRepos,
@@ -125,6 +127,7 @@ export class AlertEngine {
   }
 
   private async pass(h: Headline): Promise<EvaluationResult> {
+    if (this.stale) await this.reload();
     // The only read of the pass, before anything in memory moves: evaluation itself asks no store.
     const past = await this.fetchPast(this.repos.snapshots, () => [...this.others.values()].map((r) => r.spec), h);
     const { slots, rules: thresholdRules } = this.candidates(h);
@@ -159,9 +162,11 @@ export class AlertEngine {
     } catch (err) {
       // Nothing was committed: forget what this pass decided, so the next one decides it again.
       this.lastValue.clear();
+      this.stale = true;
       try {
         await this.reload();
       } catch (reloadErr) {
+        // The store is likely still unwell: the next pass reloads before deciding anything.
         this.log.error({ err: (reloadErr as Error).message }, 'alerts: reloading the rules after a failed pass failed too');
       }
       throw err;
@@ -191,6 +196,7 @@ export class AlertEngine {
       thresholds.build();
       this.thresholds = thresholds;
       this.others = others;
+      this.stale = false;
     } finally {
       this.changedDuringLoad = undefined;
       for (const change of changed) change();

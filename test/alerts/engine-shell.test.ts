@@ -105,6 +105,22 @@ describe('AlertEngine (the shell)', () => {
     expect(log).toEqual(['states 1:false/1', 'outbox alert:1:1→1001']);
   });
 
+  it('reloads before the next pass when the reload after a failed pass failed too', async () => {
+    const { repos: r, log } = repos([row(1, { kind: 'threshold', metric: 'price', direction: 'above', value: 90_000 })]);
+    const engine = new AlertEngine(r, silentLogger);
+    await engine.load();
+    const commit = r.transaction;
+    const count = r.rules.countActive;
+    r.transaction = () => Promise.reject(new Error('connection terminated'));
+    r.rules.countActive = () => Promise.reject(new Error('connection terminated'));
+    await expect(engine.evaluate(headline({ priceUsd: 91_000 }))).rejects.toThrow(/terminated/);
+    r.transaction = commit;
+    r.rules.countActive = count;
+    // Memory still says "fired, disarmed" for a firing never committed: only a reload brings the alert back.
+    expect((await engine.evaluate(headline({ priceUsd: 91_500 }))).fired).toBe(1);
+    expect(log).toEqual(['states 1:false/1', 'outbox alert:1:1→1001']);
+  });
+
   it('commits passes in the order they were asked for, even when the first one’s transaction is slower', async () => {
     const { repos: r, log } = repos([row(1, { kind: 'threshold', metric: 'price', direction: 'above', value: 90_000 })]);
     const engine = new AlertEngine(r, silentLogger);

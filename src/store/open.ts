@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, statfsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { MIGRATIONS } from './sqlite-migrations.ts';
+import { MIGRATIONS } from './migrations.ts';
 import { plural } from '../core/plural.ts';
 
 export class StoreError extends Error {

@@ -1,5 +1,5 @@
 /**
- * PostgreSQL schema history. Version 1 is SQLite's final schema (sqlite-migrations.ts) in
+ * PostgreSQL schema history. Version 1 is SQLite's final schema (migrations.ts) in
  * PostgreSQL's words: identity columns (ids never handed out twice), BIGINT milliseconds, DOUBLE
  * PRECISION values, 0/1 integers where SQLite has them (one set of queries reads both). Applied
  * versions are rows of hashwatch_schema. Never edit a shipped migration: append a new one.

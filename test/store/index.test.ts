@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, StoreError } from '../../src/store/index.ts';
-import { MIGRATIONS } from '../../src/store/sqlite-migrations.ts';
+import { MIGRATIONS } from '../../src/store/migrations.ts';
 import { BACKENDS } from '../support/backends.ts';
 import type { Reply } from '../../src/core/reply.ts';
 

@@ -17,9 +17,9 @@ import { userRepo, type UserRepo } from './users.ts';
 
 export { StoreError } from './open.ts';
 export type { SnapshotRepo } from './snapshots.ts';
-export type { AlertState, RuleChanges, RuleRow, RuleRepo } from './rules.ts';
+export type { AlertState, RuleRow, RuleRepo } from './rules.ts';
 export type { ScheduleRow } from './schedules.ts';
-export type { OutboxBacklog, OutboxRow, OutboxRepo } from './outbox.ts';
+export type { OutboxRow, OutboxRepo } from './outbox.ts';
 
 /** The repositories, as seen inside and outside a transaction. */
 export interface StoreRepos {

@@ -22,7 +22,7 @@ const types = {
 };
 
 /** The URL as it may be shown: without its password (and without any query string, which may hold one too). */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     u.password = '';

@@ -23,7 +23,7 @@ export interface OutboxRow {
 }
 
 /** How far delivery is behind (readiness and metrics). */
-export interface OutboxBacklog {
+interface OutboxBacklog {
   pending: number;
   sending: number;
   oldestPendingCreatedMs: number | undefined;

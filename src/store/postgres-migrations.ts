@@ -11,7 +11,7 @@ import type { Db } from './dialect.ts';
  * Advisory lock keys (pg_advisory_*), one per purpose, so one instance's migration never waits on
  * another's rule change. Arbitrary constants; only their being distinct matters.
  */
-export const LOCK_MIGRATIONS = 0x6877_0001;
+const LOCK_MIGRATIONS = 0x6877_0001;
 const LOCK_RULE_CHANGES = 0x6877_0002;
 
 export const POSTGRES_MIGRATIONS: readonly string[] = [

@@ -30,7 +30,7 @@ export interface RuleRow {
 }
 
 /** Rules changed since a cursor, and the cursor to ask from next time. */
-export interface RuleChanges {
+interface RuleChanges {
   ruleIds: number[];
   cursor: number;
 }

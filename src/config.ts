@@ -215,6 +215,13 @@ export function storeLocation(cfg: Pick<Config, 'DATABASE_URL' | 'DATABASE_PATH'
   return cfg.DATABASE_URL ?? cfg.DATABASE_PATH;
 }
 
+/** The SQLite file the store is, or undefined when it is PostgreSQL. */
+export function sqliteFileOf(cfg: Pick<Config, 'DATABASE_URL' | 'DATABASE_PATH'>): string | undefined {
+  const location = storeLocation(cfg);
+  if (/^postgres(ql)?:\/\//i.test(location)) return undefined;
+  return location.startsWith('sqlite:') ? location.slice('sqlite:'.length) : location;
+}
+
 /** The password inside a database URL, when it has one. */
 function passwordOf(databaseUrl: string | undefined): string | undefined {
   if (!databaseUrl || !URL.canParse(databaseUrl)) return undefined;

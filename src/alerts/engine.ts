@@ -239,7 +239,7 @@ export class AlertEngine {
       for (const { id, row } of rows) {
         if (!row || row.paused || row.disabledReason !== null) this.drop(id);
         // Most changes were made here and are tracked already, with the state the store holds:
-        // placing them again would only turn settled rules into candidates again.
+        // placing them again would spend another index slot (dead ones stay until the next load).
         else if (!sameState(this.trackedState(id), row.state)) this.trackRow(row);
       }
       this.cursor = cursor;

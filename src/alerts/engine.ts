@@ -30,7 +30,7 @@ export interface AlertEngineTx {
 
 /** What the engine reads and writes, and nothing else of the store. */
 export interface AlertEngineRepos {
-  rules: Pick<RuleRepo, 'countActive' | 'eachActive' | 'get' | 'changeCursor' | 'changesSince'>;
+  rules: Pick<RuleRepo, 'countActive' | 'eachActive' | 'get' | 'changeCursor' | 'changesSince' | 'pruneChanges'>;
   snapshots: PastReader;
   /** Runs fn in one transaction: the states and the alerts they cause commit together. Inside, only tx. */
   transaction<T>(fn: (tx: AlertEngineTx) => Promise<T>): Promise<T>;
@@ -247,6 +247,11 @@ export class AlertEngine {
       this.changedDuringLoad = undefined;
       for (const change of changed) change();
     }
+    // The log would otherwise grow with every rule change ever made; what is applied is not needed
+    // again (a new leader starts from a load). Failing to prune costs nothing but space.
+    await this.repos.rules.pruneChanges(cursor).catch((err: unknown) => {
+      this.log.warn({ err: (err as Error).message }, 'alerts: could not prune the rule change log');
+    });
   }
 
   private trackedState(id: number): AlertState | undefined {

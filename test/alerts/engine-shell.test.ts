@@ -58,6 +58,7 @@ function repos(rows: RuleRow[]) {
       // No other instance changes these rules.
       changeCursor: async () => 0,
       changesSince: async (cursor) => ({ ruleIds: [], cursor }),
+      pruneChanges: async () => 0,
     },
     snapshots: { atOrBefore: async () => undefined },
     transaction: async (fn) => {

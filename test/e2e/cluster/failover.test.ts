@@ -146,5 +146,11 @@ describe('failover: three bots on one PostgreSQL', () => {
     const senders = (from: number, to: number) => [...new Set(deliveries.filter((m) => m.at >= from && m.at < to).map((m) => m.via))];
     expect(senders(0, killedAt)).toEqual([first.name]);
     expect(senders(killedAt, Number.POSITIVE_INFINITY)).toEqual([second.name]);
+    // And only the leader long-polls Telegram (two pollers on one token get 409 from the real API).
+    const pollers = (from: number, to: number) => [
+      ...new Set(telegram.calls.filter((call) => call.method === 'getUpdates' && call.at >= from && call.at < to).map((call) => call.via)),
+    ];
+    expect(pollers(0, killedAt)).toEqual([first.name]);
+    expect(pollers(killedAt, Number.POSITIVE_INFINITY)).toEqual([second.name]);
   }, 180_000);
 });

@@ -22,6 +22,8 @@ export const VARIABLE_HELP: Readonly<Record<string, string>> = {
   DISCORD_API_URL: 'Discord REST base (a proxy or a local stand-in)',
   DISCORD_APP_ID: 'Discord application id; read at login when empty',
   DISCORD_GUILD_ID: 'register slash commands to this server only (development)',
+  DISCORD_SHARDS: "Discord shards this process runs: auto (Discord's recommended count, all here) or ids like 0-1 or 2,3",
+  DISCORD_SHARD_COUNT: 'total Discord shards over all instances; required with a DISCORD_SHARDS list',
   TELEGRAM_BOT_TOKEN: 'Telegram token from @BotFather; empty disables Telegram',
   TELEGRAM_API_ROOT: 'Telegram Bot API root',
   TELEGRAM_WEBHOOK_URL: 'public https URL for webhook mode; long polling when empty',

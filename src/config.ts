@@ -44,6 +44,49 @@ const optionalNumber = (min: number, max: number, what: string) => {
     .pipe(z.number({ message }).min(min, message).max(max, message).optional());
 };
 
+/** Unset or empty: undefined. */
+const optionalWholeNumber = (min: number, max: number) => {
+  const message = `expected a whole number from ${min} to ${max}`;
+  return z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? undefined : Number(v)))
+    .pipe(z.number({ message }).int(message).min(min, message).max(max, message).optional());
+};
+
+/** Discord's largest bots run tens of thousands of shards; past this a value is a typo. */
+const MAX_DISCORD_SHARDS = 100_000;
+
+/** One item of a DISCORD_SHARDS list, `3` or `0-3`, as its first and last id, or what is wrong with it. */
+function shardRange(item: string): { from: number; to: number } | string {
+  const match = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(item);
+  if (!match) return 'expected auto, or shard ids and ranges such as 0-1 or 2,3';
+  const from = Number(match[1]);
+  const to = Number(match[2] ?? match[1]);
+  if (from > to) return 'a range runs from the lower shard id to the higher, e.g. 2-3';
+  if (to >= MAX_DISCORD_SHARDS) return `expected shard ids below ${MAX_DISCORD_SHARDS}`;
+  return { from, to };
+}
+
+/**
+ * DISCORD_SHARDS: `auto` (also when unset), or the shard ids this process runs as ids and ranges,
+ * e.g. `0-1` or `2,3` or `0-3,8`.
+ */
+const discordShards = optionalText.transform((v, ctx): 'auto' | number[] => {
+  if (v === undefined || v.toLowerCase() === 'auto') return 'auto';
+  const ids = new Set<number>();
+  for (const item of v.split(',')) {
+    const range = shardRange(item);
+    if (typeof range === 'string') {
+      ctx.addIssue({ code: 'custom', message: range });
+      return z.NEVER;
+    }
+    for (let id = range.from; id <= range.to; id++) ids.add(id);
+  }
+  return [...ids].sort((a, b) => a - b);
+});
+
 const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MEMPOOL_API_URL: url('mempool REST base, e.g. https://mempool.space/api').default('https://mempool.space/api'),
@@ -65,6 +108,9 @@ const schema = z.object({
       .regex(/^\d{5,25}$/, 'expected a numeric snowflake id')
       .optional(),
   ),
+
+  DISCORD_SHARDS: discordShards,
+  DISCORD_SHARD_COUNT: optionalWholeNumber(1, MAX_DISCORD_SHARDS),
 
   TELEGRAM_BOT_TOKEN: optionalText.pipe(
     z
@@ -124,12 +170,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (cfg.TELEGRAM_WEBHOOK_URL && !cfg.TELEGRAM_WEBHOOK_SECRET) {
       throw new ConfigError('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set (8-256 characters of A-Z a-z 0-9 _ -)');
     }
+    const shardProblem = discordShardProblem(cfg);
+    if (shardProblem) throw new ConfigError(shardProblem);
     return cfg;
   }
   const issue = parsed.error.issues[0]!;
   const name = String(issue.path[0] ?? 'config');
   // Never echo the value: it may be a token.
   throw new ConfigError(`${name}: ${issue.message}`);
+}
+
+/** The two shard variables only make sense together: a list needs the total, `auto` asks Discord for it. */
+function discordShardProblem(cfg: Config): string | undefined {
+  const shards = cfg.DISCORD_SHARDS;
+  const count = cfg.DISCORD_SHARD_COUNT;
+  if (shards === 'auto') {
+    return count === undefined
+      ? undefined
+      : `DISCORD_SHARD_COUNT: only with a DISCORD_SHARDS list (DISCORD_SHARDS=auto takes Discord's recommended count; for ${count} shards in this process set DISCORD_SHARDS=0-${count - 1})`;
+  }
+  if (count === undefined)
+    return 'DISCORD_SHARD_COUNT: required with a DISCORD_SHARDS list (the total number of shards over all instances)';
+  const outside = shards.find((id) => id >= count);
+  if (outside !== undefined) {
+    return `DISCORD_SHARDS: shard ${outside} does not exist with DISCORD_SHARD_COUNT=${count} (ids run from 0 to ${count - 1})`;
+  }
+  return undefined;
 }
 
 /** Values that must never reach a log line or a reply. */

@@ -5,6 +5,12 @@
  * per interaction, 3 s to acknowledge, 100-character custom ids) so mistakes fail here, not live.
  *
  * Every REST request is recorded (method, path without the /api/v10 prefix, parsed body, files).
+ *
+ * The gateway is sharded as Discord's is (https://discord.com/developers/docs/events/gateway#sharding):
+ * each session runs the `shard: [id, count]` it sent in IDENTIFY ([0, 1] when omitted), gets READY
+ * and GUILD_CREATE only for the guilds with (guild_id >> 22) % count === id, and only the events of
+ * those guilds; events without a guild (DMs) go to shard 0. GET /gateway/bot recommends
+ * `recommendedShards`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -79,6 +85,15 @@ interface AutocompleteRequest {
   userInstall?: boolean;
 }
 
+interface DispatchRecord {
+  t: string;
+  /** [shard id, shard count] of the session that received it. */
+  shard: [number, number];
+  guildId?: string;
+  /** For INTERACTION_CREATE. */
+  interactionId?: string;
+}
+
 interface StoredMessage {
   id: string;
   channel_id: string;
@@ -103,6 +118,10 @@ export interface FakeDiscord {
   messages: Map<string, StoredMessage>;
   /** Number of IDENTIFY and RESUME payloads received. */
   gatewayStats: { identifies: number; resumes: number; heartbeats: number };
+  /** Every gateway dispatch, with the shard of the session it went to. */
+  dispatched: DispatchRecord[];
+  /** Adds a guild (with one text channel) whose id falls on `shard` of `shardCount`; Discord tells its shard. */
+  addGuild(placement: { shard: number; shardCount: number }): { guildId: string; channelId: string };
   sendCommand(inv: CommandInvocation): string;
   pressButton(press: ButtonPress): string;
   autocomplete(req: AutocompleteRequest): string;
@@ -174,14 +193,50 @@ export function messageProblems(msg: any): string[] {
   return problems;
 }
 
-export async function startFakeDiscord(opts: { token?: string; appId?: string } = {}): Promise<FakeDiscord> {
+/** The shard a guild's events go to (https://discord.com/developers/docs/events/gateway#sharding). */
+function shardOfGuild(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
+/** Every shard count from 1 to 16 divides this, so a guild id built on a multiple of it is on shard 0 for all of them. */
+const SHARD_ZERO_FOR_UP_TO_16 = 720_720n;
+
+export async function startFakeDiscord(
+  opts: {
+    token?: string;
+    appId?: string;
+    /** What GET /gateway/bot recommends (`shards`). */
+    recommendedShards?: number;
+    /**
+     * session_start_limit.max_concurrency: IDENTIFYs allowed per 5 s; discord.js waits about 5 s between
+     * shards of one bucket (shard_id % max_concurrency). 1 for most bots, 16 and more for large ones
+     * (https://discord.com/developers/docs/events/gateway#session-start-limit-object).
+     */
+    maxConcurrency?: number;
+  } = {},
+): Promise<FakeDiscord> {
   const token = opts.token ?? 'fake-bot-token.discord.test';
+  const recommendedShards = opts.recommendedShards ?? 1;
+  const maxConcurrency = opts.maxConcurrency ?? 1;
   let nextId = 1_300_000_000_000_000_000n;
   const snowflake = () => String(nextId++);
+  // A snowflake's top bits are its creation time, which is what sharding reads (guild_id >> 22); guild
+  // ids are built from a clock of their own (ms since 2015, here mid-2024) to land on a chosen shard.
+  let guildClock = 400_000n * SHARD_ZERO_FOR_UP_TO_16;
+  const guildSnowflake = (shard: number, shardCount: number) => {
+    let time = guildClock;
+    while (time % BigInt(shardCount) !== BigInt(shard)) time++;
+    guildClock = time + 1n;
+    return String(time << 22n);
+  };
   const appId = opts.appId ?? snowflake();
   const botUser: FakeUser = { id: appId, username: 'hashwatch', global_name: null };
-  const guildId = snowflake();
+  // The default guild is on shard 0 whatever the shard count (up to 16), as a one-guild bot's is.
+  const guildId = guildSnowflake(0, Number(SHARD_ZERO_FOR_UP_TO_16));
   const guildChannelId = snowflake();
+  /** Channel of each guild the bot is in. */
+  const guilds = new Map<string, string>([[guildId, guildChannelId]]);
+  const dispatched: DispatchRecord[] = [];
   const defaultUser: FakeUser = { id: snowflake(), username: 'satoshi', global_name: 'Satoshi' };
 
   const requests: RecordedRequest[] = [];
@@ -371,8 +426,8 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
         status: 200,
         body: {
           url: gatewayUrl,
-          shards: 1,
-          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+          shards: recommendedShards,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: maxConcurrency },
         },
       };
     }
@@ -491,11 +546,21 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
 
   // ---------------------------------------------------------------- gateway
 
-  const sockets = new Set<WebSocket>();
-  let seq = 0;
-  const sessionId = 'fake-session';
-  const guildPayload = () => ({
-    id: guildId,
+  /** A gateway session: the shard it runs and its own sequence, kept across a RESUME on a new socket. */
+  interface Session {
+    id: string;
+    shard: [number, number];
+    seq: number;
+  }
+  const sessions = new Map<string, Session>();
+  /** Sockets that have identified or resumed, and the session each carries. */
+  const live = new Map<WebSocket, Session>();
+  let sessionCount = 0;
+  const onShard = (session: Session, guild: string | undefined) =>
+    guild === undefined ? session.shard[0] === 0 : shardOfGuild(guild, session.shard[1]) === session.shard[0];
+
+  const guildPayload = (id: string, channelId: string) => ({
+    id,
     name: 'Hashwatch Test Server',
     icon: null,
     owner_id: defaultUser.id,
@@ -515,7 +580,7 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
     features: [],
     roles: [
       {
-        id: guildId,
+        id,
         name: '@everyone',
         permissions: '0',
         position: 0,
@@ -530,10 +595,10 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
     stickers: [],
     channels: [
       {
-        id: guildChannelId,
+        id: channelId,
         type: 0,
         name: 'mining',
-        guild_id: guildId,
+        guild_id: id,
         position: 0,
         permission_overwrites: [],
         nsfw: false,
@@ -556,9 +621,32 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
     joined_at: new Date().toISOString(),
   });
 
-  function dispatch(t: string, d: unknown) {
-    const frame = JSON.stringify({ op: 0, t, s: ++seq, d });
-    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(frame);
+  function sendEvent(ws: WebSocket, session: Session, t: string, d: any) {
+    if (ws.readyState !== ws.OPEN) return;
+    ws.send(JSON.stringify({ op: 0, t, s: ++session.seq, d }));
+    dispatched.push({
+      t,
+      shard: [...session.shard],
+      guildId: t === 'GUILD_CREATE' ? d.id : d?.guild_id,
+      ...(t === 'INTERACTION_CREATE' ? { interactionId: d.id } : {}),
+    });
+  }
+
+  /** An event of this guild (or, without one, a DM) to every session whose shard it falls on. */
+  function dispatch(t: string, d: any, guild: string | undefined) {
+    for (const [ws, session] of live) if (onShard(session, guild)) sendEvent(ws, session, t, d);
+  }
+
+  /**
+   * IDENTIFY's optional `shard` is [shard_id, num_shards] with 0 <= shard_id < num_shards; anything else
+   * closes with 4010 Invalid shard (https://discord.com/developers/docs/topics/opcodes-and-status-codes#gateway-gateway-close-event-codes).
+   */
+  function identifiedShard(raw: unknown): [number, number] | undefined {
+    if (raw === undefined) return [0, 1];
+    if (!Array.isArray(raw) || raw.length !== 2) return undefined;
+    const [id, count] = raw;
+    if (!Number.isInteger(id) || !Number.isInteger(count) || count < 1 || id < 0 || id >= count) return undefined;
+    return [id, count];
   }
 
   wss.on('connection', (ws) => {
@@ -582,34 +670,45 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
             ws.close(4004, 'Authentication failed.');
             return;
           }
-          sockets.add(ws);
-          dispatch('READY', {
+          const shard = identifiedShard(frame.d?.shard);
+          if (!shard) {
+            ws.close(4010, 'Invalid shard.');
+            return;
+          }
+          const session: Session = { id: `fake-session-${++sessionCount}`, shard, seq: 0 };
+          sessions.set(session.id, session);
+          live.set(ws, session);
+          // READY lists the shard's guilds as unavailable; a GUILD_CREATE for each follows.
+          const own = [...guilds].filter(([id]) => onShard(session, id));
+          sendEvent(ws, session, 'READY', {
             v: 10,
             user: { ...botUser, discriminator: '0', avatar: null, bot: true, verified: true, flags: 0 },
-            guilds: [{ id: guildId, unavailable: true }],
-            session_id: sessionId,
+            guilds: own.map(([id]) => ({ id, unavailable: true })),
+            session_id: session.id,
             resume_gateway_url: gatewayUrl,
-            shard: [0, 1],
+            shard,
             application: { id: appId, flags: 0 },
             private_channels: [],
           });
-          dispatch('GUILD_CREATE', guildPayload());
+          for (const [id, channelId] of own) sendEvent(ws, session, 'GUILD_CREATE', guildPayload(id, channelId));
           break;
         }
-        case 6:
+        case 6: {
           gatewayStats.resumes++;
-          if (frame.d?.token !== token || frame.d?.session_id !== sessionId) {
+          const session = sessions.get(frame.d?.session_id);
+          if (frame.d?.token !== token || !session) {
             ws.send(JSON.stringify({ op: 9, d: false, s: null, t: null }));
             return;
           }
-          sockets.add(ws);
-          dispatch('RESUMED', {});
+          live.set(ws, session);
+          sendEvent(ws, session, 'RESUMED', {});
           break;
+        }
         default:
           break;
       }
     });
-    ws.on('close', () => sockets.delete(ws));
+    ws.on('close', () => live.delete(ws));
   });
 
   // ---------------------------------------------------------------- interactions
@@ -627,7 +726,7 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
     const user = { discriminator: '0', avatar: null, ...(inv.user ?? defaultUser) };
     if (inv.userInstall) return userInstalled(inv, user);
     if (inv.guildId) {
-      const channelId = inv.channelId ?? guildChannelId;
+      const channelId = inv.channelId ?? guilds.get(inv.guildId) ?? guildChannelId;
       return {
         channelId,
         fields: {
@@ -752,7 +851,7 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
     const { channelId, fields } = who(inv);
     interactions.set(id, { token: tok, createdAt: Date.now(), acked: false, channelId, guildId: inv.guildId, sourceMessage });
     byToken.set(tok, id);
-    dispatch('INTERACTION_CREATE', {
+    const payload = {
       id,
       application_id: appId,
       type,
@@ -765,7 +864,8 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
       attachment_size_limit: 10_485_760,
       ...fields,
       ...extra,
-    });
+    };
+    dispatch('INTERACTION_CREATE', payload, inv.guildId);
     return id;
   }
 
@@ -795,6 +895,15 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
     registered,
     messages,
     gatewayStats,
+    dispatched,
+    addGuild({ shard, shardCount }) {
+      const id = guildSnowflake(shard, shardCount);
+      const channelId = snowflake();
+      guilds.set(id, channelId);
+      // "user joined a new guild" (https://discord.com/developers/docs/events/gateway-events#guild-create).
+      dispatch('GUILD_CREATE', guildPayload(id, channelId), id);
+      return { guildId: id, channelId };
+    },
     sendCommand(inv) {
       const cmd = registeredCommand(inv.name, inv.guildId);
       const data = {
@@ -859,11 +968,11 @@ export async function startFakeDiscord(opts: { token?: string; appId?: string } 
       delayMs = ms;
     },
     dropGateway() {
-      for (const ws of sockets) ws.terminate();
-      sockets.clear();
+      for (const ws of live.keys()) ws.terminate();
+      live.clear();
     },
     gatewayConnections() {
-      return sockets.size;
+      return live.size;
     },
     async close() {
       for (const ws of wss.clients) ws.terminate();

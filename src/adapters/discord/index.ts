@@ -14,6 +14,7 @@ import { describe, handleInteraction } from './interactions.ts';
 import { syncCommands } from './register.ts';
 import { restOptions } from './rest.ts';
 import { createDiscordSender } from './sender.ts';
+import { registersCommands, shardOptions } from './shards.ts';
 
 export { buildSlashCommands } from './slash.ts';
 export { registerCommands } from './register.ts';
@@ -45,6 +46,7 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordHandle> {
   const logger = deps.logger.child({ platform: 'discord' });
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
+    ...shardOptions(config),
     rest: restOptions(config),
     allowedMentions: { parse: [] },
   });
@@ -71,15 +73,23 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordHandle> {
   }
   const readyClient = await ready;
   const appId = readyClient.application.id ?? config.DISCORD_APP_ID;
-  logger.info({ user: readyClient.user.tag, appId, guilds: readyClient.guilds.cache.size }, 'discord ready');
+  logger.info(
+    { user: readyClient.user.tag, appId, guilds: readyClient.guilds.cache.size, shards: [...readyClient.ws.shards.keys()] },
+    'discord ready',
+  );
 
   // Commands are registered in the background: a failure is logged, and the bot keeps answering
   // whatever set Discord already has.
-  const registration = syncCommands({ rest: client.rest, config, logger, commands, appId }).then(
-    () => undefined,
-    (err: unknown) =>
-      logger.error({ err: describe(err) }, 'discord command registration failed; the previously registered commands stay in place'),
-  );
+  let registration: Promise<void> = Promise.resolve();
+  if (registersCommands(config)) {
+    registration = syncCommands({ rest: client.rest, config, logger, commands, appId }).then(
+      () => undefined,
+      (err: unknown) =>
+        logger.error({ err: describe(err) }, 'discord command registration failed; the previously registered commands stay in place'),
+    );
+  } else {
+    logger.info('discord commands are registered by the instance running shard 0');
+  }
 
   let stopped: Promise<void> | undefined;
   const stop = async () => {

@@ -82,13 +82,14 @@ describe('split brain: a paused leader resumes', () => {
     const deliveredAtPause = alertsDelivered(telegram.sent, first, LINE_USD);
     const inFlight = await rowsInFlight(probe);
     expect(deliveredAtPause, 'the fan-out ended before the pause: nothing left to take over').toBeLessThan(FIRST_BATCH);
+    // More alerts while the old leader is frozen: rules already past their line, stored before the
+    // other process can take over (the server holds the lock for its idle-session timeout), so the
+    // new leader fires them and queues them. The old leader must never send these either.
+    const second = await seedPriceAlerts(store, { count: SECOND_BATCH, firstChatId: 8_100_001, above: SECOND_LINE_USD });
+    await store.close();
 
     const { seenAt } = await c.leader({ among: [next], timeoutMs: 45_000 });
     console.log(`split brain: ${old.name} paused after ${deliveredAtPause} alerts; ${next.name} leads ${seenAt - pausedAt} ms later`);
-    // More alerts while the old leader is frozen: rules already past their line, for the new leader
-    // to fire. The old one must never send these either.
-    const second = await seedPriceAlerts(store, { count: SECOND_BATCH, firstChatId: 8_100_001, above: SECOND_LINE_USD });
-    await store.close();
     await sleep(Math.max(0, pausedAt + PAUSE_MS - Date.now()));
 
     old.resume();

@@ -33,6 +33,8 @@ export const VARIABLE_HELP: Readonly<Record<string, string>> = {
   MAX_ALERTS_PER_USER: 'most alert rules one user may have',
   DIGEST_DEFAULT_TIME: 'daily digest time when /digest subscribe names none (HH:MM)',
   POLL_INTERVAL_SEC: 'how often upstream is polled for a new block, seconds',
+  HTTP_PORT: 'port of /healthz, /readyz and /metrics; empty: no such server',
+  HTTP_HOST: 'address that server listens on (127.0.0.1: this machine only)',
   AI_LEASE_USD_PER_MW_YEAR: 'AI/HPC lease rate /site assumes, USD per MW-year (empty: the cited default)',
   REFERENCE_POWER_USD_PER_KWH: 'power price where none is given (/site), USD/kWh (empty: the cited default)',
 };

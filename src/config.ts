@@ -3,6 +3,7 @@
  * A bad value stops start-up with one line naming the variable and what it expects.
  */
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseTimeOfDay } from './core/local-time.ts';
 
@@ -142,6 +143,18 @@ const schema = z.object({
     .default('14:00'),
   POLL_INTERVAL_SEC: int(10, 3600).default(60),
 
+  // The operator endpoints (/healthz, /readyz, /metrics): off unless a port is given.
+  HTTP_PORT: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), int(1, 65_535).optional()),
+  // All interfaces: load balancers, container probes and Prometheus ask from another address.
+  HTTP_HOST: z
+    .string()
+    .trim()
+    .refine(
+      (v) => isIP(v) !== 0 || /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})$/.test(v),
+      'expected an IP address or a host name, e.g. 127.0.0.1',
+    )
+    .default('0.0.0.0'),
+
   // Benchmarks from the outside world; empty keeps the cited default (src/core/metrics/benchmarks.ts).
   AI_LEASE_USD_PER_MW_YEAR: optionalNumber(0, 100_000_000, 'USD per MW per year, e.g. 1800000'),
   REFERENCE_POWER_USD_PER_KWH: optionalNumber(0, 2, 'USD per kWh, e.g. 0.06'),
@@ -169,6 +182,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const cfg = parsed.data;
     if (cfg.TELEGRAM_WEBHOOK_URL && !cfg.TELEGRAM_WEBHOOK_SECRET) {
       throw new ConfigError('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set (8-256 characters of A-Z a-z 0-9 _ -)');
+    }
+    if (cfg.TELEGRAM_WEBHOOK_URL && cfg.HTTP_PORT === cfg.TELEGRAM_WEBHOOK_PORT) {
+      throw new ConfigError(`HTTP_PORT: ${cfg.HTTP_PORT} is already TELEGRAM_WEBHOOK_PORT; give the operator endpoints another port`);
     }
     const shardProblem = discordShardProblem(cfg);
     if (shardProblem) throw new ConfigError(shardProblem);

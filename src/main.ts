@@ -17,6 +17,9 @@ import { loadHeadline } from './market-data/headline.ts';
 import { buildDigest, DigestChartCache } from './digests/build.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startBackground } from './background.ts';
+import { createMetrics } from './ops/metrics.ts';
+import { PlatformStatus } from './ops/readiness.ts';
+import { serveOpsIfConfigured } from './ops/server.ts';
 import { createMarket } from './sources/index.ts';
 import { openStore, StoreError } from './store/index.ts';
 import { VERSION } from './version.ts';
@@ -68,12 +71,20 @@ export async function startBot(config: Config): Promise<void> {
     process.stderr.write(`hashwatch: cannot write ${logFile} (${err.code ?? err.message}); log lines are being dropped\n`);
   });
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) }, logDestination);
-  const market = createMarket({ config, logger });
+  const role = () => 'single' as const;
+  const metrics = createMetrics({
+    role,
+    // Until the store reads the oldest pending row: its counts (the age gauge then says unknown).
+    backlog: () => store.outbox.counts(),
+    onBacklogError: (err) => logger.warn({ err: (err as Error).message }, 'metrics: outbox unreadable'),
+  });
+  const market = createMarket({ config, logger, observe: metrics.upstream });
   const services: CommandServices = {
     historyStore: store.snapshots,
     benchmarks: benchmarksFrom(config),
     digestCharts: new DigestChartCache(),
     settings: store.settings,
+    observe: metrics.commands,
   };
   const now = () => Date.now();
   // Read once per command, synchronously (SQLite): a read that fails leaves the defaults, never the answer.
@@ -100,15 +111,26 @@ export async function startBot(config: Config): Promise<void> {
   const platforms = await configuredPlatforms(config, logger, logFile);
   let backgroundRunning!: () => void;
   const ready = new Promise<void>((resolve) => (backgroundRunning = resolve));
+  const status = new PlatformStatus(platforms.map((p) => p.platform));
+  // Before the platforms connect: /healthz answers while they do, and a taken port stops start-up early.
+  const ops = await serveOpsIfConfigured(config, {
+    registry: metrics.registry,
+    logger,
+    // Until the store has a ping: the cheapest query it answers.
+    readiness: { store: async () => void (await store.outbox.nextDueMs()), platforms: status.snapshot, role },
+  });
   const started: StartedPlatform[] = [];
-  for (const platform of platforms) started.push(await platform.start(contextFor(platform.platform), ready));
+  for (const platform of platforms) {
+    started.push(await platform.start(contextFor(platform.platform), ready));
+    status.started(platform.platform, started.at(-1)!.ended);
+  }
 
   const background = await startBackground({
     config,
     logger,
     store,
     market,
-    senders: started.map((p) => p.sender),
+    senders: started.map((p) => metrics.countSends(p.sender)),
     loadHeadline,
     buildDigest: () => buildDigest({ market, now, services }, 'absolute'),
   });
@@ -125,6 +147,7 @@ export async function startBot(config: Config): Promise<void> {
     // sends), then the store.
     await Promise.allSettled(started.map((p) => p.stop()));
     await background.stop();
+    await ops?.close();
     store.close();
     logger.flush();
     process.exit(exitCode);

@@ -9,6 +9,7 @@ import { errorReply, type Reply } from './reply.ts';
 import { closest } from './suggest.ts';
 import { COMMAND_DEADLINE_MS, withDeadline } from './deadline.ts';
 import { UpstreamError } from './market.ts';
+import type { CommandOutcome } from './services.ts';
 
 /** The little of a logger that running a command needs (pino's Logger is one); keeps core free of the logging library. */
 export interface CommandLog {
@@ -67,9 +68,27 @@ export async function runCommand(
   ctx: CommandContext,
   log?: CommandLog,
 ): Promise<Reply> {
-  const reply = await answer(commands, name, raw, ctx, log);
+  const { reply, command, outcome } = await answer(commands, name, raw, ctx, log);
+  observe(ctx, command, outcome, log);
   // After the command: /alert list still shows why rules were paused, and /forget leaves nothing to resume.
   return withLines(reply, resumeDeliveries(ctx, log));
+}
+
+/** The operator's counters must never cost a user their answer. */
+function observe(ctx: CommandContext, command: string, outcome: CommandOutcome, log?: CommandLog): void {
+  try {
+    ctx.services.observe?.answered(command, ctx.platform, outcome);
+  } catch (err) {
+    log?.error({ err }, 'could not count a command');
+  }
+}
+
+/** A reply, and how it came about (for the operator's counters; the user sees only the reply). */
+interface Answer {
+  reply: Reply;
+  /** The command's name; '' when the name matched none. */
+  command: string;
+  outcome: CommandOutcome;
 }
 
 async function answer(
@@ -78,19 +97,19 @@ async function answer(
   raw: Record<string, unknown>,
   ctx: CommandContext,
   log?: CommandLog,
-): Promise<Reply> {
+): Promise<Answer> {
   const command = findCommand(commands, name);
   if (!command) {
-    return errorReply('Unknown command', unknownCommandText(commands, name));
+    return { reply: errorReply('Unknown command', unknownCommandText(commands, name)), command: '', outcome: 'unknown' };
   }
   const parsed = parseOptions(command, raw);
   if (!parsed.ok) {
     const reply = errorReply(`/${command.name}: check the options`, parsed.message);
     reply.lines = [...parsed.message.split('\n'), `Example: ${command.examples[0] ?? `/${command.name}`}`];
-    return reply;
+    return { reply, command: command.name, outcome: 'invalid' };
   }
   const refused = await preconditionRefusal(command, parsed.args, ctx);
-  if (refused) return refused;
+  if (refused) return { reply: refused, command: command.name, outcome: 'refused' };
   if (!command.shared) return execute(command, parsed.args, ctx, log);
   // A burst of identical asks (a cold start with users waiting) shares one run: computed per ask,
   // every reply waited until all of them had been computed (the CPU profile of 10,000 cold
@@ -107,21 +126,23 @@ async function answer(
   return run;
 }
 
-const sharedRuns = new WeakMap<CommandContext['market'], Map<string, Promise<Reply>>>();
+const sharedRuns = new WeakMap<CommandContext['market'], Map<string, Promise<Answer>>>();
 
-async function execute(command: Command, args: Record<string, unknown>, ctx: CommandContext, log?: CommandLog): Promise<Reply> {
+async function execute(command: Command, args: Record<string, unknown>, ctx: CommandContext, log?: CommandLog): Promise<Answer> {
   try {
     // Every upstream request this command makes shares one deadline (a hanging upstream costs it once).
-    return await withDeadline(COMMAND_DEADLINE_MS, () => command.run(ctx, args as never));
+    const reply = await withDeadline(COMMAND_DEADLINE_MS, () => command.run(ctx, args as never));
+    return { reply, command: command.name, outcome: 'ok' };
   } catch (err) {
     if (err instanceof UpstreamError) {
       log?.warn({ command: command.name, resource: err.resource, err: err.message }, 'upstream unavailable');
-      return errorReply(`/${command.name}: data unavailable`, err.message);
+      return { reply: errorReply(`/${command.name}: data unavailable`, err.message), command: command.name, outcome: 'upstream' };
     }
     log?.error({ command: command.name, err }, 'command failed');
-    return errorReply(
+    const reply = errorReply(
       `/${command.name} failed`,
       'Something went wrong on our side while building this answer. It has been logged; please try again in a minute.',
     );
+    return { reply, command: command.name, outcome: 'failed' };
   }
 }

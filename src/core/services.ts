@@ -112,6 +112,18 @@ export interface SnapshotReader {
   atOrBefore(metric: string, tsSec: number): Promise<{ tsSec: number; value: number; source: string } | undefined>;
 }
 
+/**
+ * How one command ended: answered, or why not. `upstream` is "data unavailable"; `failed` is our
+ * own fault (a bug); `unknown`, `invalid` and `refused` never ran the command.
+ */
+export type CommandOutcome = 'ok' | 'unknown' | 'invalid' | 'refused' | 'upstream' | 'failed';
+
+/** Told about every command the bot answers (the operator's counters); must not throw. */
+export interface CommandObserver {
+  /** `command` is a known command's name, or '' for a name that is none (no typed text becomes a label). */
+  answered(command: string, platform: string, outcome: CommandOutcome): void;
+}
+
 /** Stateful services some commands need; filled in by main (and the CLI), each absent where it cannot be had. */
 export interface CommandServices {
   /** Personal alert rules (/alert); absent where there is no store (e.g. one-shot CLI runs). */
@@ -128,6 +140,8 @@ export interface CommandServices {
   digestCharts?: ChartCache;
   /** Stored /settings; absent where there is no store (one-shot CLI runs use USD and UTC). */
   settings?: SettingsStore;
+  /** Counts answered commands for the operator; absent where nobody watches (one-shot CLI runs). */
+  observe?: CommandObserver;
 }
 
 /** Keeps the last rendered chart under a key, so the same picture is not drawn again for every asker. */

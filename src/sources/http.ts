@@ -20,6 +20,17 @@ export class FetchFailure extends Error {
   }
 }
 
+/** How one HTTP request to an upstream ended. */
+type RequestOutcome = 'ok' | 'http_error' | 'rate_limited' | 'timeout' | 'connection_failed' | 'too_large';
+
+/** Told about upstream traffic (the operator's counters); must not throw. */
+export interface UpstreamObserver {
+  /** One HTTP request sent, and how it ended. */
+  request(source: string, outcome: RequestOutcome): void;
+  /** One call gave up: every attempt failed, or the upstream asked us to stay away for now. */
+  failed(source: string): void;
+}
+
 export interface HttpDeps {
   dispatcher: Dispatcher;
   timeoutMs: number;
@@ -29,6 +40,7 @@ export interface HttpDeps {
   random: () => number;
   /** Called once per HTTP request actually sent. */
   count: (key: string) => void;
+  observe?: UpstreamObserver;
 }
 
 /** Attempts per call, first included. Timeouts are not retried: a slow upstream stays slow. */
@@ -53,7 +65,7 @@ function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
 
-type Outcome = { ok: true; body: string } | { ok: false; reason: string; retry: boolean; waitMs?: number };
+type Outcome = { ok: true; body: string } | { ok: false; reason: string; retry: boolean; waitMs?: number; kind: RequestOutcome };
 
 export class Upstream {
   /** Set by a 429/503 whose Retry-After we could not wait out; requests before then fail fast. */
@@ -69,6 +81,15 @@ export class Upstream {
 
   /** GET base + path and return the body text, or throw FetchFailure. */
   async get(path: string): Promise<string> {
+    try {
+      return await this.tryGet(path);
+    } catch (err) {
+      if (err instanceof FetchFailure) this.deps.observe?.failed(this.source);
+      throw err;
+    }
+  }
+
+  private async tryGet(path: string): Promise<string> {
     const key = `${this.source} ${path.split('?')[0]}`;
     for (let attempt = 1; ; attempt++) {
       const now = this.deps.now();
@@ -79,6 +100,7 @@ export class Upstream {
       if (timeoutMs <= 0) throw new FetchFailure(this.source, path, 'no time left to ask');
       this.deps.count(key);
       const outcome = await this.attempt(path, timeoutMs);
+      this.deps.observe?.request(this.source, outcome.ok ? 'ok' : outcome.kind);
       if (outcome.ok) return outcome.body;
       this.deps.logger.warn({ source: this.source, path, attempt, reason: outcome.reason }, 'upstream request failed');
       if (outcome.waitMs !== undefined && outcome.waitMs > RETRY_AFTER_CAP_MS) {
@@ -116,7 +138,7 @@ export class Upstream {
           size += (chunk as Buffer).length;
           if (size > MAX_BODY_BYTES) {
             res.body.destroy();
-            return { ok: false, reason: 'response too large', retry: false };
+            return { ok: false, reason: 'response too large', retry: false, kind: 'too_large' };
           }
           chunks.push(chunk as Buffer);
         }
@@ -130,14 +152,20 @@ export class Upstream {
           ok: false,
           reason: res.statusCode === 429 ? 'rate limited (HTTP 429)' : reason,
           retry: true,
+          kind: res.statusCode === 429 ? 'rate_limited' : 'http_error',
           ...(waitMs !== undefined && { waitMs }),
         };
       }
-      return { ok: false, reason, retry: res.statusCode >= 500 };
+      return { ok: false, reason, retry: res.statusCode >= 500, kind: 'http_error' };
     } catch (err) {
-      if (timedOut) return { ok: false, reason: `timeout after ${seconds(timeoutMs)}`, retry: false };
+      if (timedOut) return { ok: false, reason: `timeout after ${seconds(timeoutMs)}`, retry: false, kind: 'timeout' };
       const code = (err as { code?: unknown }).code;
-      return { ok: false, reason: `connection failed${typeof code === 'string' ? ` (${code})` : ''}`, retry: true };
+      return {
+        ok: false,
+        reason: `connection failed${typeof code === 'string' ? ` (${code})` : ''}`,
+        retry: true,
+        kind: 'connection_failed',
+      };
     } finally {
       clearTimeout(timer);
     }

@@ -7,7 +7,7 @@ import { Agent, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { FetchFailure, Upstream, type HttpDeps } from './http.ts';
+import { FetchFailure, Upstream, type HttpDeps, type UpstreamObserver } from './http.ts';
 import { Resource, type SourceAttempt } from './resource.ts';
 import {
   BodySchema,
@@ -40,6 +40,8 @@ export interface MarketOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   dispatcher?: Dispatcher;
+  /** Counts requests and failures per upstream for the operator (absent: nobody counts). */
+  observe?: UpstreamObserver;
 }
 
 const SECOND = 1000;
@@ -163,6 +165,7 @@ export function createMarket(opts: MarketOptions): Market {
     count: (key) => {
       counts[key] = (counts[key] ?? 0) + 1;
     },
+    observe: opts.observe,
   };
   const mempool = new Upstream(mempoolSourceName(config.MEMPOOL_API_URL), config.MEMPOOL_API_URL, deps);
   // A fallback set to an empty URL is off (privacy, self-hosting): nothing is ever sent there.

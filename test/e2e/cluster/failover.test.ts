@@ -13,7 +13,7 @@ import { PRICE_USD } from '../../fakes/world.ts';
 import { freshDatabase } from '../../support/postgres.ts';
 import { startCluster, stopAllBots, until, sleep, type Cluster } from './cluster.ts';
 import { alertLedger, alertsDelivered, digestsByChat } from './ledger.ts';
-import { connect, nextMinuteUtc, rowsInFlight, seedDigests, seedPriceAlerts, type DigestChat } from './seed.ts';
+import { connect, nextMinuteUtc, outboxSummary, rowsInFlight, seedDigests, seedPriceAlerts, type DigestChat } from './seed.ts';
 
 const USERS = 1_000;
 const FIRST_CHAT = 7_000_001;
@@ -89,13 +89,14 @@ describe('failover: three bots on one PostgreSQL', () => {
       async () => `only ${delivered()} of ${USERS} alerts delivered\n${await c.report()}`,
     );
     expect(atKill, 'the fan-out ended before the kill: nothing left to fail over').toBeLessThan(USERS);
-    probe = await connect(db);
+    const client = await connect(db);
+    probe = client;
 
     first.kill();
     const killedAt = Date.now();
     // Read at once: the dead leader's leases are frozen from here on, and no other process may take
     // them before they expire.
-    const inFlight = await rowsInFlight(probe);
+    const inFlight = await rowsInFlight(client);
     const { bot: second, seenAt } = await c.leader({ among: others, timeoutMs: TAKEOVER_LIMIT_MS + 10_000 });
     const takeoverMs = seenAt - killedAt;
     console.log(`failover: leader ${first.name} killed after ${atKill} of ${USERS} alerts; ${second.name} leads ${takeoverMs} ms later`);
@@ -112,7 +113,7 @@ describe('failover: three bots on one PostgreSQL', () => {
       async () => {
         const ledger = alertLedger(telegram.sent, seeded, LINE_USD);
         const digests = [...digestsByChat(telegram.sent, digestChatIds)].filter(([, n]) => n === 0).map(([chat]) => chat);
-        return `${ledger.missing.length} users still without their alert (e.g. ${ledger.missing.slice(0, 5).join(', ')}); chats without their digest: ${digests.join(', ') || 'none'}; in flight at the kill: ${inFlight.length}\n${await c.report()}`;
+        return `${ledger.missing.length} users still without their alert (e.g. ${ledger.missing.slice(0, 5).join(', ')}); chats without their digest: ${digests.join(', ') || 'none'}; in flight at the kill: ${inFlight.length}; outbox: ${await outboxSummary(client)}\n${await c.report()}`;
       },
     );
     // Anything sent twice would come right after the last row: give it time to show.

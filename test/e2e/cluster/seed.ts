@@ -82,6 +82,17 @@ export async function rowsInFlight(client: pg.Client): Promise<{ idemKey: string
   return rows.map((r) => ({ idemKey: r.idem_key, chatId: r.chat_id }));
 }
 
+/** The outbox by status, and when the earliest lease ends: what a failure message needs to say why rows wait. */
+export async function outboxSummary(client: pg.Client): Promise<string> {
+  const { rows } = await client.query<{ status: string; n: string; lease: string | null }>(
+    `SELECT status, COUNT(*) AS n, MIN(lease_until_ms) AS lease FROM outbox GROUP BY status ORDER BY status`,
+  );
+  const now = Date.now();
+  return rows
+    .map((r) => `${r.status} ${r.n}${r.lease === null ? '' : ` (first lease ends in ${Math.round((Number(r.lease) - now) / 1000)} s)`}`)
+    .join(', ');
+}
+
 export async function connect(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();

@@ -15,7 +15,7 @@ import { PRICE_USD } from '../../fakes/world.ts';
 import { freshDatabase } from '../../support/postgres.ts';
 import { startCluster, stopAllBots, until, sleep, type Cluster } from './cluster.ts';
 import { alertLedger, alertsDelivered } from './ledger.ts';
-import { connect, rowsInFlight, seedPriceAlerts } from './seed.ts';
+import { connect, outboxSummary, rowsInFlight, seedPriceAlerts } from './seed.ts';
 
 const FIRST_BATCH = 450;
 const SECOND_BATCH = 150;
@@ -75,12 +75,13 @@ describe('split brain: a paused leader resumes', () => {
       90_000,
       async () => `the fan-out did not start\n${await c.report()}`,
     );
-    probe = await connect(db);
+    const client = await connect(db);
+    probe = client;
 
     old.pause();
     const pausedAt = Date.now();
     const deliveredAtPause = alertsDelivered(telegram.sent, first, LINE_USD);
-    const inFlight = await rowsInFlight(probe);
+    const inFlight = await rowsInFlight(client);
     expect(deliveredAtPause, 'the fan-out ended before the pause: nothing left to take over').toBeLessThan(FIRST_BATCH);
     // More alerts while the old leader is frozen: rules already past their line, stored before the
     // other process can take over (the server holds the lock for its idle-session timeout), so the
@@ -105,7 +106,7 @@ describe('split brain: a paused leader resumes', () => {
           : undefined,
       100_000,
       async () =>
-        `still missing: ${alertLedger(telegram.sent, first, LINE_USD).missing.length} of the first batch, ${alertLedger(telegram.sent, second, SECOND_LINE_USD).missing.length} of the second; in flight at the pause: ${inFlight.length}\n${await c.report()}`,
+        `still missing: ${alertLedger(telegram.sent, first, LINE_USD).missing.length} of the first batch, ${alertLedger(telegram.sent, second, SECOND_LINE_USD).missing.length} of the second; in flight at the pause: ${inFlight.length}; outbox: ${await outboxSummary(client)}\n${await c.report()}`,
     );
     // A resumed leader that had not noticed would act within its next timer ticks: give it time to.
     await sleep(5_000);

@@ -12,7 +12,7 @@ import { startFakeTelegram, type FakeTelegram } from '../../fakes/telegram.ts';
 import { PRICE_USD } from '../../fakes/world.ts';
 import { freshDatabase } from '../../support/postgres.ts';
 import { startCluster, stopAllBots, until, sleep, type Cluster } from './cluster.ts';
-import { alertLedger, alertsDelivered, digestsByChat } from './ledger.ts';
+import { alertLedger, alertsDelivered, byProcess, digestsByChat } from './ledger.ts';
 import { connect, nextMinuteUtc, outboxSummary, rowsInFlight, seedDigests, seedPriceAlerts, type DigestChat } from './seed.ts';
 
 const USERS = 1_000;
@@ -120,10 +120,11 @@ describe('failover: three bots on one PostgreSQL', () => {
     await sleep(3_000);
 
     const ledger = alertLedger(telegram.sent, seeded, LINE_USD);
+    const lastDelivery = Math.max(...[...ledger.byChat.values()].flatMap((got) => got.slice(0, 1).map((m) => m.at)));
     const inFlightChats = new Set(inFlight.map((r) => Number(r.chatId)));
     const repeats = [...ledger.repeated].reduce((sum, [, n]) => sum + n - 1, 0);
     console.log(
-      `failover: ${ledger.delivered} alert messages for ${USERS} users (${repeats} repeated); ${inFlight.length} rows in flight at the kill`,
+      `failover: ${ledger.delivered} alert messages for ${USERS} users (${repeats} repeated; ${inFlight.length} rows were in flight at the kill); sent by ${byProcess(telegram.sent)}; all delivered ${Math.round((lastDelivery - killedAt) / 1000)} s after the kill`,
     );
     expect(ledger.missing).toEqual([]);
     expect(ledger.foreign).toEqual([]);

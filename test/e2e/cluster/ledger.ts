@@ -60,3 +60,13 @@ export function digestsByChat(sent: readonly SentMessage[], chats: readonly numb
   }
   return new Map(chats.map((c) => [c, Math.max(photos.get(c)!, texts.get(c)!)]));
 }
+
+/** "a 336, b 664": messages sent through each entrance, for a summary line. */
+export function byProcess(sent: readonly SentMessage[]): string {
+  const counts = new Map<string, number>();
+  for (const m of sent) counts.set(m.via ?? 'apiRoot', (counts.get(m.via ?? 'apiRoot') ?? 0) + 1);
+  return [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([via, n]) => `${via} ${n}`)
+    .join(', ');
+}

@@ -257,11 +257,11 @@ async function benchEngine(): Promise<BenchResult[]> {
     const t0 = Date.UTC(2025, 3, 1);
     const spec = (i: number) =>
       JSON.stringify({ kind: 'threshold', metric: 'hashprice', direction: rules.above[i] ? 'above' : 'below', value: rules.value[i] });
-    store.transaction(() => {
+    await store.transaction(async (tx) => {
       // One user per 25 rules (the default per-user limit).
       for (let i = 0; i < RULES; i++) {
-        const userId = i % 25 === 0 ? store.users.ensure('telegram', String(i / 25 + 1), undefined, t0) : i / 25 + 1;
-        store.rules.insert(
+        const userId = i % 25 === 0 ? await tx.users.ensure('telegram', String(i / 25 + 1), undefined, t0) : i / 25 + 1;
+        await tx.rules.insert(
           { userId: Math.floor(userId), specJson: spec(i), cooldownSec: 0, createdMs: t0 },
           { armed: null, episode: 0, lastFiredMs: null, memo: null },
         );
@@ -272,17 +272,17 @@ async function benchEngine(): Promise<BenchResult[]> {
     const rssBefore = process.memoryUsage().rss;
     const engine = new AlertEngine(store, silentLogger);
     const loadStart = performance.now();
-    engine.load();
+    await engine.load();
     const loadMs = performance.now() - loadStart;
     const liveAdded = liveBytes(gc) - liveBefore;
     const rssAfter = process.memoryUsage().rss;
     const xs = walk(rand, 50);
-    engine.evaluate(headlineAt(t0, xs[0]!)); // first look: every rule takes its starting state
+    await engine.evaluate(headlineAt(t0, xs[0]!)); // first look: every rule takes its starting state
     const samples: number[] = [];
     let fired = 0;
     for (let m = 1; m < xs.length; m++) {
       const s = performance.now();
-      fired += engine.evaluate(headlineAt(t0 + m * 60_000, xs[m]!)).fired;
+      fired += (await engine.evaluate(headlineAt(t0 + m * 60_000, xs[m]!))).fired;
       samples.push(performance.now() - s);
     }
     // The same walk scanned naively over the same 1M rules (no store): the baseline in this run.
@@ -328,7 +328,7 @@ async function benchEngine(): Promise<BenchResult[]> {
       },
     ];
   } finally {
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -133,10 +133,10 @@ export default defineCommand({
         return errorReply('This button has expired', `It works for ${CONFIRM_TTL_SEC / 60} minutes. Send /forget again for a new one.`);
     }
     if (!answer) {
-      const stored = account.dataOf(asker);
+      const stored = await account.dataOf(asker);
       if (holdsNothing(stored)) return done(stored);
       return question(ctx, asker, stored);
     }
-    return done(account.forget(asker));
+    return done(await account.forget(asker));
   },
 });

@@ -6,42 +6,42 @@
 import type { Store } from '../store/index.ts';
 import type { AccountService } from '../core/services.ts';
 import type { AlertEngine } from './engine.ts';
-import { readSpec } from './service.ts';
+import { readSpec } from './parse.ts';
 
 export function accountService(deps: { store: Store; engine: AlertEngine; now(): number }): AccountService {
   const { store, engine } = deps;
   return {
     dataOf: (user) => store.users.dataOf(user.platform, user.id),
 
-    forget(user) {
-      const removed = store.users.forget(user.platform, user.id);
+    async forget(user) {
+      const removed = await store.users.forget(user.platform, user.id);
       for (const id of removed.ruleIds) engine.untrack(id);
       return removed;
     },
 
-    welcomeBack(user, chatKind) {
+    async welcomeBack(user, chatKind) {
       if (chatKind !== 'private') return [];
-      const owner = store.users.find(user.platform, user.id);
-      const paused = owner ? store.rules.listForUser(owner.id).filter((r) => r.disabledReason !== null) : [];
-      const digest = store.schedules.get(user.platform, user.id);
+      const owner = await store.users.find(user.platform, user.id);
+      const paused = owner ? (await store.rules.listForUser(owner.id)).filter((r) => r.disabledReason !== null) : [];
+      const digest = await store.schedules.get(user.platform, user.id);
       const digestPaused = digest?.kind === 'user' && digest.disabledReason !== null;
       if (!paused.length && !digestPaused) return [];
       const reason = paused[0]?.disabledReason ?? digest?.disabledReason;
-      const ids = store.transaction(() => {
-        const enabled = store.rules.enableForUser(user.platform, user.id);
+      const ids = await store.transaction(async (tx) => {
+        const enabled = await tx.rules.enableForUser(user.platform, user.id);
         for (const id of enabled) {
-          const row = store.rules.get(id)!;
+          const row = (await tx.rules.get(id))!;
           // As after /alert resume: what became true while paused waits for the next crossing.
           const spec = readSpec(row.specJson);
           if (!spec) continue;
-          const { state } = engine.initialState(spec);
-          store.rules.saveState(id, { ...state, episode: row.state.episode, lastFiredMs: row.state.lastFiredMs }, deps.now());
+          const { state } = await engine.initialState(spec, engine.latest, tx.snapshots);
+          await tx.rules.saveState(id, { ...state, episode: row.state.episode, lastFiredMs: row.state.lastFiredMs }, deps.now());
         }
-        if (digestPaused) store.schedules.enableFor(user.platform, user.id);
+        if (digestPaused) await tx.schedules.enableFor(user.platform, user.id);
         return enabled;
       });
       for (const id of ids) {
-        const row = store.rules.get(id);
+        const row = await store.rules.get(id);
         if (row && !row.paused) engine.track(row);
       }
       const what = [

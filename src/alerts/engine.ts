@@ -10,22 +10,34 @@ import type { Headline } from '../core/headline.ts';
 import type { Destination } from '../core/delivery.ts';
 import type { Reply } from '../core/reply.ts';
 import type { AlertState, OutboxRepo, RuleRepo, RuleRow, SnapshotRepo } from '../store/index.ts';
-import { evaluate, initialState, waitsWithoutCrossing, type PastValues, type RuleInput } from './evaluate.ts';
+import { evaluate, initialState, pastMoments, waitsWithoutCrossing, type PastValues, type RuleInput } from './evaluate.ts';
 import { alertReply } from './messages.ts';
 import { METRICS } from './metrics.ts';
-import { recordHeadline } from '../market-data/recorder.ts';
-import { isRuleSpec } from './parse.ts';
+import { headlineRows } from '../market-data/recorder.ts';
+import { readSpec } from './parse.ts';
 import type { RuleSpec } from './rules.ts';
 import { ThresholdRules, type ThresholdRule } from './threshold-rules.ts';
 
+/** Where change rules read past values from: the store, or a transaction's view of it. */
+export type PastReader = Pick<SnapshotRepo, 'atOrBefore'>;
+
+/** What one evaluation pass writes, all inside one transaction. */
+export interface AlertEngineTx {
+  rules: Pick<RuleRepo, 'saveStates'>;
+  outbox: Pick<OutboxRepo, 'enqueueMany'>;
+  snapshots: Pick<SnapshotRepo, 'upsertMany'>;
+}
+
 /** What the engine reads and writes, and nothing else of the store. */
 export interface AlertEngineRepos {
-  rules: Pick<RuleRepo, 'countActive' | 'eachActive' | 'saveStates'>;
-  outbox: Pick<OutboxRepo, 'enqueueMany'>;
-  snapshots: Pick<SnapshotRepo, 'atOrBefore' | 'upsertMany'>;
-  /** Runs fn in one transaction: the states and the alerts they cause commit together. */
-  transaction<T>(fn: () => T): T;
+  rules: Pick<RuleRepo, 'countActive' | 'eachActive'>;
+  snapshots: PastReader;
+  /** Runs fn in one transaction: the states and the alerts they cause commit together. Inside, only tx. */
+  transaction<T>(fn: (tx: AlertEngineTx) => Promise<T>): Promise<T>;
 }
+
+/** Before any numbers, no rule looks back (initialState answers "unknown"). */
+const NO_PAST: PastValues = { atOrBefore: () => undefined };
 
 interface Live extends RuleInput {
   destination: Destination;
@@ -43,6 +55,15 @@ export class AlertEngine {
   private others = new Map<number, Live>();
   private lastValue = new Map<string, number>();
   private lastHeadline: Headline | undefined;
+  /** Loads and passes run one at a time: a pass decides from the state the previous one left. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * While a load streams rows, rule changes made meanwhile (/alert add, remove…) are kept here and
+   * applied again to what it loaded: the rows it read may predate them.
+   */
+  private changedDuringLoad: (() => void)[] | undefined;
+  /** Memory holds decisions that were never committed (a failed pass whose reload failed too). */
+  private stale = false;
 
   constructor(
     private readonly repos: AlertEngineRepos,
@@ -50,11 +71,8 @@ export class AlertEngine {
   ) {}
 
   /** Loads every active rule from the store (start-up). */
-  load(): void {
-    this.thresholds = new ThresholdRules(this.repos.rules.countActive());
-    this.others.clear();
-    this.repos.rules.eachActive((row) => this.track(row));
-    this.thresholds.build();
+  load(): Promise<void> {
+    return this.serially(() => this.reload());
   }
 
   get size(): number {
@@ -67,46 +85,53 @@ export class AlertEngine {
   }
 
   track(row: RuleRow): void {
-    let spec: unknown;
-    try {
-      spec = JSON.parse(row.specJson);
-    } catch {
-      spec = undefined;
-    }
-    if (!isRuleSpec(spec)) {
+    const spec = readSpec(row.specJson);
+    if (!spec) {
       this.log.error({ ruleId: row.id }, 'alert rule has an unreadable spec; skipping it');
       return;
     }
-    this.untrack(row.id);
-    if (spec.kind === 'threshold') {
-      this.thresholds.add(row.id, spec, row.cooldownSec, row.platform, row.externalId, row.state);
-    } else {
-      const destination = this.thresholds.destination(row.platform, row.externalId);
-      this.others.set(row.id, { id: row.id, destination, spec, cooldownSec: row.cooldownSec, state: row.state });
-    }
+    this.changedDuringLoad?.push(() => this.track(row));
+    this.place(this.thresholds, this.others, row, spec);
   }
 
   untrack(id: number): void {
+    this.changedDuringLoad?.push(() => this.untrack(id));
     this.thresholds.remove(id);
     this.others.delete(id);
   }
 
   /** The owner cannot be reached (their rules were disabled in the store): stop evaluating them. */
   untrackDestination(d: Destination): void {
+    this.changedDuringLoad?.push(() => this.untrackDestination(d));
     this.thresholds.removeOwner(d);
     for (const rule of [...this.others.values()]) {
-      if (rule.destination.platform === d.platform && rule.destination.chatId === d.chatId) this.untrack(rule.id);
+      if (rule.destination.platform === d.platform && rule.destination.chatId === d.chatId) this.others.delete(rule.id);
     }
   }
 
-  /** The state a new rule should start in, given the latest numbers (evaluate.ts). */
-  initialState(spec: RuleSpec, h: Headline | undefined = this.lastHeadline): { state: AlertState; alreadyTrue: boolean } {
-    return initialState(spec, h, this.past);
+  /**
+   * The state a new rule should start in, given the latest numbers (evaluate.ts). Inside a
+   * transaction, pass its snapshots as `reader`: the store's own would wait for that transaction.
+   */
+  async initialState(
+    spec: RuleSpec,
+    h: Headline | undefined = this.lastHeadline,
+    reader: PastReader = this.repos.snapshots,
+  ): Promise<{ state: AlertState; alreadyTrue: boolean }> {
+    const past = h ? await this.fetchPast(reader, () => [spec], h) : NO_PAST;
+    return initialState(spec, h, past);
   }
 
-  evaluate(h: Headline): EvaluationResult {
+  evaluate(h: Headline): Promise<EvaluationResult> {
+    return this.serially(() => this.pass(h));
+  }
+
+  private async pass(h: Headline): Promise<EvaluationResult> {
+    if (this.stale) await this.reload();
+    // The only read of the pass, before anything in memory moves: evaluation itself asks no store.
+    const past = await this.fetchPast(this.repos.snapshots, () => [...this.others.values()].map((r) => r.spec), h);
     const { slots, rules: thresholdRules } = this.candidates(h);
-    const { decisions, skipped } = evaluate<ThresholdRule | Live>([...thresholdRules, ...this.others.values()], h, this.past);
+    const { decisions, skipped } = evaluate<ThresholdRule | Live>([...thresholdRules, ...this.others.values()], h, past);
     this.logSkipped(skipped);
     const writes: { ruleId: number; state: AlertState }[] = [];
     const messages: { idemKey: string; destination: Destination; reply: Reply }[] = [];
@@ -123,29 +148,97 @@ export class AlertEngine {
       const waits = waitsWithoutCrossing(rule, h);
       if (waits !== undefined) this.thresholds.settle(slot, waits);
     });
+    const checked = thresholdRules.length + this.others.size;
     const nowMs = h.atMs;
+    const snapshots = headlineRows(h);
     try {
-      // One statement per kind of write, however many rules changed; the poll's figures are recorded
-      // in the same transaction by the one snapshot recorder.
-      this.repos.transaction(() => {
-        recordHeadline(this.repos.snapshots, h);
-        this.repos.rules.saveStates(writes, nowMs);
-        this.repos.outbox.enqueueMany(messages, nowMs);
+      // One statement per kind of write, however many rules changed; the poll's figures (the
+      // recorder's rows) are recorded in the same transaction.
+      await this.repos.transaction(async (tx) => {
+        if (snapshots.length) await tx.snapshots.upsertMany(snapshots);
+        await tx.rules.saveStates(writes, nowMs);
+        await tx.outbox.enqueueMany(messages, nowMs);
       });
     } catch (err) {
       // Nothing was committed: forget what this pass decided, so the next one decides it again.
-      this.load();
       this.lastValue.clear();
+      this.stale = true;
+      try {
+        await this.reload();
+      } catch (reloadErr) {
+        // The store is likely still unwell: the next pass reloads before deciding anything.
+        this.log.error({ err: (reloadErr as Error).message }, 'alerts: reloading the rules after a failed pass failed too');
+      }
       throw err;
     }
     this.lastHeadline = h;
-    return { fired: messages.length, checked: thresholdRules.length + this.others.size };
+    return { fired: messages.length, checked };
   }
 
-  /** Recorded values, for change rules: the store's snapshots under each metric's snapshot name. */
-  private readonly past: PastValues = {
-    atOrBefore: (metric, tsSec) => this.repos.snapshots.atOrBefore(METRICS[metric].snapshot, tsSec),
-  };
+  private serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Every active rule from the store, into fresh columns that replace the old ones once complete. */
+  private async reload(): Promise<void> {
+    const changed: (() => void)[] = [];
+    this.changedDuringLoad = changed;
+    try {
+      const thresholds = new ThresholdRules(await this.repos.rules.countActive());
+      const others = new Map<number, Live>();
+      await this.repos.rules.eachActive((row) => {
+        const spec = readSpec(row.specJson);
+        if (spec) this.place(thresholds, others, row, spec);
+        else this.log.error({ ruleId: row.id }, 'alert rule has an unreadable spec; skipping it');
+      });
+      thresholds.build();
+      this.thresholds = thresholds;
+      this.others = others;
+      this.stale = false;
+    } finally {
+      this.changedDuringLoad = undefined;
+      for (const change of changed) change();
+    }
+  }
+
+  private place(thresholds: ThresholdRules, others: Map<number, Live>, row: RuleRow, spec: RuleSpec): void {
+    thresholds.remove(row.id);
+    others.delete(row.id);
+    if (spec.kind === 'threshold') {
+      thresholds.add(row.id, spec, row.cooldownSec, row.platform, row.externalId, row.state);
+    } else {
+      const destination = thresholds.destination(row.platform, row.externalId);
+      others.set(row.id, { id: row.id, destination, spec, cooldownSec: row.cooldownSec, state: row.state });
+    }
+  }
+
+  /**
+   * The recorded values the rules will ask for, fetched before evaluating (evaluate.ts stays pure
+   * and makes no store call per rule). Asked again after each fetch: a rule added meanwhile may
+   * look back at a moment not fetched yet.
+   */
+  private async fetchPast(reader: PastReader, specs: () => Iterable<RuleSpec>, h: Headline): Promise<PastValues> {
+    const found = new Map<string, { tsSec: number; value: number } | undefined>();
+    const key = (metric: string, tsSec: number) => `${metric}:${tsSec}`;
+    for (;;) {
+      const missing = pastMoments(specs(), h).filter((m) => !found.has(key(m.metric, m.tsSec)));
+      if (missing.length === 0) break;
+      for (const m of missing) {
+        const row = await reader.atOrBefore(METRICS[m.metric].snapshot, m.tsSec);
+        found.set(key(m.metric, m.tsSec), row && { tsSec: row.tsSec, value: row.value });
+      }
+    }
+    return {
+      atOrBefore(metric, tsSec) {
+        const k = key(metric, tsSec);
+        // pastMoments and the evaluation disagree: a bug to see, not a change rule quietly skipped.
+        if (!found.has(k)) throw new Error(`alerts: past value ${k} was not fetched before evaluating`);
+        return found.get(k);
+      },
+    };
+  }
 
   /** Threshold rules to look at: the unsettled ones and those a move since the last pass crossed. */
   private candidates(h: Headline): { slots: number[]; rules: ThresholdRule[] } {

@@ -31,9 +31,32 @@ export interface RuleInput {
   state: AlertState;
 }
 
-/** Past values of a metric, for change rules: the last one recorded at or before a moment. */
+/**
+ * Past values of a metric, for change rules: the last one recorded at or before a moment. Answered
+ * synchronously: the engine fetches the moments pastMoments names before it evaluates.
+ */
 export interface PastValues {
   atOrBefore(metric: MetricId, tsSec: number): { tsSec: number; value: number } | undefined;
+}
+
+/** A moment a change rule compares with: its metric, and the second its window starts. */
+export interface PastMoment {
+  metric: MetricId;
+  tsSec: number;
+}
+
+/**
+ * Every moment evaluating these rules against the headline will ask PastValues about, each once:
+ * a handful (one per metric and window), however many rules share them.
+ */
+export function pastMoments(specs: Iterable<RuleSpec>, h: Headline): PastMoment[] {
+  const seen = new Map<string, PastMoment>();
+  for (const spec of specs) {
+    if (spec.kind !== 'change') continue;
+    const tsSec = changeMoment(spec.metric, spec.windowDays, h);
+    if (tsSec !== undefined) seen.set(`${spec.metric}:${tsSec}`, { metric: spec.metric, tsSec });
+  }
+  return [...seen.values()];
 }
 
 /** What a rule fired on, with the numbers its message shows (messages.ts words it). */
@@ -190,6 +213,22 @@ function changeLookup(h: Headline, past: PastValues): ChangeLookup {
   };
 }
 
+/** The change the headline itself carries (the hashrate's 7 and 30 days), which needs no past value. */
+function upstreamChange(metric: MetricId, windowDays: number, h: Headline): number | undefined {
+  if (metric !== 'hashrate') return undefined;
+  if (windowDays === 7) return h.hashrate7dChange7dPercent;
+  if (windowDays === 30) return h.hashrate7dChange30dPercent;
+  return undefined;
+}
+
+/** The moment changeOver looks a recorded value up at, or undefined when it looks nothing up. */
+function changeMoment(metric: MetricId, windowDays: number, h: Headline): number | undefined {
+  if (readMetric(metric, h) === undefined || upstreamChange(metric, windowDays, h) !== undefined) return undefined;
+  return windowStart(windowDays, h);
+}
+
+const windowStart = (windowDays: number, h: Headline): number => Math.floor(h.atMs / 1000) - windowDays * DAY_SEC;
+
 /** Percent change of a metric over the window: recorded values first, then the headline's own history. */
 function changeOver(
   metric: MetricId,
@@ -199,11 +238,9 @@ function changeOver(
 ): { changePercent: number; value: number } | undefined {
   const now = readMetric(metric, h);
   if (now === undefined) return undefined;
-  if (metric === 'hashrate' && windowDays === 7 && h.hashrate7dChange7dPercent !== undefined)
-    return { changePercent: h.hashrate7dChange7dPercent, value: now };
-  if (metric === 'hashrate' && windowDays === 30 && h.hashrate7dChange30dPercent !== undefined)
-    return { changePercent: h.hashrate7dChange30dPercent, value: now };
-  const at = Math.floor(h.atMs / 1000) - windowDays * DAY_SEC;
+  const upstream = upstreamChange(metric, windowDays, h);
+  if (upstream !== undefined) return { changePercent: upstream, value: now };
+  const at = windowStart(windowDays, h);
   let recorded = past.atOrBefore(metric, at);
   if (recorded && at - recorded.tsSec > SNAPSHOT_TOLERANCE_SEC) recorded = undefined;
   let then = recorded?.value;

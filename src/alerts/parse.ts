@@ -310,3 +310,13 @@ export function isRuleSpec(v: unknown): v is RuleSpec {
       return false;
   }
 }
+
+/** A stored spec, or undefined when the row cannot be read (that rule is skipped, not fatal). */
+export function readSpec(json: string): RuleSpec | undefined {
+  try {
+    const v: unknown = JSON.parse(json);
+    return isRuleSpec(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}

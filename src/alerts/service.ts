@@ -10,7 +10,7 @@ import type { Store } from '../store/index.ts';
 import type { AlertEngine } from './engine.ts';
 import { nextHalving } from '../core/metrics/subsidy.ts';
 import type { AlertCommands, AlertUser } from '../core/services.ts';
-import { ADD_EXAMPLES, isRuleSpec, parseRule } from './parse.ts';
+import { ADD_EXAMPLES, isRuleSpec, parseRule, readSpec } from './parse.ts';
 import { DEFAULT_COOLDOWN_SEC, describeRule, type RuleSpec } from './rules.ts';
 import { plural } from '../core/plural.ts';
 
@@ -30,16 +30,6 @@ const ok = (user: AlertUser, title: string, lines: string[], data?: Record<strin
   ephemeral: true,
   ...(data ? { data } : {}),
 });
-
-/** A stored spec, or undefined when the row cannot be read (that rule is skipped, not fatal). */
-export function readSpec(json: string): RuleSpec | undefined {
-  try {
-    const v: unknown = JSON.parse(json);
-    return isRuleSpec(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Two specs are the same rule when they hold the same fields and values, in any key order. */
 function sameSpec(a: RuleSpec, b: RuleSpec): boolean {
@@ -65,9 +55,9 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
     errorReply('No such alert', `You have no alert #${ruleId}. /alert list shows your rules and their ids.`);
 
   /** Why this user may not add this rule now, if they may not: a duplicate, or the limit. */
-  const refusal = (user: AlertUser, spec: RuleSpec): Reply | undefined => {
-    const found = store.users.find(user.platform, user.id);
-    const rows = found ? store.rules.listForUser(found.id) : [];
+  const refusal = async (user: AlertUser, spec: RuleSpec): Promise<Reply | undefined> => {
+    const found = await store.users.find(user.platform, user.id);
+    const rows = found ? await store.rules.listForUser(found.id) : [];
     const twin = rows.find((r) => {
       const stored = readSpec(r.specJson);
       return stored !== undefined && sameSpec(stored, spec);
@@ -92,6 +82,12 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
     return undefined;
   };
 
+  /** The rule as stored now into the engine: gone meanwhile (a /forget racing this), nothing to track. */
+  const trackStored = async (ruleId: number) => {
+    const row = await store.rules.get(ruleId);
+    if (row && !row.paused && row.disabledReason === null) engine.track(row);
+  };
+
   const currentNumbers = async (): Promise<Headline | undefined> => {
     if (engine.latest) return engine.latest;
     try {
@@ -110,17 +106,17 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
       const spec: unknown = JSON.parse(JSON.stringify(parsed.spec));
       if (!isRuleSpec(spec))
         return errorReply('/alert add: check the rule', `That rule could not be read. Examples: ${ADD_EXAMPLES.join(' · ')}`);
-      const early = refusal(user, spec);
+      const early = await refusal(user, spec);
       if (early) return early;
       const h = await currentNumbers();
       // Checked again after the wait: another /alert add of this user may have landed meanwhile.
-      const late = refusal(user, spec);
+      const late = await refusal(user, spec);
       if (late) return late;
-      const { state, alreadyTrue } = engine.initialState(spec, h);
+      const { state, alreadyTrue } = await engine.initialState(spec, h);
       const cooldownSec = cooldownMinutes === undefined ? DEFAULT_COOLDOWN_SEC : Math.round(cooldownMinutes * 60);
-      const owner = store.users.ensure(user.platform, user.id, user.name, deps.now());
-      const id = store.rules.insert({ userId: owner, specJson: JSON.stringify(spec), cooldownSec, createdMs: deps.now() }, state);
-      engine.track(store.rules.get(id)!);
+      const owner = await store.users.ensure(user.platform, user.id, user.name, deps.now());
+      const id = await store.rules.insert({ userId: owner, specJson: JSON.stringify(spec), cooldownSec, createdMs: deps.now() }, state);
+      await trackStored(id);
       const lines = [`You will be alerted when: ${describeRule(spec)}.`];
       if (!h)
         lines.push(
@@ -137,9 +133,9 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
       return ok(user, `Alert #${id} added`, lines, { ruleId: id, spec, alreadyTrue, checked: h !== undefined });
     },
 
-    list(user) {
-      const found = store.users.find(user.platform, user.id);
-      const rows = found ? store.rules.listForUser(found.id) : [];
+    async list(user) {
+      const found = await store.users.find(user.platform, user.id);
+      const rows = found ? await store.rules.listForUser(found.id) : [];
       if (rows.length === 0) return ok(user, 'Your alerts', [`You have no alerts. Add one, e.g. ${ADD_EXAMPLES[0]}`], { rules: [] });
       const lines = rows.map((r) => {
         const spec = readSpec(r.specJson);
@@ -152,34 +148,34 @@ export function alertCommands(deps: AlertServiceDeps): AlertCommands {
       return ok(user, `Your alerts (${rows.length} of ${deps.maxPerUser})`, lines, { rules: rows.map((r) => r.id) });
     },
 
-    remove(user, ruleId) {
-      const found = store.users.find(user.platform, user.id);
-      if (!found || !store.rules.deleteForUser(found.id, ruleId)) return notFound(ruleId);
+    async remove(user, ruleId) {
+      const found = await store.users.find(user.platform, user.id);
+      if (!found || !(await store.rules.deleteForUser(found.id, ruleId))) return notFound(ruleId);
       engine.untrack(ruleId);
       return ok(user, `Alert #${ruleId} removed`, ['It will not fire again.'], { ruleId });
     },
 
-    pause(user, ruleId) {
-      const found = store.users.find(user.platform, user.id);
-      if (!found || !store.rules.setPaused(found.id, ruleId, true)) return notFound(ruleId);
+    async pause(user, ruleId) {
+      const found = await store.users.find(user.platform, user.id);
+      if (!found || !(await store.rules.setPaused(found.id, ruleId, true))) return notFound(ruleId);
       engine.untrack(ruleId);
       return ok(user, `Alert #${ruleId} paused`, [`Resume it with /alert resume ${ruleId}.`], { ruleId });
     },
 
-    resume(user, ruleId) {
-      const found = store.users.find(user.platform, user.id);
-      const row = found && store.rules.getForUser(found.id, ruleId);
+    async resume(user, ruleId) {
+      const found = await store.users.find(user.platform, user.id);
+      const row = found && (await store.rules.getForUser(found.id, ruleId));
       if (!found || !row) return notFound(ruleId);
       if (row.disabledReason) return errorReply(`Alert #${ruleId} is paused`, unreachableLine(row.disabledReason));
       const spec = readSpec(row.specJson);
       if (!spec) return errorReply('Alert unreadable', `Alert #${ruleId} cannot be read; remove it and add it again.`);
       // Resuming is like creating: what became true while paused waits for the next crossing.
-      const { state, alreadyTrue } = engine.initialState(spec);
-      store.transaction(() => {
-        store.rules.setPaused(found.id, ruleId, false);
-        store.rules.saveState(ruleId, { ...state, episode: row.state.episode, lastFiredMs: row.state.lastFiredMs }, deps.now());
+      const { state, alreadyTrue } = await engine.initialState(spec);
+      await store.transaction(async (tx) => {
+        await tx.rules.setPaused(found.id, ruleId, false);
+        await tx.rules.saveState(ruleId, { ...state, episode: row.state.episode, lastFiredMs: row.state.lastFiredMs }, deps.now());
       });
-      engine.track(store.rules.get(ruleId)!);
+      await trackStored(ruleId);
       const lines = [`Watching again: ${describeRule(spec)}.`];
       if (alreadyTrue && engine.latest) lines.push(alreadyTrueLine(spec, engine.latest));
       return ok(user, `Alert #${ruleId} resumed`, lines, { ruleId, alreadyTrue });

@@ -4,6 +4,7 @@
  */
 import type { CommandContext, Platform } from './command.ts';
 import type { Sender } from './delivery.ts';
+import type { LeaderSignal } from './leadership.ts';
 
 /** Who asked and where; the platform fills these, main the rest (market, services, clock). */
 type Asker = Pick<CommandContext, 'user' | 'chat'>;
@@ -16,7 +17,15 @@ export interface PlatformAdapter {
    * digests) is running: a platform whose first commands come at once (the terminal, piped input)
    * waits for it, so /alert never meets a half-started bot.
    */
-  start(makeContext: ContextFactory, ready: Promise<void>): Promise<StartedPlatform>;
+  start(makeContext: ContextFactory, ready: Promise<void>, options?: StartOptions): Promise<StartedPlatform>;
+}
+
+interface StartOptions {
+  /**
+   * Among several instances, whether this one leads: a platform whose intake must run once per bot
+   * (Telegram long polling) runs it only while leader. Absent: always leader (one process).
+   */
+  leader?: LeaderSignal;
 }
 
 export interface StartedPlatform {

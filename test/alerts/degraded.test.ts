@@ -56,7 +56,7 @@ describe('a degraded figure (reward stats failing)', () => {
     await first.services.alerts.add(alice, { subject: 'fees', condition: 'below', value: '0.5' }, 0);
     await first.services.alerts.add(alice, { subject: 'hashprice_btc', condition: 'below', value: '0.000556' }, 0);
     await first.stop();
-    const rowsBefore = store.snapshots.atOrBefore('hashprice_usd', Number.MAX_SAFE_INTEGER);
+    const rowsBefore = await store.snapshots.atOrBefore('hashprice_usd', Number.MAX_SAFE_INTEGER);
 
     // Restart while reward-stats fails: the subsidy-only figure would be 38.864 × 3.125 / 3.145 = $38.62,
     // below $38.80, and the fee share 0 %, below 0.5 %: the original code fired all three rules.
@@ -67,21 +67,21 @@ describe('a degraded figure (reward stats failing)', () => {
       await second.pollOnce();
       await second.pollOnce();
       await second.stop();
-      const queued = store.outbox.claim(Number.MAX_SAFE_INTEGER, 1, 100, ['telegram']);
+      const queued = await store.outbox.claim(Number.MAX_SAFE_INTEGER, 1, 100, ['telegram']);
       expect(queued.map((r) => r.reply.lines?.[0])).toEqual([]);
       // No snapshot row from the degraded poll: the latest is still the healthy one.
-      expect(store.snapshots.atOrBefore('hashprice_usd', Number.MAX_SAFE_INTEGER)).toEqual(rowsBefore);
+      expect(await store.snapshots.atOrBefore('hashprice_usd', Number.MAX_SAFE_INTEGER)).toEqual(rowsBefore);
       expect(rowsBefore?.value).toBeCloseTo(EXPECTED.hashpriceUsdPerPhDay, 9);
-      expect(store.snapshots.atOrBefore('fee_share', Number.MAX_SAFE_INTEGER)?.tsSec).toBe(rowsBefore?.tsSec);
-      expect(store.snapshots.atOrBefore('hashprice_btc', Number.MAX_SAFE_INTEGER)?.tsSec).toBe(rowsBefore?.tsSec);
+      expect((await store.snapshots.atOrBefore('fee_share', Number.MAX_SAFE_INTEGER))?.tsSec).toBe(rowsBefore?.tsSec);
+      expect((await store.snapshots.atOrBefore('hashprice_btc', Number.MAX_SAFE_INTEGER))?.tsSec).toBe(rowsBefore?.tsSec);
       // Figures that need no fees are still recorded from the degraded poll.
-      expect(store.snapshots.atOrBefore('price_usd', Number.MAX_SAFE_INTEGER)?.tsSec).toBeGreaterThan(rowsBefore!.tsSec);
+      expect((await store.snapshots.atOrBefore('price_usd', Number.MAX_SAFE_INTEGER))?.tsSec).toBeGreaterThan(rowsBefore!.tsSec);
       const why = logs.filter((l) => l.msg === 'alerts: skipping figures computed with an input missing');
       expect(why).toHaveLength(1);
       expect(why[0]!.degraded?.hashpriceUsdPerPhDay).toMatch(/^fees of the last 144 blocks unavailable/);
     } finally {
       fake.clearFaults();
-      store.close();
+      await store.close();
     }
   });
 

@@ -27,11 +27,11 @@ const SENTENCES = [
   ['hashprice', 'low', '90d', ''],
 ] as const;
 
-function setup() {
+async function setup() {
   const store = openStore(':memory:');
   // No evaluation yet: the state the bug needed ("before the first poll").
   const engine = new AlertEngine(store, silentLogger);
-  engine.load();
+  await engine.load();
   const alerts = alertCommands({ store, engine, maxPerUser: 25, now: () => Date.UTC(2025, 3, 1) });
   return { store, engine, alerts };
 }
@@ -39,7 +39,7 @@ function setup() {
 describe('/alert add with Object.prototype names in any word position', () => {
   it('answers a clear message or adds a valid rule, never an internal error, and stores nothing half-formed', async () => {
     expect(PROTOTYPE_NAMES).toEqual(expect.arrayContaining(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']));
-    const { store, engine, alerts } = setup();
+    const { store, engine, alerts } = await setup();
     const alert = findCommand(commands, 'alert')!;
     let user = 0;
     await fc.assert(
@@ -73,8 +73,8 @@ describe('/alert add with Object.prototype names in any word position', () => {
                 )
               : await alerts.add(who, { subject: words[0], condition: words[1], value: words[2], window: words[3] });
           expect(reply.title).not.toMatch(/failed/);
-          const found = store.users.find('telegram', who.id);
-          const rows = found ? store.rules.listForUser(found.id) : [];
+          const found = await store.users.find('telegram', who.id);
+          const rows = found ? await store.rules.listForUser(found.id) : [];
           if (reply.tone === 'error') {
             expect(reply.lines?.join(' ')).toMatch(/\w{3}/);
             expect(rows).toEqual([]);
@@ -88,16 +88,16 @@ describe('/alert add with Object.prototype names in any word position', () => {
       { numRuns: 300 },
     );
     // Whatever was stored evaluates without a crash.
-    expect(() => engine.evaluate(headline())).not.toThrow();
+    await expect(engine.evaluate(headline())).resolves.toBeDefined();
   });
 
   it('refuses "constructor" as a metric by name (the case 0.1 stored as a rule with no metric)', async () => {
-    const { store, alerts } = setup();
+    const { store, alerts } = await setup();
     const reply = await alerts.add(
       { platform: 'telegram', id: '1' },
       { subject: 'constructor', condition: 'change', value: '-10%', window: '7d' },
     );
     expect(reply.lines?.[0]).toMatch(/^Unknown metric or event "constructor"/);
-    expect(store.users.find('telegram', '1')).toBeUndefined();
+    expect(await store.users.find('telegram', '1')).toBeUndefined();
   });
 });

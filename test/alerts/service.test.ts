@@ -9,25 +9,25 @@ import { silentLogger } from '../../src/logger.ts';
 import { openStore } from '../../src/store/index.ts';
 import { headline } from './headline.ts';
 
-function service() {
+async function service() {
   const store = openStore(':memory:');
   const engine = new AlertEngine(store, silentLogger);
-  engine.load();
+  await engine.load();
   return alertCommands({ store, engine, maxPerUser: 5, now: () => Date.UTC(2025, 3, 1, 12), fetchHeadline: async () => headline() });
 }
 
 describe('/alert replies say where alerts arrive', () => {
   it('by direct message on Telegram and Discord', async () => {
-    const alerts = service();
+    const alerts = await service();
     const added = await alerts.add({ platform: 'telegram', id: '1001' }, { subject: 'hashprice', condition: 'below', value: '40' });
     expect(added.footer).toEqual(['Alerts arrive by direct message. Only you can see and change your rules.']);
-    expect(alerts.list({ platform: 'discord', id: '42' }).footer).toEqual([
+    expect((await alerts.list({ platform: 'discord', id: '42' })).footer).toEqual([
       'Alerts arrive by direct message. Only you can see and change your rules.',
     ]);
   });
 
   it('at the prompt in the terminal', async () => {
-    const alerts = service();
+    const alerts = await service();
     const added = await alerts.add({ platform: 'console', id: 'local' }, { subject: 'hashprice', condition: 'below', value: '40' });
     expect(added.footer).toEqual(['Alerts print here at the prompt while hashwatch runs. Only you can see and change your rules.']);
   });

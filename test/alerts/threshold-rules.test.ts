@@ -12,7 +12,7 @@ const spec = (value: number, direction: 'above' | 'below' = 'above'): ThresholdS
 const fresh: AlertState = { armed: null, episode: 0, lastFiredMs: null, memo: null };
 
 describe('ThresholdRules (the engine state in columns)', () => {
-  it('gives back each rule as it was stored: unknown/armed/disarmed, episode, never fired or the fire time, a stray memo', () => {
+  it('gives back each rule as it was stored: unknown/armed/disarmed, episode, never fired or the fire time, a stray memo', async () => {
     const rules = new ThresholdRules();
     const states: AlertState[] = [
       fresh,
@@ -35,7 +35,7 @@ describe('ThresholdRules (the engine state in columns)', () => {
     });
   });
 
-  it('shares one destination object per owner and stops only that owner’s rules', () => {
+  it('shares one destination object per owner and stops only that owner’s rules', async () => {
     const rules = new ThresholdRules();
     rules.add(1, spec(40), 0, 'discord', 'a', fresh);
     rules.add(2, spec(41, 'below'), 0, 'discord', 'a', fresh);
@@ -47,7 +47,7 @@ describe('ThresholdRules (the engine state in columns)', () => {
     expect(rules.rule(rules.index.slotOf(3))!.id).toBe(3);
   });
 
-  it('lists every new rule as unsettled once, then only the ones marked so', () => {
+  it('lists every new rule as unsettled once, then only the ones marked so', async () => {
     const rules = new ThresholdRules();
     for (let id = 1; id <= 5; id++) rules.add(id, spec(40 + id), 0, 'telegram', String(id), fresh);
     rules.remove(2);
@@ -68,29 +68,29 @@ describe('ThresholdRules (the engine state in columns)', () => {
 });
 
 describe('batched writes of an evaluation pass', () => {
-  it('saveStates upserts every state in one call; enqueueMany adds new keys in order and skips queued ones', () => {
+  it('saveStates upserts every state in one call; enqueueMany adds new keys in order and skips queued ones', async () => {
     const store = openStore(':memory:');
-    const userId = store.users.ensure('telegram', '42', undefined, 0);
-    const ids = [1, 2, 3].map((i) =>
-      store.rules.insert({ userId, specJson: JSON.stringify(spec(40 + i)), cooldownSec: 0, createdMs: 0 }, fresh),
-    );
-    store.rules.saveStates(
+    const userId = await store.users.ensure('telegram', '42', undefined, 0);
+    const ids: number[] = [];
+    for (const i of [1, 2, 3])
+      ids.push(await store.rules.insert({ userId, specJson: JSON.stringify(spec(40 + i)), cooldownSec: 0, createdMs: 0 }, fresh));
+    await store.rules.saveStates(
       [
         { ruleId: ids[0]!, state: { armed: true, episode: 0, lastFiredMs: null, memo: null } },
         { ruleId: ids[2]!, state: { armed: false, episode: 7, lastFiredMs: 1_743_508_800_123, memo: 'm' } },
       ],
       5,
     );
-    expect(store.rules.listForUser(userId).map((r) => r.state)).toEqual([
+    expect((await store.rules.listForUser(userId)).map((r) => r.state)).toEqual([
       { armed: true, episode: 0, lastFiredMs: null, memo: null },
       fresh,
       { armed: false, episode: 7, lastFiredMs: 1_743_508_800_123, memo: 'm' },
     ]);
     const d = { platform: 'telegram' as const, chatId: '42', kind: 'user' as const };
     const reply = (title: string) => ({ title, sections: [], footer: [], tone: 'neutral' as const });
-    expect(store.outbox.enqueueMany([{ idemKey: 'alert:1:1', destination: d, reply: reply('one') }], 5)).toBe(1);
+    expect(await store.outbox.enqueueMany([{ idemKey: 'alert:1:1', destination: d, reply: reply('one') }], 5)).toBe(1);
     expect(
-      store.outbox.enqueueMany(
+      await store.outbox.enqueueMany(
         [
           { idemKey: 'alert:2:1', destination: d, reply: reply('two') },
           { idemKey: 'alert:1:1', destination: d, reply: reply('again') },
@@ -99,13 +99,13 @@ describe('batched writes of an evaluation pass', () => {
         6,
       ),
     ).toBe(2);
-    const rows = store.outbox.claim(10, 1, 10, ['telegram']);
+    const rows = await store.outbox.claim(10, 1, 10, ['telegram']);
     expect(rows.map((r) => [r.idemKey, r.reply.title, r.nextAttemptMs])).toEqual([
       ['alert:1:1', 'one', 5],
       ['alert:2:1', 'two', 6],
       ['alert:3:1', 'three', 6],
     ]);
     expect(rows[0]!.destination).toEqual(d);
-    store.close();
+    await store.close();
   });
 });

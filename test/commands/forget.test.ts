@@ -52,7 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runtime?.stop();
-  store?.close();
+  await store?.close();
 });
 
 describe('/forget at the terminal', () => {
@@ -67,7 +67,7 @@ describe('/forget at the terminal', () => {
     expect(await say('/alert add hashprice below 40')).toContain('Alert #2 added');
     expect(await say('/digest dm 07:30 UTC')).toContain('to you by direct message every day at 07:30 (UTC)');
     // A message to the user queued for later (not yet due) counts as waiting.
-    store.outbox.enqueue(
+    await store.outbox.enqueue(
       'test:queued',
       { platform: 'console', chatId: CONSOLE_USER.id, kind: 'user' },
       { title: 'later', sections: [], footer: [], tone: 'neutral' },
@@ -81,7 +81,7 @@ describe('/forget at the terminal', () => {
     );
     expect(asked).toContain('Type /forget confirm to delete it.');
     expect(asked).not.toContain('Also:'); // no button at the terminal
-    expect(store.rules.active()).toHaveLength(2); // asking deletes nothing
+    expect(await store.rules.active()).toHaveLength(2); // asking deletes nothing
 
     const deleted = await say('/forget confirm');
     expect(deleted).toContain('Your data is deleted');
@@ -89,10 +89,10 @@ describe('/forget at the terminal', () => {
     expect(deleted).toMatch(/DM digest\s+1/);
     expect(deleted).toMatch(/Messages waiting\s+1/);
     expect(deleted).toMatch(/User record\s+1/);
-    expect(store.rules.active()).toEqual([]);
-    expect(store.schedules.get('console', CONSOLE_USER.id)).toBeUndefined();
-    expect(store.outbox.counts().pending).toBe(0);
-    expect(store.users.find('console', CONSOLE_USER.id)).toBeUndefined();
+    expect(await store.rules.active()).toEqual([]);
+    expect(await store.schedules.get('console', CONSOLE_USER.id)).toBeUndefined();
+    expect((await store.outbox.counts()).pending).toBe(0);
+    expect(await store.users.find('console', CONSOLE_USER.id)).toBeUndefined();
     expect(await say('/alert list')).toContain('You have no alerts.');
   });
 
@@ -105,10 +105,10 @@ describe('/forget at the terminal', () => {
     expect(expired.title).toBe('This button has expired');
     const garbled = await runCommand(commands, 'forget', { confirm: 'yes please' }, context());
     expect(garbled.title).toBe('/forget: check the option');
-    expect(store.rules.active()).toHaveLength(1);
+    expect(await store.rules.active()).toHaveLength(1);
     const ok = await runCommand(commands, 'forget', { confirm: `${CONSOLE_USER.id}.${exp}` }, context());
     expect(ok.title).toBe('Your data is deleted');
-    expect(store.rules.active()).toHaveLength(0);
+    expect(await store.rules.active()).toHaveLength(0);
   });
 
   it('explains that one-shot shell runs store nothing', async () => {

@@ -152,4 +152,53 @@ describe('fake Telegram Bot API', () => {
       await limited.close();
     }
   });
+
+  it('holds one long poll per bot: a second waiting getUpdates ends the first with 409', async () => {
+    const own = await startFakeTelegram();
+    try {
+      const t = new Telegram(own.token, { apiRoot: own.apiRoot });
+      const first = t.callApi('getUpdates', { offset: 0, timeout: 5 });
+      await waitUntil(() => own.calls.filter((c) => c.method === 'getUpdates').length === 1);
+      // Answered at once (timeout 0): leaves the waiting poll alone.
+      expect(await t.callApi('getUpdates', { offset: 0, timeout: 0 })).toEqual([]);
+      const second = t.callApi('getUpdates', { offset: 0, timeout: 5 });
+      const conflict = await apiError(first);
+      expect([conflict.code, conflict.description]).toEqual([
+        409,
+        'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+      ]);
+      expect(own.pollConflicts).toBe(1);
+      own.sendUserMessage({ chatId: 3, text: 'hi' });
+      expect((await second).map((u) => u.update_id)).toEqual([1]);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('takes setWebhook once a second, and a repeat with the same URL and secret changes nothing', async () => {
+    const own = await startFakeTelegram();
+    try {
+      const t = new Telegram(own.token, { apiRoot: own.apiRoot });
+      const url = 'http://127.0.0.1:9/hook';
+      expect(await t.setWebhook(url, { secret_token: 'secret_1' })).toBe(true);
+      const tooSoon = await apiError(t.setWebhook(url, { secret_token: 'secret_1' }));
+      expect([tooSoon.code, tooSoon.parameters?.retry_after]).toEqual([429, 1]);
+      await new Promise((r) => setTimeout(r, 1_100));
+      expect(await t.setWebhook(url, { secret_token: 'secret_1' })).toBe(true);
+      expect(own.webhookChanges).toBe(1);
+      await new Promise((r) => setTimeout(r, 1_100));
+      await t.setWebhook(url, { secret_token: 'secret_2' });
+      expect([own.webhookChanges, own.webhook?.secretToken]).toEqual([2, 'secret_2']);
+    } finally {
+      await own.close();
+    }
+  });
 });
+
+async function waitUntil(cond: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

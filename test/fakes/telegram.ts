@@ -97,6 +97,10 @@ export interface FakeTelegram {
   blockChat(chatId: number): void;
   setAdmins(chatId: number, userIds: number[]): void;
   count429: number;
+  /** Long polls ended with 409 because another getUpdates (or setWebhook) came in while they waited. */
+  pollConflicts: number;
+  /** setWebhook calls that changed the webhook (a repeat with the same URL and secret does not). */
+  webhookChanges: number;
   close(): Promise<void>;
 }
 
@@ -259,6 +263,17 @@ export async function startFakeTelegram(opts: { token?: string; botUsername?: st
   let allowedUpdates: string[] = [];
   const updates: any[] = [];
   const pollers = new Set<() => void>();
+  /**
+   * The one long poll the server holds. tdlib/telegram-bot-api (telegram-bot-api/Client.cpp):
+   * do_get_updates keeps a single long_poll_query_, and a getUpdates that is about to wait first
+   * calls abort_long_poll, which answers the waiting one 409 "Conflict: terminated by other
+   * getUpdates request; make sure that only one bot instance is running"; a call that returns at
+   * once (updates pending, or timeout 0) leaves the waiting one alone. setWebhook ends it too, with
+   * "Conflict: terminated by setWebhook request".
+   */
+  let heldPoll: ((why: ApiError) => void) | undefined;
+  /** Client.cpp process_set_webhook_query: at most one setWebhook with a URL per second, else 429 retry_after 1. */
+  let nextSetWebhookAt = 0;
   const messages = new Map<string, any>(); // `${chatId}:${messageId}` → message
   const openCallbacks = new Set<string>();
   const faults = new Map<string, Fault[]>();
@@ -284,6 +299,8 @@ export async function startFakeTelegram(opts: { token?: string; botUsername?: st
     calls: [],
     count429: 0,
     hanging: 0,
+    pollConflicts: 0,
+    webhookChanges: 0,
     sendUserMessage(m) {
       const chatType = m.chatType ?? (m.chatId < 0 ? 'supergroup' : 'private');
       const fromId = m.fromId ?? (chatType === 'private' ? m.chatId : 1000);
@@ -610,14 +627,25 @@ export async function startFakeTelegram(opts: { token?: string; botUsername?: st
         return updates.slice(0, limit);
       };
       if (pending().length || timeoutMs === 0 || closed) return pending();
-      await new Promise<void>((resolve) => {
-        const wake = () => {
+      heldPoll?.(new ApiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running'));
+      await new Promise<void>((resolve, reject) => {
+        const end = () => {
           pollers.delete(wake);
           clearTimeout(timer);
+          if (heldPoll === terminate) heldPoll = undefined;
+        };
+        const wake = () => {
+          end();
           resolve();
+        };
+        const terminate = (why: ApiError) => {
+          end();
+          fake.pollConflicts++;
+          reject(why);
         };
         const timer = setTimeout(wake, timeoutMs);
         pollers.add(wake);
+        heldPoll = terminate;
       });
       return pending();
     },
@@ -715,9 +743,16 @@ export async function startFakeTelegram(opts: { token?: string; botUsername?: st
     },
     setWebhook(p) {
       if (typeof p.url !== 'string' || !URL.canParse(p.url)) throw new ApiError(400, 'Bad Request: bad webhook: invalid URL');
+      const now = Date.now();
+      if (now < nextSetWebhookAt) throw new ApiError(429, 'Too Many Requests: retry after 1', { retry_after: 1 });
+      nextSetWebhookAt = now + 1000;
       // https://core.telegram.org/bots/api#setwebhook: allowed_updates works as in getUpdates.
       if (Array.isArray(p.allowed_updates)) allowedUpdates = p.allowed_updates.map(String);
+      // Client.cpp: the same URL and secret (no drop_pending_updates) is "Webhook is already set": nothing changes.
+      if (fake.webhook?.url === p.url && fake.webhook.secretToken === p.secret_token) return true;
+      heldPoll?.(new ApiError(409, 'Conflict: terminated by setWebhook request'));
       fake.webhook = { url: p.url, secretToken: p.secret_token };
+      fake.webhookChanges++;
       void pushWebhook();
       return true;
     },

@@ -1,9 +1,10 @@
 /**
- * The Telegram adapter's wiring: connect, take updates by long polling (polling.ts) or by webhook
- * when TELEGRAM_WEBHOOK_URL is set, hand them to the intake (intake.ts: bounded per chat and
- * overall, so one flooding chat cannot starve the rest), and stop gracefully. Messages and buttons
- * are answered in updates.ts, inline queries in inline.ts, askers told apart in asker.ts; replies
- * and posts go out through delivery.ts, paced by pacer.ts, rendered by format.ts.
+ * The Telegram adapter's wiring: connect, take updates by long polling (polling.ts; only while
+ * leader, leader-polling.ts) or by webhook when TELEGRAM_WEBHOOK_URL is set, hand them to the
+ * intake (intake.ts: bounded per chat and overall, so one flooding chat cannot starve the rest),
+ * and stop gracefully. Messages and buttons are answered in updates.ts, inline queries in
+ * inline.ts, askers told apart in asker.ts; replies and posts go out through delivery.ts, paced by
+ * pacer.ts, rendered by format.ts.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,7 @@ import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import type { Command, CommandContext } from '../../core/command.ts';
 import type { Sender } from '../../core/delivery.ts';
+import { soleLeader, type LeaderSignal } from '../../core/leadership.ts';
 import type { PlatformAdapter } from '../../core/platform.ts';
 import { STOP_GRACE_MS } from '../grace.ts';
 import { askerOf } from './asker.ts';
@@ -26,7 +28,8 @@ import { addDeadlines } from './deadline.ts';
 import { TelegramDelivery } from './delivery.ts';
 import { INTAKE_LIMITS, Intake, type IntakeLimits } from './intake.ts';
 import { Pacer } from './pacer.ts';
-import { classifyPollError, POLL_TIMING, pollUpdates, type PollTiming } from './polling.ts';
+import { classifyPollError, POLL_TIMING, type PollTiming } from './polling.ts';
+import { pollWhileLeader } from './leader-polling.ts';
 import { createInlineQueries } from './inline.ts';
 
 export interface TelegramDeps {
@@ -42,6 +45,11 @@ export interface TelegramDeps {
   answerCallbackAfterMs?: number;
   /** Deadlines and bounds; the defaults are for production, tests shorten them. */
   timing?: Partial<TelegramTiming>;
+  /**
+   * Long polling runs only while this says leader (one poller per token, or 409). Absent: always
+   * leader. Webhook mode ignores it: every instance behind the load balancer takes updates.
+   */
+  leader?: LeaderSignal;
 }
 
 export interface TelegramTiming {
@@ -185,7 +193,8 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
     await bot.telegram.deleteWebhook().catch((err: unknown) => {
       log.warn({ err: (err as Error).message }, 'telegram: deleteWebhook failed; polling will retry until it is gone');
     });
-    polling = pollUpdates({
+    polling = pollWhileLeader({
+      leader: deps.leader ?? soleLeader,
       telegram: bot.telegram,
       allowedUpdates: UPDATES,
       onUpdate: (update) => accept(update),
@@ -196,7 +205,7 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
       log.fatal({ err: (err as Error).message }, 'telegram: polling cannot continue');
       failedWith(err as Error);
     });
-    log.info({ botUsername }, 'telegram: long polling');
+    log.info({ botUsername, whileLeader: deps.leader !== undefined }, 'telegram: long polling mode');
   }
 
   const within = (work: Promise<unknown>, ms: number) => {
@@ -256,8 +265,8 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
 export function telegramPlatform(deps: Omit<TelegramDeps, 'makeContext'>): PlatformAdapter {
   return {
     platform: 'telegram',
-    async start(makeContext) {
-      const telegram = await startTelegram({ ...deps, makeContext });
+    async start(makeContext, _ready, options) {
+      const telegram = await startTelegram({ ...deps, makeContext, ...(options?.leader ? { leader: options.leader } : {}) });
       deps.logger.info({ bot: telegram.botUsername }, 'telegram started');
       return { sender: telegram.sender, ended: telegram.failed, stop: telegram.stop };
     },

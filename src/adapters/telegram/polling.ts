@@ -74,19 +74,26 @@ export interface PollOptions {
   log: Logger;
   timing: PollTiming;
   signal: AbortSignal;
+  /**
+   * Checked before each getUpdates and before taking a batch: false ends polling like `signal`. A
+   * batch that arrives when it is false is left unconfirmed, so the next poller gets it instead.
+   */
+  mayPoll?: () => boolean;
 }
 
 /**
- * Polls until `signal` aborts (resolves) or a fatal refusal (rejects with PollingFatal). On the way
- * out it confirms the updates already taken, so a restart does not answer them twice.
+ * Polls until `signal` aborts or `mayPoll` says no (resolves) or a fatal refusal (rejects with
+ * PollingFatal). On the way out it confirms the updates already taken, so a restart or the next
+ * leader does not answer them twice.
  */
 export async function pollUpdates(opts: PollOptions): Promise<void> {
   const { telegram, log, timing, signal } = opts;
+  const mayPoll = opts.mayPoll ?? (() => true);
   const call = telegram.callApi.bind(telegram) as unknown as (m: string, p: object, o?: { signal?: AbortSignal }) => Promise<Update[]>;
   let offset = 0;
   let failures = 0;
   try {
-    while (!signal.aborted) {
+    while (!signal.aborted && mayPoll()) {
       try {
         const updates = await call(
           'getUpdates',
@@ -95,6 +102,7 @@ export async function pollUpdates(opts: PollOptions): Promise<void> {
         );
         if (failures > 0) log.info({ failures }, 'telegram: polling recovered');
         failures = 0;
+        if (!mayPoll()) break;
         for (const update of updates) {
           offset = update.update_id + 1;
           opts.onUpdate(update);

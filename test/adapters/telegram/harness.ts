@@ -6,6 +6,7 @@ import type { Command, CommandContext } from '../../../src/core/command.ts';
 import type { Market } from '../../../src/core/market.ts';
 import { startTelegram, type TelegramBot, type TelegramTiming } from '../../../src/adapters/telegram/index.ts';
 import type { Logger } from '../../../src/logger.ts';
+import type { LeaderSignal } from '../../../src/core/leadership.ts';
 import type { FakeTelegram } from '../../fakes/telegram.ts';
 
 export async function startBot(
@@ -18,6 +19,7 @@ export async function startBot(
     answerCallbackAfterMs?: number;
     timing?: Partial<TelegramTiming>;
     logger?: Logger;
+    leader?: LeaderSignal;
   } = {},
 ): Promise<TelegramBot> {
   const config = loadConfig({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, LOG_LEVEL: 'silent', ...opts.env });
@@ -27,6 +29,7 @@ export async function startBot(
     logger: opts.logger ?? silentLogger,
     commands,
     ...(opts.timing ? { timing: opts.timing } : {}),
+    ...(opts.leader ? { leader: opts.leader } : {}),
     ...(opts.answerCallbackAfterMs !== undefined ? { answerCallbackAfterMs: opts.answerCallbackAfterMs } : {}),
     makeContext: ({ user, chat }): CommandContext => ({
       market,

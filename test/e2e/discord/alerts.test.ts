@@ -79,12 +79,12 @@ beforeAll(async () => {
     now: () => clock.t,
     timers: false,
   });
-  runtime.evaluate(current);
+  await runtime.evaluate(current);
 });
 
 afterAll(async () => {
   await runtime?.stop();
-  store?.close();
+  await store?.close();
   await bot?.stop();
   await discord?.close();
 });
@@ -101,7 +101,7 @@ describe('alerts on Discord', () => {
     expect(text(listed)).toContain('#1: BTC price (USD) above $90,000');
 
     current = headline({ priceUsd: 91_000 });
-    runtime.evaluate(current);
+    await runtime.evaluate(current);
     const dm = await discord.waitForRequest((r) => r.method === 'POST' && r.path === '/users/@me/channels' && r.status !== undefined);
     expect(dm.body).toEqual({ recipient_id: carol.id });
     const posted = await discord.waitForRequest(
@@ -116,14 +116,14 @@ describe('channel digests on Discord', () => {
   it('refuses a member without Manage Server / Manage Channels, and schedules for one with it', async () => {
     const denied = await run({ command: 'digest', action: 'subscribe', time: '09:00', timezone: 'America/New_York' });
     expect(text(denied)).toContain('Only members with Manage Server or Manage Channels can schedule the digest');
-    expect(store.schedules.active()).toEqual([]);
+    expect(await store.schedules.active()).toEqual([]);
     const ok = await run(
       { command: 'digest', action: 'subscribe', time: '09:00', timezone: 'America/New_York' },
       { memberPermissions: MANAGE_CHANNELS },
     );
     // Discord markdown: the renderer escapes the underscore.
     expect(ok.embeds[0].description).toContain('every day at 09:00 (America/New\\_York), starting today');
-    expect(store.schedules.get('discord', discord.guildChannelId)).toMatchObject({ kind: 'channel', time: '09:00' });
+    expect(await store.schedules.get('discord', discord.guildChannelId)).toMatchObject({ kind: 'channel', time: '09:00' });
     clock.t = Date.UTC(2025, 6, 1, 13, 0); // 09:00 in New York (EDT)
     expect(await runtime.tickDigests()).toBe(1);
     const posted = await discord.waitForRequest(

@@ -58,17 +58,17 @@ const text = (data: any) => JSON.stringify(data.embeds);
 
 async function settled(): Promise<void> {
   for (let i = 0; i < 500; i++) {
-    const c = store.outbox.counts();
+    const c = await store.outbox.counts();
     if (c.pending === 0 && c.sending === 0) return;
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`outbox did not settle: ${JSON.stringify(store.outbox.counts())}`);
+  throw new Error(`outbox did not settle: ${JSON.stringify(await store.outbox.counts())}`);
 }
 
 async function price(priceUsd: number): Promise<void> {
   clock.t += 2 * 3600_000; // past the one-hour cooldown every time
   current = headline({ ...current, priceUsd, atMs: clock.t });
-  runtime.evaluate(current);
+  await runtime.evaluate(current);
   await settled();
 }
 
@@ -108,12 +108,12 @@ beforeAll(async () => {
     now: () => clock.t,
     timers: false,
   });
-  runtime.evaluate(current);
+  await runtime.evaluate(current);
 });
 
 afterAll(async () => {
   await runtime?.stop();
-  store?.close();
+  await store?.close();
   await bot?.stop();
   await discord?.close();
 });
@@ -149,7 +149,7 @@ describe('/forget on Discord', () => {
     expect(stolen.type).toBe(4);
     expect(stolen.data.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(text(stolen.data)).toContain('Not your button');
-    expect(dataOf(carol).rules).toBe(1);
+    expect((await dataOf(carol)).rules).toBe(1);
 
     const pressed = await answerTo(
       discord.pressButton({
@@ -169,8 +169,8 @@ describe('/forget on Discord', () => {
       ]),
     );
     expect(pressed.data.components).toEqual([]);
-    expect(dataOf(carol)).toMatchObject({ rules: 0, dmDigests: 0, account: 0 });
-    expect(dataOf(dave).rules).toBe(1);
+    expect(await dataOf(carol)).toMatchObject({ rules: 0, dmDigests: 0, account: 0 });
+    expect((await dataOf(dave)).rules).toBe(1);
   });
 
   it('refuses a button older than 10 minutes', async () => {
@@ -188,7 +188,7 @@ describe('/forget on Discord', () => {
       }),
     );
     expect(text(late.data)).toContain('This button has expired');
-    expect(dataOf(carol).rules).toBe(1);
+    expect((await dataOf(carol)).rules).toBe(1);
     const confirmed = await run(carol, 'forget', { confirm: 'confirm' });
     expect(text(confirmed.data)).toContain('Your data is deleted');
   });
@@ -202,8 +202,8 @@ describe('a Discord user the bot can no longer DM (50007)', () => {
     discord.failRoute('POST', /^\/channels\/\d+\/messages$/, 403, { code: 50007, message: 'Cannot send messages to this user' });
     await price(91_000);
     const dmPosts = () => discord.requests.filter((r) => r.method === 'POST' && /^\/channels\/\d+\/messages$/.test(r.path)).length;
-    expect(store.rules.active()).toEqual([]);
-    expect(store.rules.get(2)?.disabledReason).toContain('50007');
+    expect(await store.rules.active()).toEqual([]);
+    expect((await store.rules.get(2))?.disabledReason).toContain('50007');
     const posts = dmPosts();
     await price(85_000);
     await price(92_000);
@@ -213,13 +213,13 @@ describe('a Discord user the bot can no longer DM (50007)', () => {
     expect(text(inServer.data)).toContain('(paused: messages to you failed)');
     expect(text(inServer.data)).toContain('Send me any command in a direct message and your alerts start again.');
     expect(text(inServer.data)).not.toContain('Welcome back');
-    expect(store.rules.active()).toEqual([]); // a server command says nothing about DMs
+    expect(await store.rules.active()).toEqual([]); // a server command says nothing about DMs
 
     const inDm = await run(dave, 'alert', { action: 'list' }, false);
     expect(text(inDm.data)).toContain(
       'Welcome back: messages to you had failed (Discord 403 (50007): Cannot send messages to this user), so I had paused alert #2.',
     );
-    expect(store.rules.active().map((r) => r.id)).toEqual([2]);
+    expect((await store.rules.active()).map((r) => r.id)).toEqual([2]);
     await price(85_000);
     await price(93_000);
     expect(dmPosts()).toBe(posts + 1);

@@ -65,18 +65,18 @@ async function start(): Promise<void> {
 
 async function restart(): Promise<void> {
   await runtime.stop();
-  store.close();
+  await store.close();
   await start();
 }
 
 /** Waits until the outbox has nothing pending or in flight. */
 async function settled(): Promise<void> {
   for (let i = 0; i < 500; i++) {
-    const c = store.outbox.counts();
+    const c = await store.outbox.counts();
     if (c.pending === 0 && c.sending === 0) return;
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`outbox did not settle: ${JSON.stringify(store.outbox.counts())}`);
+  throw new Error(`outbox did not settle: ${JSON.stringify(await store.outbox.counts())}`);
 }
 
 async function poll(over: Partial<Headline>): Promise<void> {
@@ -118,7 +118,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runtime?.stop();
-  store?.close();
+  await store?.close();
   await bot?.stop();
   await fake?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -164,8 +164,8 @@ describe('alerts over Telegram', () => {
     await poll({ priceUsd: 91_000 });
     expect(to(ALICE, isAlert(3))).toHaveLength(1);
     expect(to(BOB, isAlert(2))).toHaveLength(0);
-    expect(store.rules.active().map((r) => r.id)).toEqual([1, 3]);
-    expect(store.outbox.counts().failed).toBe(1);
+    expect((await store.rules.active()).map((r) => r.id)).toEqual([1, 3]);
+    expect((await store.outbox.counts()).failed).toBe(1);
   });
 });
 
@@ -174,7 +174,7 @@ describe('channel digests over Telegram', () => {
     fake.setAdmins(GROUP, [ADMIN]);
     const reply = await ask(GROUP, '/digest subscribe 14:00 Europe/Berlin', MEMBER);
     expect(reply.plain).toContain('Only chat admins can schedule the digest in this group');
-    expect(store.schedules.active()).toEqual([]);
+    expect(await store.schedules.active()).toEqual([]);
   });
 
   it('posts the digest at its time in its time zone', async () => {

@@ -31,17 +31,17 @@ const market = {} as Market;
 
 async function settled(): Promise<void> {
   for (let i = 0; i < 500; i++) {
-    const c = store.outbox.counts();
+    const c = await store.outbox.counts();
     if (c.pending === 0 && c.sending === 0) return;
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`outbox did not settle: ${JSON.stringify(store.outbox.counts())}`);
+  throw new Error(`outbox did not settle: ${JSON.stringify(await store.outbox.counts())}`);
 }
 
 async function price(priceUsd: number): Promise<void> {
   clock.t += 2 * 3600_000; // past the one-hour cooldown every time
   current = headline({ ...current, priceUsd, atMs: clock.t });
-  runtime.evaluate(current);
+  await runtime.evaluate(current);
   await settled();
 }
 
@@ -93,12 +93,12 @@ beforeAll(async () => {
     now: () => clock.t,
     timers: false,
   });
-  runtime.evaluate(current);
+  await runtime.evaluate(current);
 });
 
 afterAll(async () => {
   await runtime?.stop();
-  store?.close();
+  await store?.close();
   await bot?.stop();
   await fake?.close();
 });
@@ -109,7 +109,7 @@ describe('/forget on Telegram', () => {
     expect((await ask(ALICE, '/alert add hashprice below 40')).plain).toContain('Alert #2 added');
     expect((await ask(ALICE, '/digest dm 07:30 UTC')).plain).toContain('by direct message every day at 07:30');
     expect((await ask(BOB, '/alert add price above 90k')).plain).toContain('Alert #3 added');
-    store.outbox.enqueue(
+    await store.outbox.enqueue(
       'test:later',
       { platform: 'telegram', chatId: String(ALICE), kind: 'user' },
       { title: 'later', sections: [], footer: [], tone: 'neutral' },
@@ -125,13 +125,13 @@ describe('/forget on Telegram', () => {
     const stolen = await press(ALICE, asked, BOB);
     expect(stolen.text).toContain('Not your button');
     expect(stolen.show_alert).toBe(true);
-    expect(dataOf(ALICE).rules).toBe(2);
-    expect(dataOf(BOB).rules).toBe(1);
+    expect((await dataOf(ALICE)).rules).toBe(2);
+    expect((await dataOf(BOB)).rules).toBe(1);
 
     clock.t += 11 * 60_000;
     const late = await press(ALICE, asked, ALICE);
     expect(late.text).toContain('This button has expired');
-    expect(dataOf(ALICE).rules).toBe(2);
+    expect((await dataOf(ALICE)).rules).toBe(2);
   });
 
   it('deletes on the asker’s press, edits the question into what was removed, and leaves Bob alone', async () => {
@@ -144,9 +144,9 @@ describe('/forget on Telegram', () => {
     expect(edited.plain).toContain('DM digest: 1');
     expect(edited.plain).toContain('Messages waiting: 1');
     expect(edited.reply_markup).toBeUndefined(); // the button is gone
-    expect(dataOf(ALICE)).toMatchObject({ rules: 0, dmDigests: 0, queued: 0, account: 0 });
-    expect(store.schedules.get('telegram', String(ALICE))).toBeUndefined();
-    expect(dataOf(BOB).rules).toBe(1);
+    expect(await dataOf(ALICE)).toMatchObject({ rules: 0, dmDigests: 0, queued: 0, account: 0 });
+    expect(await store.schedules.get('telegram', String(ALICE))).toBeUndefined();
+    expect((await dataOf(BOB)).rules).toBe(1);
 
     // Nothing reaches Alice any more; Bob still gets his alert.
     await price(91_000);
@@ -157,7 +157,7 @@ describe('/forget on Telegram', () => {
   it('is personal: refused in a group', async () => {
     const reply = await ask(GROUP, '/forget', BOB);
     expect(reply.plain).toContain('Send /forget to me in a private chat');
-    expect(dataOf(BOB).rules).toBe(1);
+    expect((await dataOf(BOB)).rules).toBe(1);
   });
 });
 
@@ -168,10 +168,10 @@ describe('a user who blocks the bot', () => {
     fake.blockChat(BOB);
     const sendsToBob = () => fake.calls.filter((c) => c.method === 'sendMessage').length;
     await price(92_000);
-    expect(store.rules.active().map((r) => r.id)).toEqual([]);
-    expect(store.rules.get(3)).toMatchObject({ paused: false, disabledReason: 'Forbidden: bot was blocked by the user' });
-    expect(store.schedules.get('telegram', String(BOB))?.disabledReason).toBe('Forbidden: bot was blocked by the user');
-    expect(store.outbox.counts().pending).toBe(0);
+    expect((await store.rules.active()).map((r) => r.id)).toEqual([]);
+    expect(await store.rules.get(3)).toMatchObject({ paused: false, disabledReason: 'Forbidden: bot was blocked by the user' });
+    expect((await store.schedules.get('telegram', String(BOB)))?.disabledReason).toBe('Forbidden: bot was blocked by the user');
+    expect((await store.outbox.counts()).pending).toBe(0);
     // Further crossings try nobody: the engine no longer evaluates the paused rule.
     const calls = sendsToBob();
     await price(85_000);
@@ -185,8 +185,8 @@ describe('a user who blocks the bot', () => {
     expect(listed.plain).toContain(
       'Welcome back: messages to you had failed (Forbidden: bot was blocked by the user), so I had paused alert #3 and your daily digest by direct message. You can be reached again, so they are back on.',
     );
-    expect(store.rules.active().map((r) => r.id)).toEqual([3]);
-    expect(store.schedules.get('telegram', String(BOB))?.disabledReason).toBeNull();
+    expect((await store.rules.active()).map((r) => r.id)).toEqual([3]);
+    expect((await store.schedules.get('telegram', String(BOB)))?.disabledReason).toBeNull();
     // Resumed like /alert resume: it fires at the next crossing, not for the price already above.
     await price(94_000);
     expect(fake.sent.filter((m) => m.chat_id === BOB && m.plain.includes('Alert #3:'))).toHaveLength(1);
@@ -201,10 +201,10 @@ describe('a user who blocks the bot', () => {
     await price(85_000);
     fake.blockChat(BOB);
     await price(96_000);
-    expect(store.rules.active()).toEqual([]);
+    expect(await store.rules.active()).toEqual([]);
     const started = await ask(BOB, '/start');
     expect(started.plain).toContain('Welcome to hashwatch');
     expect(started.plain).toContain('so I had paused alert #3');
-    expect(store.rules.active().map((r) => r.id)).toEqual([3]);
+    expect((await store.rules.active()).map((r) => r.id)).toEqual([3]);
   });
 });

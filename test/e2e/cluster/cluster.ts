@@ -19,16 +19,16 @@ const OUTPUT_KEPT = 200_000;
 const READYZ_TIMEOUT_MS = 5_000;
 const POLL_MS = 100;
 
-export type Role = 'leader' | 'follower' | 'single';
+type Role = 'leader' | 'follower' | 'single';
 
 /** What GET /readyz answers: its status and the JSON body (role, store, platforms). */
-export interface Readiness {
+interface Readiness {
   status: number;
   role?: Role;
   body: Record<string, unknown>;
 }
 
-export interface BotProcess {
+interface BotProcess {
   readonly name: string;
   readonly httpPort: number;
   readonly pid: number;
@@ -85,7 +85,7 @@ async function endProcess(child: ChildProcess): Promise<void> {
   live.delete(child);
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -82,7 +82,7 @@ export async function run(): Promise<BenchResult[]> {
 async function storeBacked(): Promise<BenchResult> {
   const store = openStore(':memory:');
   const nowSec = NOW / 1000;
-  store.snapshots.upsertMany(
+  await store.snapshots.upsertMany(
     Array.from({ length: 52_560 }, (_, i) => ({
       metric: 'hashprice_usd',
       tsSec: nowSec - i * 600,
@@ -99,7 +99,7 @@ async function storeBacked(): Promise<BenchResult> {
       if (i > 0) samples.push(performance.now() - t0);
     }
   } finally {
-    store.close();
+    await store.close();
   }
   const value = median(samples);
   return {

@@ -35,7 +35,7 @@ async function deliverOnce(): Promise<{ ratio: number; count429: number; seconds
       concurrency: 32,
     });
     for (let i = 1; i <= MESSAGES; i++) {
-      store.outbox.enqueue(
+      await store.outbox.enqueue(
         `bench:${i}`,
         { platform: 'telegram', chatId: String(i), kind: 'user' },
         { title: `Alert ${i}`, lines: ['bench'], sections: [], footer: ['bench'], tone: 'neutral' },
@@ -43,11 +43,14 @@ async function deliverOnce(): Promise<{ ratio: number; count429: number; seconds
       );
     }
     const start = performance.now();
-    while (store.outbox.counts().sent < MESSAGES) await worker.drain().then(() => new Promise((r) => setTimeout(r, 5)));
+    while ((await store.outbox.counts()).sent < MESSAGES) {
+      await worker.drain();
+      await new Promise((r) => setTimeout(r, 5));
+    }
     const seconds = (performance.now() - start) / 1000;
     return { ratio: MESSAGES / seconds / ALLOWED, count429: fake.count429, seconds };
   } finally {
-    store.close();
+    await store.close();
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -147,7 +147,7 @@ export default defineCommand({
     const inEffect = () => store.prefsFor(user.platform, user.id, ctx.chat?.id);
 
     if (action === 'reset') {
-      const had = store.reset(scope, subject.platform, subject.id);
+      const had = await store.reset(scope, subject.platform, subject.id);
       return shown(
         'Settings reset',
         [
@@ -155,14 +155,14 @@ export default defineCommand({
             ? `${whose} are cleared: the defaults apply (USD, UTC) unless ${scope === 'user' ? 'this chat sets others' : 'a member sets their own'}.`
             : `${whose} were already the defaults.`,
         ],
-        inEffect(),
+        await inEffect(),
         now,
       );
     }
     if (!changes) {
-      const stored = store.get(scope, subject.platform, subject.id);
+      const stored = await store.get(scope, subject.platform, subject.id);
       const none = Object.keys(stored).length === 0;
-      return shown('Settings', none && scope === 'user' ? ['You have set nothing yet.'] : [], inEffect(), now);
+      return shown('Settings', none && scope === 'user' ? ['You have set nothing yet.'] : [], await inEffect(), now);
     }
 
     const patch: Settings = {};
@@ -177,7 +177,7 @@ export default defineCommand({
       // The price is in the currency these settings use: given here, else stored, else the one in effect.
       const currency =
         patch.currency ??
-        store.get(scope, subject.platform, subject.id).currency ??
+        (await store.get(scope, subject.platform, subject.id)).currency ??
         (scope === 'user' ? (ctx.prefs?.currency ?? 'USD') : 'USD');
       if (args.power > MAX_POWER_PER_KWH[currency])
         problems.push(`\`power\` must be from 0 to ${MAX_POWER_PER_KWH[currency]} ${currency} per kWh, e.g. power=0.05`);
@@ -185,13 +185,13 @@ export default defineCommand({
     }
     if (args.efficiency !== undefined) patch.efficiencyJPerTh = args.efficiency;
     if (problems.length) return errorReply('/settings: check the options', problems.join('\n'));
-    store.set(scope, subject, patch, now);
+    await store.set(scope, subject, patch, now);
     const changed = [
       patch.currency && `currency ${patch.currency}`,
       patch.zone && `time zone ${patch.zone}`,
       patch.power && `power ${moneyPerKwh(patch.power.perKwh, patch.power.currency)}`,
       patch.efficiencyJPerTh !== undefined && `efficiency ${patch.efficiencyJPerTh} J/TH`,
     ].filter(Boolean);
-    return shown('Settings saved', [`${whose}: ${changed.join(', ')}.`], inEffect(), now);
+    return shown('Settings saved', [`${whose}: ${changed.join(', ')}.`], await inEffect(), now);
   },
 });

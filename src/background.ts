@@ -45,7 +45,7 @@ export interface BackgroundDeps {
 export interface Background {
   services: { alerts: AlertCommands; digests: DigestCommands; account: AccountService };
   /** Evaluates every rule against these numbers and wakes the sender. */
-  evaluate(h: Headline): void;
+  evaluate(h: Headline): Promise<void>;
   /** One market poll: tip, then headline, then evaluation. Never throws. */
   pollOnce(): Promise<void>;
   /** Checks the tip and polls when a new block arrived. Never throws. */
@@ -67,7 +67,7 @@ export async function startBackground(deps: BackgroundDeps): Promise<Background>
   const now = deps.now ?? Date.now;
   const { store, market } = deps;
   const engine = new AlertEngine(store, log);
-  engine.load();
+  await engine.load();
   const worker = new OutboxWorker({
     store,
     senders: deps.senders,
@@ -79,8 +79,8 @@ export async function startBackground(deps: BackgroundDeps): Promise<Background>
 
   let lastHeight: number | undefined;
   let polling: Promise<void> | undefined;
-  const evaluate = (h: Headline) => {
-    const r = engine.evaluate(h);
+  const evaluate = async (h: Headline) => {
+    const r = await engine.evaluate(h);
     if (r.fired) {
       log.info({ fired: r.fired, height: h.height }, 'alerts fired');
       worker.kick();
@@ -95,7 +95,7 @@ export async function startBackground(deps: BackgroundDeps): Promise<Background>
         lastHeight = tip.value.height;
         // Prices move between blocks, so every poll evaluates, not only new blocks.
         const { headline } = await deps.loadHeadline(market, now());
-        evaluate(headline);
+        await evaluate(headline);
       } catch (err) {
         log.warn({ err: (err as Error).message }, 'alerts: poll failed; next poll retries');
       } finally {
@@ -115,7 +115,7 @@ export async function startBackground(deps: BackgroundDeps): Promise<Background>
     }
   };
 
-  worker.start();
+  await worker.start();
   // Digests missed while down are queued now; a failed write (full disk) must not stop start-up.
   await inBackground(log, 'digest check', () => digests.tick());
   const stoppers: (() => void)[] = [];
@@ -126,12 +126,15 @@ export async function startBackground(deps: BackgroundDeps): Promise<Background>
       noOverlap: true,
     });
     stoppers.push(() => void task.stop());
+    // pollOnce never rejects (it logs its failures), so a timer may fire and forget it.
     const poll = setInterval(() => void pollOnce(), deps.config.POLL_INTERVAL_SEC * 1000);
     poll.unref();
     stoppers.push(() => clearInterval(poll));
+    // Never rejects either (a failed check is logged).
     const tipCheck = setInterval(() => void watchTip(), Math.min(TIP_CHECK_MS, deps.config.POLL_INTERVAL_SEC * 1000));
     tipCheck.unref();
     stoppers.push(() => clearInterval(tipCheck));
+    // Start-up does not wait for the first poll or the back-fill; stop() waits for a poll in flight.
     void pollOnce();
     void inBackground(deps.logger, 'history back-fill', () =>
       backfillHistory({ market, snapshots: store.snapshots, logger: deps.logger, now: now() }),

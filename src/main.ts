@@ -87,15 +87,7 @@ export async function startBot(config: Config): Promise<void> {
     observe: metrics.commands,
   };
   const now = () => Date.now();
-  // Read once per command, synchronously (SQLite): a read that fails leaves the defaults, never the answer.
-  const prefsFor = (platform: Platform, who: Parameters<ContextFactory>[0] = {}) => {
-    try {
-      return store.settings.prefsFor(who.user?.platform ?? platform, who.user?.id, who.chat?.id);
-    } catch (err) {
-      logger.warn({ err: (err as Error).message }, 'settings unreadable; answering in USD and UTC');
-      return undefined;
-    }
-  };
+  // The asker's /settings are not read here: runCommand reads them from services.settings per command.
   const contextFor =
     (platform: Platform): ContextFactory =>
     (who = {}) => ({
@@ -104,7 +96,6 @@ export async function startBot(config: Config): Promise<void> {
       platform,
       version: VERSION,
       services,
-      prefs: prefsFor(platform, who),
       ...who,
     });
 
@@ -148,7 +139,7 @@ export async function startBot(config: Config): Promise<void> {
     await Promise.allSettled(started.map((p) => p.stop()));
     await background.stop();
     await ops?.close();
-    store.close();
+    await store.close();
     logger.flush();
     process.exit(exitCode);
   };

@@ -40,7 +40,7 @@ describe('evaluation on each new block', () => {
       expect(loads).toBe(2);
     } finally {
       await runtime.stop();
-      store.close();
+      await store.close();
     }
   });
 });
@@ -68,12 +68,12 @@ describe('startBackground', () => {
     try {
       // The back-fill writes a point per day; the poll alone writes only the current slot.
       const monthAgo = () => store.snapshots.atOrBefore('price_usd', nowSec - 30 * 86_400);
-      for (let i = 0; i < 400 && (monthAgo() === undefined || loads === 0); i++) await new Promise((r) => setTimeout(r, 25));
-      expect(monthAgo()).toBeDefined();
+      for (let i = 0; i < 400 && ((await monthAgo()) === undefined || loads === 0); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(await monthAgo()).toBeDefined();
       expect(loads).toBe(1); // the first poll, at once
     } finally {
       await runtime.stop();
-      store.close();
+      await store.close();
     }
   });
 });

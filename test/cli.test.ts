@@ -149,15 +149,15 @@ describe('hashwatch backup', () => {
   it('copies the database with the online backup API and refuses to overwrite', async () => {
     const db = join(dir, 'live.db');
     const store = openStore(db);
-    store.snapshots.upsertMany([{ metric: 'price_usd', tsSec: 600, value: 69_880, source: 'mempool.space' }]);
+    await store.snapshots.upsertMany([{ metric: 'price_usd', tsSec: 600, value: 69_880, source: 'mempool.space' }]);
     const dest = join(dir, 'live-backup.db');
     const r = await cli(['backup', dest], { DATABASE_PATH: db });
-    store.close();
+    await store.close();
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^backed up ${db} to ${dest} \\([\\d,]+ bytes\\)\\n$`));
     const copy = openStore(dest);
-    expect(copy.snapshots.latest('price_usd')!.value).toBe(69_880);
-    copy.close();
+    expect((await copy.snapshots.latest('price_usd'))!.value).toBe(69_880);
+    await copy.close();
     const again = await cli(['backup', dest], { DATABASE_PATH: db });
     expect(again.code).toBe(1);
     expect(again.stderr).toBe(`hashwatch: backup: ${dest} already exists; remove it or name another file\n`);

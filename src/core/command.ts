@@ -35,7 +35,10 @@ export interface CommandContext {
     adminRule?: string;
     isAdmin(): Promise<boolean>;
   };
-  /** The asker's /settings (user over chat over default); absent means USD and UTC (no store, e.g. one-shot CLI runs). */
+  /**
+   * The asker's /settings (user over chat over default), read by runCommand from services.settings
+   * unless given here; absent means USD and UTC (no store, e.g. one-shot CLI runs).
+   */
   prefs?: import('./prefs.ts').Prefs;
   services: CommandServices;
 }

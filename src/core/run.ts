@@ -28,11 +28,11 @@ export function findCommand(commands: readonly Command[], name: string): Command
  * A user who writes to the bot may be reachable again after their direct messages failed: their
  * paused deliveries resume, and these lines say so. Never throws (a failed write is logged).
  */
-export function resumeDeliveries(ctx: CommandContext, log?: CommandLog): string[] {
+export async function resumeDeliveries(ctx: CommandContext, log?: CommandLog): Promise<string[]> {
   const account = ctx.services.account;
   if (!account || !ctx.user) return [];
   try {
-    return account.welcomeBack({ platform: ctx.user.platform, id: ctx.user.id }, ctx.chat?.kind);
+    return await account.welcomeBack({ platform: ctx.user.platform, id: ctx.user.id }, ctx.chat?.kind);
   } catch (err) {
     log?.error({ err }, 'could not resume deliveries for a returning user');
     return [];
@@ -71,7 +71,23 @@ export async function runCommand(
   const { reply, command, outcome } = await answer(commands, name, raw, ctx, log);
   observe(ctx, command, outcome, log);
   // After the command: /alert list still shows why rules were paused, and /forget leaves nothing to resume.
-  return withLines(reply, resumeDeliveries(ctx, log));
+  return withLines(reply, await resumeDeliveries(ctx, log));
+}
+
+/**
+ * The asker's /settings (theirs over the chat's), read once per command just before it runs: the
+ * store answers asynchronously, so the adapter's context cannot carry them. Prefs already in the
+ * context are kept. A read that fails leaves the defaults, never the answer.
+ */
+async function withPrefs(ctx: CommandContext, log?: CommandLog): Promise<CommandContext> {
+  const settings = ctx.services.settings;
+  if (ctx.prefs || !settings) return ctx;
+  try {
+    return { ...ctx, prefs: await settings.prefsFor(ctx.user?.platform ?? ctx.platform, ctx.user?.id, ctx.chat?.id) };
+  } catch (err) {
+    log?.warn({ err: (err as Error).message }, 'settings unreadable; answering in USD and UTC');
+    return ctx;
+  }
 }
 
 /** The operator's counters must never cost a user their answer. */
@@ -95,7 +111,7 @@ async function answer(
   commands: readonly Command[],
   name: string,
   raw: Record<string, unknown>,
-  ctx: CommandContext,
+  asked: CommandContext,
   log?: CommandLog,
 ): Promise<Answer> {
   const command = findCommand(commands, name);
@@ -108,8 +124,9 @@ async function answer(
     reply.lines = [...parsed.message.split('\n'), `Example: ${command.examples[0] ?? `/${command.name}`}`];
     return { reply, command: command.name, outcome: 'invalid' };
   }
-  const refused = await preconditionRefusal(command, parsed.args, ctx);
+  const refused = await preconditionRefusal(command, parsed.args, asked);
   if (refused) return { reply: refused, command: command.name, outcome: 'refused' };
+  const ctx = await withPrefs(asked, log);
   if (!command.shared) return execute(command, parsed.args, ctx, log);
   // A burst of identical asks (a cold start with users waiting) shares one run: computed per ask,
   // every reply waited until all of them had been computed (the CPU profile of 10,000 cold

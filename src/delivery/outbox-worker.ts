@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { Destination, Sender } from '../core/delivery.ts';
-import type { OutboxRow, Store } from '../store/index.ts';
+import type { OutboxRow, Store, StoreRepos } from '../store/index.ts';
 
 export interface OutboxWorkerOptions {
   store: Store;
@@ -24,8 +24,8 @@ export interface OutboxWorkerOptions {
   maxBackoffMs?: number;
   /** Longest sleep when nothing is due, so rows queued by another process are noticed. */
   idleMs?: number;
-  /** A destination was disabled (permanent failure): e.g. stop evaluating its rules. */
-  onDisabled?: (destination: Destination, reason: string) => void;
+  /** A destination was disabled (permanent failure): e.g. stop evaluating its rules. Awaited when it returns a promise. */
+  onDisabled?: (destination: Destination, reason: string) => void | Promise<void>;
 }
 
 export class OutboxWorker {
@@ -39,10 +39,14 @@ export class OutboxWorker {
   private readonly maxBackoffMs: number;
   private readonly idleMs: number;
   private loop: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
   private stopping = false;
   private wake: (() => void) | undefined;
-  /** A kick that arrived mid-pass: the next sleep is skipped so the new rows go out at once. */
-  private kicked = false;
+  /**
+   * Counts kick() calls. A kick that arrives mid-pass, or while the next due time is being read
+   * (before a nap can be woken), skips that sleep so the new rows go out at once.
+   */
+  private kicks = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: OutboxWorkerOptions) {
@@ -56,10 +60,21 @@ export class OutboxWorker {
     this.idleMs = opts.idleMs ?? 1_000;
   }
 
-  /** Rows a dead process left 'sending' become due again; then sending runs until stop(). */
-  start(): void {
+  /**
+   * Rows a dead process left 'sending' become due again; then sending runs until stop(). Resolves
+   * once the loop runs; a second call while the first is under way shares it, so leases are never
+   * released under a loop that already claimed rows.
+   */
+  start(): Promise<void> {
+    this.starting ??= this.begin().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async begin(): Promise<void> {
     if (this.loop) return;
-    const released = this.opts.store.outbox.releaseLeases();
+    const released = await this.opts.store.outbox.releaseLeases();
     if (released) this.opts.log.warn({ released }, 'outbox: re-queued messages that were in flight when the last process stopped');
     this.stopping = false;
     this.loop = this.run();
@@ -67,11 +82,12 @@ export class OutboxWorker {
 
   /** Something was queued: send now instead of at the next idle tick. */
   kick(): void {
-    this.kicked = true;
+    this.kicks++;
     this.wake?.();
   }
 
   async stop(): Promise<void> {
+    await this.starting;
     this.stopping = true;
     this.kick();
     await this.loop;
@@ -80,21 +96,22 @@ export class OutboxWorker {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      this.kicked = false;
+      const seen = this.kicks;
       try {
         await this.drain();
       } catch (err) {
         this.opts.log.error({ err }, 'outbox: delivery pass failed; retrying');
       }
       if (this.stopping) break;
-      if (this.kicked) continue;
+      if (this.kicks !== seen) continue;
       let wait = this.idleMs;
       try {
-        wait = this.sleepMs();
+        wait = await this.sleepMs();
       } catch (err) {
         // A failed read here would reject the loop nobody awaits and end the process.
         this.opts.log.error({ err }, 'outbox: could not read the next due time; retrying');
       }
+      if (this.kicks !== seen || this.stopping) continue;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         this.timer = setTimeout(resolve, wait);
@@ -110,10 +127,11 @@ export class OutboxWorker {
    * platform without a sender (its token was removed) not at all: either would otherwise make the
    * sleep 0 and the loop spin until the pause ends, or forever.
    */
-  sleepMs(): number {
+  async sleepMs(): Promise<number> {
+    const dueBy = await this.opts.store.outbox.nextDueByPlatform();
     const now = this.now();
     let next = Number.POSITIVE_INFINITY;
-    for (const [platform, due] of this.opts.store.outbox.nextDueByPlatform()) {
+    for (const [platform, due] of dueBy) {
       if (!this.senders.has(platform)) continue;
       next = Math.min(next, Math.max(due, this.pausedUntil.get(platform) ?? 0));
     }
@@ -135,7 +153,8 @@ export class OutboxWorker {
     let sent = 0;
     for (;;) {
       const free = this.concurrency - running.size;
-      const rows = free > 0 && !this.stopping ? this.opts.store.outbox.claim(this.now(), this.leaseMs, free, this.platformsOpen()) : [];
+      const rows =
+        free > 0 && !this.stopping ? await this.opts.store.outbox.claim(this.now(), this.leaseMs, free, this.platformsOpen()) : [];
       for (const row of rows) {
         const p: Promise<void> = this.deliver(row)
           .then(
@@ -155,8 +174,14 @@ export class OutboxWorker {
       if (running.size >= this.concurrency || this.stopping) {
         await Promise.race(running);
       } else if (rows.length === 0) {
-        const nap = this.nap(this.sleepMs());
-        await Promise.race([...running, nap.done]);
+        // The sends in flight before the read: one that ends while the next due time is being read
+        // must still end the nap (a send already settled ends it at once).
+        const inFlight = [...running];
+        const seen = this.kicks;
+        const wait = await this.sleepMs();
+        if (this.kicks !== seen) continue;
+        const nap = this.nap(wait);
+        await Promise.race([...inFlight, nap.done]);
         nap.cancel();
       }
     }
@@ -192,55 +217,55 @@ export class OutboxWorker {
     if (result.ok) {
       // A sender may follow a group migration itself and still report where the chat went.
       const movedTo = (result as { migratedTo?: string }).migratedTo;
-      store.transaction(() => {
-        store.outbox.markSent(row.id, now);
-        if (movedTo) this.follow(d, movedTo);
+      await store.transaction(async (tx) => {
+        await tx.outbox.markSent(row.id, now);
+        if (movedTo) await this.follow(tx, d, movedTo);
       });
       return true;
     }
     const where = { outboxId: row.id, key: row.idemKey, platform: d.platform, chatId: d.chatId };
     if (result.migratedTo) {
       const to = result.migratedTo;
-      store.transaction(() => {
-        this.follow(d, to);
-        store.outbox.deferTo(row.id, now, `chat moved to ${to}`);
+      await store.transaction(async (tx) => {
+        await this.follow(tx, d, to);
+        await tx.outbox.deferTo(row.id, now, `chat moved to ${to}`);
       });
       return false;
     }
     if (result.retryAfterMs !== undefined) {
       const until = now + result.retryAfterMs;
       this.pausedUntil.set(d.platform, Math.max(this.pausedUntil.get(d.platform) ?? 0, until));
-      store.outbox.deferTo(row.id, until, result.reason);
+      await store.outbox.deferTo(row.id, until, result.reason);
       log.warn({ ...where, retryAfterMs: result.retryAfterMs }, 'outbox: rate limited; pausing this platform');
       return false;
     }
     if (result.permanent) {
-      store.transaction(() => {
-        store.outbox.fail(row.id, result.reason);
-        store.outbox.failPendingFor(d.platform, d.chatId, `destination disabled: ${result.reason}`);
-        if (d.kind === 'user') store.rules.disableForUser(d.platform, d.chatId, result.reason);
-        store.schedules.disableFor(d.platform, d.chatId, result.reason);
+      await store.transaction(async (tx) => {
+        await tx.outbox.fail(row.id, result.reason);
+        await tx.outbox.failPendingFor(d.platform, d.chatId, `destination disabled: ${result.reason}`);
+        if (d.kind === 'user') await tx.rules.disableForUser(d.platform, d.chatId, result.reason);
+        await tx.schedules.disableFor(d.platform, d.chatId, result.reason);
       });
       log.warn({ ...where, reason: result.reason }, 'outbox: destination gone; disabled its alerts and digests');
-      this.opts.onDisabled?.(d, result.reason);
+      await this.opts.onDisabled?.(d, result.reason);
       return false;
     }
     if (row.attempts >= this.maxAttempts) {
-      store.outbox.fail(row.id, result.reason);
+      await store.outbox.fail(row.id, result.reason);
       log.error({ ...where, attempts: row.attempts, reason: result.reason }, 'outbox: giving up on a message after repeated failures');
       return false;
     }
     const backoff = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** (row.attempts - 1));
-    store.outbox.retryAt(row.id, now + backoff, result.reason);
+    await store.outbox.retryAt(row.id, now + backoff, result.reason);
     log.info({ ...where, attempts: row.attempts, backoffMs: backoff, reason: result.reason }, 'outbox: send failed; will retry');
     return false;
   }
 
   /** The chat moved (Telegram group → supergroup): its schedule, settings and unsent rows move with it. */
-  private follow(d: Destination, to: string): void {
-    this.opts.store.schedules.migrate(d.platform, d.chatId, to);
-    this.opts.store.settings.migrateChat(d.platform, d.chatId, to);
-    this.opts.store.outbox.redirect(d.platform, d.chatId, to);
+  private async follow(tx: StoreRepos, d: Destination, to: string): Promise<void> {
+    await tx.schedules.migrate(d.platform, d.chatId, to);
+    await tx.settings.migrateChat(d.platform, d.chatId, to);
+    await tx.outbox.redirect(d.platform, d.chatId, to);
     this.opts.log.info({ platform: d.platform, from: d.chatId, to }, 'outbox: chat moved; following it');
   }
 }

@@ -51,7 +51,7 @@ export class DigestScheduler {
     const { store, log } = this.deps;
     const now = this.deps.now();
     const due: { s: ScheduleRow; date: string }[] = [];
-    const active = store.schedules.active();
+    const active = await store.schedules.active();
     // A schedule removed while failing has nothing left to retry or skip.
     for (const id of this.failing.keys()) if (!active.some((s) => s.id === id)) this.failing.delete(id);
     for (const s of active) {
@@ -84,9 +84,9 @@ export class DigestScheduler {
         continue;
       }
       this.failing.delete(s.id);
-      store.transaction(() => {
-        store.outbox.enqueue(digestKey(s.platform, s.chatId, date), destinationOfSchedule(s), reply, now);
-        store.schedules.markDate(s.id, date);
+      await store.transaction(async (tx) => {
+        await tx.outbox.enqueue(digestKey(s.platform, s.chatId, date), destinationOfSchedule(s), reply, now);
+        await tx.schedules.markDate(s.id, date);
       });
       queued++;
     }

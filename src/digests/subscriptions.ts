@@ -73,9 +73,9 @@ export function digestCommands(deps: { store: Store; now(): number; defaultTime:
     const local = localClock(now, timezone);
     // Subscribing after today's time starts tomorrow rather than posting at once; so does a chat
     // that already had today's digest (it unsubscribed, or moved its time later).
-    const alreadyToday = store.outbox.has(digestKey(t.destination.platform, t.destination.chatId, local.date));
+    const alreadyToday = await store.outbox.has(digestKey(t.destination.platform, t.destination.chatId, local.date));
     const startsToday = local.minutes < minutesOf(time) && !alreadyToday;
-    const row = store.schedules.upsert({
+    const row = await store.schedules.upsert({
       platform: t.destination.platform,
       chatId: t.destination.chatId,
       kind: t.destination.kind,
@@ -114,17 +114,17 @@ export function digestCommands(deps: { store: Store; now(): number; defaultTime:
       const denied = await requireAdmin(req, t.destination);
       if (denied) {
         // Not this chat's admin: the only digest they can stop from here is their own DM one.
-        if (req.user && store.schedules.remove(req.platform, req.user.id))
+        if (req.user && (await store.schedules.remove(req.platform, req.user.id)))
           return ok('Daily digest stopped', ['Your direct-message digest is stopped. (Only chat admins can stop this chat’s digest.)']);
         return errorReply(
           'Admins only',
           `Only chat admins can stop the digest in this ${req.platform === 'discord' ? 'channel' : 'group'}, and you have no direct-message digest to stop.`,
         );
       }
-      const removed = store.schedules.remove(t.destination.platform, t.destination.chatId);
+      const removed = await store.schedules.remove(t.destination.platform, t.destination.chatId);
       // A user asking in a group may mean their own DM digest.
       const dmRemoved =
-        !removed && req.user && t.destination.kind === 'channel' ? store.schedules.remove(req.platform, req.user.id) : false;
+        !removed && req.user && t.destination.kind === 'channel' ? await store.schedules.remove(req.platform, req.user.id) : false;
       if (!removed && !dmRemoved) return ok('No digest here', ['There was no daily digest scheduled here.']);
       return ok('Daily digest stopped', [dmRemoved ? 'Your direct-message digest is stopped.' : 'No more daily digests here.']);
     },
@@ -132,7 +132,7 @@ export function digestCommands(deps: { store: Store; now(): number; defaultTime:
       const t = target(req, false);
       if ('error' in t) return t.error;
       const reply = await deps.buildDigest(t.destination);
-      const s = store.schedules.get(t.destination.platform, t.destination.chatId);
+      const s = await store.schedules.get(t.destination.platform, t.destination.chatId);
       const note =
         s && !s.disabledReason
           ? `Preview: this is posted here daily at ${s.time} (${s.timezone}).`

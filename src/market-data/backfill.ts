@@ -32,10 +32,10 @@ const sourcesOf = (provenance: readonly Provenance[]) => [...new Set(provenance.
  * UTC days strictly between the window's first day and today with no stored point: one indexed
  * look-up per day, since a year of live snapshots can be far too many rows to read at start-up.
  */
-function missingDays(snapshots: BackfillStore, metric: HistoryMetricId, fromSec: number, nowSec: number): Set<number> {
+async function missingDays(snapshots: BackfillStore, metric: HistoryMetricId, fromSec: number, nowSec: number): Promise<Set<number>> {
   const missing = new Set<number>();
   for (let day = utcDay(fromSec) + 1; day < utcDay(nowSec); day++) {
-    const last = snapshots.atOrBefore(CATALOG[metric].snapshot, (day + 1) * DAY_SEC - 1);
+    const last = await snapshots.atOrBefore(CATALOG[metric].snapshot, (day + 1) * DAY_SEC - 1);
     if (!last || utcDay(last.tsSec) !== day) missing.add(day);
   }
   return missing;
@@ -62,7 +62,7 @@ export async function backfillHistory({ market, snapshots, logger, now }: Backfi
   let written = 0;
   for (const metric of HISTORY_METRIC_IDS) {
     try {
-      const missing = missingDays(snapshots, metric, fromSec, nowSec);
+      const missing = await missingDays(snapshots, metric, fromSec, nowSec);
       if (missing.size === 0) continue;
       const history = await historyFromMarket(market, metric, '1y');
       const source = sourcesOf(history.provenance);
@@ -71,8 +71,9 @@ export async function backfillHistory({ market, snapshots, logger, now }: Backfi
         .filter((p) => Number.isFinite(p.v))
         .map((p) => ({ metric, tsSec: Math.round(p.t), value: p.v, source }));
       // The edge days may hold live points already: add to them, never overwrite one.
-      const fresh = rows.filter((r) => snapshots.atOrBefore(CATALOG[metric].snapshot, r.tsSec)?.tsSec !== r.tsSec);
-      written += recordHistory(snapshots, fresh);
+      const fresh: HistoryRow[] = [];
+      for (const r of rows) if ((await snapshots.atOrBefore(CATALOG[metric].snapshot, r.tsSec))?.tsSec !== r.tsSec) fresh.push(r);
+      written += await recordHistory(snapshots, fresh);
       logger.info({ metric, snapshot: CATALOG[metric].snapshot, written: fresh.length, missingDays: missing.size }, 'history back-filled');
     } catch (err) {
       logger.warn(

@@ -36,14 +36,14 @@ export function headlineRows(h: Headline): SnapshotRow[] {
 }
 
 /** Records the headline's metrics; the caller's transaction, if any, covers the write. Returns the rows written. */
-export function recordHeadline(snapshots: SnapshotWriter, h: Headline): number {
+export async function recordHeadline(snapshots: SnapshotWriter, h: Headline): Promise<number> {
   const rows = headlineRows(h);
-  if (rows.length) snapshots.upsertMany(rows);
+  if (rows.length) await snapshots.upsertMany(rows);
   return rows.length;
 }
 
 /** Records back-filled history under each metric's snapshot key. */
-export function recordHistory(snapshots: SnapshotWriter, rows: readonly HistoryRow[]): number {
-  if (rows.length) snapshots.upsertMany(rows.map((r) => ({ ...r, metric: CATALOG[r.metric].snapshot })));
+export async function recordHistory(snapshots: SnapshotWriter, rows: readonly HistoryRow[]): Promise<number> {
+  if (rows.length) await snapshots.upsertMany(rows.map((r) => ({ ...r, metric: CATALOG[r.metric].snapshot })));
   return rows.length;
 }

@@ -56,13 +56,16 @@ function bucketEnds(startSec: number, toSec: number, bucketSec: number): number[
   return ends;
 }
 
-/** The last stored row of each bucket, via one indexed look-up per bucket. */
-function sampleStore(reader: SnapshotReader, metric: HistoryMetricId, startSec: number, toSec: number, bucketSec: number) {
+/**
+ * The last stored row of each bucket, via one indexed look-up per bucket, one after another: a
+ * chart's few hundred look-ups must not take every pooled connection from the commands behind it.
+ */
+async function sampleStore(reader: SnapshotReader, metric: HistoryMetricId, startSec: number, toSec: number, bucketSec: number) {
   const points: Point[] = [];
   const sources = new Set<string>();
   let previousEnd = startSec - 1;
   for (const end of bucketEnds(startSec, toSec, bucketSec)) {
-    const row = reader.atOrBefore(CATALOG[metric].snapshot, end);
+    const row = await reader.atOrBefore(CATALOG[metric].snapshot, end);
     if (row && row.tsSec > previousEnd) {
       points.push({ t: row.tsSec, v: row.value });
       // One source or several: "a + b" from the back-fill, "a, b" from the alert engine's headline.
@@ -90,7 +93,7 @@ export async function loadSeries(req: SeriesRequest): Promise<LoadedSeries> {
   const start = req.fromSec - (req.lookbackDays ?? 0) * DAY_SEC;
   const bucketSec = Math.max(1, Math.round(req.bucketSec ?? (req.toSec - start) / 400));
   const { points: stored, sources: storedSources } = req.snapshots
-    ? sampleStore(req.snapshots, req.metric, start, req.toSec, bucketSec)
+    ? await sampleStore(req.snapshots, req.metric, start, req.toSec, bucketSec)
     : { points: [], sources: [] };
   if (
     covers(

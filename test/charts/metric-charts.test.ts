@@ -103,7 +103,7 @@ describe('buildChart', () => {
       expect(built.footer[0]).toBe('Source: stub-mempool (history stored by hashwatch)');
     }
     expect(historyCalls(market.callCounts())).toBe(before);
-    store.close();
+    await store.close();
   });
 
   it('says clearly when there is nothing to draw', async () => {

@@ -41,7 +41,7 @@ beforeAll(async () => {
   store = openStore(':memory:');
 });
 afterAll(async () => {
-  store.close();
+  await store.close();
   await fake.close();
 });
 

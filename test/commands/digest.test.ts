@@ -28,7 +28,7 @@ describe('/digest actions', () => {
       time: '09:00',
       timezone: 'EST',
     });
-    const zone = store.schedules.get('telegram', '-1001')!.timezone;
+    const zone = (await store.schedules.get('telegram', '-1001'))!.timezone;
     expect(est.lines?.[1]).toBe(
       `"EST" is read as ${zone}. If you meant another place, subscribe again with its IANA name, e.g. America/New_York or Europe/London.`,
     );
@@ -45,7 +45,7 @@ describe('/digest actions', () => {
         services: { digests: commands },
       }) as unknown as CommandContext;
     expect((await digestAction(at('console'), { action: 'dm', time: '08:00' }, show)).title).toBe('Daily digest scheduled');
-    expect(store.schedules.get('console', 'local')).toMatchObject({ kind: 'user', time: '08:00' });
+    expect(await store.schedules.get('console', 'local')).toMatchObject({ kind: 'user', time: '08:00' });
     expect((await digestAction(at('cli'), { action: 'dm' }, show)).lines?.[0]).toMatch(/running terminal bot \(npm start\)/);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * /settings (issue 15 #1): stored per user and per chat, applied to every money and time figure, on the
  * terminal, on Telegram (real telegraf against the stand-in) and on Discord (real discord.js against
- * the stand-in), with the same numbers. The context is built as main builds it: prefs read from the
- * store for the asker and the chat, once per command.
+ * the stand-in), with the same numbers. The context is built as main builds it, without prefs: runCommand
+ * reads them from the store for the asker and the chat, once per command.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -51,7 +51,7 @@ let mempool: FakeMempool;
 let market: Market;
 let store: Store;
 
-/** As main builds it: the asker's and the chat's settings, resolved once per command. */
+/** As main builds it: the asker's and the chat's settings are left to runCommand, which reads them per command. */
 function contextFor(platform: Platform, services: CommandContext['services'] = { settings: store.settings }) {
   return (who: Pick<CommandContext, 'user' | 'chat'> = {}): CommandContext => ({
     market,
@@ -59,7 +59,6 @@ function contextFor(platform: Platform, services: CommandContext['services'] = {
     platform,
     version: 'test',
     services,
-    prefs: store.settings.prefsFor(who.user?.platform ?? platform, who.user?.id, who.chat?.id),
     ...who,
   });
 }
@@ -209,7 +208,6 @@ describe('/settings on the terminal', () => {
 
   it('a one-shot shell command has no store: it answers in USD and UTC, and /settings says where settings live', async () => {
     const ctx = contextFor('cli', {})({});
-    delete ctx.prefs;
     const reply = await runCommand(commands, 'settings', SET, ctx, silentLogger);
     expect(reply.tone).toBe('error');
     expect(renderText(reply)).toContain('Settings are kept by the running bot');
@@ -246,7 +244,7 @@ describe('/settings on Telegram and Discord (real clients against the stand-ins)
     await telegramBot?.stop();
     await discordBot?.stop();
     await Promise.all([telegram?.close(), discord?.close()]);
-    store?.close();
+    await store?.close();
   });
 
   async function ask(chatId: number, body: string, fromId = chatId, chatType: 'private' | 'group' = 'private') {
@@ -341,35 +339,35 @@ describe('settings in the store', () => {
     const { join } = await import('node:path');
     const path = join(mkdtempSync(join(tmpdir(), 'hashwatch-settings-')), 'db.sqlite');
     let s = openStore(path);
-    s.settings.set(
+    await s.settings.set(
       'user',
       { platform: 'telegram', id: '9', name: 'nine' },
       { currency: 'EUR', power: { perKwh: 0.05, currency: 'EUR' } },
       NOW,
     );
-    s.settings.set('user', { platform: 'telegram', id: '9' }, { zone: 'Asia/Tokyo' }, NOW);
-    s.settings.set('chat', { platform: 'telegram', id: '-5' }, { currency: 'CHF' }, NOW);
-    s.close();
+    await s.settings.set('user', { platform: 'telegram', id: '9' }, { zone: 'Asia/Tokyo' }, NOW);
+    await s.settings.set('chat', { platform: 'telegram', id: '-5' }, { currency: 'CHF' }, NOW);
+    await s.close();
     s = openStore(path);
-    expect(s.settings.get('user', 'telegram', '9')).toEqual({
+    expect(await s.settings.get('user', 'telegram', '9')).toEqual({
       currency: 'EUR',
       zone: 'Asia/Tokyo',
       power: { perKwh: 0.05, currency: 'EUR' },
     });
-    expect(s.settings.prefsFor('telegram', '9', '-5')).toMatchObject({ currency: 'EUR', zone: 'Asia/Tokyo' });
-    expect(s.settings.prefsFor('telegram', '10', '-5')).toMatchObject({ currency: 'CHF', zone: 'UTC' });
+    expect(await s.settings.prefsFor('telegram', '9', '-5')).toMatchObject({ currency: 'EUR', zone: 'Asia/Tokyo' });
+    expect(await s.settings.prefsFor('telegram', '10', '-5')).toMatchObject({ currency: 'CHF', zone: 'UTC' });
     // Deleting the user (what /forget does) takes their settings along; the chat's stay.
     const raw = (await import('better-sqlite3')).default(path);
     raw.pragma('foreign_keys = ON');
     raw.prepare("DELETE FROM users WHERE platform = 'telegram' AND external_id = '9'").run();
     raw.close();
-    expect(s.settings.get('user', 'telegram', '9')).toEqual({});
-    expect(s.settings.get('chat', 'telegram', '-5')).toEqual({ currency: 'CHF' });
+    expect(await s.settings.get('user', 'telegram', '9')).toEqual({});
+    expect(await s.settings.get('chat', 'telegram', '-5')).toEqual({ currency: 'CHF' });
     // A group that became a supergroup keeps its settings under the new id.
-    expect(s.settings.migrateChat('telegram', '-5', '-1005')).toBe(1);
-    expect(s.settings.get('chat', 'telegram', '-1005')).toEqual({ currency: 'CHF' });
-    expect(s.settings.get('chat', 'telegram', '-5')).toEqual({});
-    s.close();
+    expect(await s.settings.migrateChat('telegram', '-5', '-1005')).toBe(1);
+    expect(await s.settings.get('chat', 'telegram', '-1005')).toEqual({ currency: 'CHF' });
+    expect(await s.settings.get('chat', 'telegram', '-5')).toEqual({});
+    await s.close();
   });
 
   it('a database from before settings (schema 3) upgrades in place, its users kept', async () => {
@@ -384,10 +382,10 @@ describe('settings in the store', () => {
     raw.prepare("INSERT INTO users (platform, external_id, name, created_ms) VALUES ('discord', '42', 'old', 1)").run();
     raw.close();
     const s = openStore(path);
-    const before = s.users.find('discord', '42')!.id;
-    s.settings.set('user', { platform: 'discord', id: '42' }, { currency: 'GBP' }, NOW);
-    expect(s.users.find('discord', '42')).toMatchObject({ id: before, name: 'old' });
-    expect(s.settings.prefsFor('discord', '42', undefined)).toMatchObject({ currency: 'GBP', zone: 'UTC' });
-    s.close();
+    const before = (await s.users.find('discord', '42'))!.id;
+    await s.settings.set('user', { platform: 'discord', id: '42' }, { currency: 'GBP' }, NOW);
+    expect(await s.users.find('discord', '42')).toMatchObject({ id: before, name: 'old' });
+    expect(await s.settings.prefsFor('discord', '42', undefined)).toMatchObject({ currency: 'GBP', zone: 'UTC' });
+    await s.close();
   });
 });

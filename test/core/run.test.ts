@@ -6,6 +6,7 @@ import type { Reply } from '../../src/core/reply.ts';
 import { runCommand } from '../../src/core/run.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createMarket, type Market } from '../../src/sources/index.ts';
+import { openStore } from '../../src/store/index.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 
 const ctxFor = (market: Market): CommandContext => ({ market, now: () => Date.now(), platform: 'cli', version: 'test', services: {} });
@@ -80,6 +81,64 @@ describe('runCommand sharing one run between concurrent identical asks', () => {
     c.release();
     await Promise.all(asks);
     expect(c.runs()).toBe(2);
+  });
+});
+
+describe("runCommand and the asker's stored /settings", () => {
+  /** Answers with the prefs the command saw, so each test reads what runCommand handed it. */
+  const prefsEcho = defineCommand({
+    name: 'prefs',
+    description: 'test',
+    options: {},
+    examples: ['/prefs'],
+    run: async (ctx): Promise<Reply> => ({
+      title: ctx.prefs ? `${ctx.prefs.currency} ${ctx.prefs.zone}` : 'no prefs',
+      sections: [],
+      footer: [],
+      tone: 'neutral',
+    }),
+  });
+  const asker = {
+    user: { platform: 'telegram' as const, id: '9', name: 'nine' },
+    chat: { id: '-5', kind: 'group' as const, isAdmin: async () => false },
+  };
+
+  async function storeWithSettings() {
+    const store = openStore(':memory:');
+    await store.settings.set('user', { platform: 'telegram', id: '9' }, { currency: 'EUR' }, 0);
+    await store.settings.set('chat', { platform: 'telegram', id: '-5' }, { zone: 'Asia/Tokyo' }, 0);
+    return store;
+  }
+
+  it("reads them from services.settings before the command runs: the asker's over the chat's", async () => {
+    const store = await storeWithSettings();
+    const ctx: CommandContext = { ...ctxFor({} as Market), platform: 'telegram', services: { settings: store.settings }, ...asker };
+    expect((await runCommand([prefsEcho], 'prefs', {}, ctx)).title).toBe('EUR Asia/Tokyo');
+    await store.close();
+  });
+
+  it('keeps prefs the context already carries', async () => {
+    const store = await storeWithSettings();
+    const given = {
+      currency: 'GBP' as const,
+      zone: 'UTC',
+      origin: { currency: 'user', zone: 'default', power: 'default', efficiencyJPerTh: 'default' } as const,
+    };
+    const ctx: CommandContext = { ...ctxFor({} as Market), services: { settings: store.settings }, prefs: given, ...asker };
+    expect((await runCommand([prefsEcho], 'prefs', {}, ctx)).title).toBe('GBP UTC');
+    await store.close();
+  });
+
+  it('answers with the defaults, and logs it, when the settings cannot be read', async () => {
+    const store = await storeWithSettings();
+    const warnings: string[] = [];
+    const log = { warn: (_: object, message: string) => warnings.push(message), error: () => undefined };
+    const settings = { ...store.settings, prefsFor: () => Promise.reject(new Error('database is locked')) };
+    const ctx: CommandContext = { ...ctxFor({} as Market), services: { settings }, ...asker };
+    const reply = await runCommand([prefsEcho], 'prefs', {}, ctx, log);
+    expect(reply.title).toBe('no prefs');
+    expect(warnings).toEqual(['settings unreadable; answering in USD and UTC']);
+    await store.close();
   });
 });
 

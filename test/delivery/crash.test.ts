@@ -58,8 +58,8 @@ it('delivers every alert of a 1,000-user fan-out across a SIGKILL, duplicating o
   const engine = new AlertEngine(store, silentLogger);
   const t0 = Date.UTC(2025, 3, 1, 12);
   for (let i = 1; i <= N; i++) {
-    const userId = store.users.ensure('telegram', String(i), undefined, t0);
-    store.rules.insert(
+    const userId = await store.users.ensure('telegram', String(i), undefined, t0);
+    await store.rules.insert(
       {
         userId,
         specJson: JSON.stringify({ kind: 'threshold', metric: 'price', direction: 'above', value: 90_000 }),
@@ -69,9 +69,9 @@ it('delivers every alert of a 1,000-user fan-out across a SIGKILL, duplicating o
       { armed: true, episode: 0, lastFiredMs: null, memo: null },
     );
   }
-  engine.load();
-  expect(engine.evaluate(headline({ atMs: t0, priceUsd: 91_000 })).fired).toBe(N);
-  expect(store.outbox.counts().pending).toBe(N);
+  await engine.load();
+  expect((await engine.evaluate(headline({ atMs: t0, priceUsd: 91_000 }))).fired).toBe(N);
+  expect((await store.outbox.counts()).pending).toBe(N);
 
   const raw = new Database(dbPath, { readonly: true });
   const first = await startChild(fake);
@@ -116,5 +116,5 @@ it('delivers every alert of a 1,000-user fan-out across a SIGKILL, duplicating o
   expect(landedInFlight).toBeLessThanOrEqual(sendingAtKill.length);
   for (const [chatId, count] of perChat) expect(count).toBe(landed.has(chatId) ? 2 : 1);
   raw.close();
-  store.close();
+  await store.close();
 }, 60_000);

@@ -22,5 +22,5 @@ const pacer = new Pacer({
 const delivery = new TelegramDelivery(bot.telegram, pacer, silentLogger);
 const sender: Sender = { platform: 'telegram', send: (d, reply) => delivery.send(d.chatId, reply) };
 const worker = new OutboxWorker({ store, senders: [sender], log: silentLogger, concurrency: 16 });
-worker.start();
+await worker.start();
 process.stdout.write('ready\n');

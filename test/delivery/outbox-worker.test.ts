@@ -40,7 +40,9 @@ function setup(script?: Record<string, SendResult[]>, concurrency = 4) {
     concurrency,
     baseBackoffMs: 1000,
     maxAttempts: 3,
-    onDisabled: (d) => disabled.push(d.chatId),
+    onDisabled: (d) => {
+      disabled.push(d.chatId);
+    },
   });
   return { store, clock, fake, worker, disabled };
 }
@@ -48,22 +50,22 @@ function setup(script?: Record<string, SendResult[]>, concurrency = 4) {
 describe('OutboxWorker', () => {
   it('sends every due row once, with bounded concurrency', async () => {
     const { store, fake, worker, clock } = setup(undefined, 4);
-    for (let i = 0; i < 50; i++) store.outbox.enqueue(`k${i}`, user(String(i)), reply(`m${i}`), clock.t);
+    for (let i = 0; i < 50; i++) await store.outbox.enqueue(`k${i}`, user(String(i)), reply(`m${i}`), clock.t);
     expect(await worker.drain()).toBe(50);
     expect(fake.calls).toHaveLength(50);
     expect(new Set(fake.calls.map((c) => c.title)).size).toBe(50);
     expect(fake.maxInFlight()).toBe(4);
-    expect(store.outbox.counts()).toEqual({ pending: 0, sending: 0, sent: 50, failed: 0 });
+    expect(await store.outbox.counts()).toEqual({ pending: 0, sending: 0, sent: 50, failed: 0 });
     expect(await worker.drain()).toBe(0);
   });
 
   it('retries transient failures with exponential backoff and gives up after maxAttempts', async () => {
     const transient = { ok: false as const, permanent: false, reason: 'HTTP 502' };
     const { store, fake, worker, clock } = setup({ a: [transient, transient], b: [transient, transient, transient] });
-    store.outbox.enqueue('a', user('a'), reply('a'), clock.t);
-    store.outbox.enqueue('b', user('b'), reply('b'), clock.t);
+    await store.outbox.enqueue('a', user('a'), reply('a'), clock.t);
+    await store.outbox.enqueue('b', user('b'), reply('b'), clock.t);
     await worker.drain();
-    expect(store.outbox.nextDueMs()).toBe(clock.t + 1000);
+    expect(await store.outbox.nextDueMs()).toBe(clock.t + 1000);
     clock.t += 999;
     expect(await worker.drain()).toBe(0);
     clock.t += 1;
@@ -71,14 +73,14 @@ describe('OutboxWorker', () => {
     clock.t += 2000;
     expect(await worker.drain()).toBe(1); // a succeeds on the third attempt; b fails a third time and is given up
     expect(fake.calls.filter((c) => c.chatId === 'b')).toHaveLength(3);
-    expect(store.outbox.counts()).toEqual({ pending: 0, sending: 0, sent: 1, failed: 1 });
+    expect(await store.outbox.counts()).toEqual({ pending: 0, sending: 0, sent: 1, failed: 1 });
   });
 
   it('honours retry_after: the row waits and the platform pauses, without using up attempts', async () => {
     const limited = { ok: false as const, permanent: false, reason: '429', retryAfterMs: 5000 };
     const { store, fake, worker, clock } = setup({ a: [limited, limited, limited, limited] }, 1);
-    store.outbox.enqueue('a', user('a'), reply('a'), clock.t);
-    store.outbox.enqueue('b', user('b'), reply('b'), clock.t);
+    await store.outbox.enqueue('a', user('a'), reply('a'), clock.t);
+    await store.outbox.enqueue('b', user('b'), reply('b'), clock.t);
     await worker.drain();
     expect(fake.calls.map((c) => c.chatId)).toEqual(['a']); // b waits too: the whole platform is paused
     for (let i = 0; i < 3; i++) {
@@ -88,18 +90,18 @@ describe('OutboxWorker', () => {
     clock.t += 5000;
     expect(await worker.drain()).toBe(1); // four 429s did not exhaust maxAttempts = 3
     expect(fake.calls.map((c) => c.chatId)).toEqual(['a', 'b', 'a', 'a', 'a', 'a']);
-    expect(store.outbox.counts()).toEqual({ pending: 0, sending: 0, sent: 2, failed: 0 });
+    expect(await store.outbox.counts()).toEqual({ pending: 0, sending: 0, sent: 2, failed: 0 });
   });
 
   it('disables a blocked destination (its rules and schedules), fails its queue, and keeps delivering to others', async () => {
     const blocked = { ok: false as const, permanent: true, reason: 'Forbidden: bot was blocked by the user' };
     const { store, fake, worker, clock, disabled } = setup({ '1': [blocked] }, 1);
-    const u1 = store.users.ensure('telegram', '1', 'one', clock.t);
-    const u2 = store.users.ensure('telegram', '2', 'two', clock.t);
+    const u1 = await store.users.ensure('telegram', '1', 'one', clock.t);
+    const u2 = await store.users.ensure('telegram', '2', 'two', clock.t);
     const state = { armed: true, episode: 0, lastFiredMs: null, memo: null };
-    store.rules.insert({ userId: u1, specJson: '{"kind":"retarget"}', cooldownSec: 0, createdMs: clock.t }, state);
-    store.rules.insert({ userId: u2, specJson: '{"kind":"retarget"}', cooldownSec: 0, createdMs: clock.t }, state);
-    store.schedules.upsert({
+    await store.rules.insert({ userId: u1, specJson: '{"kind":"retarget"}', cooldownSec: 0, createdMs: clock.t }, state);
+    await store.rules.insert({ userId: u2, specJson: '{"kind":"retarget"}', cooldownSec: 0, createdMs: clock.t }, state);
+    await store.schedules.upsert({
       platform: 'telegram',
       chatId: '1',
       kind: 'user',
@@ -109,20 +111,20 @@ describe('OutboxWorker', () => {
       lastDate: null,
       createdMs: clock.t,
     });
-    store.outbox.enqueue('x1', user('1'), reply('x1'), clock.t);
-    store.outbox.enqueue('x2', user('1'), reply('x2'), clock.t);
-    store.outbox.enqueue('y1', user('2'), reply('y1'), clock.t);
+    await store.outbox.enqueue('x1', user('1'), reply('x1'), clock.t);
+    await store.outbox.enqueue('x2', user('1'), reply('x2'), clock.t);
+    await store.outbox.enqueue('y1', user('2'), reply('y1'), clock.t);
     await worker.drain();
     expect(fake.calls.map((c) => c.title)).toEqual(['x1', 'y1']);
     expect(disabled).toEqual(['1']);
-    expect(store.rules.active().map((r) => r.externalId)).toEqual(['2']);
-    expect(store.schedules.active()).toEqual([]);
-    expect(store.outbox.counts()).toEqual({ pending: 0, sending: 0, sent: 1, failed: 2 });
+    expect((await store.rules.active()).map((r) => r.externalId)).toEqual(['2']);
+    expect(await store.schedules.active()).toEqual([]);
+    expect(await store.outbox.counts()).toEqual({ pending: 0, sending: 0, sent: 1, failed: 2 });
   });
 
   it('follows a migrated group: the schedule and the queued rows move to the new chat id', async () => {
     const { store, fake, worker, clock } = setup({ '-100': [{ ok: false, permanent: false, reason: 'migrated', migratedTo: '-100999' }] });
-    store.schedules.upsert({
+    await store.schedules.upsert({
       platform: 'telegram',
       chatId: '-100',
       kind: 'channel',
@@ -132,11 +134,11 @@ describe('OutboxWorker', () => {
       lastDate: null,
       createdMs: clock.t,
     });
-    store.outbox.enqueue('d', { platform: 'telegram', chatId: '-100', kind: 'channel' }, reply('digest'), clock.t);
+    await store.outbox.enqueue('d', { platform: 'telegram', chatId: '-100', kind: 'channel' }, reply('digest'), clock.t);
     expect(await worker.drain()).toBe(1);
     expect(fake.calls.map((c) => c.chatId)).toEqual(['-100', '-100999']);
-    expect(store.schedules.get('telegram', '-100999')?.kind).toBe('channel');
-    expect(store.schedules.get('telegram', '-100')).toBeUndefined();
+    expect((await store.schedules.get('telegram', '-100999'))?.kind).toBe('channel');
+    expect(await store.schedules.get('telegram', '-100')).toBeUndefined();
   });
 
   it('keeps sending rows queued after a send that hangs', async () => {
@@ -154,15 +156,51 @@ describe('OutboxWorker', () => {
       },
     };
     const worker = new OutboxWorker({ store, senders: [sender], log: silentLogger, now: () => clock.t, concurrency: 4, idleMs: 60_000 });
-    store.outbox.enqueue('slow', user('slow'), reply('slow'), clock.t);
+    await store.outbox.enqueue('slow', user('slow'), reply('slow'), clock.t);
     const draining = worker.drain();
     await new Promise((r) => setImmediate(r));
     expect(calls).toEqual(['slow']);
-    store.outbox.enqueue('later', user('later'), reply('later'), clock.t);
+    await store.outbox.enqueue('later', user('later'), reply('later'), clock.t);
     worker.kick(); // what the engine does after queuing an alert
     for (let i = 0; i < 20 && !calls.includes('later'); i++) await new Promise((r) => setImmediate(r));
     expect(calls).toEqual(['slow', 'later']);
-    expect(store.outbox.counts()).toMatchObject({ sent: 1, sending: 1 });
+    expect(await store.outbox.counts()).toMatchObject({ sent: 1, sending: 1 });
+    release();
+    expect(await draining).toBe(2);
+  });
+
+  it('a kick while the next due time is being read is not lost: the new row goes out at once', async () => {
+    const store = openStore(':memory:');
+    const clock = { t: 1_000_000 };
+    let release!: () => void;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    const calls: string[] = [];
+    const sender: Sender = {
+      platform: 'telegram',
+      async send(d) {
+        calls.push(d.chatId);
+        if (d.chatId === 'slow') await hung;
+        return { ok: true, messageIds: ['1'] };
+      },
+    };
+    const worker = new OutboxWorker({ store, senders: [sender], log: silentLogger, now: () => clock.t, concurrency: 4, idleMs: 600_000 });
+    const read = store.outbox.nextDueByPlatform;
+    let queuedDuringRead = false;
+    store.outbox.nextDueByPlatform = async () => {
+      const due = await read();
+      if (!queuedDuringRead) {
+        // What the engine does while the worker reads: queue an alert, then kick.
+        queuedDuringRead = true;
+        await store.outbox.enqueue('later', user('later'), reply('later'), clock.t);
+        worker.kick();
+      }
+      return due;
+    };
+    await store.outbox.enqueue('slow', user('slow'), reply('slow'), clock.t);
+    const draining = worker.drain();
+    for (let i = 0; i < 50 && !calls.includes('later'); i++) await new Promise((r) => setImmediate(r));
+    expect(queuedDuringRead).toBe(true);
+    expect(calls).toEqual(['slow', 'later']);
     release();
     expect(await draining).toBe(2);
   });
@@ -180,15 +218,62 @@ describe('OutboxWorker', () => {
       concurrency: 1,
       idleMs: 60_000,
     });
-    for (const k of ['a', 'b', 'c']) store.outbox.enqueue(k, user(k), reply(k), clock.t);
-    store.outbox.enqueue('d', { platform: 'discord', chatId: 'd', kind: 'user' }, reply('d'), clock.t); // no Discord sender here
+    for (const k of ['a', 'b', 'c']) await store.outbox.enqueue(k, user(k), reply(k), clock.t);
+    await store.outbox.enqueue('d', { platform: 'discord', chatId: 'd', kind: 'user' }, reply('d'), clock.t); // no Discord sender here
     await worker.drain();
     expect(fake.calls.map((c) => c.chatId)).toEqual(['a']);
-    expect(worker.sleepMs()).toBe(30_000); // b and c are due, but Telegram is paused for 30 s
+    expect(await worker.sleepMs()).toBe(30_000); // b and c are due, but Telegram is paused for 30 s
     clock.t += 30_000;
-    expect(worker.sleepMs()).toBe(0);
+    expect(await worker.sleepMs()).toBe(0);
     expect(await worker.drain()).toBe(3);
-    expect(worker.sleepMs()).toBe(60_000); // only the Discord row is left: nothing to wake for
+    expect(await worker.sleepMs()).toBe(60_000); // only the Discord row is left: nothing to wake for
+  });
+
+  it('start() re-queues rows a dead process left in flight once, even when called twice at once, then sends each once', async () => {
+    const { store, fake, worker, clock } = setup();
+    for (const k of ['a', 'b', 'c']) await store.outbox.enqueue(k, user(k), reply(k), clock.t);
+    expect(await store.outbox.claim(clock.t, 60_000, 10, ['telegram'])).toHaveLength(3); // the process that died
+    const releaseLeases = store.outbox.releaseLeases;
+    let releases = 0;
+    store.outbox.releaseLeases = () => {
+      releases++;
+      return releaseLeases();
+    };
+    await Promise.all([worker.start(), worker.start()]);
+    for (let i = 0; i < 200 && (await store.outbox.counts()).sent < 3; i++) await new Promise((r) => setImmediate(r));
+    await worker.stop();
+    expect(releases).toBe(1);
+    expect(fake.calls.map((c) => c.chatId).sort()).toEqual(['a', 'b', 'c']);
+    expect(await store.outbox.counts()).toEqual({ pending: 0, sending: 0, sent: 3, failed: 0 });
+  });
+
+  it('a pass ends when its last send ends, even one that ends while the next due time is read (no idle wait)', async () => {
+    const store = openStore(':memory:');
+    const clock = { t: 1_000_000 };
+    let sends = 0;
+    const sender: Sender = {
+      platform: 'telegram',
+      send: () => {
+        sends++;
+        return Promise.reject(new Error('socket hang up')); // settles during the pass's next store read
+      },
+    };
+    // Idle wait and backoff of ten minutes: a pass that napped instead of noticing the send had ended would not end in time.
+    const worker = new OutboxWorker({
+      store,
+      senders: [sender],
+      log: silentLogger,
+      now: () => clock.t,
+      idleMs: 600_000,
+      baseBackoffMs: 600_000,
+    });
+    await store.outbox.enqueue('t', user('t'), reply('t'), clock.t);
+    const ended = await Promise.race([
+      worker.drain().then(() => 'drained'),
+      new Promise((r) => setTimeout(() => r('still napping'), 10_000).unref()),
+    ]);
+    expect(ended).toBe('drained');
+    expect(sends).toBe(1);
   });
 
   it('treats a throwing sender as a transient failure', async () => {
@@ -199,9 +284,9 @@ describe('OutboxWorker', () => {
       log: silentLogger,
       now: () => clock.t,
     });
-    store.outbox.enqueue('t', user('t'), reply('t'), clock.t);
+    await store.outbox.enqueue('t', user('t'), reply('t'), clock.t);
     expect(await bad.drain()).toBe(0);
-    expect(store.outbox.counts().pending).toBe(1);
+    expect((await store.outbox.counts()).pending).toBe(1);
     expect(await worker.drain()).toBe(0); // not due yet (backoff)
   });
 });

@@ -27,19 +27,19 @@ describe('DigestScheduler', () => {
     expect(await scheduler.tick()).toBe(0);
     clock.t = Date.UTC(2025, 6, 2, 12, 0);
     expect(await scheduler.tick()).toBe(1);
-    expect(queued()).toEqual(['digest:telegram:-1001:2025-07-01 → -1001', 'digest:telegram:-1001:2025-07-02 → -1001']);
+    expect(await queued()).toEqual(['digest:telegram:-1001:2025-07-01 → -1001', 'digest:telegram:-1001:2025-07-02 → -1001']);
     expect(builds()).toBe(2);
   });
 
   it('sends a digest missed while down once on start-up if it is still that day there, not a day late', async () => {
     const { store, scheduler, clock, queued } = setup(Date.UTC(2025, 6, 2, 20));
     const base = { platform: 'telegram', kind: 'channel' as const, time: '14:00', timezone: 'UTC', createdBy: '7', createdMs: 0 };
-    store.schedules.upsert({ ...base, chatId: '-1', lastDate: '2025-07-01' }); // missed today at 14:00, now 20:00
-    store.schedules.upsert({ ...base, chatId: '-2', lastDate: '2025-06-30' }); // missed yesterday too: only today's
-    store.schedules.upsert({ ...base, chatId: '-3', lastDate: '2025-07-02' }); // already sent today
+    await store.schedules.upsert({ ...base, chatId: '-1', lastDate: '2025-07-01' }); // missed today at 14:00, now 20:00
+    await store.schedules.upsert({ ...base, chatId: '-2', lastDate: '2025-06-30' }); // missed yesterday too: only today's
+    await store.schedules.upsert({ ...base, chatId: '-3', lastDate: '2025-07-02' }); // already sent today
     expect(await scheduler.tick()).toBe(2);
     expect(await scheduler.tick()).toBe(0); // a second start-up the same day sends nothing
-    expect(queued()).toEqual(['digest:telegram:-1:2025-07-02 → -1', 'digest:telegram:-2:2025-07-02 → -2']);
+    expect(await queued()).toEqual(['digest:telegram:-1:2025-07-02 → -1', 'digest:telegram:-2:2025-07-02 → -2']);
     clock.t = Date.UTC(2025, 6, 3, 1); // past midnight, before 14:00: yesterday's is not made up
     expect(await scheduler.tick()).toBe(0);
   });
@@ -61,7 +61,7 @@ describe('DigestScheduler', () => {
     );
     clock.t = Date.UTC(2025, 6, 1, 12);
     expect(await scheduler.tick()).toBe(1);
-    expect(queued()).toEqual(['digest:telegram:-1001:2025-07-01 → -1001', 'digest:telegram:-2002:2025-07-01 → -2002']);
+    expect(await queued()).toEqual(['digest:telegram:-1001:2025-07-01 → -1001', 'digest:telegram:-2002:2025-07-01 → -2002']);
   });
 
   it('retries next minute when the digest cannot be built', async () => {
@@ -77,7 +77,7 @@ describe('DigestScheduler', () => {
         return digest(d);
       },
     });
-    store.schedules.upsert({
+    await store.schedules.upsert({
       platform: 'discord',
       chatId: '99',
       kind: 'channel',
@@ -95,7 +95,7 @@ describe('DigestScheduler', () => {
 });
 
 describe('DigestScheduler when no data at all can be had', () => {
-  function failing(startMs: number) {
+  async function failing(startMs: number) {
     const store = openStore(':memory:');
     const clock = { t: startMs };
     const logs: { msg: string; date?: string }[] = [];
@@ -111,7 +111,7 @@ describe('DigestScheduler when no data at all can be had', () => {
         return digest(d);
       },
     });
-    store.schedules.upsert({
+    await store.schedules.upsert({
       platform: 'telegram',
       chatId: '-5',
       kind: 'channel',
@@ -125,7 +125,7 @@ describe('DigestScheduler when no data at all can be had', () => {
   }
 
   it('retries with backoff (1, 2, 4 … minutes), not every minute', async () => {
-    const { clock, state, scheduler } = failing(Date.UTC(2025, 6, 1, 14));
+    const { clock, state, scheduler } = await failing(Date.UTC(2025, 6, 1, 14));
     const t0 = clock.t;
     const triedAt: number[] = [];
     for (let minute = 0; minute <= 20; minute++) {
@@ -142,7 +142,7 @@ describe('DigestScheduler when no data at all can be had', () => {
   });
 
   it('skips a day that ended without its digest, with a log line, and posts the next day as usual', async () => {
-    const { store, clock, logs, state, scheduler } = failing(Date.UTC(2025, 6, 1, 23, 50));
+    const { store, clock, logs, state, scheduler } = await failing(Date.UTC(2025, 6, 1, 23, 50));
     expect(await scheduler.tick()).toBe(0);
     clock.t = Date.UTC(2025, 6, 2, 0, 5); // the day it was for has ended
     expect(await scheduler.tick()).toBe(0);
@@ -150,7 +150,7 @@ describe('DigestScheduler when no data at all can be had', () => {
     state.fail = false;
     clock.t = Date.UTC(2025, 6, 2, 14);
     expect(await scheduler.tick()).toBe(1);
-    const rows = store.outbox.claim(Number.MAX_SAFE_INTEGER, 1, 100, ['telegram']);
+    const rows = await store.outbox.claim(Number.MAX_SAFE_INTEGER, 1, 100, ['telegram']);
     expect(rows.map((r) => r.idemKey)).toEqual(['digest:telegram:-5:2025-07-02']);
   });
 });

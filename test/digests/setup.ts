@@ -31,9 +31,9 @@ export function setup(startMs: number) {
     chat: { id: '-1001', kind: 'group', isAdmin: async () => admin },
     ...over,
   });
-  const queued = () => {
-    const rows = store.outbox.claim(Number.MAX_SAFE_INTEGER, 1, 100, ['telegram', 'discord']);
-    store.outbox.releaseLeases();
+  const queued = async () => {
+    const rows = await store.outbox.claim(Number.MAX_SAFE_INTEGER, 1, 100, ['telegram', 'discord']);
+    await store.outbox.releaseLeases();
     return rows.map((r) => `${r.idemKey} → ${r.destination.chatId}`);
   };
   return { store, clock, scheduler, commands, group, queued, builds: () => builds };

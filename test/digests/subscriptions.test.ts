@@ -7,7 +7,7 @@ describe('digest commands', () => {
     const denied = await commands.subscribe(group(false));
     expect(denied.title).toBe('Admins only');
     expect(denied.tone).toBe('error');
-    expect(store.schedules.active()).toEqual([]);
+    expect(await store.schedules.active()).toEqual([]);
     expect((await commands.unsubscribe(group(false))).title).toBe('Admins only');
     expect((await commands.subscribe(group(true))).title).toBe('Daily digest scheduled');
   });
@@ -22,14 +22,14 @@ describe('digest commands', () => {
     );
     const r = await commands.subscribe(group(true));
     expect(r.lines?.[0]).toBe('The digest will be posted in this chat every day at 14:00 (UTC), starting tomorrow.');
-    expect(store.schedules.get('telegram', '-1001')).toMatchObject({ time: '14:00', timezone: 'UTC', lastDate: '2025-07-01' });
+    expect(await store.schedules.get('telegram', '-1001')).toMatchObject({ time: '14:00', timezone: 'UTC', lastDate: '2025-07-01' });
   });
 
   it('take the digest by DM from a group without admin rights, and stop it', async () => {
     const { commands, group, store } = setup(Date.UTC(2025, 6, 1, 8));
     const r = await commands.subscribeDm(group(false, { time: '07:30', timezone: 'Asia/Tokyo' }));
     expect(r.lines?.[0]).toBe('The digest will be posted to you by direct message every day at 07:30 (Asia/Tokyo), starting tomorrow.');
-    expect(store.schedules.get('telegram', '7')).toMatchObject({ kind: 'user' });
+    expect(await store.schedules.get('telegram', '7')).toMatchObject({ kind: 'user' });
     expect(
       (
         await commands.unsubscribe({
@@ -39,7 +39,7 @@ describe('digest commands', () => {
         })
       ).title,
     ).toBe('Daily digest stopped');
-    expect(store.schedules.active()).toEqual([]);
+    expect(await store.schedules.active()).toEqual([]);
   });
 
   it('let a member who is not an admin stop their own DM digest from a group, and nothing else', async () => {
@@ -48,7 +48,7 @@ describe('digest commands', () => {
     await commands.subscribeDm(group(false));
     const r = await commands.unsubscribe(group(false));
     expect(r.lines).toEqual(['Your direct-message digest is stopped. (Only chat admins can stop this chat’s digest.)']);
-    expect(store.schedules.active().map((x) => x.chatId)).toEqual(['-1001']);
+    expect((await store.schedules.active()).map((x) => x.chatId)).toEqual(['-1001']);
     const again = await commands.unsubscribe(group(false));
     expect(again.title).toBe('Admins only');
     expect(again.lines?.[0]).toBe('Only chat admins can stop the digest in this group, and you have no direct-message digest to stop.');

@@ -32,10 +32,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake.close();
 });
-beforeEach(() => {
+beforeEach(async () => {
   fake.clearFaults();
   fake.resetHits();
-  store?.close();
+  await store?.close();
   store = openStore(':memory:');
 });
 
@@ -46,7 +46,7 @@ describe('backfillHistory against the fake mempool server', () => {
     const { written } = await backfillHistory({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW });
     expect(written).toBeGreaterThan(6 * 360);
     for (const metric of HISTORY_METRIC_IDS) {
-      const rows = store.snapshots.range(CATALOG[metric].snapshot, YEAR_AGO, NOW_SEC);
+      const rows = await store.snapshots.range(CATALOG[metric].snapshot, YEAR_AGO, NOW_SEC);
       expect(distinctDays(rows), metric).toBeGreaterThanOrEqual(365);
       expect(
         rows.every((r) => r.source === 'mempool (127.0.0.1)' && Number.isFinite(r.value)),
@@ -56,12 +56,13 @@ describe('backfillHistory against the fake mempool server', () => {
     // The tip's day is built from the same inputs as the live figure (one difficulty, the live fees and
     // price all day), so its mean matches it; it sits at its newest bucket, before the tip (the tip block
     // has no price row after it yet, so mempool's JOIN leaves it out).
-    const today = (metric: 'hashprice_usd' | 'hashprice_btc' | 'fee_share') => store.snapshots.atOrBefore(metric, TIP_TIME_SEC)!;
-    expect(Math.floor(today('hashprice_usd').tsSec / DAY_SEC)).toBe(Math.floor(TIP_TIME_SEC / DAY_SEC));
-    expect(today('hashprice_usd').value).toBeCloseTo(EXPECTED.hashpriceUsdPerPhDay, 9);
-    expect(today('hashprice_btc').value).toBeCloseTo(EXPECTED.hashpriceBtcPerPhDay, 14);
-    expect(today('fee_share').value).toBeCloseTo(EXPECTED.feeSharePercent, 9);
-    expect(store.snapshots.latest('difficulty')?.value).toBe(DIFFICULTY);
+    const today = async (metric: 'hashprice_usd' | 'hashprice_btc' | 'fee_share') =>
+      (await store.snapshots.atOrBefore(metric, TIP_TIME_SEC))!;
+    expect(Math.floor((await today('hashprice_usd')).tsSec / DAY_SEC)).toBe(Math.floor(TIP_TIME_SEC / DAY_SEC));
+    expect((await today('hashprice_usd')).value).toBeCloseTo(EXPECTED.hashpriceUsdPerPhDay, 9);
+    expect((await today('hashprice_btc')).value).toBeCloseTo(EXPECTED.hashpriceBtcPerPhDay, 14);
+    expect((await today('fee_share')).value).toBeCloseTo(EXPECTED.feeSharePercent, 9);
+    expect((await store.snapshots.latest('difficulty'))?.value).toBe(DIFFICULTY);
   });
 
   it('is idempotent: a second start fetches nothing and writes nothing', async () => {
@@ -75,9 +76,9 @@ describe('backfillHistory against the fake mempool server', () => {
 
   it('never overwrites a day that already has a (live) point', async () => {
     const day = Math.floor((NOW_SEC - 100 * DAY_SEC) / DAY_SEC) * DAY_SEC;
-    store.snapshots.upsertMany([{ metric: 'price_usd', tsSec: day + 3600, value: 12_345, source: 'live' }]);
+    await store.snapshots.upsertMany([{ metric: 'price_usd', tsSec: day + 3600, value: 12_345, source: 'live' }]);
     await backfillHistory({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW });
-    expect(store.snapshots.range('price_usd', day, day + DAY_SEC - 1)).toEqual([
+    expect(await store.snapshots.range('price_usd', day, day + DAY_SEC - 1)).toEqual([
       { metric: 'price_usd', tsSec: day + 3600, value: 12_345, source: 'live' },
     ]);
   });
@@ -88,14 +89,14 @@ describe('backfillHistory against the fake mempool server', () => {
     const logger = createLogger({ level: 'warn' }, { write: (s: string) => void lines.push(s) });
     const first = await backfillHistory({ market: newMarket(), snapshots: store.snapshots, logger, now: NOW });
     expect(first.written).toBeGreaterThan(5 * 360);
-    expect(store.snapshots.latest('fee_share')).toBeUndefined();
-    expect(store.snapshots.latest('hashprice_usd')).toBeDefined();
+    expect(await store.snapshots.latest('fee_share')).toBeUndefined();
+    expect(await store.snapshots.latest('hashprice_usd')).toBeDefined();
     expect(lines.some((l) => l.includes('fee_share') && l.includes('back-fill failed'))).toBe(true);
 
     fake.clearFaults();
     const second = await backfillHistory({ market: newMarket(), snapshots: store.snapshots, logger: silentLogger, now: NOW });
-    expect(distinctDays(store.snapshots.range('fee_share', YEAR_AGO, NOW_SEC))).toBeGreaterThanOrEqual(365);
-    expect(second.written).toBe(store.snapshots.range('fee_share', 0, NOW_SEC).length);
+    expect(distinctDays(await store.snapshots.range('fee_share', YEAR_AGO, NOW_SEC))).toBeGreaterThanOrEqual(365);
+    expect(second.written).toBe((await store.snapshots.range('fee_share', 0, NOW_SEC)).length);
   });
 });
 
@@ -105,7 +106,7 @@ describe('historical hashprice follows the live formula point by point', () => {
     const market: Market & { history: ReturnType<typeof stubMarket>['history'] } = stubMarket(nowSec);
     const s = openStore(':memory:');
     await backfillHistory({ market, snapshots: s.snapshots, logger: silentLogger, now: nowSec * 1000 });
-    const rows = s.snapshots.range('hashprice_usd', nowSec - 365 * DAY_SEC, nowSec);
+    const rows = await s.snapshots.range('hashprice_usd', nowSec - 365 * DAY_SEC, nowSec);
     expect(rows.length).toBeGreaterThan(360);
     const { rewards, fees, difficulty, prices } = market.history;
     for (const row of rows) {
@@ -117,9 +118,9 @@ describe('historical hashprice follows the live formula point by point', () => {
       const usd = prices.find((p) => p.timeSec === noon)!.usd;
       const live = hashprice({ difficulty: d, subsidyBtc: subsidyBtc(r.avgHeight), avgFeesBtc: f.avgFeesSats / 1e8, priceUsd: usd });
       expect(row.value).toBeCloseTo(live.usdPerPhDay, 9);
-      expect(s.snapshots.range('hashprice_btc', row.tsSec, row.tsSec)[0]!.value).toBeCloseTo(live.btcPerPhDay, 14);
+      expect((await s.snapshots.range('hashprice_btc', row.tsSec, row.tsSec))[0]!.value).toBeCloseTo(live.btcPerPhDay, 14);
     }
-    s.close();
+    await s.close();
   });
 
   it('stores difficulty at every midnight and at the exact retarget times', async () => {
@@ -127,12 +128,12 @@ describe('historical hashprice follows the live formula point by point', () => {
     const market = stubMarket(nowSec);
     const s = openStore(':memory:');
     await backfillHistory({ market, snapshots: s.snapshots, logger: silentLogger, now: nowSec * 1000 });
-    const rows = s.snapshots.range('difficulty', nowSec - 365 * DAY_SEC, nowSec);
+    const rows = await s.snapshots.range('difficulty', nowSec - 365 * DAY_SEC, nowSec);
     const retargets = market.history.difficulty.filter((p) => p.timeSec >= nowSec - 365 * DAY_SEC);
     for (const r of retargets) expect(rows.find((row) => row.tsSec === r.timeSec)?.value).toBe(r.difficulty);
     const midnight = Date.UTC(2025, 0, 15) / 1000;
     const inForce = market.history.difficulty.filter((p) => p.timeSec <= midnight).at(-1)!.difficulty;
     expect(rows.find((row) => row.tsSec === midnight)?.value).toBe(inForce);
-    s.close();
+    await s.close();
   });
 });

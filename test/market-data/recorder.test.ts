@@ -32,10 +32,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake.close();
 });
-beforeEach(() => {
+beforeEach(async () => {
   fake.clearFaults();
   fake.resetHits();
-  store?.close();
+  await store?.close();
   store = openStore(':memory:');
 });
 
@@ -48,28 +48,28 @@ describe('recordHeadline against the fake mempool server', () => {
     expect(written).toBe(11);
     // Stamped with the 10-minute slot.
     const slot = Math.floor(NOW_SEC / 600) * 600;
-    const at = (metric: string) => store.snapshots.range(metric, slot, slot)[0];
-    expect(at('hashprice_usd')?.value).toBeCloseTo(EXPECTED.hashpriceUsdPerPhDay, 9);
-    expect(at('hashprice_btc')?.value).toBeCloseTo(EXPECTED.hashpriceBtcPerPhDay, 14);
-    expect(at('fee_share')?.value).toBeCloseTo(EXPECTED.feeSharePercent, 9);
-    expect(at('difficulty')?.value).toBe(DIFFICULTY);
-    expect(at('price_usd')?.value).toBe(69880);
-    expect(at('hashrate')?.value).toBe(8.1e20);
-    expect(at('hashprice_usd')?.source).toBe('mempool (127.0.0.1)');
+    const at = async (metric: string) => (await store.snapshots.range(metric, slot, slot))[0];
+    expect((await at('hashprice_usd'))?.value).toBeCloseTo(EXPECTED.hashpriceUsdPerPhDay, 9);
+    expect((await at('hashprice_btc'))?.value).toBeCloseTo(EXPECTED.hashpriceBtcPerPhDay, 14);
+    expect((await at('fee_share'))?.value).toBeCloseTo(EXPECTED.feeSharePercent, 9);
+    expect((await at('difficulty'))?.value).toBe(DIFFICULTY);
+    expect((await at('price_usd'))?.value).toBe(69880);
+    expect((await at('hashrate'))?.value).toBe(8.1e20);
+    expect((await at('hashprice_usd'))?.source).toBe('mempool (127.0.0.1)');
   });
 
   it('replaces, not adds to, a value already stored in the same 10-minute slot', async () => {
     const slot = Math.floor(NOW_SEC / 600) * 600;
     await record();
     await record(NOW + 60_000);
-    expect(store.snapshots.range('price_usd', slot, slot + 599)).toHaveLength(1);
+    expect(await store.snapshots.range('price_usd', slot, slot + 599)).toHaveLength(1);
   });
 
   it('records no hashprice when fees are unknown (it would be subsidy-only)', async () => {
     fake.setFault('/api/v1/mining/reward-stats', { kind: '500' });
     await record();
-    expect(store.snapshots.latest('hashprice_usd')).toBeUndefined();
-    expect(store.snapshots.latest('fee_share')).toBeUndefined();
-    expect(store.snapshots.latest('price_usd')?.value).toBe(69880);
+    expect(await store.snapshots.latest('hashprice_usd')).toBeUndefined();
+    expect(await store.snapshots.latest('fee_share')).toBeUndefined();
+    expect((await store.snapshots.latest('price_usd'))?.value).toBe(69880);
   });
 });

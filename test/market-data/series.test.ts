@@ -65,7 +65,7 @@ describe('loadSeries', () => {
   it('uses stored points, without calling upstream, when they cover the range', async () => {
     const market = stubMarket(NOW_SEC);
     const store = openStore(':memory:');
-    store.snapshots.upsertMany(
+    await store.snapshots.upsertMany(
       Array.from({ length: 31 }, (_, i) => ({
         metric: 'price_usd',
         tsSec: fromSec + i * DAY,
@@ -89,7 +89,7 @@ describe('loadSeries', () => {
       value: 40 + Math.sin(i / 50),
       source: 'mempool.space',
     }));
-    store.snapshots.upsertMany(rows);
+    await store.snapshots.upsertMany(rows);
     const s = await loadSeries({ metric: 'hashprice', fromSec, toSec: NOW_SEC, market, snapshots: store.snapshots });
     expect(s.origin).toBe('store');
     const all = rows.map((r) => ({ t: r.tsSec, v: r.value }));
@@ -98,13 +98,13 @@ describe('loadSeries', () => {
     expect(s.points.length).toBeGreaterThan(395);
     expect(s.points.length).toBeLessThanOrEqual(401);
     expect(s.points.at(-1)).toEqual({ t: NOW_SEC, v: 40 });
-    store.close();
+    await store.close();
   });
 
   it('prefers the market when the store covers only the end of the range', async () => {
     const market = stubMarket(NOW_SEC);
     const store = openStore(':memory:');
-    store.snapshots.upsertMany([0, 1, 2].map((i) => ({ metric: 'price_usd', tsSec: NOW_SEC - i * DAY, value: 1, source: 'live' })));
+    await store.snapshots.upsertMany([0, 1, 2].map((i) => ({ metric: 'price_usd', tsSec: NOW_SEC - i * DAY, value: 1, source: 'live' })));
     const s = await loadSeries({ metric: 'price', fromSec, toSec: NOW_SEC, market, snapshots: store.snapshots });
     expect(s.origin).toBe('market');
   });
@@ -113,7 +113,7 @@ describe('loadSeries', () => {
     const market = stubMarket(NOW_SEC);
     market.failing.add('priceHistory');
     const store = openStore(':memory:');
-    store.snapshots.upsertMany([0, 1, 2].map((i) => ({ metric: 'price_usd', tsSec: NOW_SEC - i * DAY, value: 1, source: 'live' })));
+    await store.snapshots.upsertMany([0, 1, 2].map((i) => ({ metric: 'price_usd', tsSec: NOW_SEC - i * DAY, value: 1, source: 'live' })));
     const s = await loadSeries({ metric: 'price', fromSec, toSec: NOW_SEC, market, snapshots: store.snapshots });
     expect(s.origin).toBe('store');
     expect(s.points).toHaveLength(3);

@@ -75,7 +75,7 @@ export async function startExampleWorld(): Promise<ExampleWorld> {
   // say whether its condition already holds.
   await runtime.pollOnce();
   const chat = { id: CONSOLE_USER.id, kind: 'private' as const, isAdmin: async () => true };
-  // As main does: the asker's /settings read once per command.
+  // As main does: no prefs here; runCommand reads the asker's /settings per command.
   const makeContext = (): CommandContext => ({
     market,
     now,
@@ -84,13 +84,12 @@ export async function startExampleWorld(): Promise<ExampleWorld> {
     services,
     user: CONSOLE_USER,
     chat,
-    prefs: store.settings.prefsFor('console', CONSOLE_USER.id, chat.id),
   });
   return {
     ask: async (line) => (await handleConsoleLine(line, { commands, makeContext, logger: silentLogger })) ?? '',
     close: async () => {
       await runtime.stop();
-      store.close();
+      await store.close();
       await dispatcher.close();
       await fake.close();
     },

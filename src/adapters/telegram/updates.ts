@@ -54,7 +54,7 @@ export function createUpdateHandler(deps: UpdateDeps): (update: Update) => Promi
     if (!command && parsed.name === 'start') {
       // Unblocking a bot sends /start: deliveries paused while it was blocked resume here.
       const ctx = context();
-      reply = withLines(startReply(commands, ctx.version), resumeDeliveries(ctx, log));
+      reply = withLines(startReply(commands, ctx.version), await resumeDeliveries(ctx, log));
     } else if (!command && !isPrivate && !parsed.addressed) {
       return; // Probably meant for another bot in the group.
     } else {

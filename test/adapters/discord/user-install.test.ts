@@ -155,7 +155,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await bot?.stop();
   await Promise.all([discord?.close(), mempool?.close()]);
-  store?.close();
+  await store?.close();
 });
 
 describe('global registration against the stand-in', () => {
@@ -208,14 +208,14 @@ describe('a command run through a user install', () => {
     expect(message.flags).toBe(EPHEMERAL);
     expect(message.embeds[0].title).toContain('No daily digest in this chat');
     expect(message.embeds[0].description).toMatch(/not a member here[\s\S]*\/digest action:dm/);
-    expect(store.schedules.active()).toEqual([]);
+    expect(await store.schedules.active()).toEqual([]);
   });
 
   it('/digest subscribe in a group DM is refused rather than read as the asker’s own DM', async () => {
     const id = discord.sendCommand({ name: 'digest', options: { action: 'subscribe' }, userInstall: true });
     const message = await answerTo(id);
     expect(message.embeds[0].title).toContain('No daily digest in this chat');
-    expect(store.schedules.active()).toEqual([]);
+    expect(await store.schedules.active()).toEqual([]);
   });
 
   it('/digest dm from a server the bot is not in schedules the asker’s DM digest', async () => {
@@ -229,8 +229,8 @@ describe('a command run through a user install', () => {
     });
     const message = await answerTo(id);
     expect(message.embeds[0].title).toBe('Daily digest scheduled');
-    expect(store.schedules.active().map((s) => [s.chatId, s.kind, s.time])).toEqual([[user.id, 'user', '08:00']]);
-    store.schedules.remove('discord', user.id);
+    expect((await store.schedules.active()).map((s) => [s.chatId, s.kind, s.time])).toEqual([[user.id, 'user', '08:00']]);
+    await store.schedules.remove('discord', user.id);
   });
 
   it('an admin-only command is refused where the bot is not a member, even to a Manage Server member', async () => {
@@ -247,7 +247,7 @@ describe('a command run through a user install', () => {
       discord.sendCommand({ name: 'digest', options: { action: 'subscribe' }, guildId: discord.guildId, memberPermissions: MANAGE_GUILD }),
     );
     expect(sub.embeds[0].title).toBe('Daily digest scheduled');
-    expect(store.schedules.active().map((s) => [s.chatId, s.kind])).toEqual([[discord.guildChannelId, 'channel']]);
+    expect((await store.schedules.active()).map((s) => [s.chatId, s.kind])).toEqual([[discord.guildChannelId, 'channel']]);
     const admin = await answerTo(
       discord.sendCommand({ name: 'channelsettings', guildId: discord.guildId, memberPermissions: MANAGE_GUILD }),
     );

@@ -6,6 +6,10 @@
  * services /alert, /digest and /forget use, since they share its alert engine and store. Start-up
  * order matters: leases left by a dead process are released before anything sends, and missed
  * digests of today are queued at once.
+ *
+ * With several instances on one PostgreSQL only the leader does this work (src/cluster): it starts
+ * when this process becomes leader, from the store's state (rules reloaded), and stops when it stops
+ * leading. Every instance keeps the services, so any of them answers /alert, /digest and /forget.
  */
 import cron from 'node-cron';
 import type { Logger } from 'pino';
@@ -13,6 +17,8 @@ import type { Config } from './config.ts';
 import type { Headline } from './core/headline.ts';
 import type { Market } from './core/market.ts';
 import type { Store } from './store/index.ts';
+import { leaderOnly } from './cluster/leader-only.ts';
+import { singleLeadership, type Leadership } from './cluster/leadership.ts';
 import { inBackground } from './logger.ts';
 import { AlertEngine } from './alerts/engine.ts';
 import { accountService } from './alerts/account.ts';
@@ -35,6 +41,8 @@ export interface BackgroundDeps {
   loadHeadline(market: Market, nowMs: number): Promise<{ headline: Headline }>;
   buildDigest: BuildDigest;
   now?: () => number;
+  /** Who does the work that must happen once; absent: this process alone (SQLite). */
+  leadership?: Leadership;
   /**
    * false: nothing runs by itself (no timers, no first poll, no history back-fill); tests drive
    * polls and digest checks themselves.
@@ -66,20 +74,27 @@ export async function startBackground(deps: BackgroundDeps): Promise<Background>
   const log = deps.logger.child({ part: 'alerts' });
   const now = deps.now ?? Date.now;
   const { store, market } = deps;
+  const leadership = deps.leadership ?? singleLeadership();
+  const leads = () => leadership.isLeader();
   const engine = new AlertEngine(store, log);
-  await engine.load();
   const worker = new OutboxWorker({
     store,
     senders: deps.senders,
     log,
     now,
+    soleSender: leadership.role() === 'single',
+    mayAct: leads,
     onDisabled: (d) => engine.untrackDestination(d),
   });
   const digests = new DigestScheduler({ store, log, now, buildDigest: deps.buildDigest, onQueued: () => worker.kick() });
+  // Queuing digests is leader work too: checked again at each tick, as the role can end between.
+  const tickDigests = async () => (leads() ? digests.tick() : 0);
 
   let lastHeight: number | undefined;
   let polling: Promise<void> | undefined;
   const evaluate = async (h: Headline) => {
+    // A leader that lost its lease decides nothing more: the next leader evaluates from the store.
+    if (!leads()) return;
     const r = await engine.evaluate(h);
     if (r.fired) {
       log.info({ fired: r.fired, height: h.height }, 'alerts fired');
@@ -115,31 +130,44 @@ export async function startBackground(deps: BackgroundDeps): Promise<Background>
     }
   };
 
-  await worker.start();
-  // Digests missed while down are queued now; a failed write (full disk) must not stop start-up.
-  await inBackground(log, 'digest check', () => digests.tick());
-  const stoppers: (() => void)[] = [];
-  if (deps.timers !== false) {
-    // A failed queue write (full disk) is logged and retried at the next minute, never fatal.
-    const task = cron.schedule('* * * * *', () => inBackground(log, 'digest check', () => digests.tick()), {
-      name: 'digests',
-      noOverlap: true,
-    });
-    stoppers.push(() => void task.stop());
-    // pollOnce never rejects (it logs its failures), so a timer may fire and forget it.
-    const poll = setInterval(() => void pollOnce(), deps.config.POLL_INTERVAL_SEC * 1000);
-    poll.unref();
-    stoppers.push(() => clearInterval(poll));
-    // Never rejects either (a failed check is logged).
-    const tipCheck = setInterval(() => void watchTip(), Math.min(TIP_CHECK_MS, deps.config.POLL_INTERVAL_SEC * 1000));
-    tipCheck.unref();
-    stoppers.push(() => clearInterval(tipCheck));
-    // Start-up does not wait for the first poll or the back-fill; stop() waits for a poll in flight.
-    void pollOnce();
-    void inBackground(deps.logger, 'history back-fill', () =>
-      backfillHistory({ market, snapshots: store.snapshots, logger: deps.logger, now: now() }),
-    );
-  }
+  /** The work only the leader does; resolves to its stop. */
+  const startWork = async () => {
+    // The previous leader may have moved rules and states on: start from what the store holds.
+    await engine.load();
+    await worker.start();
+    // Digests missed while down are queued now; a failed write (full disk) must not stop start-up.
+    await inBackground(log, 'digest check', tickDigests);
+    const stoppers: (() => void)[] = [];
+    if (deps.timers !== false) {
+      // A failed queue write (full disk) is logged and retried at the next minute, never fatal.
+      const task = cron.schedule('* * * * *', () => inBackground(log, 'digest check', tickDigests), {
+        name: 'digests',
+        noOverlap: true,
+      });
+      stoppers.push(() => void task.stop());
+      // pollOnce never rejects (it logs its failures), so a timer may fire and forget it.
+      const poll = setInterval(() => void pollOnce(), deps.config.POLL_INTERVAL_SEC * 1000);
+      poll.unref();
+      stoppers.push(() => clearInterval(poll));
+      // Never rejects either (a failed check is logged).
+      const tipCheck = setInterval(() => void watchTip(), Math.min(TIP_CHECK_MS, deps.config.POLL_INTERVAL_SEC * 1000));
+      tipCheck.unref();
+      stoppers.push(() => clearInterval(tipCheck));
+      // Start-up does not wait for the first poll or the back-fill; stop() waits for a poll in flight.
+      void pollOnce();
+      void inBackground(deps.logger, 'history back-fill', () =>
+        backfillHistory({ market, snapshots: store.snapshots, logger: deps.logger, now: now() }),
+      );
+    }
+    return async () => {
+      for (const stop of stoppers) stop();
+      await polling;
+      await worker.stop();
+    };
+  };
+  const work = leaderOnly(leadership, startWork, log);
+  // A sole process (or a leader already) has its work running before start-up goes on.
+  await work.settled();
 
   return {
     services: {
@@ -156,12 +184,8 @@ export async function startBackground(deps: BackgroundDeps): Promise<Background>
     evaluate,
     pollOnce,
     watchTip,
-    tickDigests: () => digests.tick(),
+    tickDigests,
     worker,
-    async stop() {
-      for (const stop of stoppers) stop();
-      await polling;
-      await worker.stop();
-    },
+    stop: () => work.stop(),
   };
 }

@@ -6,7 +6,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { commands } from '../commands/index.ts';
 import { sayWhileWaiting, waitingNotice } from './adapters/console/waiting.ts';
-import { ConfigError, loadConfig, loadDotEnv, secretsOf, type Config } from './config.ts';
+import { ConfigError, loadConfig, loadDotEnv, secretsOf, sqliteFileOf, type Config } from './config.ts';
 import { splitArgs } from './core/command.ts';
 import { bashCompletion, usage, zshCompletion } from './cli-help.ts';
 import { benchmarksFrom } from './core/metrics/benchmarks.ts';
@@ -128,10 +128,17 @@ async function backup(dest: string | undefined): Promise<number> {
     return 2;
   }
   const config = configOrExit();
+  const path = sqliteFileOf(config);
+  if (path === undefined) {
+    fail(
+      'backup copies the SQLite file; DATABASE_URL is PostgreSQL: back it up with pg_dump (e.g. pg_dump --format=custom "$DATABASE_URL" > hashwatch.dump)',
+    );
+    return 2;
+  }
   const { backupDatabase, StoreError } = await import('./store/open.ts');
   try {
-    const { bytes } = await backupDatabase(config.DATABASE_PATH, dest);
-    process.stdout.write(`backed up ${config.DATABASE_PATH} to ${stripControls(dest)} (${bytes.toLocaleString('en-US')} bytes)\n`);
+    const { bytes } = await backupDatabase(path, dest);
+    process.stdout.write(`backed up ${path} to ${stripControls(dest)} (${bytes.toLocaleString('en-US')} bytes)\n`);
     return 0;
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;

@@ -130,6 +130,17 @@ const schema = z.object({
   TELEGRAM_WEBHOOK_PORT: int(1, 65_535).default(8443),
 
   DATABASE_PATH: z.string().trim().min(1, 'expected a file path').default('./market-data/hashwatch.db'),
+  // Unset: the SQLite file at DATABASE_PATH. Checked here for its form only; whether the server
+  // answers is the store's to say at start-up.
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .refine(
+        (v) => (/^sqlite:./i.test(v) && v.trim().length > 'sqlite:'.length) || (/^postgres(ql)?:\/\/[^\s]+$/i.test(v) && URL.canParse(v)),
+        'expected sqlite:<file path> or postgres://user:password@host:5432/database',
+      )
+      .optional(),
+  ),
   MAX_ALERTS_PER_USER: int(1, 1000).default(25),
   // The same reading as "/digest dm 7:30": one parser for a time of day everywhere.
   DIGEST_DEFAULT_TIME: z
@@ -196,6 +207,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   throw new ConfigError(`${name}: ${issue.message}`);
 }
 
+/**
+ * Where the store lives, for openStoreAt: DATABASE_URL when set (a postgres:// URL, or
+ * sqlite:<path>), else the SQLite file at DATABASE_PATH.
+ */
+export function storeLocation(cfg: Pick<Config, 'DATABASE_URL' | 'DATABASE_PATH'>): string {
+  return cfg.DATABASE_URL ?? cfg.DATABASE_PATH;
+}
+
+/** The SQLite file the store is, or undefined when it is PostgreSQL. */
+export function sqliteFileOf(cfg: Pick<Config, 'DATABASE_URL' | 'DATABASE_PATH'>): string | undefined {
+  const location = storeLocation(cfg);
+  if (/^postgres(ql)?:\/\//i.test(location)) return undefined;
+  return location.startsWith('sqlite:') ? location.slice('sqlite:'.length) : location;
+}
+
+/** The password inside a database URL, when it has one. */
+function passwordOf(databaseUrl: string | undefined): string | undefined {
+  if (!databaseUrl || !URL.canParse(databaseUrl)) return undefined;
+  const { password } = new URL(databaseUrl);
+  return password ? decodeURIComponent(password) : undefined;
+}
+
 /** The two shard variables only make sense together: a list needs the total, `auto` asks Discord for it. */
 function discordShardProblem(cfg: Config): string | undefined {
   const shards = cfg.DISCORD_SHARDS;
@@ -216,7 +249,11 @@ function discordShardProblem(cfg: Config): string | undefined {
 
 /** Values that must never reach a log line or a reply. */
 export function secretsOf(cfg: Config): string[] {
-  return [cfg.DISCORD_TOKEN, cfg.TELEGRAM_BOT_TOKEN, cfg.TELEGRAM_WEBHOOK_SECRET].filter(
-    (s): s is string => typeof s === 'string' && s.length > 0,
-  );
+  return [
+    cfg.DISCORD_TOKEN,
+    cfg.TELEGRAM_BOT_TOKEN,
+    cfg.TELEGRAM_WEBHOOK_SECRET,
+    cfg.DATABASE_URL?.startsWith('sqlite:') ? undefined : cfg.DATABASE_URL,
+    passwordOf(cfg.DATABASE_URL),
+  ].filter((s): s is string => typeof s === 'string' && s.length > 0);
 }

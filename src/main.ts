@@ -6,7 +6,7 @@
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { commands } from '../commands/index.ts';
-import { secretsOf, type Config } from './config.ts';
+import { secretsOf, sqliteFileOf, storeLocation, type Config } from './config.ts';
 import type { Platform } from './core/command.ts';
 import type { CommandServices } from './core/services.ts';
 import { benchmarksFrom } from './core/metrics/benchmarks.ts';
@@ -17,16 +17,18 @@ import { loadHeadline } from './market-data/headline.ts';
 import { buildDigest, DigestChartCache } from './digests/build.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startBackground } from './background.ts';
+import { singleLeadership, type Leadership } from './cluster/leadership.ts';
+import { postgresLeadership } from './cluster/postgres-leadership.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { PlatformStatus } from './ops/readiness.ts';
 import { serveOpsIfConfigured } from './ops/server.ts';
 import { createMarket } from './sources/index.ts';
-import { openStore, StoreError } from './store/index.ts';
+import { openStoreAt, StoreError } from './store/index.ts';
 import { VERSION } from './version.ts';
 
-function openStoreOrExit(path: string) {
+async function openStoreOrExit(location: string) {
   try {
-    return openStore(path);
+    return await openStoreAt(location);
   } catch (err) {
     if (err instanceof StoreError) {
       process.stderr.write(`hashwatch: ${err.message}\n`);
@@ -34,6 +36,18 @@ function openStoreOrExit(path: string) {
     }
     throw err;
   }
+}
+
+/** Where the terminal prompt's log file and saved charts go: beside the SQLite file (or DATABASE_PATH). */
+const dataFolder = (config: Config) => dirname(sqliteFileOf(config) ?? config.DATABASE_PATH);
+
+/**
+ * One SQLite process does everything; instances sharing a PostgreSQL elect the one that does the
+ * work that must happen once (alerts, digests, delivery, Telegram long polling).
+ */
+function leadershipFor(config: Config, logger: Logger): Leadership {
+  if (sqliteFileOf(config) !== undefined) return singleLeadership();
+  return postgresLeadership({ url: storeLocation(config), key: 'hashwatch:leader', log: logger.child({ part: 'cluster' }) });
 }
 
 /** Telegram and Discord where their tokens are set; the terminal prompt when neither is. */
@@ -50,17 +64,17 @@ async function configuredPlatforms(config: Config, logger: Logger, logFile: stri
       logger,
       logFile,
       waitingNotice: waitingNotice(config.MEMPOOL_API_URL),
-      chartsDir: join(dirname(config.DATABASE_PATH), 'charts'),
+      chartsDir: join(dataFolder(config), 'charts'),
     }),
   ];
 }
 
 export async function startBot(config: Config): Promise<void> {
-  // The store first: an unusable DATABASE_PATH is reported before anything else touches that folder.
-  const store = openStoreOrExit(config.DATABASE_PATH);
+  // The store first: an unusable database is reported before anything else touches that folder.
+  const store = await openStoreOrExit(storeLocation(config));
   const inTerminal = !config.TELEGRAM_BOT_TOKEN && !config.DISCORD_TOKEN;
   // At the terminal prompt, log lines would bury the answers: they go to a file beside the database.
-  const logFile = inTerminal ? join(dirname(config.DATABASE_PATH), 'hashwatch.log') : undefined;
+  const logFile = inTerminal ? join(dataFolder(config), 'hashwatch.log') : undefined;
   const logDestination = logFile ? pino.destination({ dest: logFile, mkdir: true, sync: false }) : undefined;
   // An unhandled 'error' from the log file (ENOSPC on a full disk) would end the process; lines that
   // cannot be written are lost instead, said once on the terminal, and later lines try again.
@@ -71,11 +85,11 @@ export async function startBot(config: Config): Promise<void> {
     process.stderr.write(`hashwatch: cannot write ${logFile} (${err.code ?? err.message}); log lines are being dropped\n`);
   });
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) }, logDestination);
-  const role = () => 'single' as const;
+  const leadership = leadershipFor(config, logger);
+  const role = () => leadership.role();
   const metrics = createMetrics({
     role,
-    // Until the store reads the oldest pending row: its counts (the age gauge then says unknown).
-    backlog: () => store.outbox.counts(),
+    backlog: () => store.outbox.backlog(),
     onBacklogError: (err) => logger.warn({ err: (err as Error).message }, 'metrics: outbox unreadable'),
   });
   const market = createMarket({ config, logger, observe: metrics.upstream });
@@ -107,20 +121,22 @@ export async function startBot(config: Config): Promise<void> {
   const ops = await serveOpsIfConfigured(config, {
     registry: metrics.registry,
     logger,
-    // Until the store has a ping: the cheapest query it answers.
-    readiness: { store: async () => void (await store.outbox.nextDueMs()), platforms: status.snapshot, role },
+    readiness: { store: () => store.ping(), platforms: status.snapshot, role },
   });
   const started: StartedPlatform[] = [];
   for (const platform of platforms) {
-    started.push(await platform.start(contextFor(platform.platform), ready));
+    started.push(await platform.start(contextFor(platform.platform), ready, { leader: leadership }));
     status.started(platform.platform, started.at(-1)!.ended);
   }
 
+  // Competes (or, alone, simply leads) before the background work asks who leads.
+  await leadership.start();
   const background = await startBackground({
     config,
     logger,
     store,
     market,
+    leadership,
     senders: started.map((p) => metrics.countSends(p.sender)),
     loadHeadline,
     buildDigest: () => buildDigest({ market, now, services }, 'absolute'),
@@ -138,6 +154,8 @@ export async function startBot(config: Config): Promise<void> {
     // sends), then the store.
     await Promise.allSettled(started.map((p) => p.stop()));
     await background.stop();
+    // After the work stopped: the lock goes only once nothing of this instance's leader work runs.
+    await leadership.stop();
     await ops?.close();
     await store.close();
     logger.flush();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, secretsOf } from '../src/config.ts';
+import { ConfigError, loadConfig, secretsOf, storeLocation } from '../src/config.ts';
 
 describe('loadConfig', () => {
   it('uses documented defaults for an empty environment', () => {
@@ -76,5 +76,41 @@ describe('DIGEST_DEFAULT_TIME', () => {
 
   it.each(['25:00', '7.30', 'noon'])('refuses %j naming the variable', (raw) => {
     expect(() => loadConfig({ DIGEST_DEFAULT_TIME: raw })).toThrow(/^DIGEST_DEFAULT_TIME: expected HH:MM \(24 h\), e\.g\. 14:00 or 7:30$/);
+  });
+});
+
+describe('DATABASE_URL', () => {
+  it('unset or empty: the SQLite file at DATABASE_PATH, as before', () => {
+    expect(storeLocation(loadConfig({}))).toBe('./market-data/hashwatch.db');
+    expect(storeLocation(loadConfig({ DATABASE_URL: ' ', DATABASE_PATH: '/data/bot.db' }))).toBe('/data/bot.db');
+  });
+
+  it.each([
+    ['sqlite:/var/lib/hashwatch/bot.db', 'sqlite:/var/lib/hashwatch/bot.db'],
+    ['postgres://bot:pw@db.internal:5432/hashwatch', 'postgres://bot:pw@db.internal:5432/hashwatch'],
+    ['postgresql://bot@127.0.0.1/hashwatch?sslmode=require', 'postgresql://bot@127.0.0.1/hashwatch?sslmode=require'],
+  ])('%s is where the store lives', (value, location) => {
+    expect(storeLocation(loadConfig({ DATABASE_URL: value, DATABASE_PATH: '/ignored.db' }))).toBe(location);
+  });
+
+  it.each(['mysql://bot:s3cret@db/hashwatch', 'sqlite:', 'postgres://', '/var/lib/bot.db'])(
+    'refuses %j in one line, without echoing it',
+    (value) => {
+      let error: unknown;
+      try {
+        loadConfig({ DATABASE_URL: value });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toBe('DATABASE_URL: expected sqlite:<file path> or postgres://user:password@host:5432/database');
+    },
+  );
+
+  it('is a secret (it holds a password), and so is the password alone', () => {
+    const secrets = secretsOf(loadConfig({ DATABASE_URL: 'postgres://bot:p%40ss@db/hashwatch' }));
+    expect(secrets).toContain('postgres://bot:p%40ss@db/hashwatch');
+    expect(secrets).toContain('p@ss');
+    expect(secretsOf(loadConfig({ DATABASE_URL: 'sqlite:/data/bot.db' }))).toEqual([]);
   });
 });

@@ -15,6 +15,8 @@ import type { Leadership } from './leadership.ts';
 export type StartWork = () => Promise<() => Promise<void>>;
 
 export interface LeaderOnly {
+  /** Resolves once the role changes seen so far are acted on (the work started, if this process leads). */
+  settled(): Promise<void>;
   /** Stops the work if it runs and stops following role changes. */
   stop(): Promise<void>;
 }
@@ -61,6 +63,7 @@ export function leaderOnly(leadership: Leadership, start: StartWork, log: Logger
   enqueue();
 
   return {
+    settled: () => queue,
     async stop() {
       closed = true;
       clearTimeout(retry);

@@ -73,7 +73,7 @@ export interface UserData {
 
 export type SettingsScope = 'user' | 'chat';
 /** A user (with their display name) or a chat (with `by`, the platform id of the admin changing it). */
-export interface SettingsSubject {
+interface SettingsSubject {
   platform: string;
   id: string;
   name?: string;

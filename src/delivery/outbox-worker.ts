@@ -16,8 +16,23 @@ export interface OutboxWorkerOptions {
   now?: () => number;
   /** Sends in flight at once, over all platforms. */
   concurrency?: number;
-  /** How long a row may stay 'sending' before another process may take it (only on restart here). */
+  /**
+   * How long a row may stay 'sending' before another process may take it (the send of a process
+   * that died). Longer than any one send (each platform call has a 10 s deadline), so a live sender
+   * is never overtaken.
+   */
   leaseMs?: number;
+  /**
+   * This process is the only one that sends (the SQLite store): rows left 'sending' at start-up were
+   * a dead run's, so they are due again at once instead of after their lease.
+   */
+  soleSender?: boolean;
+  /**
+   * Whether this process may still send (it leads: src/cluster). Asked right before every claim and
+   * every send, so a leader that lost its lease (paused, cut off) sends nothing more; rows it had
+   * claimed wait out their lease and go to the next leader.
+   */
+  mayAct?: () => boolean;
   /** Transient failures before a row is given up (and logged as an error). */
   maxAttempts?: number;
   baseBackoffMs?: number;
@@ -53,7 +68,7 @@ export class OutboxWorker {
     for (const s of opts.senders) this.senders.set(s.platform, s);
     this.now = opts.now ?? Date.now;
     this.concurrency = opts.concurrency ?? 8;
-    this.leaseMs = opts.leaseMs ?? 5 * 60_000;
+    this.leaseMs = opts.leaseMs ?? 60_000;
     this.maxAttempts = opts.maxAttempts ?? 8;
     this.baseBackoffMs = opts.baseBackoffMs ?? 2_000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 10 * 60_000;
@@ -74,7 +89,7 @@ export class OutboxWorker {
 
   private async begin(): Promise<void> {
     if (this.loop) return;
-    const released = await this.opts.store.outbox.releaseLeases();
+    const released = await this.opts.store.outbox.releaseExpiredLeases(this.opts.soleSender ? Number.MAX_SAFE_INTEGER : this.now());
     if (released) this.opts.log.warn({ released }, 'outbox: re-queued messages that were in flight when the last process stopped');
     this.stopping = false;
     this.loop = this.run();
@@ -138,6 +153,10 @@ export class OutboxWorker {
     return Math.max(0, Math.min(this.idleMs, next - now));
   }
 
+  private mayAct(): boolean {
+    return this.opts.mayAct?.() ?? true;
+  }
+
   private platformsOpen(): string[] {
     const now = this.now();
     return [...this.senders.keys()].filter((p) => (this.pausedUntil.get(p) ?? 0) <= now);
@@ -154,7 +173,9 @@ export class OutboxWorker {
     for (;;) {
       const free = this.concurrency - running.size;
       const rows =
-        free > 0 && !this.stopping ? await this.opts.store.outbox.claim(this.now(), this.leaseMs, free, this.platformsOpen()) : [];
+        free > 0 && !this.stopping && this.mayAct()
+          ? await this.opts.store.outbox.claim(this.now(), this.leaseMs, free, this.platformsOpen())
+          : [];
       for (const row of rows) {
         const p: Promise<void> = this.deliver(row)
           .then(
@@ -207,6 +228,9 @@ export class OutboxWorker {
     const { store, log } = this.opts;
     const d = row.destination;
     const sender = this.senders.get(d.platform)!;
+    // Leadership lost since the claim: not a word more, and no write either (the next leader may
+    // already own the row once its lease ends).
+    if (!this.mayAct()) return false;
     let result: Awaited<ReturnType<Sender['send']>>;
     try {
       result = await sender.send(d, row.reply);

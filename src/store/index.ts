@@ -1,13 +1,16 @@
 /**
- * The store: one SQLite database, reached only through these repositories (prepared statements).
- * `openStore(':memory:')` for tests; otherwise a file, created with its directory if missing.
+ * The store: SQLite (one file, the default) or PostgreSQL (several instances), reached only
+ * through these repositories, written once with Kysely for both engines.
+ * `openStore(':memory:')` for tests; `openStoreAt(location)` picks the engine from the location.
  */
-import type { Database } from 'better-sqlite3';
-import { asAsync } from './interim.ts';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Db, Engine } from './dialect.ts';
 import { openDatabase } from './open.ts';
+import { connectPostgres } from './open-postgres.ts';
 import { outboxRepo, type OutboxRepo } from './outbox.ts';
 import { ruleRepo, type RuleRepo } from './rules.ts';
 import { scheduleRepo, type ScheduleRepo } from './schedules.ts';
+import type { Database } from './schema.ts';
 import { settingsRepo, type SettingsRepo } from './settings.ts';
 import { snapshotRepo, type SnapshotRepo } from './snapshots.ts';
 import { userRepo, type UserRepo } from './users.ts';
@@ -34,59 +37,59 @@ export interface Store extends StoreRepos {
   readonly path: string;
   /**
    * Runs fn in one transaction: a state change and the message it causes commit together, or
-   * neither does. Only `tx` is inside it: a repository of the store itself is outside.
+   * neither does. Only `tx` is inside it: a repository of the store itself is outside (and on
+   * SQLite, with its one connection, waits for the transaction to end: never await it inside).
    */
   transaction<T>(fn: (tx: StoreRepos) => Promise<T>): Promise<T>;
+  /** Answers when the database does (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-export function openStore(path: string): Store {
-  const db: Database = openDatabase(path);
-  // Interim: one connection, so a transaction keeps every other caller waiting until it ends.
-  let held: Promise<void> = Promise.resolve();
-  const gate = () => held;
-  const syncUsers = userRepo(db);
-  const sync = {
-    users: syncUsers,
-    rules: ruleRepo(db),
+function repos(db: Db, engine: Engine): StoreRepos {
+  return {
+    users: userRepo(db),
+    rules: ruleRepo(db, engine),
     schedules: scheduleRepo(db),
-    outbox: outboxRepo(db),
-    snapshots: snapshotRepo(db),
-    settings: settingsRepo(db, syncUsers),
+    outbox: outboxRepo(db, engine),
+    snapshots: snapshotRepo(db, engine),
+    settings: settingsRepo(db),
   };
-  const wrap = (g: () => Promise<void>): StoreRepos => ({
-    users: asAsync<UserRepo>(sync.users, g),
-    rules: asAsync<RuleRepo>(sync.rules, g),
-    schedules: asAsync<ScheduleRepo>(sync.schedules, g),
-    outbox: asAsync<OutboxRepo>(sync.outbox, g),
-    snapshots: asAsync<SnapshotRepo>(sync.snapshots, g),
-    settings: asAsync<SettingsRepo>(sync.settings, g),
-  });
-  const inside = wrap(() => Promise.resolve());
+}
+
+function storeOver(db: Kysely<Database>, engine: Engine, path: string, closed: () => void = () => {}): Store {
   return {
     path,
-    ...wrap(gate),
-    async transaction(fn) {
-      let release!: () => void;
-      const before = held;
-      held = new Promise<void>((r) => {
-        release = r;
-      });
-      await before;
-      db.exec('BEGIN IMMEDIATE');
-      try {
-        const out = await fn(inside);
-        db.exec('COMMIT');
-        return out;
-      } catch (err) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw err;
-      } finally {
-        release();
-      }
+    ...repos(db, engine),
+    transaction: (fn) => db.transaction().execute((tx) => fn(repos(tx, engine))),
+    ping: async () => {
+      await sql`SELECT 1`.execute(db);
     },
     close: async () => {
-      if (db.open) db.close();
+      await db.destroy();
+      closed();
     },
   };
+}
+
+/** SQLite at `path` (a file, created with its folder; or ':memory:'). Synchronous: opening a file cannot wait on a network. */
+export function openStore(path: string): Store {
+  const database = openDatabase(path);
+  // Kysely closes the database only if a query ever ran: a store opened and closed unused would
+  // keep its file open (and its folder busy) until the process ends.
+  return storeOver(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), 'sqlite', path, () => {
+    if (database.open) database.close();
+  });
+}
+
+/** PostgreSQL at `url` (postgres://user:password@host:port/database), migrated to the latest schema. */
+export async function openPostgresStore(url: string): Promise<Store> {
+  const { db, path } = await connectPostgres(url);
+  return storeOver(db, 'postgres', path);
+}
+
+/** A postgres:// or postgresql:// URL opens PostgreSQL; `sqlite:<path>` or a bare path, SQLite. */
+export async function openStoreAt(location: string): Promise<Store> {
+  if (/^postgres(ql)?:\/\//i.test(location)) return openPostgresStore(location);
+  return openStore(location.startsWith('sqlite:') ? location.slice('sqlite:'.length) : location);
 }

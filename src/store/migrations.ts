@@ -1,5 +1,6 @@
 /**
- * Schema history. Each entry runs once, in its own transaction, and bumps PRAGMA user_version,
+ * SQLite schema history (PostgreSQL's is postgres-migrations.ts, born at this one's final shape).
+ * Each entry runs once, in its own transaction, and bumps PRAGMA user_version,
  * so a database is always at a known version and a failed migration leaves nothing half-applied.
  * Never edit a shipped migration: append a new one.
  */
@@ -134,5 +135,20 @@ export const MIGRATIONS: readonly string[] = [
     updated_ms INTEGER NOT NULL,
     PRIMARY KEY (platform, chat_id)
   );
+  `, // 5: every instance keeps its rules in memory, so each must learn what another changed. Every
+  // insert, delete, pause/resume and disable/enable of a rule is logged here by the statement
+  // making it (triggers: no code path can forget). AUTOINCREMENT: a cursor never sees a seq twice.
+  `
+  CREATE TABLE rule_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    rule_id INTEGER NOT NULL
+  );
+  CREATE TRIGGER rule_inserted AFTER INSERT ON alert_rules
+    BEGIN INSERT INTO rule_changes (rule_id) VALUES (NEW.id); END;
+  CREATE TRIGGER rule_deleted AFTER DELETE ON alert_rules
+    BEGIN INSERT INTO rule_changes (rule_id) VALUES (OLD.id); END;
+  CREATE TRIGGER rule_switched AFTER UPDATE OF paused, disabled_reason ON alert_rules
+    WHEN OLD.paused IS NOT NEW.paused OR (OLD.disabled_reason IS NULL) IS NOT (NEW.disabled_reason IS NULL)
+    BEGIN INSERT INTO rule_changes (rule_id) VALUES (NEW.id); END;
   `,
 ];

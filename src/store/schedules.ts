@@ -1,6 +1,5 @@
 /** Daily digest schedules: one per chat (a channel/group, or a user's DM). */
-import type { Database } from 'better-sqlite3';
-import type { Sync } from './interim.ts';
+import { atomically, changed, type Db } from './dialect.ts';
 
 export interface ScheduleRow {
   id: number;
@@ -28,41 +27,102 @@ export interface ScheduleRepo {
   disableFor(platform: string, chatId: string, reason: string): Promise<number>;
   /** The chat can be reached again: undoes disableFor. */
   enableFor(platform: string, chatId: string): Promise<number>;
-  /** Telegram group became a supergroup: the schedule follows it. */
+  /** Telegram group became a supergroup: the schedule follows it (an older one at the new id gives way). */
   migrate(platform: string, fromChatId: string, toChatId: string): Promise<number>;
 }
 
-const COLUMNS = `id, platform, chat_id AS chatId, kind, time, timezone, created_by AS createdBy, last_date AS lastDate,
-  disabled_reason AS disabledReason, created_ms AS createdMs`;
+const COLUMNS = [
+  'id',
+  'platform',
+  'chat_id as chatId',
+  'kind',
+  'time',
+  'timezone',
+  'created_by as createdBy',
+  'last_date as lastDate',
+  'disabled_reason as disabledReason',
+  'created_ms as createdMs',
+] as const;
 
-export function scheduleRepo(db: Database): Sync<ScheduleRepo> {
-  const upsert = db.prepare(
-    `INSERT INTO digest_schedules (platform, chat_id, kind, time, timezone, created_by, last_date, created_ms)
-     VALUES (@platform, @chatId, @kind, @time, @timezone, @createdBy, @lastDate, @createdMs)
-     ON CONFLICT (platform, chat_id) DO UPDATE SET kind = excluded.kind, time = excluded.time,
-       timezone = excluded.timezone, created_by = excluded.created_by, last_date = excluded.last_date,
-       disabled_reason = NULL
-     RETURNING ${COLUMNS}`,
-  );
-  const get = db.prepare(`SELECT ${COLUMNS} FROM digest_schedules WHERE platform = ? AND chat_id = ?`);
-  const remove = db.prepare('DELETE FROM digest_schedules WHERE platform = ? AND chat_id = ?');
-  const active = db.prepare(`SELECT ${COLUMNS} FROM digest_schedules WHERE disabled_reason IS NULL ORDER BY id`);
-  const mark = db.prepare('UPDATE digest_schedules SET last_date = ? WHERE id = ?');
-  const disable = db.prepare(
-    'UPDATE digest_schedules SET disabled_reason = ? WHERE platform = ? AND chat_id = ? AND disabled_reason IS NULL',
-  );
-  const enable = db.prepare(
-    'UPDATE digest_schedules SET disabled_reason = NULL WHERE platform = ? AND chat_id = ? AND disabled_reason IS NOT NULL',
-  );
-  const migrate = db.prepare(`UPDATE OR REPLACE digest_schedules SET chat_id = ? WHERE platform = ? AND chat_id = ?`);
+export function scheduleRepo(db: Db): ScheduleRepo {
+  const chat = (platform: string, chatId: string) =>
+    db.selectFrom('digest_schedules').where('platform', '=', platform).where('chat_id', '=', chatId);
   return {
-    upsert: (s) => upsert.get(s) as ScheduleRow,
-    get: (platform, chatId) => get.get(platform, chatId) as ScheduleRow | undefined,
-    remove: (platform, chatId) => remove.run(platform, chatId).changes > 0,
-    active: () => active.all() as ScheduleRow[],
-    markDate: (id, localDate) => void mark.run(localDate, id),
-    disableFor: (platform, chatId, reason) => disable.run(reason, platform, chatId).changes,
-    enableFor: (platform, chatId) => enable.run(platform, chatId).changes,
-    migrate: (platform, fromChatId, toChatId) => migrate.run(toChatId, platform, fromChatId).changes,
+    upsert: (s) =>
+      db
+        .insertInto('digest_schedules')
+        .values({
+          platform: s.platform,
+          chat_id: s.chatId,
+          kind: s.kind,
+          time: s.time,
+          timezone: s.timezone,
+          created_by: s.createdBy,
+          last_date: s.lastDate,
+          created_ms: s.createdMs,
+        })
+        .onConflict((oc) =>
+          oc.columns(['platform', 'chat_id']).doUpdateSet((eb) => ({
+            kind: eb.ref('excluded.kind'),
+            time: eb.ref('excluded.time'),
+            timezone: eb.ref('excluded.timezone'),
+            created_by: eb.ref('excluded.created_by'),
+            last_date: eb.ref('excluded.last_date'),
+            disabled_reason: null,
+          })),
+        )
+        .returning([...COLUMNS])
+        .executeTakeFirstOrThrow(),
+    get: (platform, chatId) =>
+      chat(platform, chatId)
+        .select([...COLUMNS])
+        .executeTakeFirst(),
+    remove: async (platform, chatId) =>
+      changed(await db.deleteFrom('digest_schedules').where('platform', '=', platform).where('chat_id', '=', chatId).executeTakeFirst()) >
+      0,
+    active: () =>
+      db
+        .selectFrom('digest_schedules')
+        .select([...COLUMNS])
+        .where('disabled_reason', 'is', null)
+        .orderBy('id')
+        .execute(),
+    markDate: async (id, localDate) => {
+      await db.updateTable('digest_schedules').set({ last_date: localDate }).where('id', '=', id).execute();
+    },
+    disableFor: async (platform, chatId, reason) =>
+      changed(
+        await db
+          .updateTable('digest_schedules')
+          .set({ disabled_reason: reason })
+          .where('platform', '=', platform)
+          .where('chat_id', '=', chatId)
+          .where('disabled_reason', 'is', null)
+          .executeTakeFirst(),
+      ),
+    enableFor: async (platform, chatId) =>
+      changed(
+        await db
+          .updateTable('digest_schedules')
+          .set({ disabled_reason: null })
+          .where('platform', '=', platform)
+          .where('chat_id', '=', chatId)
+          .where('disabled_reason', 'is not', null)
+          .executeTakeFirst(),
+      ),
+    migrate: (platform, from, to) =>
+      atomically(db, async (tx) => {
+        // What SQLite's UPDATE OR REPLACE did, said so both engines understand: the moved schedule
+        // replaces one already at the new id (left over from before the move), if it exists to move.
+        const moving = await tx
+          .selectFrom('digest_schedules')
+          .select('id')
+          .where('platform', '=', platform)
+          .where('chat_id', '=', from)
+          .executeTakeFirst();
+        if (!moving) return 0;
+        if (from !== to) await tx.deleteFrom('digest_schedules').where('platform', '=', platform).where('chat_id', '=', to).execute();
+        return changed(await tx.updateTable('digest_schedules').set({ chat_id: to }).where('id', '=', moving.id).executeTakeFirst());
+      }),
   };
 }

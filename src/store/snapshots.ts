@@ -2,8 +2,7 @@
  * Metric snapshots: one value per metric per timestamp, shared by charts (back-filled history)
  * and alerts (change-over-window rules). Re-writing the same (metric, tsSec) replaces the value.
  */
-import type { Database } from 'better-sqlite3';
-import type { Sync } from './interim.ts';
+import { atomically, chunks, type Db, type Engine, rowsPerStatement } from './dialect.ts';
 
 export type SnapshotRow = { metric: string; tsSec: number; value: number; source: string };
 
@@ -24,30 +23,43 @@ export interface SnapshotRepo {
   atOrBefore(metric: string, tsSec: number): Promise<SnapshotRow | undefined>;
 }
 
-const COLUMNS = 'metric, ts_sec AS tsSec, value, source';
+const COLUMNS = ['metric', 'ts_sec as tsSec', 'value', 'source'] as const;
 
-export function snapshotRepo(db: Database): Sync<SnapshotRepo> {
-  const upsert = db.prepare(
-    `INSERT INTO metric_snapshots (metric, ts_sec, value, source) VALUES (@metric, @tsSec, @value, @source)
-     ON CONFLICT (metric, ts_sec) DO UPDATE SET value = excluded.value, source = excluded.source`,
-  );
-  const upsertAll = db.transaction((rows: SnapshotRow[]) => {
-    for (const r of rows) upsert.run(r);
-  });
-  const range = db.prepare(`SELECT ${COLUMNS} FROM metric_snapshots WHERE metric = ? AND ts_sec BETWEEN ? AND ? ORDER BY ts_sec`);
-  const latest = db.prepare(`SELECT ${COLUMNS} FROM metric_snapshots WHERE metric = ? ORDER BY ts_sec DESC LIMIT 1`);
-  const atOrBefore = db.prepare(`SELECT ${COLUMNS} FROM metric_snapshots WHERE metric = ? AND ts_sec <= ? ORDER BY ts_sec DESC LIMIT 1`);
+export function snapshotRepo(db: Db, engine: Engine): SnapshotRepo {
+  const perStatement = rowsPerStatement(engine, 4);
+  const upsert = (q: Db, rows: readonly SnapshotRow[]) =>
+    q
+      .insertInto('metric_snapshots')
+      .values(rows.map((r) => ({ metric: r.metric, ts_sec: r.tsSec, value: r.value, source: r.source })))
+      .onConflict((oc) =>
+        oc.columns(['metric', 'ts_sec']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), source: eb.ref('excluded.source') })),
+      )
+      .execute();
+  const ofMetric = (metric: string) =>
+    db
+      .selectFrom('metric_snapshots')
+      .select([...COLUMNS])
+      .where('metric', '=', metric);
   return {
-    upsertMany(rows) {
+    async upsertMany(rows) {
       for (const r of rows) {
         if (!Number.isFinite(r.value) || !Number.isInteger(r.tsSec)) {
           throw new RangeError(`snapshot ${r.metric}@${r.tsSec}: value and tsSec must be finite (tsSec whole seconds)`);
         }
       }
-      upsertAll(rows);
+      if (rows.length === 0) return;
+      // PostgreSQL refuses an upsert that touches one row twice: the last of a (metric, tsSec) wins, as it did row by row.
+      const last = new Map<string, SnapshotRow>();
+      for (const r of rows) last.set(`${r.metric}\u0000${r.tsSec}`, r);
+      const unique = [...last.values()];
+      if (unique.length <= perStatement) return void (await upsert(db, unique));
+      await atomically(db, async (tx) => {
+        for (const part of chunks(unique, perStatement)) await upsert(tx, part);
+      });
     },
-    range: (metric, fromSec, toSec) => range.all(metric, fromSec, toSec) as SnapshotRow[],
-    latest: (metric) => latest.get(metric) as SnapshotRow | undefined,
-    atOrBefore: (metric, tsSec) => atOrBefore.get(metric, tsSec) as SnapshotRow | undefined,
+    range: (metric, fromSec, toSec) =>
+      ofMetric(metric).where('ts_sec', '>=', fromSec).where('ts_sec', '<=', toSec).orderBy('ts_sec').execute(),
+    latest: (metric) => ofMetric(metric).orderBy('ts_sec', 'desc').limit(1).executeTakeFirst(),
+    atOrBefore: (metric, tsSec) => ofMetric(metric).where('ts_sec', '<=', tsSec).orderBy('ts_sec', 'desc').limit(1).executeTakeFirst(),
   };
 }

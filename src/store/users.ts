@@ -1,6 +1,6 @@
-import type { Database } from 'better-sqlite3';
-import type { Sync } from './interim.ts';
+import { sql } from 'kysely';
 import type { UserData } from '../core/services.ts';
+import { atomically, changed, type Db } from './dialect.ts';
 
 interface UserRow {
   id: number;
@@ -24,78 +24,117 @@ export interface UserRepo {
   forget(platform: string, externalId: string): Promise<UserData>;
 }
 
-export function userRepo(db: Database): Sync<UserRepo> {
-  const insert = db.prepare(
-    `INSERT INTO users (platform, external_id, name, created_ms) VALUES (?, ?, ?, ?)
-     ON CONFLICT (platform, external_id) DO UPDATE SET name = COALESCE(excluded.name, users.name)
-     RETURNING id`,
-  );
-  const find = db.prepare('SELECT id, platform, external_id AS externalId, name FROM users WHERE platform = ? AND external_id = ?');
-  // Every statement takes @platform and @id (the person's platform id).
-  const OWNER = 'SELECT id FROM users WHERE platform = @platform AND external_id = @id';
-  const DM = `platform = @platform AND chat_id = @id AND dest_kind = 'user'`;
-  const ruleIds = db.prepare(`SELECT id FROM alert_rules WHERE user_id IN (${OWNER}) ORDER BY id`).pluck();
-  const count = {
-    dmDigests: db.prepare(`SELECT COUNT(*) FROM digest_schedules WHERE platform = @platform AND chat_id = @id AND kind = 'user'`).pluck(),
-    queued: db.prepare(`SELECT COUNT(*) FROM outbox WHERE ${DM} AND status IN ('pending', 'sending')`).pluck(),
-    delivered: db.prepare(`SELECT COUNT(*) FROM outbox WHERE ${DM} AND status IN ('sent', 'failed')`).pluck(),
-    channelDigests: db
-      .prepare(`SELECT COUNT(*) FROM digest_schedules WHERE platform = @platform AND created_by = @id AND kind = 'channel'`)
-      .pluck(),
-    settings: db.prepare(`SELECT COUNT(*) FROM user_settings WHERE user_id IN (${OWNER})`).pluck(),
-    account: db.prepare(`SELECT COUNT(*) FROM users WHERE platform = @platform AND external_id = @id`).pluck(),
-  };
-  const remove = {
-    ruleState: db.prepare(`DELETE FROM alert_state WHERE rule_id IN (SELECT id FROM alert_rules WHERE user_id IN (${OWNER}))`),
-    rules: db.prepare(`DELETE FROM alert_rules WHERE user_id IN (${OWNER})`),
-    dmDigests: db.prepare(`DELETE FROM digest_schedules WHERE platform = @platform AND chat_id = @id AND kind = 'user'`),
-    queued: db.prepare(`DELETE FROM outbox WHERE ${DM} AND status IN ('pending', 'sending')`),
-    delivered: db.prepare(`DELETE FROM outbox WHERE ${DM}`),
-    // The channel keeps its digest (it belongs to the channel's admins); only who set it up is forgotten.
-    channelDigests: db.prepare(
-      `UPDATE digest_schedules SET created_by = NULL WHERE platform = @platform AND created_by = @id AND kind = 'channel'`,
-    ),
-    settings: db.prepare(`DELETE FROM user_settings WHERE user_id IN (${OWNER})`),
-    // A chat's settings stay with the chat; only which admin last changed them is forgotten.
-    chatSettingsBy: db.prepare(`UPDATE chat_settings SET updated_by = NULL WHERE platform = @platform AND updated_by = @id`),
-    account: db.prepare(`DELETE FROM users WHERE platform = @platform AND external_id = @id`),
-  };
-  const dataOf = (platform: string, externalId: string): UserData => {
-    const who = { platform, id: externalId };
-    const ids = ruleIds.all(who) as number[];
-    const n = (s: { get(p: object): unknown }) => s.get(who) as number;
+export function userRepo(db: Db): UserRepo {
+  const owner = (q: Db, platform: string, id: string) =>
+    q.selectFrom('users').select('id').where('platform', '=', platform).where('external_id', '=', id);
+  const count = async (q: Promise<{ n: number | string | bigint } | undefined>) => Number((await q)?.n ?? 0);
+  const n = sql<number>`COUNT(*)`.as('n');
+
+  const ruleIds = async (q: Db, platform: string, id: string) =>
+    (
+      await q
+        .selectFrom('alert_rules')
+        .select('id')
+        .where('user_id', 'in', owner(q, platform, id))
+        .orderBy('id')
+        .execute()
+    ).map((r) => r.id);
+
+  const dataOf = async (q: Db, platform: string, id: string): Promise<UserData> => {
+    const ids = await ruleIds(q, platform, id);
+    const dm = q.selectFrom('outbox').select(n).where('platform', '=', platform).where('chat_id', '=', id).where('dest_kind', '=', 'user');
+    const schedules = q.selectFrom('digest_schedules').select(n).where('platform', '=', platform);
     return {
       rules: ids.length,
       ruleIds: ids,
-      dmDigests: n(count.dmDigests),
-      queued: n(count.queued),
-      delivered: n(count.delivered),
-      channelDigests: n(count.channelDigests),
-      settings: n(count.settings),
-      account: n(count.account),
+      dmDigests: await count(schedules.where('chat_id', '=', id).where('kind', '=', 'user').executeTakeFirst()),
+      queued: await count(dm.where('status', 'in', ['pending', 'sending']).executeTakeFirst()),
+      delivered: await count(dm.where('status', 'in', ['sent', 'failed']).executeTakeFirst()),
+      channelDigests: await count(schedules.where('created_by', '=', id).where('kind', '=', 'channel').executeTakeFirst()),
+      settings: await count(
+        q
+          .selectFrom('user_settings')
+          .select(n)
+          .where('user_id', 'in', owner(q, platform, id))
+          .executeTakeFirst(),
+      ),
+      account: await count(
+        q.selectFrom('users').select(n).where('platform', '=', platform).where('external_id', '=', id).executeTakeFirst(),
+      ),
     };
   };
-  const forget = db.transaction((platform: string, externalId: string): UserData => {
-    const who = { platform, id: externalId };
-    const ids = ruleIds.all(who) as number[];
-    remove.ruleState.run(who);
-    remove.chatSettingsBy.run(who);
-    return {
-      rules: remove.rules.run(who).changes,
-      ruleIds: ids,
-      dmDigests: remove.dmDigests.run(who).changes,
-      queued: remove.queued.run(who).changes,
-      delivered: remove.delivered.run(who).changes,
-      channelDigests: remove.channelDigests.run(who).changes,
-      // Before the account: the settings row hangs off it (its cascade would delete it uncounted).
-      settings: remove.settings.run(who).changes,
-      account: remove.account.run(who).changes,
-    };
-  });
+
   return {
-    ensure: (platform, externalId, name, nowMs) => (insert.get(platform, externalId, name ?? null, nowMs) as { id: number }).id,
-    find: (platform, externalId) => find.get(platform, externalId) as UserRow | undefined,
-    dataOf,
-    forget: (platform, externalId) => forget(platform, externalId),
+    async ensure(platform, externalId, name, nowMs) {
+      const row = await db
+        .insertInto('users')
+        .values({ platform, external_id: externalId, name: name ?? null, created_ms: nowMs })
+        .onConflict((oc) => oc.columns(['platform', 'external_id']).doUpdateSet({ name: sql`COALESCE(excluded.name, users.name)` }))
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
+    find: (platform, externalId) =>
+      db
+        .selectFrom('users')
+        .select(['id', 'platform', 'external_id as externalId', 'name'])
+        .where('platform', '=', platform)
+        .where('external_id', '=', externalId)
+        .executeTakeFirst(),
+    dataOf: (platform, externalId) => dataOf(db, platform, externalId),
+    forget: (platform, id) =>
+      atomically(db, async (tx) => {
+        const ids = await ruleIds(tx, platform, id);
+        const rules = tx
+          .selectFrom('alert_rules')
+          .select('id')
+          .where('user_id', 'in', owner(tx, platform, id));
+        await tx.deleteFrom('alert_state').where('rule_id', 'in', rules).execute();
+        // A chat's settings stay with the chat; only which admin last changed them is forgotten.
+        await tx
+          .updateTable('chat_settings')
+          .set({ updated_by: null })
+          .where('platform', '=', platform)
+          .where('updated_by', '=', id)
+          .execute();
+        const dm = () => tx.deleteFrom('outbox').where('platform', '=', platform).where('chat_id', '=', id).where('dest_kind', '=', 'user');
+        const removedRules = changed(
+          await tx
+            .deleteFrom('alert_rules')
+            .where('user_id', 'in', owner(tx, platform, id))
+            .executeTakeFirst(),
+        );
+        const dmDigests = changed(
+          await tx
+            .deleteFrom('digest_schedules')
+            .where('platform', '=', platform)
+            .where('chat_id', '=', id)
+            .where('kind', '=', 'user')
+            .executeTakeFirst(),
+        );
+        const queued = changed(await dm().where('status', 'in', ['pending', 'sending']).executeTakeFirst());
+        const delivered = changed(await dm().executeTakeFirst());
+        // The channel keeps its digest (it belongs to the channel's admins); only who set it up is forgotten.
+        const channelDigests = changed(
+          await tx
+            .updateTable('digest_schedules')
+            .set({ created_by: null })
+            .where('platform', '=', platform)
+            .where('created_by', '=', id)
+            .where('kind', '=', 'channel')
+            .executeTakeFirst(),
+        );
+        // Before the account: the settings row hangs off it (its cascade would delete it uncounted).
+        const settings = changed(
+          await tx
+            .deleteFrom('user_settings')
+            .where('user_id', 'in', owner(tx, platform, id))
+            .executeTakeFirst(),
+        );
+        const account = changed(
+          await tx.deleteFrom('users').where('platform', '=', platform).where('external_id', '=', id).executeTakeFirst(),
+        );
+        return { rules: removedRules, ruleIds: ids, dmDigests, queued, delivered, channelDigests, settings, account };
+      }),
   };
 }

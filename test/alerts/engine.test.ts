@@ -27,8 +27,8 @@ async function setup(
   await engine.load();
   const alerts = alertCommands({ store, engine, maxPerUser: 3, now: () => clock.t, fetchHeadline });
   const queued = async () => {
-    const all = await store.outbox.claim(Number.MAX_SAFE_INTEGER, 1, 1000, ['telegram', 'discord']);
-    await store.outbox.releaseLeases();
+    const all = await store.outbox.claim(Number.MAX_SAFE_INTEGER - 10, 1, 1000, ['telegram', 'discord']);
+    await store.outbox.releaseExpiredLeases(Number.MAX_SAFE_INTEGER);
     return all;
   };
   return { store, engine, alerts, clock, queued };

@@ -19,8 +19,8 @@ async function setup() {
   await engine.load();
   const alerts = alertCommands({ store, engine, maxPerUser: 5, now: () => Date.UTC(2025, 3, 1, 12) });
   const queued = async () => {
-    const all = await store.outbox.claim(Number.MAX_SAFE_INTEGER, 1, 1000, ['telegram', 'discord']);
-    await store.outbox.releaseLeases();
+    const all = await store.outbox.claim(Number.MAX_SAFE_INTEGER - 10, 1, 1000, ['telegram', 'discord']);
+    await store.outbox.releaseExpiredLeases(Number.MAX_SAFE_INTEGER);
     return all;
   };
   let t = Date.UTC(2025, 3, 1, 13);

@@ -47,7 +47,7 @@ beforeAll(async () => {
     now: () => clock.t,
     timers: false,
   });
-  runtime.evaluate(headline());
+  await runtime.evaluate(headline());
 });
 
 afterAll(async () => {

@@ -229,15 +229,16 @@ describe('OutboxWorker', () => {
     expect(await worker.sleepMs()).toBe(60_000); // only the Discord row is left: nothing to wake for
   });
 
-  it('start() re-queues rows a dead process left in flight once, even when called twice at once, then sends each once', async () => {
+  it('start() re-queues rows a dead process left in flight once their lease ran out, even when called twice at once, then sends each once', async () => {
     const { store, fake, worker, clock } = setup();
     for (const k of ['a', 'b', 'c']) await store.outbox.enqueue(k, user(k), reply(k), clock.t);
     expect(await store.outbox.claim(clock.t, 60_000, 10, ['telegram'])).toHaveLength(3); // the process that died
-    const releaseLeases = store.outbox.releaseLeases;
+    clock.t += 60_001;
+    const releaseExpiredLeases = store.outbox.releaseExpiredLeases;
     let releases = 0;
-    store.outbox.releaseLeases = () => {
+    store.outbox.releaseExpiredLeases = (nowMs) => {
       releases++;
-      return releaseLeases();
+      return releaseExpiredLeases(nowMs);
     };
     await Promise.all([worker.start(), worker.start()]);
     for (let i = 0; i < 200 && (await store.outbox.counts()).sent < 3; i++) await new Promise((r) => setImmediate(r));

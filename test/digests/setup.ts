@@ -32,8 +32,8 @@ export function setup(startMs: number) {
     ...over,
   });
   const queued = async () => {
-    const rows = await store.outbox.claim(Number.MAX_SAFE_INTEGER, 1, 100, ['telegram', 'discord']);
-    await store.outbox.releaseLeases();
+    const rows = await store.outbox.claim(Number.MAX_SAFE_INTEGER - 10, 1, 100, ['telegram', 'discord']);
+    await store.outbox.releaseExpiredLeases(Number.MAX_SAFE_INTEGER);
     return rows.map((r) => `${r.idemKey} → ${r.destination.chatId}`);
   };
   return { store, clock, scheduler, commands, group, queued, builds: () => builds };

@@ -11,7 +11,7 @@ import { runCommand } from '../../src/core/run.ts';
 import { loadHeadline } from '../../src/market-data/headline.ts';
 import { startBackground } from '../../src/background.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import { openStore } from '../../src/store/index.ts';
+import { openStore, type Store, type StoreRepos } from '../../src/store/index.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
 import { TIP_TIME_SEC } from '../fakes/world.ts';
 
@@ -40,6 +40,16 @@ function recordingLogger() {
   return { logger: pino({ level: 'info' }, sink), lines };
 }
 
+/** Applies `patch` to the repositories of every transaction the store opens from now on (a pass writes through those). */
+function insideTransactions(store: Store, patch: (tx: StoreRepos) => void): void {
+  const original = store.transaction.bind(store);
+  store.transaction = (fn) =>
+    original((tx) => {
+      patch(tx);
+      return fn(tx);
+    });
+}
+
 const market = () => createMarket({ config: loadConfig({ ...fake.env, HTTP_TIMEOUT_MS: '2000' }), logger: pino({ level: 'silent' }) });
 
 describe('background snapshot writes that fail', () => {
@@ -49,12 +59,16 @@ describe('background snapshot writes that fail', () => {
     const store = openStore(':memory:');
     let full = true;
     const written: unknown[] = [];
-    const upsertMany = store.snapshots.upsertMany;
-    store.snapshots.upsertMany = (rows) => {
-      if (full) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-      written.push(...rows);
-      upsertMany(rows);
+    const failing = (repos: StoreRepos) => {
+      const upsertMany = repos.snapshots.upsertMany;
+      repos.snapshots.upsertMany = async (rows) => {
+        if (full) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+        written.push(...rows);
+        await upsertMany(rows);
+      };
     };
+    failing(store);
+    insideTransactions(store, failing);
     const now = (TIP_TIME_SEC + 7 * 60) * 1000;
     const runtime = await startBackground({
       config: { MAX_ALERTS_PER_USER: 25, DIGEST_DEFAULT_TIME: '14:00', POLL_INTERVAL_SEC: 60 },
@@ -77,10 +91,10 @@ describe('background snapshot writes that fail', () => {
       full = false;
       await runtime.pollOnce();
       expect(written.length).toBeGreaterThan(0);
-      expect(store.snapshots.latest('price_usd')?.value).toBe(69880);
+      expect((await store.snapshots.latest('price_usd'))?.value).toBe(69880);
     } finally {
       await runtime.stop();
-      store.close();
+      await store.close();
     }
   });
 
@@ -88,7 +102,7 @@ describe('background snapshot writes that fail', () => {
     const { logger, lines } = recordingLogger();
     const store = openStore(':memory:');
     const now = Date.UTC(2025, 3, 1, 15); // 15:00 UTC, after the 14:00 digest
-    store.schedules.upsert({
+    await store.schedules.upsert({
       platform: 'console',
       chatId: 'local',
       kind: 'user',
@@ -98,9 +112,11 @@ describe('background snapshot writes that fail', () => {
       lastDate: null,
       createdMs: now - 86_400_000,
     });
-    store.outbox.enqueue = () => {
-      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    const full = (repos: StoreRepos) => {
+      repos.outbox.enqueue = () => Promise.reject(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }));
     };
+    full(store);
+    insideTransactions(store, full);
     const digest = { title: 'Daily digest', sections: [], footer: [], tone: 'neutral' as const };
     const runtime = await startBackground({
       config: { MAX_ALERTS_PER_USER: 25, DIGEST_DEFAULT_TIME: '14:00', POLL_INTERVAL_SEC: 60 },
@@ -114,9 +130,9 @@ describe('background snapshot writes that fail', () => {
       timers: false,
     });
     expect(lines.find((l) => l.code === 'SQLITE_FULL')!.msg).toBe('digest check failed; the next run retries');
-    expect(store.schedules.active()[0]!.lastDate).toBeNull(); // not marked sent: the next minute tries again
+    expect((await store.schedules.active())[0]!.lastDate).toBeNull(); // not marked sent: the next minute tries again
     await runtime.stop();
-    store.close();
+    await store.close();
   });
 
   const root = process.getuid?.() === 0;
@@ -132,7 +148,7 @@ describe('background snapshot writes that fail', () => {
     }
     try {
       const db = join(dir, 'bot.db');
-      openStore(db).close();
+      await openStore(db).close();
       try {
         writeFileSync(join(dir, 'filler'), Buffer.alloc(2 * 1024 * 1024));
       } catch (err) {
@@ -194,7 +210,7 @@ describe('background snapshot writes that fail', () => {
         await runtime.pollOnce();
         expect(lines.filter((l) => l.msg === 'alerts: poll failed; next poll retries').length).toBeGreaterThanOrEqual(2);
         // Reading the store and answering a command need no write.
-        expect(store.snapshots.latest('price_usd')).toBeUndefined();
+        expect(await store.snapshots.latest('price_usd')).toBeUndefined();
         const reply = await runCommand(
           commands,
           'hashprice',
@@ -205,10 +221,10 @@ describe('background snapshot writes that fail', () => {
         expect(reply.sections[0]!.fields[0]!.value).toBe('$38.86');
         rmSync(filler);
         await runtime.pollOnce();
-        expect(store.snapshots.latest('price_usd')!.value).toBe(69_880);
+        expect((await store.snapshots.latest('price_usd'))!.value).toBe(69_880);
       } finally {
         stop();
-        store.close();
+        await store.close();
         execFileSync('umount', [dir]);
         rmSync(dir, { recursive: true, force: true });
       }

@@ -13,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const PAGE = 4096;
 
 /** A database with a year of snapshots: many pages, most of them read only by chart queries. */
-function filledDatabase(name: string): string {
+async function filledDatabase(name: string): Promise<string> {
   const path = join(dir, name);
   const store = openStore(path);
   const rows = Array.from({ length: 5000 }, (_, i) => ({
@@ -22,14 +22,14 @@ function filledDatabase(name: string): string {
     value: 60_000 + i,
     source: 'mempool.space',
   }));
-  store.snapshots.upsertMany(rows);
-  store.close();
+  await store.snapshots.upsertMany(rows);
+  await store.close();
   return path;
 }
 
 describe('opening a damaged database (issue 10 #12)', () => {
-  it('runs quick_check at open and refuses to start with one line saying how to recover', () => {
-    const path = filledDatabase('corrupt.db');
+  it('runs quick_check at open and refuses to start with one line saying how to recover', async () => {
+    const path = await filledDatabase('corrupt.db');
     const pages = statSync(path).size / PAGE;
     expect(pages).toBeGreaterThan(20);
     // Overwrite one page near the end (snapshot rows or their index): the header, the schema and the
@@ -40,7 +40,7 @@ describe('opening a damaged database (issue 10 #12)', () => {
 
     let error: unknown;
     try {
-      openStore(path).close();
+      await openStore(path).close();
     } catch (err) {
       error = err;
     }
@@ -51,16 +51,26 @@ describe('opening a damaged database (issue 10 #12)', () => {
     expect(message).toContain('copy your last backup (made with `hashwatch backup <file>`) to this path');
   });
 
-  it('opens a healthy database as before', () => {
-    const store = openStore(filledDatabase('healthy.db'));
-    expect(store.snapshots.latest('price_usd')!.value).toBe(64_999);
-    store.close();
+  it('opens a healthy database as before', async () => {
+    const store = openStore(await filledDatabase('healthy.db'));
+    expect((await store.snapshots.latest('price_usd'))!.value).toBe(64_999);
+    await store.close();
+  });
+});
+
+describe('closing', () => {
+  it('a store closed without ever being queried lets go of its file (SQLite removes the WAL at the last close)', async () => {
+    const path = join(dir, 'unused.db');
+    const store = openStore(path);
+    expect(existsSync(`${path}-wal`)).toBe(true);
+    await store.close();
+    expect(existsSync(`${path}-wal`)).toBe(false);
   });
 });
 
 describe('backupDatabase', () => {
   it('copies every row with the online backup API, and never overwrites an existing file', async () => {
-    const path = filledDatabase('source.db');
+    const path = await filledDatabase('source.db');
     const store = openStore(path); // the bot may be running while the backup is taken
     const dest = join(dir, 'backup.db');
     const { bytes } = await backupDatabase(path, dest);
@@ -74,11 +84,11 @@ describe('backupDatabase', () => {
     await expect(backupDatabase(path, join(dir, 'missing', 'b.db'))).rejects.toThrow(
       `backup: folder ${join(dir, 'missing')} does not exist`,
     );
-    store.close();
+    await store.close();
   });
 
   it('refuses to back up a damaged database (a copy of the damage is no backup)', async () => {
-    const path = filledDatabase('bad-source.db');
+    const path = await filledDatabase('bad-source.db');
     const pages = statSync(path).size / PAGE;
     const fd = openSync(path, 'r+');
     writeSync(fd, Buffer.alloc(PAGE, 0xa5), 0, PAGE, (pages - 3) * PAGE);

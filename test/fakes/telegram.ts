@@ -422,6 +422,13 @@ export async function startFakeTelegram(opts: { token?: string; botUsername?: st
     },
     async entrance(label) {
       const door = createServer((req, res) => void handle(req, res, label));
+      // Node closes an idle keep-alive connection after 5 s; a client reusing it then fails with
+      // "socket hang up" before the request is read, so a call would go unseen. The Bot API expects
+      // clients to keep reusing their connections (https://github.com/tdlib/telegram-bot-api/issues/1,
+      // levlam: "your client HTTP library should be able to reuse network connections") and publishes
+      // no shorter idle limit: a bot process frozen for a quarter of a minute finds its connection
+      // open and what it sends on resuming is recorded.
+      door.keepAliveTimeout = 60_000;
       entrances.push(door);
       return listen(door);
     },

@@ -33,7 +33,15 @@ export type SendResult =
       migratedTo?: string;
     };
 
+export interface SendOptions {
+  /**
+   * Asked right before each platform call, after any wait for a sending slot: false (this instance
+   * stopped leading while the message waited) sends nothing more and answers a failure.
+   */
+  mayAct?: () => boolean;
+}
+
 export interface Sender {
   platform: DeliveryPlatform;
-  send(destination: Destination, reply: Reply): Promise<SendResult>;
+  send(destination: Destination, reply: Reply, options?: SendOptions): Promise<SendResult>;
 }

@@ -233,10 +233,13 @@ export class OutboxWorker {
     if (!this.mayAct()) return false;
     let result: Awaited<ReturnType<Sender['send']>>;
     try {
-      result = await sender.send(d, row.reply);
+      result = await sender.send(d, row.reply, { mayAct: () => this.mayAct() });
     } catch (err) {
       result = { ok: false, permanent: false, reason: `sender threw: ${(err as Error).message}` };
     }
+    // Lost leadership during the send: whatever happened, the row is left to its lease and the next
+    // leader (writing here could undo what that leader already did with it).
+    if (!result.ok && !this.mayAct()) return false;
     const now = this.now();
     if (result.ok) {
       // A sender may follow a group migration itself and still report where the chat went.

@@ -131,8 +131,8 @@ export function createMetrics(inputs: MetricsInputs): BotMetrics {
       rateLimited.inc({ platform }, 0);
       return {
         platform,
-        async send(destination, reply) {
-          const result = await sender.send(destination, reply);
+        async send(destination, reply, options) {
+          const result = await sender.send(destination, reply, options);
           if (result.ok) deliveries.inc({ platform, outcome: 'sent' });
           else if (result.retryAfterMs !== undefined) {
             deliveries.inc({ platform, outcome: 'rate_limited' });

@@ -3,7 +3,7 @@
  * answer is mapped to retry-later, give-up-on-this-destination, or delivered.
  */
 import { DiscordAPIError, RateLimitError, Routes, type REST, type RawFile } from 'discord.js';
-import type { Destination, SendResult, Sender } from '../../core/delivery.ts';
+import type { Destination, SendOptions, SendResult, Sender } from '../../core/delivery.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { Logger } from '../../logger.ts';
 import { renderDiscord } from './format.ts';
@@ -42,9 +42,19 @@ export function createDiscordSender(rest: REST, logger: Logger): Sender {
 
   return {
     platform: 'discord',
-    async send(destination: Destination, reply: Reply): Promise<SendResult> {
+    async send(destination: Destination, reply: Reply, options?: SendOptions): Promise<SendResult> {
+      // Before each REST call: a lost lease (see SendOptions) sends nothing more. discord.js's own
+      // rate-limit queue may still hold a call that passed this check; that one is the in-flight send.
+      const notLeading = (): SendResult | undefined =>
+        options?.mayAct && !options.mayAct()
+          ? { ok: false, permanent: false, reason: 'not sent: this instance stopped leading' }
+          : undefined;
       try {
+        const before = notLeading();
+        if (before) return before;
         const channelId = await channelFor(destination);
+        const between = notLeading();
+        if (between) return between;
         const { embeds, components, files } = renderDiscord(reply);
         const raw: RawFile[] = files.map((f) => ({ name: f.name ?? 'chart.png', data: f.attachment as Buffer, contentType: 'image/png' }));
         const body = {

@@ -27,7 +27,11 @@ const GONE = /chat not found|bot was kicked|user is deactivated|not enough right
 interface Target {
   id: string;
   migratedTo?: string;
+  /** See SendOptions.mayAct: checked after the pacer's wait, which can be long, before each call. */
+  mayAct?: () => boolean;
 }
+
+const NOT_LEADING = 'not sent: this instance stopped leading while the message waited';
 
 const chatRef = (id: string): number | string => (/^-?\d+$/.test(id) ? Number(id) : id);
 
@@ -44,9 +48,9 @@ export class TelegramDelivery {
   }
 
   /** Sends a whole Reply; `replyTo` threads the answer under the asking message (useful in groups). */
-  async send(chatId: string, reply: Reply, replyTo?: number): Promise<SendResult> {
+  async send(chatId: string, reply: Reply, replyTo?: number, mayAct?: () => boolean): Promise<SendResult> {
     const { html, keyboard } = renderTelegram(reply);
-    const target: Target = { id: chatId };
+    const target: Target = mayAct ? { id: chatId, mayAct } : { id: chatId };
     const ids: string[] = [];
     const threading = replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {};
     // A photo goes as multipart, where telegraf silently drops object fields it does not know
@@ -159,6 +163,10 @@ export class TelegramDelivery {
         // Shutting down: nothing was sent, so the caller (the outbox) may send it after the restart.
         const reason = 'not sent: the bot is shutting down';
         return { ok: false, failure: { ok: false, permanent: false, reason }, description: reason };
+      }
+      if (target.mayAct && !target.mayAct()) {
+        release();
+        return { ok: false, failure: { ok: false, permanent: false, reason: NOT_LEADING }, description: NOT_LEADING };
       }
       try {
         return { ok: true, value: await call(chatRef(target.id)) };

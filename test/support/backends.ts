@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { afterEach } from 'vitest';
 import { openPostgresStore, openStore, type Store } from '../../src/store/index.ts';
 import { freshDatabase } from './postgres.ts';
 
@@ -75,3 +76,23 @@ const postgres: Backend = {
 };
 
 export const BACKENDS: readonly Backend[] = [sqlite, postgres];
+
+/**
+ * Opens stores for the tests of one file (or describe block) and closes every one after each test,
+ * so a suite that opens dozens of PostgreSQL pools does not run the server out of connections.
+ * A store the test closes itself is not closed twice (pg refuses a second end()).
+ */
+export function closedAfterEach(): (backend: Backend) => Promise<Store> {
+  const open: Store[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((store) => store.close()));
+  });
+  return async (backend) => {
+    const store = await backend.open();
+    const close = store.close;
+    let closing: Promise<void> | undefined;
+    store.close = () => (closing ??= close());
+    open.push(store);
+    return store;
+  };
+}

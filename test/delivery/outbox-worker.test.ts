@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { OutboxWorker } from '../../src/delivery/outbox-worker.ts';
+import { OutboxWorker, type OutboxWorkerOptions } from '../../src/delivery/outbox-worker.ts';
 import type { Destination, Sender, SendResult } from '../../src/core/delivery.ts';
 import type { Reply } from '../../src/core/reply.ts';
+import type { Store } from '../../src/store/index.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { BACKENDS, closedAfterEach, type Backend } from '../support/backends.ts';
+import { BACKENDS, closedAfterEach, type Backend, type Inspected } from '../support/backends.ts';
 
 const reply = (title: string): Reply => ({ title, sections: [], footer: ['test'], tone: 'neutral' });
 const user = (chatId: string): Destination => ({ platform: 'telegram', chatId, kind: 'user' });
@@ -302,5 +303,98 @@ describe.each(BACKENDS)('OutboxWorker on $name', (backend) => {
     expect(await bad.drain()).toBe(0);
     expect((await store.outbox.counts()).pending).toBe(1);
     expect(await worker.drain()).toBe(0); // not due yet (backoff)
+  });
+});
+
+describe.each(BACKENDS)('OutboxWorker with several instances, on $name', (backend) => {
+  const worker = (store: Store, sender: Sender, clock: { t: number }, over: Partial<OutboxWorkerOptions> = {}) =>
+    new OutboxWorker({ store, senders: [sender], log: silentLogger, now: () => clock.t, idleMs: 60_000, ...over });
+  const outbox = (rows: Inspected['rows']) =>
+    rows('SELECT idem_key, status, attempts, lease_until_ms, next_attempt_ms, sent_ms, last_error FROM outbox ORDER BY id');
+
+  it('claims and sends nothing while it may not act (a follower, or a leader that lost its lease)', async () => {
+    const store = await openStore(backend);
+    const clock = { t: 1_000_000 };
+    const fake = scriptedSender();
+    for (const k of ['a', 'b']) await store.outbox.enqueue(k, user(k), reply(k), clock.t);
+    expect(await worker(store, fake.sender, clock, { mayAct: () => false }).drain()).toBe(0);
+    expect(fake.calls).toEqual([]);
+    expect(await store.outbox.counts()).toEqual({ pending: 2, sending: 0, sent: 0, failed: 0 });
+  });
+
+  it('neither sends nor writes a row it claimed before leadership was lost; the next leader sends it once its lease ends', async () => {
+    const { store, rows, close } = await backend.openInspected();
+    try {
+      const clock = { t: 1_000_000 };
+      const fake = scriptedSender();
+      await store.outbox.enqueue('a', user('a'), reply('a'), clock.t);
+      let leading = true;
+      const claim = store.outbox.claim;
+      store.outbox.claim = async (...args) => {
+        const claimed = await claim(...args);
+        leading = false; // the lease on leadership ran out while the claim was on its way back
+        return claimed;
+      };
+      expect(await worker(store, fake.sender, clock, { mayAct: () => leading, leaseMs: 60_000 }).drain()).toBe(0);
+      store.outbox.claim = claim;
+      expect(fake.calls).toEqual([]);
+      const afterClaim = await outbox(rows);
+      expect(afterClaim).toEqual([
+        expect.objectContaining({ idem_key: 'a', status: 'sending', attempts: 1, lease_until_ms: clock.t + 60_000 }),
+      ]);
+
+      const next = worker(store, fake.sender, clock, { mayAct: () => true, leaseMs: 60_000 });
+      expect(await next.drain()).toBe(0); // still leased to the old leader
+      expect(await outbox(rows)).toEqual(afterClaim);
+      clock.t += 60_000;
+      expect(await next.drain()).toBe(1);
+      expect(fake.calls.map((c) => c.chatId)).toEqual(['a']);
+      expect(await store.outbox.counts()).toEqual({ pending: 0, sending: 0, sent: 1, failed: 0 });
+    } finally {
+      await close();
+    }
+  });
+
+  /** Two rows a dead process left 'sending': `expired` past its lease at `clock.t`, `leased` not. */
+  async function leftInFlight(store: Store) {
+    const clock = { t: 1_000_000 };
+    await store.outbox.enqueue('expired', user('expired'), reply('expired'), clock.t);
+    expect(await store.outbox.claim(clock.t, 60_000, 10, ['telegram'])).toHaveLength(1);
+    await store.outbox.enqueue('leased', user('leased'), reply('leased'), clock.t);
+    expect(await store.outbox.claim(clock.t + 30_000, 60_000, 10, ['telegram'])).toHaveLength(1);
+    clock.t += 60_000;
+    return clock;
+  }
+
+  it('as the sole sender re-queues at start every row left in flight, before its lease ends', async () => {
+    const store = await openStore(backend);
+    const clock = await leftInFlight(store);
+    const fake = scriptedSender();
+    const w = worker(store, fake.sender, clock, { soleSender: true });
+    await w.start();
+    await settled(async () => (await store.outbox.counts()).sent === 2);
+    await w.stop();
+    expect(fake.calls.map((c) => c.chatId).sort()).toEqual(['expired', 'leased']);
+    expect(await store.outbox.counts()).toEqual({ pending: 0, sending: 0, sent: 2, failed: 0 });
+  });
+
+  it('as one sender of several re-queues at start only rows whose lease ended: another live instance may hold the rest', async () => {
+    const store = await openStore(backend);
+    const clock = await leftInFlight(store);
+    const fake = scriptedSender();
+    const released: number[] = [];
+    const release = store.outbox.releaseExpiredLeases;
+    store.outbox.releaseExpiredLeases = async (nowMs) => {
+      const n = await release(nowMs);
+      released.push(n);
+      return n;
+    };
+    const w = worker(store, fake.sender, clock);
+    await w.start();
+    await settled(async () => (await store.outbox.counts()).sent === 1);
+    await w.stop();
+    expect(released).toEqual([1]);
+    expect(fake.calls.map((c) => c.chatId)).toEqual(['expired']);
+    expect(await store.outbox.counts()).toEqual({ pending: 0, sending: 1, sent: 1, failed: 0 });
   });
 });

@@ -24,6 +24,8 @@ export interface Backend {
 
 export interface Inspected {
   store: Store;
+  /** Where another process opens the same database (a file path, or a URL with its password). */
+  location: string;
   rows(text: string): Promise<Record<string, unknown>[]>;
   /** Closes the second connection and the store. */
   close(): Promise<void>;
@@ -39,6 +41,7 @@ const sqlite: Backend = {
     const raw = new Database(path);
     return {
       store,
+      location: path,
       rows: async (text) => {
         const statement = raw.prepare(text);
         if (statement.reader) return statement.all() as Record<string, unknown>[];
@@ -66,6 +69,7 @@ const postgres: Backend = {
     await client.connect();
     return {
       store,
+      location: url,
       rows: async (text) => (await client.query(text)).rows as Record<string, unknown>[],
       close: async () => {
         await client.end();

@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { openStore as openSqliteFile, type Store } from '../../src/store/index.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
 import type { Headline } from '../../src/core/headline.ts';
-import { BACKENDS, closedAfterEach, type Backend } from '../support/backends.ts';
+import { BACKENDS, closedAfterEach, SQLITE, type Backend } from '../support/backends.ts';
 import { headline } from './headline.ts';
 
 const HOUR = 3_600_000;
@@ -126,7 +126,7 @@ afterAll(async () => rmSync(tmp, { recursive: true, force: true }));
 // SQLite only: it opens a database file written by 0.1, and 0.1 had no PostgreSQL store, so no
 // PostgreSQL database holds rules in that form.
 describe('difficulty', () => {
-  const setup = on(BACKENDS.find((b) => b.name === 'sqlite')!);
+  const setup = on(SQLITE);
 
   it('is the level in T; a rule stored by 0.1 as "difficulty above 5" (the estimate, %) still fires on the estimate', async () => {
     const path = join(tmp, 'v2.db');

@@ -81,6 +81,9 @@ const postgres: Backend = {
 
 export const BACKENDS: readonly Backend[] = [sqlite, postgres];
 
+/** For tests about SQLite itself, or not about the store at all. */
+export const SQLITE: Backend = sqlite;
+
 /**
  * Opens stores for the tests of one file (or describe block) and closes every one after each test,
  * so a suite that opens dozens of PostgreSQL pools does not run the server out of connections.

@@ -24,6 +24,8 @@ const pacer = new Pacer({
 });
 const delivery = new TelegramDelivery(bot.telegram, pacer, silentLogger);
 const sender: Sender = { platform: 'telegram', send: (d, reply) => delivery.send(d.chatId, reply) };
+// As the bot runs it: on a SQLite file one process sends, so rows left 'sending' by the killed run
+// are its own; on PostgreSQL another instance may hold them until their lease ends.
 const worker = new OutboxWorker({
   store,
   senders: [sender],

@@ -1,9 +1,7 @@
 /**
  * A separate process running only the outbox worker with the real Telegram delivery (telegraf),
  * so the crash test can SIGKILL it mid-send.
- * Usage: node --import tsx outbox-child.ts <store location> <apiRoot> <token> <leaseMs>
- * The store location is a SQLite file or a postgres:// URL; as in src/background.ts, the worker is
- * the sole sender only on SQLite, so on PostgreSQL rows left in flight wait out their lease.
+ * Usage: node --import tsx outbox-child.ts <SQLite file or postgres:// URL> <apiRoot> <token> <leaseMs>
  */
 import { Telegraf } from 'telegraf';
 import { OutboxWorker } from '../../src/delivery/outbox-worker.ts';

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import { AlertEngine } from '../../src/alerts/engine.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.ts';
@@ -17,12 +17,12 @@ const N = 1000;
 /** Long enough that no live send outlives its lease on a slow machine; short, as the restart waits it out on PostgreSQL. */
 const LEASE_MS = 5_000;
 const child = fileURLToPath(new URL('./outbox-child.ts', import.meta.url));
-let fake: FakeTelegram | undefined;
+const fakes: FakeTelegram[] = [];
 const children: ChildProcess[] = [];
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await fake?.close();
+  for (const f of fakes) await f.close();
 });
 
 function startChild(location: string, f: FakeTelegram): Promise<ChildProcess> {
@@ -50,10 +50,11 @@ async function until(cond: () => Promise<boolean>, what: string, timeoutMs = 20_
   }
 }
 
-describe.each(BACKENDS)('on $name', (backend) => {
-  it('delivers every alert of a 1,000-user fan-out across a SIGKILL, duplicating only rows in flight at the kill', async () => {
-    await fake?.close();
-    fake = await startFakeTelegram();
+// The two backends run side by side: each test has its own Telegram stand-in, database and children.
+describe.concurrent.each(BACKENDS)('on $name', (backend) => {
+  it('delivers every alert of a 1,000-user fan-out across a SIGKILL, duplicating only rows in flight at the kill', async ({ expect }) => {
+    const fake = await startFakeTelegram();
+    fakes.push(fake);
     // Fan-out: 1,000 users with the same rule, one crossing, 1,000 outbox rows in one transaction.
     const { store, location, rows, close } = await backend.openInspected();
     const engine = new AlertEngine(store, silentLogger);
@@ -73,7 +74,7 @@ describe.each(BACKENDS)('on $name', (backend) => {
     const first = await startChild(location, fake);
     // Killed the moment the 300th message lands, before its answer reaches the child: rows in flight
     // then include some that Telegram already has, the case that can duplicate.
-    await fake.waitForSent(() => fake!.sent.length >= 300, 20_000);
+    await fake.waitForSent(() => fake.sent.length >= 300, 20_000);
     first.kill('SIGKILL');
     await exited(first);
     // Requests already on the wire when the child died are still read by the stand-in: let them land.
@@ -85,7 +86,7 @@ describe.each(BACKENDS)('on $name', (backend) => {
 
     const statuses = async () => (await rows('SELECT chat_id AS "chatId", status FROM outbox')) as { chatId: string; status: string }[];
     const atKill = await statuses();
-    const received = (chatId: string) => fake!.sent.filter((m) => String(m.chat_id) === chatId).length;
+    const received = (chatId: string) => fake.sent.filter((m) => String(m.chat_id) === chatId).length;
     const sendingAtKill = atKill.filter((r) => r.status === 'sending');
     const sentAtKill = atKill.filter((r) => r.status === 'sent');
     const pendingAtKill = atKill.filter((r) => r.status === 'pending');

@@ -9,9 +9,9 @@ import { loadHeadline } from '../../src/market-data/headline.ts';
 import { createLogger, silentLogger } from '../../src/logger.ts';
 import { startBackground } from '../../src/background.ts';
 import { createMarket } from '../../src/sources/index.ts';
-import { openStore } from '../../src/store/index.ts';
 import { EXPECTED, TIP_TIME_SEC } from '../fakes/world.ts';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool.ts';
+import { BACKENDS } from '../support/backends.ts';
 
 let fake: FakeMempool;
 beforeAll(async () => {
@@ -31,9 +31,9 @@ const marketFor = () =>
     sleep: async () => {},
   });
 
-describe('a degraded figure (reward stats failing)', () => {
+describe.each(BACKENDS)('a degraded figure on $name', (backend) => {
   it('fires no hashprice or fee-share rule, writes no snapshot for them, and says why once in the log', async () => {
-    const store = openStore(':memory:');
+    const store = await backend.open();
     const logs: { msg: string; degraded?: Record<string, string> }[] = [];
     const logger = createLogger({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
     const start = async (clock: { t: number }) =>
@@ -84,7 +84,9 @@ describe('a degraded figure (reward stats failing)', () => {
       await store.close();
     }
   });
+});
 
+describe('a degraded figure (reward stats failing)', () => {
   it('is marked in the headline the digest and alerts share, with the missing input named', async () => {
     fake.setFault('/api/v1/mining/reward-stats', { kind: '500' });
     try {

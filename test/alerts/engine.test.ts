@@ -8,9 +8,10 @@ import { AlertEngine } from '../../src/alerts/engine.ts';
 import { alertCommands } from '../../src/alerts/service.ts';
 import { ThresholdIndex } from '../../src/alerts/threshold-index.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
+import { openStore as openSqliteFile, type Store } from '../../src/store/index.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
 import type { Headline } from '../../src/core/headline.ts';
+import { BACKENDS, closedAfterEach, SQLITE, type Backend } from '../support/backends.ts';
 import { headline } from './headline.ts';
 
 const HOUR = 3_600_000;
@@ -18,23 +19,27 @@ const DAY = 24 * HOUR;
 const alice = { platform: 'telegram', id: '1001', name: 'alice' };
 const bob = { platform: 'telegram', id: '1002', name: 'bob' };
 
-async function setup(
-  store: Store = openStore(':memory:'),
-  clock = { t: Date.UTC(2025, 3, 1, 12) },
-  fetchHeadline?: () => Promise<Headline>,
-) {
-  const engine = new AlertEngine(store, silentLogger);
-  await engine.load();
-  const alerts = alertCommands({ store, engine, maxPerUser: 3, now: () => clock.t, fetchHeadline });
-  const queued = async () => {
-    const all = await store.outbox.claim(Number.MAX_SAFE_INTEGER - 10, 1, 1000, ['telegram', 'discord']);
-    await store.outbox.releaseExpiredLeases(Number.MAX_SAFE_INTEGER);
-    return all;
+const openStore = closedAfterEach();
+
+/** The setup of every test below, on one backend: a store of its own unless given one. */
+function on(backend: Backend) {
+  return async function setup(store?: Store, clock = { t: Date.UTC(2025, 3, 1, 12) }, fetchHeadline?: () => Promise<Headline>) {
+    const opened = store ?? (await openStore(backend));
+    const engine = new AlertEngine(opened, silentLogger);
+    await engine.load();
+    const alerts = alertCommands({ store: opened, engine, maxPerUser: 3, now: () => clock.t, fetchHeadline });
+    const queued = async () => {
+      const all = await opened.outbox.claim(Number.MAX_SAFE_INTEGER - 10, 1, 1000, ['telegram', 'discord']);
+      await opened.outbox.releaseExpiredLeases(Number.MAX_SAFE_INTEGER);
+      return all;
+    };
+    return { store: opened, engine, alerts, clock, queued };
   };
-  return { store, engine, alerts, clock, queued };
 }
 
-describe('threshold alerts', () => {
+describe.each(BACKENDS)('threshold alerts ($name)', (backend) => {
+  const setup = on(backend);
+
   it('fire once when crossed, not while the value hovers, and again only after re-arming past the margin', async () => {
     const { engine, alerts, queued } = await setup();
     await engine.evaluate(headline({ hashpriceUsdPerPhDay: 45 }));
@@ -99,7 +104,7 @@ describe('threshold alerts', () => {
   });
 
   it('keep their state across a restart: the same database never re-fires, a real crossing while down does fire', async () => {
-    const store = openStore(':memory:');
+    const store = await openStore(backend);
     const a = await setup(store);
     await a.engine.evaluate(headline({ hashpriceUsdPerPhDay: 45 }));
     await a.alerts.add(alice, { subject: 'hashprice', condition: 'below', value: '40' }, 0);
@@ -118,7 +123,11 @@ describe('threshold alerts', () => {
 const tmp = mkdtempSync(join(tmpdir(), 'hashwatch-alerts-'));
 afterAll(async () => rmSync(tmp, { recursive: true, force: true }));
 
+// SQLite only: it opens a database file written by 0.1, and 0.1 had no PostgreSQL store, so no
+// PostgreSQL database holds rules in that form.
 describe('difficulty', () => {
+  const setup = on(SQLITE);
+
   it('is the level in T; a rule stored by 0.1 as "difficulty above 5" (the estimate, %) still fires on the estimate', async () => {
     const path = join(tmp, 'v2.db');
     const raw = new Database(path);
@@ -131,7 +140,8 @@ describe('difficulty', () => {
       INSERT INTO alert_state (rule_id, armed, episode, updated_ms) VALUES (1, 1, 0, 0);
     `);
     raw.close();
-    const { engine, alerts, queued } = await setup(openStore(path));
+    const store = openSqliteFile(path);
+    const { engine, alerts, queued } = await setup(store);
     await alerts.add(alice, { subject: 'difficulty', condition: 'above', value: '120T' }, 0);
     expect((await engine.evaluate(headline({ difficulty: 119e12, difficultyChangePercent: 4 }))).fired).toBe(0);
     expect((await engine.evaluate(headline({ difficulty: 119e12, difficultyChangePercent: 5.5 }))).fired).toBe(1);
@@ -140,10 +150,13 @@ describe('difficulty', () => {
       'Estimated difficulty change at the next retarget rose above +5.00 %: now +5.50 %.',
       'Mining difficulty rose above 120.00 T: now 121.00 T.',
     ]);
+    await store.close();
   });
 });
 
-describe('change alerts', () => {
+describe.each(BACKENDS)('change alerts ($name)', (backend) => {
+  const setup = on(backend);
+
   it('use the headline hashrate change for 7 and 30 days', async () => {
     const { engine, alerts } = await setup();
     await alerts.add(alice, { subject: 'hashrate', condition: 'change', value: '-10%', window: '7d' }, 0);
@@ -191,9 +204,11 @@ describe('change alerts', () => {
   });
 });
 
-describe('change alerts at scale', () => {
+describe.each(BACKENDS)('change alerts at scale ($name)', (backend) => {
+  const setup = on(backend);
+
   it('look the past value up once per metric and window, however many rules share it', async () => {
-    const { engine, alerts, store } = await setup(openStore(':memory:'));
+    const { engine, alerts, store } = await setup(await openStore(backend));
     const users = Array.from({ length: 3 }, (_, i) => ({ platform: 'telegram', id: String(2000 + i) }));
     for (const u of users) await alerts.add(u, { subject: 'price', condition: 'down', value: '20%', window: '30d' }, 0);
     await alerts.add(alice, { subject: 'price', condition: 'down', value: '10%', window: '14d' }, 0);
@@ -208,7 +223,9 @@ describe('change alerts at scale', () => {
   });
 });
 
-describe('event alerts', () => {
+describe.each(BACKENDS)('event alerts ($name)', (backend) => {
+  const setup = on(backend);
+
   // Epochs: 890,000 − 890,000 % 2016 = 890,000 − 944 = 889,056; the next starts at 891,072.
   it('fire on each difficulty adjustment with the actual change, not for the one before the rule', async () => {
     const { engine, alerts, queued } = await setup();
@@ -238,7 +255,7 @@ describe('event alerts', () => {
   });
 
   it('read a retarget memo stored by 0.1 (the last retarget timestamp): only a later retarget fires, once', async () => {
-    const store = openStore(':memory:');
+    const store = await openStore(backend);
     const owner = await store.users.ensure('telegram', '1001', 'alice', 0);
     const seenSec = Date.UTC(2025, 2, 24) / 1000;
     const legacy = { armed: true, episode: 1, lastFiredMs: null, memo: String(seenSec) };
@@ -293,7 +310,9 @@ describe('event alerts', () => {
   });
 });
 
-describe('alert commands', () => {
+describe.each(BACKENDS)('alert commands ($name)', (backend) => {
+  const setup = on(backend);
+
   it('enforce the per-user limit and keep users to their own rules', async () => {
     const { alerts } = await setup();
     for (let i = 0; i < 3; i++)
@@ -324,7 +343,9 @@ describe('alert commands', () => {
   });
 });
 
-describe('a new rule that already holds', () => {
+describe.each(BACKENDS)('a new rule that already holds ($name)', (backend) => {
+  const setup = on(backend);
+
   it('is told so before the first poll: the current numbers are fetched on add', async () => {
     let fetched = 0;
     const { engine, alerts } = await setup(undefined, undefined, async () => {
@@ -379,7 +400,9 @@ describe('a new rule that already holds', () => {
   });
 });
 
-describe('duplicate rules', () => {
+describe.each(BACKENDS)('duplicate rules ($name)', (backend) => {
+  const setup = on(backend);
+
   it('are looked for past a stored row that is not JSON (skipped, not an internal error)', async () => {
     const { alerts, store } = await setup();
     const owner = await store.users.ensure('telegram', '1001', 'alice', 0);
@@ -442,7 +465,9 @@ describe('ThresholdIndex', () => {
   });
 });
 
-describe('snapshots written by evaluation', () => {
+describe.each(BACKENDS)('snapshots written by evaluation ($name)', (backend) => {
+  const setup = on(backend);
+
   it('keep one value per metric per 10-minute slot, under the names charts read', async () => {
     const { engine, store } = await setup();
     const t = Date.UTC(2025, 3, 1, 12, 0, 30);
@@ -460,7 +485,9 @@ describe('snapshots written by evaluation', () => {
   });
 });
 
-describe('a failed write', () => {
+describe.each(BACKENDS)('a failed write ($name)', (backend) => {
+  const setup = on(backend);
+
   it('loses no alert: the pass that could not commit is decided again on the next evaluation', async () => {
     const { engine, alerts, store, queued } = await setup();
     await engine.evaluate(headline({ priceUsd: 80_000 }));
@@ -474,7 +501,9 @@ describe('a failed write', () => {
   });
 });
 
-describe('rule ids', () => {
+describe.each(BACKENDS)('rule ids ($name)', (backend) => {
+  const setup = on(backend);
+
   it('are never reused, so a new rule never collides with a removed rule’s queued alert (which would drop the new alert)', async () => {
     const { engine, alerts, queued } = await setup();
     await engine.evaluate(headline({ priceUsd: 80_000 }));

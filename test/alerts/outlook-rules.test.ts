@@ -8,13 +8,15 @@ import { hashpriceAfterRetarget, METRICS } from '../../src/alerts/metrics.ts';
 import { isRuleSpec, parseRule } from '../../src/alerts/parse.ts';
 import { alertCommands } from '../../src/alerts/service.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { openStore } from '../../src/store/index.ts';
+import { BACKENDS, closedAfterEach, type Backend } from '../support/backends.ts';
 import { headline } from './headline.ts';
 
 const alice = { platform: 'telegram', id: '1001', name: 'alice' };
 
-async function setup() {
-  const store = openStore(':memory:');
+const openStore = closedAfterEach();
+
+async function setup(backend: Backend) {
+  const store = await openStore(backend);
   const engine = new AlertEngine(store, silentLogger);
   await engine.load();
   const alerts = alertCommands({ store, engine, maxPerUser: 5, now: () => Date.UTC(2025, 3, 1, 12) });
@@ -28,7 +30,7 @@ async function setup() {
   return { engine, alerts, queued, at };
 }
 
-describe('hashprice after the next adjustment (hashprice_next)', () => {
+describe.each(BACKENDS)('hashprice after the next adjustment (hashprice_next) ($name)', (backend) => {
   it('is today’s hashprice over (1 + the estimated change), with the subsidy of the retarget block', async () => {
     // Height 890,000: the epoch ends at 891,072, before the halving. 45 / 1.021 = 44.0744.
     expect(hashpriceAfterRetarget(headline({ hashpriceUsdPerPhDay: 45, difficultyChangePercent: 2.1 }))).toBeCloseTo(45 / 1.021, 12);
@@ -49,7 +51,7 @@ describe('hashprice after the next adjustment (hashprice_next)', () => {
   });
 
   it('fires a threshold alert when the estimate crosses the line, and not on a degraded figure', async () => {
-    const { alerts, queued, at } = await setup();
+    const { alerts, queued, at } = await setup(backend);
     await at({ hashpriceUsdPerPhDay: 45, difficultyChangePercent: 0 });
     const added = await alerts.add(alice, { subject: 'hashprice_next', condition: 'below', value: '44' }, 0);
     expect(added.tone).not.toBe('error');
@@ -62,9 +64,9 @@ describe('hashprice after the next adjustment (hashprice_next)', () => {
   });
 });
 
-describe('halving N blocks away', () => {
+describe.each(BACKENDS)('halving N blocks away ($name)', (backend) => {
   it('fires once when the blocks left fall to N, not again for the same halving', async () => {
-    const { alerts, queued, at } = await setup();
+    const { alerts, queued, at } = await setup(backend);
     await at({ height: 1_048_000 });
     const added = await alerts.add(alice, { subject: 'halving', condition: 'in', value: '1000', window: 'blocks' }, 0);
     expect(added.data).toMatchObject({ alreadyTrue: false });
@@ -81,7 +83,7 @@ describe('halving N blocks away', () => {
   });
 
   it('says so when the halving is already that close (it would only fire for the next one)', async () => {
-    const { alerts, at } = await setup();
+    const { alerts, at } = await setup(backend);
     await at({ height: 1_049_500 });
     const added = await alerts.add(alice, { subject: 'halving', condition: '1000' }, 0);
     expect(added.data).toMatchObject({ alreadyTrue: true });
@@ -93,9 +95,9 @@ describe('halving N blocks away', () => {
   });
 });
 
-describe('models under water at my power price', () => {
+describe.each(BACKENDS)('models under water at my power price ($name)', (backend) => {
   it('fires when the count changes, naming the models, with a 1 % band at each breakeven', async () => {
-    const { alerts, queued, at } = await setup();
+    const { alerts, queued, at } = await setup(backend);
     // $45/PH/day at $0.06: under water above 0.045 / (0.024 × 0.06) = 31.25 J/TH → only the S19 (34.2).
     await at({ hashpriceUsdPerPhDay: 45 });
     await alerts.add(alice, { subject: 'underwater', condition: '$0.06/kWh' }, 0);

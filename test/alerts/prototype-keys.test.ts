@@ -13,7 +13,7 @@ import { splitArgs, tokenize, type CommandContext } from '../../src/core/command
 import { findCommand, runCommand } from '../../src/core/run.ts';
 import type { Market } from '../../src/core/market.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { openStore } from '../../src/store/index.ts';
+import { BACKENDS, closedAfterEach, type Backend } from '../support/backends.ts';
 import { headline } from './headline.ts';
 
 const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
@@ -27,8 +27,10 @@ const SENTENCES = [
   ['hashprice', 'low', '90d', ''],
 ] as const;
 
-async function setup() {
-  const store = openStore(':memory:');
+const openStore = closedAfterEach();
+
+async function setup(backend: Backend) {
+  const store = await openStore(backend);
   // No evaluation yet: the state the bug needed ("before the first poll").
   const engine = new AlertEngine(store, silentLogger);
   await engine.load();
@@ -36,10 +38,10 @@ async function setup() {
   return { store, engine, alerts };
 }
 
-describe('/alert add with Object.prototype names in any word position', () => {
+describe.each(BACKENDS)('/alert add with Object.prototype names in any word position ($name)', (backend) => {
   it('answers a clear message or adds a valid rule, never an internal error, and stores nothing half-formed', async () => {
     expect(PROTOTYPE_NAMES).toEqual(expect.arrayContaining(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']));
-    const { store, engine, alerts } = await setup();
+    const { store, engine, alerts } = await setup(backend);
     const alert = findCommand(commands, 'alert')!;
     let user = 0;
     await fc.assert(
@@ -92,7 +94,7 @@ describe('/alert add with Object.prototype names in any word position', () => {
   });
 
   it('refuses "constructor" as a metric by name (the case 0.1 stored as a rule with no metric)', async () => {
-    const { store, alerts } = await setup();
+    const { store, alerts } = await setup(backend);
     const reply = await alerts.add(
       { platform: 'telegram', id: '1' },
       { subject: 'constructor', condition: 'change', value: '-10%', window: '7d' },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ThresholdRules, type ThresholdSpec } from '../../src/alerts/threshold-rules.ts';
 import type { AlertState } from '../../src/store/index.ts';
-import { openStore } from '../../src/store/index.ts';
+import { BACKENDS } from '../support/backends.ts';
 
 const spec = (value: number, direction: 'above' | 'below' = 'above'): ThresholdSpec => ({
   kind: 'threshold',
@@ -67,9 +67,9 @@ describe('ThresholdRules (the engine state in columns)', () => {
   });
 });
 
-describe('batched writes of an evaluation pass', () => {
+describe.each(BACKENDS)('batched writes of an evaluation pass ($name)', (backend) => {
   it('saveStates upserts every state in one call; enqueueMany adds new keys in order and skips queued ones', async () => {
-    const store = openStore(':memory:');
+    const store = await backend.open();
     const userId = await store.users.ensure('telegram', '42', undefined, 0);
     const ids: number[] = [];
     for (const i of [1, 2, 3])

@@ -3,10 +3,11 @@ import { digestAction } from '../../commands/digest.ts';
 import type { CommandContext } from '../../src/core/command.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { setup } from '../digests/setup.ts';
+import { SQLITE } from '../support/backends.ts';
 
 describe('/digest actions', () => {
   it('read the zone first as meant, and say which zone an abbreviation became', async () => {
-    const { commands, store } = setup(Date.UTC(2025, 6, 1, 8));
+    const { commands, store } = await setup(SQLITE, Date.UTC(2025, 6, 1, 8));
     const ctx = (admin: boolean) =>
       ({
         platform: 'telegram',
@@ -35,7 +36,7 @@ describe('/digest actions', () => {
   });
 
   it('can be taken at the terminal prompt (printed there), not from a one-shot shell command', async () => {
-    const { commands, store } = setup(Date.UTC(2025, 6, 1, 8));
+    const { commands, store } = await setup(SQLITE, Date.UTC(2025, 6, 1, 8));
     const show = async (): Promise<Reply> => ({ title: 'digest', sections: [], footer: [], tone: 'neutral' });
     const at = (platform: 'console' | 'cli') =>
       ({

@@ -1,6 +1,7 @@
 /**
  * A separate process running only the outbox worker with the real Telegram delivery (telegraf),
- * so the crash test can SIGKILL it mid-send. Usage: node --import tsx outbox-child.ts <db> <apiRoot> <token>
+ * so the crash test can SIGKILL it mid-send.
+ * Usage: node --import tsx outbox-child.ts <SQLite file or postgres:// URL> <apiRoot> <token> <leaseMs>
  */
 import { Telegraf } from 'telegraf';
 import { OutboxWorker } from '../../src/delivery/outbox-worker.ts';
@@ -8,10 +9,10 @@ import type { Sender } from '../../src/core/delivery.ts';
 import { TelegramDelivery } from '../../src/adapters/telegram/delivery.ts';
 import { Pacer } from '../../src/adapters/telegram/pacer.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { openStore } from '../../src/store/index.ts';
+import { openStoreAt } from '../../src/store/index.ts';
 
-const [dbPath, apiRoot, token] = process.argv.slice(2);
-const store = openStore(dbPath!);
+const [location, apiRoot, token, leaseMs] = process.argv.slice(2);
+const store = await openStoreAt(location!);
 const bot = new Telegraf(token!, { telegram: { apiRoot: `${apiRoot}/` } });
 // Faster than Telegram allows, so the test is quick; pacing itself is tested with the adapter.
 const pacer = new Pacer({
@@ -21,7 +22,15 @@ const pacer = new Pacer({
 });
 const delivery = new TelegramDelivery(bot.telegram, pacer, silentLogger);
 const sender: Sender = { platform: 'telegram', send: (d, reply) => delivery.send(d.chatId, reply) };
-// One process on a SQLite file, as the bot runs it there: rows left 'sending' by the killed run are its own.
-const worker = new OutboxWorker({ store, senders: [sender], log: silentLogger, concurrency: 16, soleSender: true });
+// As the bot runs it: on a SQLite file one process sends, so rows left 'sending' by the killed run
+// are its own; on PostgreSQL another instance may hold them until their lease ends.
+const worker = new OutboxWorker({
+  store,
+  senders: [sender],
+  log: silentLogger,
+  concurrency: 16,
+  leaseMs: Number(leaseMs),
+  soleSender: !/^postgres(ql)?:/i.test(location!),
+});
 await worker.start();
 process.stdout.write('ready\n');

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { OutboxWorker } from '../../src/delivery/outbox-worker.ts';
+import { OutboxWorker, type OutboxWorkerOptions } from '../../src/delivery/outbox-worker.ts';
 import type { Destination, Sender, SendResult } from '../../src/core/delivery.ts';
 import type { Reply } from '../../src/core/reply.ts';
+import type { Store } from '../../src/store/index.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { openStore } from '../../src/store/index.ts';
+import { BACKENDS, closedAfterEach, type Backend, type Inspected } from '../support/backends.ts';
 
 const reply = (title: string): Reply => ({ title, sections: [], footer: ['test'], tone: 'neutral' });
 const user = (chatId: string): Destination => ({ platform: 'telegram', chatId, kind: 'user' });
@@ -27,8 +28,19 @@ function scriptedSender(script: Record<string, SendResult[]> = {}) {
   return { sender, calls, maxInFlight: () => maxInFlight };
 }
 
-function setup(script?: Record<string, SendResult[]>, concurrency = 4) {
-  const store = openStore(':memory:');
+const openStore = closedAfterEach();
+
+/**
+ * Waits up to 5 s for what the worker does in the background, for the expect that follows: a
+ * PostgreSQL query answers over a socket, not within a fixed number of event-loop turns.
+ */
+async function settled(cond: () => boolean | Promise<boolean>): Promise<void> {
+  const end = Date.now() + 5_000;
+  while (!(await cond()) && Date.now() < end) await new Promise((r) => setTimeout(r, 2));
+}
+
+async function setup(backend: Backend, script?: Record<string, SendResult[]>, concurrency = 4) {
+  const store = await openStore(backend);
   const clock = { t: 1_000_000 };
   const fake = scriptedSender(script);
   const disabled: string[] = [];
@@ -47,9 +59,9 @@ function setup(script?: Record<string, SendResult[]>, concurrency = 4) {
   return { store, clock, fake, worker, disabled };
 }
 
-describe('OutboxWorker', () => {
+describe.each(BACKENDS)('OutboxWorker on $name', (backend) => {
   it('sends every due row once, with bounded concurrency', async () => {
-    const { store, fake, worker, clock } = setup(undefined, 4);
+    const { store, fake, worker, clock } = await setup(backend, undefined, 4);
     for (let i = 0; i < 50; i++) await store.outbox.enqueue(`k${i}`, user(String(i)), reply(`m${i}`), clock.t);
     expect(await worker.drain()).toBe(50);
     expect(fake.calls).toHaveLength(50);
@@ -61,7 +73,7 @@ describe('OutboxWorker', () => {
 
   it('retries transient failures with exponential backoff and gives up after maxAttempts', async () => {
     const transient = { ok: false as const, permanent: false, reason: 'HTTP 502' };
-    const { store, fake, worker, clock } = setup({ a: [transient, transient], b: [transient, transient, transient] });
+    const { store, fake, worker, clock } = await setup(backend, { a: [transient, transient], b: [transient, transient, transient] });
     await store.outbox.enqueue('a', user('a'), reply('a'), clock.t);
     await store.outbox.enqueue('b', user('b'), reply('b'), clock.t);
     await worker.drain();
@@ -78,7 +90,7 @@ describe('OutboxWorker', () => {
 
   it('honours retry_after: the row waits and the platform pauses, without using up attempts', async () => {
     const limited = { ok: false as const, permanent: false, reason: '429', retryAfterMs: 5000 };
-    const { store, fake, worker, clock } = setup({ a: [limited, limited, limited, limited] }, 1);
+    const { store, fake, worker, clock } = await setup(backend, { a: [limited, limited, limited, limited] }, 1);
     await store.outbox.enqueue('a', user('a'), reply('a'), clock.t);
     await store.outbox.enqueue('b', user('b'), reply('b'), clock.t);
     await worker.drain();
@@ -95,7 +107,7 @@ describe('OutboxWorker', () => {
 
   it('disables a blocked destination (its rules and schedules), fails its queue, and keeps delivering to others', async () => {
     const blocked = { ok: false as const, permanent: true, reason: 'Forbidden: bot was blocked by the user' };
-    const { store, fake, worker, clock, disabled } = setup({ '1': [blocked] }, 1);
+    const { store, fake, worker, clock, disabled } = await setup(backend, { '1': [blocked] }, 1);
     const u1 = await store.users.ensure('telegram', '1', 'one', clock.t);
     const u2 = await store.users.ensure('telegram', '2', 'two', clock.t);
     const state = { armed: true, episode: 0, lastFiredMs: null, memo: null };
@@ -123,7 +135,9 @@ describe('OutboxWorker', () => {
   });
 
   it('follows a migrated group: the schedule and the queued rows move to the new chat id', async () => {
-    const { store, fake, worker, clock } = setup({ '-100': [{ ok: false, permanent: false, reason: 'migrated', migratedTo: '-100999' }] });
+    const { store, fake, worker, clock } = await setup(backend, {
+      '-100': [{ ok: false, permanent: false, reason: 'migrated', migratedTo: '-100999' }],
+    });
     await store.schedules.upsert({
       platform: 'telegram',
       chatId: '-100',
@@ -142,7 +156,7 @@ describe('OutboxWorker', () => {
   });
 
   it('keeps sending rows queued after a send that hangs', async () => {
-    const store = openStore(':memory:');
+    const store = await openStore(backend);
     const clock = { t: 1_000_000 };
     let release!: () => void;
     const hung = new Promise<void>((resolve) => (release = resolve));
@@ -158,11 +172,11 @@ describe('OutboxWorker', () => {
     const worker = new OutboxWorker({ store, senders: [sender], log: silentLogger, now: () => clock.t, concurrency: 4, idleMs: 60_000 });
     await store.outbox.enqueue('slow', user('slow'), reply('slow'), clock.t);
     const draining = worker.drain();
-    await new Promise((r) => setImmediate(r));
+    await settled(() => calls.length > 0);
     expect(calls).toEqual(['slow']);
     await store.outbox.enqueue('later', user('later'), reply('later'), clock.t);
     worker.kick(); // what the engine does after queuing an alert
-    for (let i = 0; i < 20 && !calls.includes('later'); i++) await new Promise((r) => setImmediate(r));
+    await settled(() => calls.includes('later'));
     expect(calls).toEqual(['slow', 'later']);
     expect(await store.outbox.counts()).toMatchObject({ sent: 1, sending: 1 });
     release();
@@ -170,7 +184,7 @@ describe('OutboxWorker', () => {
   });
 
   it('a kick while the next due time is being read is not lost: the new row goes out at once', async () => {
-    const store = openStore(':memory:');
+    const store = await openStore(backend);
     const clock = { t: 1_000_000 };
     let release!: () => void;
     const hung = new Promise<void>((resolve) => (release = resolve));
@@ -198,7 +212,7 @@ describe('OutboxWorker', () => {
     };
     await store.outbox.enqueue('slow', user('slow'), reply('slow'), clock.t);
     const draining = worker.drain();
-    for (let i = 0; i < 50 && !calls.includes('later'); i++) await new Promise((r) => setImmediate(r));
+    await settled(() => calls.includes('later'));
     expect(queuedDuringRead).toBe(true);
     expect(calls).toEqual(['slow', 'later']);
     release();
@@ -207,7 +221,7 @@ describe('OutboxWorker', () => {
 
   it('sleeps until a rate limit ends (not 0 ms, which spins) and ignores rows of a platform it has no sender for', async () => {
     const limited = { ok: false as const, permanent: false, reason: '429', retryAfterMs: 30_000 };
-    const store = openStore(':memory:');
+    const store = await openStore(backend);
     const clock = { t: 1_000_000 };
     const fake = scriptedSender({ a: [limited] });
     const worker = new OutboxWorker({
@@ -230,7 +244,7 @@ describe('OutboxWorker', () => {
   });
 
   it('start() re-queues rows a dead process left in flight once their lease ran out, even when called twice at once, then sends each once', async () => {
-    const { store, fake, worker, clock } = setup();
+    const { store, fake, worker, clock } = await setup(backend);
     for (const k of ['a', 'b', 'c']) await store.outbox.enqueue(k, user(k), reply(k), clock.t);
     expect(await store.outbox.claim(clock.t, 60_000, 10, ['telegram'])).toHaveLength(3); // the process that died
     clock.t += 60_001;
@@ -241,7 +255,7 @@ describe('OutboxWorker', () => {
       return releaseExpiredLeases(nowMs);
     };
     await Promise.all([worker.start(), worker.start()]);
-    for (let i = 0; i < 200 && (await store.outbox.counts()).sent < 3; i++) await new Promise((r) => setImmediate(r));
+    await settled(async () => (await store.outbox.counts()).sent === 3);
     await worker.stop();
     expect(releases).toBe(1);
     expect(fake.calls.map((c) => c.chatId).sort()).toEqual(['a', 'b', 'c']);
@@ -249,7 +263,7 @@ describe('OutboxWorker', () => {
   });
 
   it('a pass ends when its last send ends, even one that ends while the next due time is read (no idle wait)', async () => {
-    const store = openStore(':memory:');
+    const store = await openStore(backend);
     const clock = { t: 1_000_000 };
     let sends = 0;
     const sender: Sender = {
@@ -278,7 +292,7 @@ describe('OutboxWorker', () => {
   });
 
   it('treats a throwing sender as a transient failure', async () => {
-    const { store, worker, clock } = setup();
+    const { store, worker, clock } = await setup(backend);
     const bad = new OutboxWorker({
       store,
       senders: [{ platform: 'telegram', send: () => Promise.reject(new Error('socket hang up')) }],
@@ -289,5 +303,98 @@ describe('OutboxWorker', () => {
     expect(await bad.drain()).toBe(0);
     expect((await store.outbox.counts()).pending).toBe(1);
     expect(await worker.drain()).toBe(0); // not due yet (backoff)
+  });
+});
+
+describe.each(BACKENDS)('OutboxWorker with several instances, on $name', (backend) => {
+  const worker = (store: Store, sender: Sender, clock: { t: number }, over: Partial<OutboxWorkerOptions> = {}) =>
+    new OutboxWorker({ store, senders: [sender], log: silentLogger, now: () => clock.t, idleMs: 60_000, ...over });
+  const outbox = (rows: Inspected['rows']) =>
+    rows('SELECT idem_key, status, attempts, lease_until_ms, next_attempt_ms, sent_ms, last_error FROM outbox ORDER BY id');
+
+  it('claims and sends nothing while it may not act (a follower, or a leader that lost its lease)', async () => {
+    const store = await openStore(backend);
+    const clock = { t: 1_000_000 };
+    const fake = scriptedSender();
+    for (const k of ['a', 'b']) await store.outbox.enqueue(k, user(k), reply(k), clock.t);
+    expect(await worker(store, fake.sender, clock, { mayAct: () => false }).drain()).toBe(0);
+    expect(fake.calls).toEqual([]);
+    expect(await store.outbox.counts()).toEqual({ pending: 2, sending: 0, sent: 0, failed: 0 });
+  });
+
+  it('neither sends nor writes a row it claimed before leadership was lost; the next leader sends it once its lease ends', async () => {
+    const { store, rows, close } = await backend.openInspected();
+    try {
+      const clock = { t: 1_000_000 };
+      const fake = scriptedSender();
+      await store.outbox.enqueue('a', user('a'), reply('a'), clock.t);
+      let leading = true;
+      const claim = store.outbox.claim;
+      store.outbox.claim = async (...args) => {
+        const claimed = await claim(...args);
+        leading = false; // the lease on leadership ran out while the claim was on its way back
+        return claimed;
+      };
+      expect(await worker(store, fake.sender, clock, { mayAct: () => leading, leaseMs: 60_000 }).drain()).toBe(0);
+      store.outbox.claim = claim;
+      expect(fake.calls).toEqual([]);
+      const afterClaim = await outbox(rows);
+      expect(afterClaim).toEqual([
+        expect.objectContaining({ idem_key: 'a', status: 'sending', attempts: 1, lease_until_ms: clock.t + 60_000 }),
+      ]);
+
+      const next = worker(store, fake.sender, clock, { mayAct: () => true, leaseMs: 60_000 });
+      expect(await next.drain()).toBe(0); // still leased to the old leader
+      expect(await outbox(rows)).toEqual(afterClaim);
+      clock.t += 60_000;
+      expect(await next.drain()).toBe(1);
+      expect(fake.calls.map((c) => c.chatId)).toEqual(['a']);
+      expect(await store.outbox.counts()).toEqual({ pending: 0, sending: 0, sent: 1, failed: 0 });
+    } finally {
+      await close();
+    }
+  });
+
+  /** Two rows a dead process left 'sending': `expired` past its lease at `clock.t`, `leased` not. */
+  async function leftInFlight(store: Store) {
+    const clock = { t: 1_000_000 };
+    await store.outbox.enqueue('expired', user('expired'), reply('expired'), clock.t);
+    expect(await store.outbox.claim(clock.t, 60_000, 10, ['telegram'])).toHaveLength(1);
+    await store.outbox.enqueue('leased', user('leased'), reply('leased'), clock.t);
+    expect(await store.outbox.claim(clock.t + 30_000, 60_000, 10, ['telegram'])).toHaveLength(1);
+    clock.t += 60_000;
+    return clock;
+  }
+
+  it('as the sole sender re-queues at start every row left in flight, before its lease ends', async () => {
+    const store = await openStore(backend);
+    const clock = await leftInFlight(store);
+    const fake = scriptedSender();
+    const w = worker(store, fake.sender, clock, { soleSender: true });
+    await w.start();
+    await settled(async () => (await store.outbox.counts()).sent === 2);
+    await w.stop();
+    expect(fake.calls.map((c) => c.chatId).sort()).toEqual(['expired', 'leased']);
+    expect(await store.outbox.counts()).toEqual({ pending: 0, sending: 0, sent: 2, failed: 0 });
+  });
+
+  it('as one sender of several re-queues at start only rows whose lease ended: another live instance may hold the rest', async () => {
+    const store = await openStore(backend);
+    const clock = await leftInFlight(store);
+    const fake = scriptedSender();
+    const released: number[] = [];
+    const release = store.outbox.releaseExpiredLeases;
+    store.outbox.releaseExpiredLeases = async (nowMs) => {
+      const n = await release(nowMs);
+      released.push(n);
+      return n;
+    };
+    const w = worker(store, fake.sender, clock);
+    await w.start();
+    await settled(async () => (await store.outbox.counts()).sent === 1);
+    await w.stop();
+    expect(released).toEqual([1]);
+    expect(fake.calls.map((c) => c.chatId)).toEqual(['expired']);
+    expect(await store.outbox.counts()).toEqual({ pending: 0, sending: 1, sent: 1, failed: 0 });
   });
 });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DigestScheduler, isDue } from '../../src/digests/schedule.ts';
 import type { DigestRequest } from '../../src/core/services.ts';
 import { createLogger, silentLogger } from '../../src/logger.ts';
-import { openStore } from '../../src/store/index.ts';
-import { digest, setup } from './setup.ts';
+import { BACKENDS } from '../support/backends.ts';
+import { digest, openStore, setup } from './setup.ts';
 
 describe('isDue', () => {
   it('a time skipped by the spring-forward gap is due as soon as the clock passes it', () => {
@@ -14,9 +14,9 @@ describe('isDue', () => {
   });
 });
 
-describe('DigestScheduler', () => {
+describe.each(BACKENDS)('DigestScheduler on $name', (backend) => {
   it('posts a channel digest at its time in its time zone, once a day', async () => {
-    const { commands, group, scheduler, clock, queued, builds } = setup(Date.UTC(2025, 6, 1, 8)); // 10:00 in Berlin
+    const { commands, group, scheduler, clock, queued, builds } = await setup(backend, Date.UTC(2025, 6, 1, 8)); // 10:00 in Berlin
     const r = await commands.subscribe(group(true, { time: '14:00', timezone: 'Europe/Berlin' }));
     expect(r.lines?.[0]).toBe('The digest will be posted in this chat every day at 14:00 (Europe/Berlin), starting today.');
     clock.t = Date.UTC(2025, 6, 1, 11, 59); // 13:59 Berlin
@@ -32,7 +32,7 @@ describe('DigestScheduler', () => {
   });
 
   it('sends a digest missed while down once on start-up if it is still that day there, not a day late', async () => {
-    const { store, scheduler, clock, queued } = setup(Date.UTC(2025, 6, 2, 20));
+    const { store, scheduler, clock, queued } = await setup(backend, Date.UTC(2025, 6, 2, 20));
     const base = { platform: 'telegram', kind: 'channel' as const, time: '14:00', timezone: 'UTC', createdBy: '7', createdMs: 0 };
     await store.schedules.upsert({ ...base, chatId: '-1', lastDate: '2025-07-01' }); // missed today at 14:00, now 20:00
     await store.schedules.upsert({ ...base, chatId: '-2', lastDate: '2025-06-30' }); // missed yesterday too: only today's
@@ -45,7 +45,7 @@ describe('DigestScheduler', () => {
   });
 
   it('keys a digest by its chat and day: a chat that takes over a removed schedule still gets its own, a re-subscribed chat not twice', async () => {
-    const { commands, group, scheduler, clock, queued } = setup(Date.UTC(2025, 6, 1, 8));
+    const { commands, group, scheduler, clock, queued } = await setup(backend, Date.UTC(2025, 6, 1, 8));
     const other = (admin: boolean, over: Partial<DigestRequest> = {}) =>
       group(admin, { chat: { id: '-2002', kind: 'group', isAdmin: async () => admin }, ...over });
     await commands.subscribe(group(true, { time: '09:00' }));
@@ -65,7 +65,7 @@ describe('DigestScheduler', () => {
   });
 
   it('retries next minute when the digest cannot be built', async () => {
-    const store = openStore(':memory:');
+    const store = await openStore(backend);
     let fail = true;
     const clock = { t: Date.UTC(2025, 6, 1, 15) };
     const scheduler = new DigestScheduler({
@@ -94,9 +94,9 @@ describe('DigestScheduler', () => {
   });
 });
 
-describe('DigestScheduler when no data at all can be had', () => {
+describe.each(BACKENDS)('DigestScheduler when no data at all can be had, on $name', (backend) => {
   async function failing(startMs: number) {
-    const store = openStore(':memory:');
+    const store = await openStore(backend);
     const clock = { t: startMs };
     const logs: { msg: string; date?: string }[] = [];
     const log = createLogger({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line)) });

@@ -5,7 +5,7 @@ import type { DigestRequest } from '../../src/core/services.ts';
 import type { Destination } from '../../src/core/delivery.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { openStore } from '../../src/store/index.ts';
+import { closedAfterEach, type Backend } from '../support/backends.ts';
 
 export const digest = async (d: Destination): Promise<Reply> => ({
   title: 'Daily digest',
@@ -15,8 +15,11 @@ export const digest = async (d: Destination): Promise<Reply> => ({
   tone: 'neutral',
 });
 
-export function setup(startMs: number) {
-  const store = openStore(':memory:');
+/** Stores opened here are closed after each test of the file that imports this. */
+export const openStore = closedAfterEach();
+
+export async function setup(backend: Backend, startMs: number) {
+  const store = await openStore(backend);
   const clock = { t: startMs };
   let builds = 0;
   const build = async (d: Destination) => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { BACKENDS } from '../support/backends.ts';
 import { setup } from './setup.ts';
 
-describe('digest commands', () => {
+describe.each(BACKENDS)('digest commands on $name', (backend) => {
   it('let only admins schedule in a group', async () => {
-    const { commands, group, store } = setup(Date.UTC(2025, 6, 1, 8));
+    const { commands, group, store } = await setup(backend, Date.UTC(2025, 6, 1, 8));
     const denied = await commands.subscribe(group(false));
     expect(denied.title).toBe('Admins only');
     expect(denied.tone).toBe('error');
@@ -13,7 +14,7 @@ describe('digest commands', () => {
   });
 
   it('validate time and time zone with clear messages, and default to 14:00 UTC', async () => {
-    const { commands, group, store } = setup(Date.UTC(2025, 6, 1, 15));
+    const { commands, group, store } = await setup(backend, Date.UTC(2025, 6, 1, 15));
     expect((await commands.subscribe(group(true, { time: '25:00' }))).lines?.[0]).toBe(
       'The time must be HH:MM on a 24-hour clock, e.g. 14:00 or 7:30 (got "25:00").',
     );
@@ -26,7 +27,7 @@ describe('digest commands', () => {
   });
 
   it('take the digest by DM from a group without admin rights, and stop it', async () => {
-    const { commands, group, store } = setup(Date.UTC(2025, 6, 1, 8));
+    const { commands, group, store } = await setup(backend, Date.UTC(2025, 6, 1, 8));
     const r = await commands.subscribeDm(group(false, { time: '07:30', timezone: 'Asia/Tokyo' }));
     expect(r.lines?.[0]).toBe('The digest will be posted to you by direct message every day at 07:30 (Asia/Tokyo), starting tomorrow.');
     expect(await store.schedules.get('telegram', '7')).toMatchObject({ kind: 'user' });
@@ -43,7 +44,7 @@ describe('digest commands', () => {
   });
 
   it('let a member who is not an admin stop their own DM digest from a group, and nothing else', async () => {
-    const { commands, group, store } = setup(Date.UTC(2025, 6, 1, 8));
+    const { commands, group, store } = await setup(backend, Date.UTC(2025, 6, 1, 8));
     await commands.subscribe(group(true));
     await commands.subscribeDm(group(false));
     const r = await commands.unsubscribe(group(false));
@@ -55,7 +56,7 @@ describe('digest commands', () => {
   });
 
   it('preview shows the digest with a note about the schedule', async () => {
-    const { commands, group } = setup(Date.UTC(2025, 6, 1, 8));
+    const { commands, group } = await setup(backend, Date.UTC(2025, 6, 1, 8));
     expect((await commands.preview(group(false))).lines?.[0]).toBe('Preview: schedule it here with /digest subscribe [HH:MM] [time zone].');
     await commands.subscribe(group(true, { time: '09:15' }));
     expect((await commands.preview(group(false))).lines).toEqual(['Preview: this is posted here daily at 09:15 (UTC).', 'for -1001']);

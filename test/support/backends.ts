@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { afterEach } from 'vitest';
 import { openPostgresStore, openStore, type Store } from '../../src/store/index.ts';
 import { freshDatabase } from './postgres.ts';
 
@@ -23,6 +24,8 @@ export interface Backend {
 
 export interface Inspected {
   store: Store;
+  /** Where another process opens the same database (a file path, or a URL with its password). */
+  location: string;
   rows(text: string): Promise<Record<string, unknown>[]>;
   /** Closes the second connection and the store. */
   close(): Promise<void>;
@@ -38,6 +41,7 @@ const sqlite: Backend = {
     const raw = new Database(path);
     return {
       store,
+      location: path,
       rows: async (text) => {
         const statement = raw.prepare(text);
         if (statement.reader) return statement.all() as Record<string, unknown>[];
@@ -65,6 +69,7 @@ const postgres: Backend = {
     await client.connect();
     return {
       store,
+      location: url,
       rows: async (text) => (await client.query(text)).rows as Record<string, unknown>[],
       close: async () => {
         await client.end();
@@ -75,3 +80,26 @@ const postgres: Backend = {
 };
 
 export const BACKENDS: readonly Backend[] = [sqlite, postgres];
+
+/** For tests about SQLite itself, or not about the store at all. */
+export const SQLITE: Backend = sqlite;
+
+/**
+ * Opens stores for the tests of one file (or describe block) and closes every one after each test,
+ * so a suite that opens dozens of PostgreSQL pools does not run the server out of connections.
+ * A store the test closes itself is not closed twice (pg refuses a second end()).
+ */
+export function closedAfterEach(): (backend: Backend) => Promise<Store> {
+  const open: Store[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((store) => store.close()));
+  });
+  return async (backend) => {
+    const store = await backend.open();
+    const close = store.close;
+    let closing: Promise<void> | undefined;
+    store.close = () => (closing ??= close());
+    open.push(store);
+    return store;
+  };
+}

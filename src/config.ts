@@ -129,7 +129,7 @@ const schema = z.object({
   ),
   TELEGRAM_WEBHOOK_PORT: int(1, 65_535).default(8443),
 
-  DATABASE_PATH: z.string().trim().min(1, 'expected a file path').default('./market-data/hashwatch.db'),
+  DATABASE_PATH: z.string().trim().min(1, 'expected a file path').default('./data/hashwatch.db'),
   // Unset: the SQLite file at DATABASE_PATH. Checked here for its form only; whether the server
   // answers is the store's to say at start-up.
   DATABASE_URL: optionalText.pipe(

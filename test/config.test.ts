@@ -6,7 +6,7 @@ describe('loadConfig', () => {
     const cfg = loadConfig({});
     expect(cfg.MEMPOOL_API_URL).toBe('https://mempool.space/api');
     expect(cfg.TELEGRAM_API_ROOT).toBe('https://api.telegram.org');
-    expect(cfg.DATABASE_PATH).toBe('./market-data/hashwatch.db');
+    expect(cfg.DATABASE_PATH).toBe('./data/hashwatch.db');
     expect(cfg.MAX_ALERTS_PER_USER).toBe(25);
     expect(cfg.HTTP_TIMEOUT_MS).toBe(8000);
     expect(cfg.DISCORD_TOKEN).toBeUndefined();
@@ -81,7 +81,7 @@ describe('DIGEST_DEFAULT_TIME', () => {
 
 describe('DATABASE_URL', () => {
   it('unset or empty: the SQLite file at DATABASE_PATH, as before', () => {
-    expect(storeLocation(loadConfig({}))).toBe('./market-data/hashwatch.db');
+    expect(storeLocation(loadConfig({}))).toBe('./data/hashwatch.db');
     expect(storeLocation(loadConfig({ DATABASE_URL: ' ', DATABASE_PATH: '/data/bot.db' }))).toBe('/data/bot.db');
   });
 

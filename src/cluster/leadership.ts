@@ -5,9 +5,12 @@
  * (postgres-leadership.ts).
  */
 
+import type { LeaderSignal } from '../core/leadership.ts';
+
 export type Role = 'leader' | 'follower' | 'single';
 
-export interface Leadership {
+/** The election itself; the platforms see only its LeaderSignal side (src/core/leadership.ts). */
+export interface Leadership extends LeaderSignal {
   /** The role right now; a leader whose lease ran out is already a follower here. */
   role(): Role;
   /**

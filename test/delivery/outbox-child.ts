@@ -21,6 +21,7 @@ const pacer = new Pacer({
 });
 const delivery = new TelegramDelivery(bot.telegram, pacer, silentLogger);
 const sender: Sender = { platform: 'telegram', send: (d, reply) => delivery.send(d.chatId, reply) };
-const worker = new OutboxWorker({ store, senders: [sender], log: silentLogger, concurrency: 16 });
+// One process on a SQLite file, as the bot runs it there: rows left 'sending' by the killed run are its own.
+const worker = new OutboxWorker({ store, senders: [sender], log: silentLogger, concurrency: 16, soleSender: true });
 await worker.start();
 process.stdout.write('ready\n');

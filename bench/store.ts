@@ -74,7 +74,7 @@ const round = (x: number, digits: number) => Number(x.toFixed(digits));
 
 /** One row per engine, then their ratio. */
 function sideBySide(
-  measure: string,
+  label: string,
   unit: string,
   digits: number,
   pick: (f: BackendFigures) => number,
@@ -84,9 +84,9 @@ function sideBySide(
 ): BenchResult[] {
   const [s, p] = [pick(sqlite), pick(postgres)];
   return [
-    { name: `${measure}, SQLite`, value: round(s, digits), unit, details: details(sqlite) },
-    { name: `${measure}, PostgreSQL`, value: round(p, digits), unit, details: details(postgres) },
-    { name: `${measure}, PostgreSQL / SQLite`, value: round(p / s, 2), unit: '×' },
+    { name: `${label}, SQLite`, value: round(s, digits), unit, details: details(sqlite) },
+    { name: `${label}, PostgreSQL`, value: round(p, digits), unit, details: details(postgres) },
+    { name: `${label}, PostgreSQL / SQLite`, value: round(p / s, 2), unit: '×' },
   ];
 }
 

@@ -30,11 +30,14 @@ export interface AlertEngineTx {
 
 /** What the engine reads and writes, and nothing else of the store. */
 export interface AlertEngineRepos {
-  rules: Pick<RuleRepo, 'countActive' | 'eachActive'>;
+  rules: Pick<RuleRepo, 'countActive' | 'eachActive' | 'get' | 'changeCursor' | 'changesSince' | 'pruneChanges'>;
   snapshots: PastReader;
   /** Runs fn in one transaction: the states and the alerts they cause commit together. Inside, only tx. */
   transaction<T>(fn: (tx: AlertEngineTx) => Promise<T>): Promise<T>;
 }
+
+const sameState = (a: AlertState | undefined, b: AlertState): boolean =>
+  a !== undefined && a.armed === b.armed && a.episode === b.episode && a.lastFiredMs === b.lastFiredMs && a.memo === b.memo;
 
 /** Before any numbers, no rule looks back (initialState answers "unknown"). */
 const NO_PAST: PastValues = { atOrBefore: () => undefined };
@@ -64,6 +67,12 @@ export class AlertEngine {
   private changedDuringLoad: (() => void)[] | undefined;
   /** Memory holds decisions that were never committed (a failed pass whose reload failed too). */
   private stale = false;
+  /**
+   * Where the store's rule change log stood when memory last matched it: each pass first applies
+   * what any instance changed since (/alert, /forget, welcome-back run wherever a command lands).
+   * Undefined until load(): an engine never loaded holds only what it was told.
+   */
+  private cursor: number | undefined;
 
   constructor(
     private readonly repos: AlertEngineRepos,
@@ -85,17 +94,22 @@ export class AlertEngine {
   }
 
   track(row: RuleRow): void {
-    const spec = readSpec(row.specJson);
-    if (!spec) {
-      this.log.error({ ruleId: row.id }, 'alert rule has an unreadable spec; skipping it');
-      return;
-    }
     this.changedDuringLoad?.push(() => this.track(row));
-    this.place(this.thresholds, this.others, row, spec);
+    this.trackRow(row);
   }
 
   untrack(id: number): void {
     this.changedDuringLoad?.push(() => this.untrack(id));
+    this.drop(id);
+  }
+
+  private trackRow(row: RuleRow): void {
+    const spec = readSpec(row.specJson);
+    if (spec) this.place(this.thresholds, this.others, row, spec);
+    else this.log.error({ ruleId: row.id }, 'alert rule has an unreadable spec; skipping it');
+  }
+
+  private drop(id: number): void {
     this.thresholds.remove(id);
     this.others.delete(id);
   }
@@ -128,6 +142,7 @@ export class AlertEngine {
 
   private async pass(h: Headline): Promise<EvaluationResult> {
     if (this.stale) await this.reload();
+    else await this.applyChanges();
     // The only read of the pass, before anything in memory moves: evaluation itself asks no store.
     const past = await this.fetchPast(this.repos.snapshots, () => [...this.others.values()].map((r) => r.spec), h);
     const { slots, rules: thresholdRules } = this.candidates(h);
@@ -186,6 +201,8 @@ export class AlertEngine {
     const changed: (() => void)[] = [];
     this.changedDuringLoad = changed;
     try {
+      // Read before the rules: a change committed while they stream is then applied by the next pass.
+      const cursor = await this.repos.rules.changeCursor();
       const thresholds = new ThresholdRules(await this.repos.rules.countActive());
       const others = new Map<number, Live>();
       await this.repos.rules.eachActive((row) => {
@@ -197,10 +214,49 @@ export class AlertEngine {
       this.thresholds = thresholds;
       this.others = others;
       this.stale = false;
+      this.cursor = cursor;
     } finally {
       this.changedDuringLoad = undefined;
       for (const change of changed) change();
     }
+  }
+
+  /**
+   * Rules changed since the cursor, by any instance, re-read from the store and tracked or
+   * untracked as they stand now. One query when nothing changed; one more per changed rule.
+   */
+  private async applyChanges(): Promise<void> {
+    if (this.cursor === undefined) return;
+    const { ruleIds, cursor } = await this.repos.rules.changesSince(this.cursor);
+    if (ruleIds.length === 0) return;
+    // A command on this instance may track or untrack a rule while its row is being read here;
+    // what it did is newer than that row, so it is applied again afterwards (as during a load).
+    const changed: (() => void)[] = [];
+    this.changedDuringLoad = changed;
+    try {
+      const rows: { id: number; row: RuleRow | undefined }[] = [];
+      for (const id of ruleIds) rows.push({ id, row: await this.repos.rules.get(id) });
+      for (const { id, row } of rows) {
+        if (!row || row.paused || row.disabledReason !== null) this.drop(id);
+        // Most changes were made here and are tracked already, with the state the store holds:
+        // placing them again would spend another index slot (dead ones stay until the next load).
+        else if (!sameState(this.trackedState(id), row.state)) this.trackRow(row);
+      }
+      this.cursor = cursor;
+    } finally {
+      this.changedDuringLoad = undefined;
+      for (const change of changed) change();
+    }
+    // The log would otherwise grow with every rule change ever made; what is applied is not needed
+    // again (a new leader starts from a load). Failing to prune costs nothing but space.
+    await this.repos.rules.pruneChanges(cursor).catch((err: unknown) => {
+      this.log.warn({ err: (err as Error).message }, 'alerts: could not prune the rule change log');
+    });
+  }
+
+  private trackedState(id: number): AlertState | undefined {
+    const slot = this.thresholds.index.slotOf(id);
+    return slot >= 0 ? this.thresholds.rule(slot)?.state : this.others.get(id)?.state;
   }
 
   private place(thresholds: ThresholdRules, others: Map<number, Live>, row: RuleRow, spec: RuleSpec): void {

@@ -106,10 +106,10 @@ export interface AccountService {
   welcomeBack(user: AccountUser, chatKind: 'private' | 'group' | 'channel' | undefined): Promise<string[]>;
 }
 
-/** Stored metric snapshots, read one bucket at a time (the store's snapshot repository is one). */
+/** Stored metric snapshots, for charts (the store's snapshot repository is one). */
 export interface SnapshotReader {
-  /** The last row at or before tsSec (what the metric was worth then). */
-  atOrBefore(metric: string, tsSec: number): Promise<{ tsSec: number; value: number; source: string } | undefined>;
+  /** Rows with fromSec <= tsSec <= toSec, oldest first. */
+  range(metric: string, fromSec: number, toSec: number): Promise<{ tsSec: number; value: number; source: string }[]>;
 }
 
 /**

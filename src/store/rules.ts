@@ -64,6 +64,11 @@ export interface RuleRepo {
   changeCursor(): Promise<number>;
   /** Rules inserted, deleted, paused, resumed, disabled or enabled since `cursor` (by any instance), once each, ascending. */
   changesSince(cursor: number): Promise<RuleChanges>;
+  /**
+   * Drops the log up to and including `cursor`, once the leader applied it: every later reader
+   * starts from a load, whose cursor is newer. Returns how many entries went.
+   */
+  pruneChanges(cursor: number): Promise<number>;
 }
 
 /** Rows per page of eachActive: a few MB of rows at a time, whatever the table holds. */
@@ -252,5 +257,7 @@ export function ruleRepo(db: Db, engine: Engine): RuleRepo {
       const ruleIds = [...new Set(rows.map((r) => r.rule_id))].sort((a, b) => a - b);
       return { ruleIds, cursor: rows.length ? rows[rows.length - 1]!.seq : cursor };
     },
+    pruneChanges: async (cursor) =>
+      Number((await db.deleteFrom('rule_changes').where('seq', '<=', cursor).executeTakeFirst()).numDeletedRows),
   };
 }

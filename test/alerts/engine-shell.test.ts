@@ -54,6 +54,11 @@ function repos(rows: RuleRow[]) {
     rules: {
       countActive: async () => rows.length,
       eachActive: async (fn) => rows.forEach(fn),
+      get: async (id) => rows.find((r) => r.id === id),
+      // No other instance changes these rules.
+      changeCursor: async () => 0,
+      changesSince: async (cursor) => ({ ruleIds: [], cursor }),
+      pruneChanges: async () => 0,
     },
     snapshots: { atOrBefore: async () => undefined },
     transaction: async (fn) => {

@@ -122,6 +122,23 @@ describe('fake Telegram Bot API', () => {
     expect((await tg.getChatMember(-5, 1)).status).toBe('member');
   });
 
+  it('serves the same bot at another entrance and records which entrance each call came through', async () => {
+    const root = await fake.entrance('second');
+    expect(root).not.toBe(fake.apiRoot);
+    const other = new Telegram(fake.token, { apiRoot: root, webhookReply: false });
+    expect((await other.getMe()).username).toBe('FakeBot');
+    const before = Date.now();
+    await other.sendMessage(12, 'via the second door');
+    await tg.sendMessage(12, 'via apiRoot');
+    const [second, first] = fake.sent.filter((m) => m.chat_id === 12);
+    expect(second).toMatchObject({ plain: 'via the second door', via: 'second' });
+    expect(second!.at).toBeGreaterThanOrEqual(before);
+    expect(first!.via).toBeUndefined();
+    expect(fake.calls.filter((c) => c.via === 'second').map((c) => c.method)).toEqual(['getMe', 'sendMessage']);
+    const wrong = new Telegram('999:wrong-token-xx', { apiRoot: root });
+    expect((await apiError(wrong.getMe())).code).toBe(401);
+  });
+
   it('enforces a global rate with 429 + retry_after', async () => {
     const limited = await startFakeTelegram({ maxPerSecond: 2 });
     try {

@@ -21,6 +21,10 @@ export interface SentMessage {
   reply_to_message_id?: number;
   /** Visible text after entity parsing (tags removed, entities decoded). */
   plain: string;
+  /** When the request arrived (ms since the epoch). */
+  at: number;
+  /** The entrance it came through (see FakeTelegram.entrance); absent for apiRoot. */
+  via?: string;
 }
 
 /** One answerInlineQuery the fake accepted. */
@@ -70,7 +74,15 @@ export interface FakeTelegram {
   waitForSent(pred: (m: SentMessage) => boolean, timeoutMs?: number): Promise<SentMessage>;
   callbackAnswers: any[];
   myCommands: any[];
-  calls: { method: string; at: number }[];
+  calls: { method: string; at: number; via?: string }[];
+  /**
+   * Another address serving this same bot, whose requests are recorded with `via: label`, so a
+   * test running several bot processes on one token can tell which process made each call. The Bot
+   * API knows a bot only by the token in the URL (https://core.telegram.org/bots/api#making-requests:
+   * "https://api.telegram.org/bot<token>/METHOD_NAME"), not by the connection or address a request
+   * comes from, so every entrance answers exactly as apiRoot does; only the record differs.
+   */
+  entrance(label: string): Promise<string>;
   /** The webhook registered with setWebhook, if any. */
   webhook?: { url: string; secretToken?: string };
   failNext(method: string, fault: Fault, times?: number): void;
@@ -272,6 +284,7 @@ export async function startFakeTelegram(opts: { token?: string; botUsername?: st
   const hangs = new Map<string, number>();
   const hangRelease = new Set<() => void>();
   const sentWaiters = new Set<() => void>();
+  const entrances: Server[] = [];
   let closed = false;
 
   const fake: FakeTelegram = {
@@ -407,12 +420,28 @@ export async function startFakeTelegram(opts: { token?: string; botUsername?: st
     setAdmins(chatId, userIds) {
       admins.set(chatId, userIds);
     },
+    async entrance(label) {
+      const door = createServer((req, res) => void handle(req, res, label));
+      // Node closes an idle keep-alive connection after 5 s; a client reusing it then fails with
+      // "socket hang up" before the request is read, so a call would go unseen. The Bot API expects
+      // clients to keep reusing their connections (https://github.com/tdlib/telegram-bot-api/issues/1,
+      // levlam: "your client HTTP library should be able to reuse network connections") and publishes
+      // no shorter idle limit: a bot process frozen for a quarter of a minute finds its connection
+      // open and what it sends on resuming is recorded.
+      door.keepAliveTimeout = 60_000;
+      entrances.push(door);
+      return listen(door);
+    },
     async close() {
       closed = true;
       for (const wake of pollers) wake();
       for (const release of hangRelease) release();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(
+        [server, ...entrances].map((s) => {
+          s.closeAllConnections();
+          return new Promise<void>((resolve) => s.close(() => resolve()));
+        }),
+      );
     },
   };
 
@@ -542,7 +571,7 @@ export async function startFakeTelegram(opts: { token?: string; botUsername?: st
     chatId: number,
     params: Record<string, any>,
     plain: string,
-    extra: Partial<SentMessage> = {},
+    extra: Partial<SentMessage> & Origin,
   ) {
     const message = {
       message_id: extra.message_id ?? nextMessageId++,
@@ -571,7 +600,9 @@ export async function startFakeTelegram(opts: { token?: string; botUsername?: st
     return message;
   }
 
-  const methods: Record<string, (p: Record<string, any>, files: Record<string, Buffer>) => unknown | Promise<unknown>> = {
+  /** Where and when a request came in, recorded with what it sent. */
+  type Origin = Pick<SentMessage, 'at' | 'via'>;
+  const methods: Record<string, (p: Record<string, any>, files: Record<string, Buffer>, origin: Origin) => unknown | Promise<unknown>> = {
     getMe: () => ({
       id: botId,
       is_bot: true,
@@ -625,21 +656,21 @@ export async function startFakeTelegram(opts: { token?: string; botUsername?: st
       });
       return pending();
     },
-    sendMessage(p) {
+    sendMessage(p, _files, origin) {
       const chatId = chatIdOf(p);
       const plain = visible(p.text, p.parse_mode, 4096, 'text');
       checkSendable('sendMessage', chatId);
-      return record('sendMessage', chatId, p, plain);
+      return record('sendMessage', chatId, p, plain, origin);
     },
-    sendPhoto(p, files) {
+    sendPhoto(p, files, origin) {
       const chatId = chatIdOf(p);
       const photo = files.photo;
       if (!photo && typeof p.photo !== 'string') throw new ApiError(400, 'Bad Request: there is no photo in the request');
       const plain = visible(p.caption, p.parse_mode, 1024, 'caption');
       checkSendable('sendPhoto', chatId);
-      return record('sendPhoto', chatId, p, plain, { photoBytes: photo?.length ?? 0 });
+      return record('sendPhoto', chatId, p, plain, { ...origin, photoBytes: photo?.length ?? 0 });
     },
-    editMessageText(p) {
+    editMessageText(p, _files, origin) {
       const chatId = chatIdOf(p);
       const messageId = Number(p.message_id);
       const existing = messages.get(`${chatId}:${messageId}`);
@@ -653,9 +684,9 @@ export async function startFakeTelegram(opts: { token?: string; botUsername?: st
         );
       }
       checkSendable('editMessageText', chatId);
-      return record('editMessageText', chatId, p, plain, { message_id: messageId });
+      return record('editMessageText', chatId, p, plain, { ...origin, message_id: messageId });
     },
-    editMessageMedia(p, files) {
+    editMessageMedia(p, files, origin) {
       const chatId = chatIdOf(p);
       const messageId = Number(p.message_id);
       const existing = messages.get(`${chatId}:${messageId}`);
@@ -671,6 +702,7 @@ export async function startFakeTelegram(opts: { token?: string; botUsername?: st
       const plain = visible(media.caption, media.parse_mode, 1024, 'caption');
       checkSendable('editMessageMedia', chatId);
       return record('editMessageMedia', chatId, { ...p, caption: media.caption, parse_mode: media.parse_mode }, plain, {
+        ...origin,
         message_id: messageId,
         photoBytes: attached?.length ?? 0,
       });
@@ -744,7 +776,8 @@ export async function startFakeTelegram(opts: { token?: string; botUsername?: st
     },
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse) {
+  async function handle(req: IncomingMessage, res: ServerResponse, via?: string) {
+    const origin: Origin = { at: Date.now(), ...(via === undefined ? {} : { via }) };
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
@@ -754,7 +787,7 @@ export async function startFakeTelegram(opts: { token?: string; botUsername?: st
       if (!m) throw new ApiError(404, 'Not Found');
       if (m[1] !== token) throw new ApiError(401, 'Unauthorized');
       const method = m[2]!;
-      fake.calls.push({ method, at: Date.now() });
+      fake.calls.push({ method, ...origin });
       const impl = methods[method];
       if (!impl) throw new ApiError(404, 'Not Found: method not found');
       const { params, files } = await readBody(req);
@@ -775,7 +808,7 @@ export async function startFakeTelegram(opts: { token?: string; botUsername?: st
         req.socket.destroy();
         return;
       }
-      const result = await impl(params, files);
+      const result = await impl(params, files, origin);
       reply(200, { ok: true, result });
     } catch (err) {
       if (err instanceof ApiError) {
@@ -792,8 +825,11 @@ export async function startFakeTelegram(opts: { token?: string; botUsername?: st
     }
   }
 
+  const listen = async (server: Server) => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
   const server: Server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.apiRoot = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.apiRoot = await listen(server);
   return fake;
 }

@@ -12,38 +12,20 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import Database from 'better-sqlite3';
 import { AlertEngine } from '../src/alerts/engine.ts';
 import { rearmMargin } from '../src/alerts/metrics.ts';
 import { ThresholdIndex } from '../src/alerts/threshold-index.ts';
-import type { Headline } from '../src/core/headline.ts';
 import { silentLogger } from '../src/logger.ts';
 import { openStore } from '../src/store/index.ts';
+import { headlineAt } from './headline.ts';
+import { collector, liveBytes } from './memory.ts';
+import { random } from './random.ts';
 import { median } from './stats.ts';
 import type { BenchResult } from './types.ts';
 
 const RULES = 1_000_000;
-
-/** A real gc() even without --expose-gc, so RSS deltas measure what stays, not garbage. */
-function collector(): () => void {
-  if (typeof global.gc === 'function') return global.gc;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
 const MOVES = 40;
-
-/** Deterministic pseudo-random numbers (mulberry32), so runs compare. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Rules {
   above: Uint8Array;
@@ -194,13 +176,6 @@ function benchDatabaseIndex(rules: Rules, xs: number[], expectedFirst: number): 
   }
 }
 
-/** Live bytes (JS heap + array buffers) the engine's rules take, after a full collection. */
-function liveBytes(gc: () => void): number {
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
-
 /**
  * Live bytes a million rules take held the naive way, one object each with its state (as the
  * engine did before issue 14). Heap, not RSS: late in a busy process RSS also moves with what the
@@ -223,29 +198,6 @@ function naiveLiveBytes(rand: () => number, gc: () => void): number {
   const added = liveBytes(gc) - before;
   held.clear();
   return added;
-}
-
-function headlineAt(atMs: number, hashprice: number): Headline {
-  return {
-    atMs,
-    height: 890_000,
-    tipTimeSec: Math.floor(atMs / 1000) - 300,
-    hashpriceUsdPerPhDay: hashprice,
-    hashpriceBtcPerPhDay: 0.0005,
-    priceUsd: 83_000,
-    hashrate7d: 8e20,
-    difficulty: 1.1376e14,
-    difficultyChangePercent: 1,
-    lastRetarget: { timeSec: 1_743_000_000, changePercent: 1 },
-    feeSharePercent: 1,
-    topPool: { name: 'Foundry USA', sharePercent: 30 },
-    pools1w: [{ name: 'Foundry USA', sharePercent: 30 }],
-    nakamoto: 3,
-    ribbons: 'normal',
-    hashpriceHistory: [],
-    sources: ['bench'],
-    stale: false,
-  };
 }
 
 async function benchEngine(): Promise<BenchResult[]> {

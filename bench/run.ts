@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { BenchResult } from './types.ts';
 
-const ALL = ['start', 'core', 'alerts', 'charts', 'telegram'];
+const ALL = ['start', 'core', 'alerts', 'store', 'charts', 'telegram'];
 /** `npm run bench -- alerts start` runs just those modules. */
 const MODULES = process.argv.length > 2 ? process.argv.slice(2).filter((m) => ALL.includes(m)) : ALL;
 

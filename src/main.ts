@@ -47,7 +47,7 @@ const dataFolder = (config: Config) => dirname(sqliteFileOf(config) ?? config.DA
  */
 function leadershipFor(config: Config, logger: Logger): Leadership {
   if (sqliteFileOf(config) !== undefined) return singleLeadership();
-  return postgresLeadership({ url: storeLocation(config), key: 'hashwatch:leader', log: logger.child({ part: 'cluster' }) });
+  return postgresLeadership({ url: storeLocation(config), key: 'hashwatch:leader', log: logger });
 }
 
 /** Telegram and Discord where their tokens are set; the terminal prompt when neither is. */

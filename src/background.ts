@@ -132,11 +132,17 @@ export async function startBackground(deps: BackgroundDeps): Promise<Background>
 
   /** The work only the leader does; resolves to its stop. */
   const startWork = async () => {
-    // The previous leader may have moved rules and states on: start from what the store holds.
-    await engine.load();
+    // Delivery first: it needs no rules, and what the last leader left queued goes out while a large
+    // rule set (a million rules on PostgreSQL: ~20 s) is still loading.
     await worker.start();
     // Digests missed while down are queued now; a failed write (full disk) must not stop start-up.
     await inBackground(log, 'digest check', tickDigests);
+    // The previous leader may have moved rules and states on: start from what the store holds.
+    // A failed load fails the start (retried while leading), so the worker must not outlive it.
+    await engine.load().catch(async (err: unknown) => {
+      await worker.stop();
+      throw err;
+    });
     const stoppers: (() => void)[] = [];
     if (deps.timers !== false) {
       // A failed queue write (full disk) is logged and retried at the next minute, never fatal.

@@ -77,3 +77,70 @@ describe('startBackground', () => {
     }
   });
 });
+
+describe('the leader-only work', () => {
+  const deps = (store: ReturnType<typeof openStore>, sent: string[]) => ({
+    config: { MAX_ALERTS_PER_USER: 25, DIGEST_DEFAULT_TIME: '14:00', POLL_INTERVAL_SEC: 600 },
+    logger: silentLogger,
+    store,
+    market: {} as Market,
+    senders: [
+      {
+        platform: 'telegram' as const,
+        send: async (d: { chatId: string }) => {
+          sent.push(d.chatId);
+          return { ok: true as const, messageIds: ['1'] };
+        },
+      },
+    ],
+    loadHeadline: async () => ({ headline: headline() }),
+    buildDigest: async () => ({ title: 'd', sections: [], footer: [], tone: 'neutral' as const }),
+    now: () => Date.UTC(2025, 3, 1, 12),
+    timers: false,
+  });
+  const queue = (store: ReturnType<typeof openStore>, chatId: string) =>
+    store.outbox.enqueue(
+      `k:${chatId}`,
+      { platform: 'telegram', chatId, kind: 'user' },
+      { title: 't', sections: [], footer: [], tone: 'neutral' },
+      0,
+    );
+  const settle = async (cond: () => boolean) => {
+    for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it('delivers what the last leader left queued even while the rules are still loading', async () => {
+    const store = openStore(':memory:');
+    await queue(store, '42');
+    let finishLoad!: () => void;
+    const loading = new Promise<void>((r) => (finishLoad = r));
+    const eachActive = store.rules.eachActive;
+    store.rules.eachActive = async (fn) => {
+      await loading;
+      return eachActive(fn);
+    };
+    const sent: string[] = [];
+    const started = startBackground(deps(store, sent));
+    await settle(() => sent.length > 0);
+    expect(sent).toEqual(['42']);
+    finishLoad();
+    const runtime = await started;
+    await runtime.stop();
+    await store.close();
+  });
+
+  it('stops delivery again when the rules cannot be loaded (the start is retried, never half-done)', async () => {
+    const store = openStore(':memory:');
+    store.rules.countActive = async () => {
+      throw new Error('disk I/O error');
+    };
+    const sent: string[] = [];
+    const runtime = await startBackground(deps(store, sent));
+    await queue(store, '43');
+    runtime.worker.kick();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sent).toEqual([]);
+    await runtime.stop();
+    await store.close();
+  });
+});

@@ -165,4 +165,18 @@ describe('hashwatch backup', () => {
     expect(none.code).toBe(2);
     expect(existsSync(join(dir, 'bot.db'))).toBe(false);
   });
+  it('copies the file DATABASE_URL names with sqlite:, and points a PostgreSQL store to pg_dump without its password', async () => {
+    const db = join(dir, 'by-url.db');
+    const store = openStore(db);
+    await store.close();
+    const dest = join(dir, 'by-url-backup.db');
+    const r = await cli(['backup', dest], { DATABASE_URL: `sqlite:${db}`, DATABASE_PATH: join(dir, 'unused.db') });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^backed up ${db} to ${dest} `));
+    const pg = await cli(['backup', join(dir, 'pg.db')], { DATABASE_URL: 'postgres://bot:s3cret-pw@db.internal:5432/hashwatch' });
+    expect(pg.code).toBe(2);
+    expect(pg.stderr).toMatch(/DATABASE_URL is PostgreSQL: back it up with pg_dump/);
+    expect(pg.stderr).not.toContain('s3cret-pw');
+    expect(existsSync(join(dir, 'pg.db'))).toBe(false);
+  });
 });

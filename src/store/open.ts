@@ -119,19 +119,20 @@ function diskFull(path: string): string | undefined {
 }
 
 function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  if (version() > MIGRATIONS.length) {
     throw new StoreError(
-      `DATABASE_PATH ${db.name}: schema version ${current} is newer than this hashwatch understands (${MIGRATIONS.length}); upgrade hashwatch`,
+      `DATABASE_PATH ${db.name}: schema version ${version()} is newer than this hashwatch understands (${MIGRATIONS.length}); upgrade hashwatch`,
     );
   }
   MIGRATIONS.forEach((sql, i) => {
-    const version = i + 1;
-    if (version <= current) return;
+    // IMMEDIATE takes the write lock before the version is read again: a second process opening
+    // the same file at once (a restart overlapping a shutdown) waits, then finds the step done.
     db.transaction(() => {
+      if (version() > i) return;
       db.exec(sql);
-      db.pragma(`user_version = ${version}`);
-    })();
+      db.pragma(`user_version = ${i + 1}`);
+    }).immediate();
   });
 }
 

@@ -126,7 +126,8 @@ export async function startBot(config: Config): Promise<void> {
   const started: StartedPlatform[] = [];
   for (const platform of platforms) {
     started.push(await platform.start(contextFor(platform.platform), ready, { leader: leadership }));
-    status.started(platform.platform, started.at(-1)!.ended);
+    const running = started.at(-1)!;
+    status.started(platform.platform, running.ended, running.connected);
   }
 
   // Competes (or, alone, simply leads) before the background work asks who leads.

@@ -37,6 +37,11 @@ export interface StartedPlatform {
    * its user left (the terminal prompt closed: the process exits normally).
    */
   ended?: Promise<Error | undefined>;
+  /**
+   * Whether it can take commands right now (every gateway session of this process ready). Absent:
+   * from start until `ended`.
+   */
+  connected?(): boolean;
   /** No new commands; running ones may finish. */
   stop(): Promise<void>;
 }

@@ -64,16 +64,17 @@ export async function checkReadiness(inputs: ReadinessInputs, timeoutMs = STORE_
  * has ended on its own (a revoked token, a closed gateway).
  */
 export class PlatformStatus {
-  private readonly up = new Map<string, boolean>();
+  private readonly up = new Map<string, () => boolean>();
 
   constructor(names: readonly string[]) {
-    for (const name of names) this.up.set(name, false);
+    for (const name of names) this.up.set(name, () => false);
   }
 
-  started(name: string, ended?: Promise<unknown>): void {
-    this.up.set(name, true);
-    void ended?.then(() => this.up.set(name, false)); // `ended` never rejects (core/platform.ts).
+  /** `connected`, when the platform can tell (a Discord gateway session that dropped), is asked at each probe. */
+  started(name: string, ended?: Promise<unknown>, connected?: () => boolean): void {
+    this.up.set(name, connected ?? (() => true));
+    void ended?.then(() => this.up.set(name, () => false)); // `ended` never rejects (core/platform.ts).
   }
 
-  snapshot = (): Record<string, boolean> => Object.fromEntries(this.up);
+  snapshot = (): Record<string, boolean> => Object.fromEntries([...this.up].map(([name, up]) => [name, up()]));
 }

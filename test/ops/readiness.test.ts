@@ -34,4 +34,15 @@ describe('PlatformStatus', () => {
     await new Promise((r) => setImmediate(r));
     expect(status.snapshot()).toEqual({ telegram: false, discord: true });
   });
+
+  it('asks a platform that can tell whether its sessions are up at every probe (a dropped Discord gateway reads down)', () => {
+    const status = new PlatformStatus(['discord']);
+    let sessionsReady = true;
+    status.started('discord', undefined, () => sessionsReady);
+    expect(status.snapshot()).toEqual({ discord: true });
+    sessionsReady = false;
+    expect(status.snapshot()).toEqual({ discord: false });
+    sessionsReady = true;
+    expect(status.snapshot()).toEqual({ discord: true });
+  });
 });

@@ -3,7 +3,7 @@
  * keeps the registered slash commands in step with the command declarations, and sends proactive
  * posts for the outbox. DISCORD_API_URL points it at a REST proxy or a local stand-in.
  */
-import { Client, Events, GatewayIntentBits, REST } from 'discord.js';
+import { Client, Events, GatewayIntentBits, REST, Status } from 'discord.js';
 import type { Config } from '../../config.ts';
 import type { Command, CommandContext } from '../../core/command.ts';
 import type { Sender } from '../../core/delivery.ts';
@@ -31,6 +31,8 @@ export interface DiscordDeps {
 
 export interface DiscordHandle {
   sender: Sender;
+  /** Every shard of this process has a ready gateway session (a dropped one reads false until resumed). */
+  connected(): boolean;
   /**
    * Stops taking interactions, lets running ones finish (up to 10 s), then disconnects. The sender
    * keeps working afterwards, so the outbox can finish what it had in flight.
@@ -110,6 +112,7 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordHandle> {
 
   return {
     sender: createDiscordSender(senderRest, logger),
+    connected: () => readyClient.ws.shards.size > 0 && readyClient.ws.shards.every((shard) => shard.status === Status.Ready),
     stop: () => (stopped ??= stop()),
   };
 }

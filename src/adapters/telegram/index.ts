@@ -91,6 +91,8 @@ export interface TelegramBot {
    * is deaf, so the process should exit non-zero with this message.
    */
   failed: Promise<Error>;
+  /** False while this instance's long polling keeps failing (Telegram unreachable); webhook mode and followers: true. */
+  connected(): boolean;
   stop(): Promise<void>;
 }
 
@@ -183,6 +185,9 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
   const stopPolling = new AbortController();
   let failedWith!: (err: Error) => void;
   const failed = new Promise<Error>((resolve) => (failedWith = resolve));
+  // One failed poll is routine (a deploy's 409, a blip); three in a row (about 7 s of backoff) mean
+  // this instance is cut off from Telegram, which /readyz should say.
+  let failingPolls = 0;
   if (config.TELEGRAM_WEBHOOK_URL) {
     const url = new URL(config.TELEGRAM_WEBHOOK_URL);
     const server = await listenForWebhook(bot, config, url, UPDATES);
@@ -198,6 +203,9 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
       telegram: bot.telegram,
       allowedUpdates: UPDATES,
       onUpdate: (update) => accept(update),
+      onOutcome: (failures) => {
+        failingPolls = failures;
+      },
       log,
       timing: timing.poll,
       signal: stopPolling.signal,
@@ -257,6 +265,7 @@ export async function startTelegram(deps: TelegramDeps): Promise<TelegramBot> {
     botUsername,
     ...(webhook ? { webhookPort: (webhook.address() as AddressInfo).port } : {}),
     failed,
+    connected: () => failingPolls < 3,
     stop,
   };
 }
@@ -268,7 +277,7 @@ export function telegramPlatform(deps: Omit<TelegramDeps, 'makeContext'>): Platf
     async start(makeContext, _ready, options) {
       const telegram = await startTelegram({ ...deps, makeContext, ...(options?.leader ? { leader: options.leader } : {}) });
       deps.logger.info({ bot: telegram.botUsername }, 'telegram started');
-      return { sender: telegram.sender, ended: telegram.failed, stop: telegram.stop };
+      return { sender: telegram.sender, ended: telegram.failed, connected: telegram.connected, stop: telegram.stop };
     },
   };
 }

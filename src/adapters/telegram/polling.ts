@@ -79,6 +79,8 @@ export interface PollOptions {
    * batch that arrives when it is false is left unconfirmed, so the next poller gets it instead.
    */
   mayPoll?: () => boolean;
+  /** After every getUpdates: how many have failed in a row since the last one that answered (0: it answered). */
+  onOutcome?: (failuresInARow: number) => void;
 }
 
 /**
@@ -102,6 +104,7 @@ export async function pollUpdates(opts: PollOptions): Promise<void> {
         );
         if (failures > 0) log.info({ failures }, 'telegram: polling recovered');
         failures = 0;
+        opts.onOutcome?.(0);
         if (!mayPoll()) break;
         for (const update of updates) {
           offset = update.update_id + 1;
@@ -112,6 +115,7 @@ export async function pollUpdates(opts: PollOptions): Promise<void> {
         const verdict = classifyPollError(err);
         if (!verdict.retry) throw verdict.error;
         failures++;
+        opts.onOutcome?.(failures);
         const waitMs = verdict.waitMs ?? backoffMs(failures, timing);
         log.warn({ failures, waitMs, reason: verdict.why }, 'telegram: getUpdates failed; retrying');
         await sleep(waitMs, signal);

@@ -87,6 +87,18 @@ describe('polling', () => {
     expect(logged('telegram: polling recovered')).toMatchObject([{ failures: 4 }]);
   });
 
+  it('reads disconnected for /readyz after three failed polls in a row, and connected again once a poll answers', async () => {
+    await start({ ...fast, poll: { pollTimeoutSec: 1, retryBaseMs: 300, retryCapMs: 300 } });
+    expect(bot!.connected()).toBe(true);
+    fake.failUpdates({ code: 502 }, 4);
+    await waitFor(() => logged('telegram: getUpdates failed; retrying').length === 1, 'one failed poll');
+    expect(bot!.connected()).toBe(true); // one failure is routine
+    await waitFor(() => logged('telegram: getUpdates failed; retrying').length === 3, 'three failed polls');
+    expect(bot!.connected()).toBe(false);
+    await waitFor(() => logged('telegram: polling recovered').length === 1, 'a poll that answers');
+    expect(bot!.connected()).toBe(true);
+  });
+
   it('reports a revoked token (401) as fatal, naming TELEGRAM_BOT_TOKEN', async () => {
     await start();
     fake.failUpdates({ code: 401 });

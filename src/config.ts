@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseTimeOfDay } from './core/local-time.ts';
+import { sqliteFileAt } from './store/location.ts';
 
 const url = (what: string) =>
   z
@@ -217,9 +218,7 @@ export function storeLocation(cfg: Pick<Config, 'DATABASE_URL' | 'DATABASE_PATH'
 
 /** The SQLite file the store is, or undefined when it is PostgreSQL. */
 export function sqliteFileOf(cfg: Pick<Config, 'DATABASE_URL' | 'DATABASE_PATH'>): string | undefined {
-  const location = storeLocation(cfg);
-  if (/^postgres(ql)?:\/\//i.test(location)) return undefined;
-  return location.startsWith('sqlite:') ? location.slice('sqlite:'.length) : location;
+  return sqliteFileAt(storeLocation(cfg));
 }
 
 /** The password inside a database URL, when it has one. */

@@ -5,6 +5,7 @@
  */
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Db, Engine } from './dialect.ts';
+import { sqliteFileAt } from './location.ts';
 import { openDatabase } from './open.ts';
 import { connectPostgres } from './open-postgres.ts';
 import { outboxRepo, type OutboxRepo } from './outbox.ts';
@@ -90,6 +91,6 @@ export async function openPostgresStore(url: string): Promise<Store> {
 
 /** A postgres:// or postgresql:// URL opens PostgreSQL; `sqlite:<path>` or a bare path, SQLite. */
 export async function openStoreAt(location: string): Promise<Store> {
-  if (/^postgres(ql)?:\/\//i.test(location)) return openPostgresStore(location);
-  return openStore(location.startsWith('sqlite:') ? location.slice('sqlite:'.length) : location);
+  const file = sqliteFileAt(location);
+  return file === undefined ? openPostgresStore(location) : openStore(file);
 }

@@ -713,6 +713,34 @@ export async function startFakeDiscord(
 
   // ---------------------------------------------------------------- interactions
 
+  /** A guild text channel as an interaction carries it (partial channel object). */
+  const textChannel = (id: string, guildId: string, name: string) => ({
+    id,
+    type: 0,
+    name,
+    guild_id: guildId,
+    position: 0,
+    permission_overwrites: [],
+    nsfw: false,
+    parent_id: null,
+  });
+
+  /** The invoking guild member, with the permissions the test gives it (none by default). */
+  const guildMember = (user: FakeUser & { discriminator: string; avatar: null }, permissions = '0') => ({
+    user,
+    roles: [],
+    permissions,
+    joined_at: new Date().toISOString(),
+    deaf: false,
+    mute: false,
+    flags: 0,
+    nick: null,
+    avatar: null,
+    premium_since: null,
+    pending: false,
+    communication_disabled_until: null,
+  });
+
   type Invoker = { guildId?: string; channelId?: string; user?: FakeUser; memberPermissions?: string; userInstall?: boolean };
 
   /**
@@ -732,30 +760,8 @@ export async function startFakeDiscord(
         fields: {
           guild_id: inv.guildId,
           channel_id: channelId,
-          channel: {
-            id: channelId,
-            type: 0,
-            name: 'mining',
-            guild_id: inv.guildId,
-            position: 0,
-            permission_overwrites: [],
-            nsfw: false,
-            parent_id: null,
-          },
-          member: {
-            user,
-            roles: [],
-            permissions: inv.memberPermissions ?? '0',
-            joined_at: new Date().toISOString(),
-            deaf: false,
-            mute: false,
-            flags: 0,
-            nick: null,
-            avatar: null,
-            premium_since: null,
-            pending: false,
-            communication_disabled_until: null,
-          },
+          channel: textChannel(channelId, inv.guildId, 'mining'),
+          member: guildMember(user, inv.memberPermissions),
           guild_locale: 'en-US',
           authorizing_integration_owners: { '0': inv.guildId },
           context: 0,
@@ -794,30 +800,8 @@ export async function startFakeDiscord(
           guild: { id: inv.guildId, locale: 'en-US', features: [] },
           guild_locale: 'en-US',
           channel_id: channelId,
-          channel: {
-            id: channelId,
-            type: 0,
-            name: 'elsewhere',
-            guild_id: inv.guildId,
-            position: 0,
-            permission_overwrites: [],
-            nsfw: false,
-            parent_id: null,
-          },
-          member: {
-            user,
-            roles: [],
-            permissions: inv.memberPermissions ?? '0',
-            joined_at: new Date().toISOString(),
-            deaf: false,
-            mute: false,
-            flags: 0,
-            nick: null,
-            avatar: null,
-            premium_since: null,
-            pending: false,
-            communication_disabled_until: null,
-          },
+          channel: textChannel(channelId, inv.guildId, 'elsewhere'),
+          member: guildMember(user, inv.memberPermissions),
           authorizing_integration_owners: owners,
           context: 0,
         },
